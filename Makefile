@@ -1,0 +1,71 @@
+# battrace: build, test, conformance and benchmarks.
+#   make            build ./battrace
+#   make test       build and run the Criterion suite
+#   make sanitize   the suite (and a conformance sample) under ASan + UBSan
+#   make conformance  compare `battrace run --json` rows with pyref.py rows
+#   make bench      speed against the Python oracle
+#   make deps       install the Debian packages the build needs
+CC      ?= gcc
+SHARED  ?= ../shared
+BUILD   ?= build
+OPT     ?= -O2
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wno-unused-parameter \
+           -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+LDLIBS  += -lcjson -lm -lpthread
+
+LIB_SRC  := $(wildcard runtime/*.c ops/*.c tracer/*.c scheduler/*.c)
+TOOL_SRC := tools/battrace.c $(wildcard tools/cmd_*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all test sanitize conformance bench deps clean example
+
+all: battrace
+
+battrace: $(BUILD)/battrace
+	cp $< $@
+
+$(BUILD)/battrace: $(TOOL_OBJ) $(BUILD)/libbattrace.a
+	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS)
+
+$(BUILD)/libbattrace.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests: $(TEST_OBJ) $(BUILD)/libbattrace.a
+	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) -lcriterion
+
+test: $(BUILD)/tests battrace
+	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/battrace $(BUILD)/tests --jobs 2
+
+sanitize:
+	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/tests build-san/battrace
+	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/build-san/battrace ASAN_OPTIONS=detect_leaks=0 build-san/tests --jobs 2
+	BATTRACE=build-san/battrace SHARED=$(SHARED) QUICK=1 tools/conformance.sh
+
+conformance: battrace
+	BATTRACE=./battrace SHARED=$(SHARED) tools/conformance.sh
+
+bench: battrace
+	BATTRACE=./battrace SHARED=$(SHARED) tools/bench.sh
+
+example: battrace
+	./battrace run traces/solvers_example.py --tasks traces/tasks --json /tmp/battrace-example.jsonl
+
+deps:
+	@missing=""; for p in libcjson-dev libcriterion-dev python3; do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf build build-san battrace

@@ -1,0 +1,109 @@
+/* arena.c: chunked bump allocator (see arena.h). */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_MIN (256u * 1024u)
+#define SPARE_KEEP (64u * 1024u * 1024u) /* memory kept across resets */
+
+struct ArenaChunk {
+    ArenaChunk *next;
+    size_t size, off;
+    _Alignas(16) unsigned char data[];
+};
+
+void arena_init(Arena *a) { memset(a, 0, sizeof *a); }
+
+static void free_list(ArenaChunk *c)
+{
+    while (c) {
+        ArenaChunk *next = c->next;
+        free(c);
+        c = next;
+    }
+}
+
+void arena_free(Arena *a)
+{
+    free_list(a->head);
+    free_list(a->spare);
+    memset(a, 0, sizeof *a);
+}
+
+void arena_reset(Arena *a)
+{
+    /* keep chunks up to SPARE_KEEP bytes; give the rest back to the system */
+    size_t kept = 0;
+    ArenaChunk *c = a->head, *keep = a->spare;
+    for (ArenaChunk *s = keep; s; s = s->next)
+        kept += s->size;
+    while (c) {
+        ArenaChunk *next = c->next;
+        if (kept + c->size <= SPARE_KEEP) {
+            c->off = 0;
+            c->next = keep;
+            keep = c;
+            kept += c->size;
+        } else {
+            free(c);
+        }
+        c = next;
+    }
+    a->head = NULL;
+    a->spare = keep;
+    a->used = 0;
+}
+
+static ArenaChunk *new_chunk(Arena *a, size_t need)
+{
+    /* reuse a spare chunk that is big enough */
+    for (ArenaChunk **p = &a->spare; *p; p = &(*p)->next) {
+        if ((*p)->size >= need) {
+            ArenaChunk *c = *p;
+            *p = c->next;
+            c->off = 0;
+            return c;
+        }
+    }
+    size_t size = need > CHUNK_MIN ? need : CHUNK_MIN;
+    ArenaChunk *c = malloc(sizeof *c + size);
+    if (!c) {
+        fprintf(stderr, "battrace: out of memory (asked for %zu bytes)\n", size);
+        exit(3);
+    }
+    c->size = size;
+    c->off = 0;
+    return c;
+}
+
+void *arena_alloc(Arena *a, size_t size)
+{
+    size = (size + 15u) & ~(size_t)15u;
+    if (size == 0)
+        size = 16;
+    ArenaChunk *c = a->head;
+    if (!c || c->size - c->off < size) {
+        /* grow geometrically with what this arena already holds */
+        size_t want = size > a->used / 4 ? size : a->used / 4;
+        c = new_chunk(a, want);
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = c->data + c->off;
+    c->off += size;
+    a->used += size;
+    if (a->used > a->peak)
+        a->peak = a->used;
+    return p;
+}
+
+char *arena_strdup(Arena *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = arena_alloc(a, n);
+    memcpy(d, s, n);
+    return d;
+}

@@ -1,0 +1,30 @@
+/* arena.h: bump allocation for values.
+ *
+ * A run allocates every tuple, set and closure it makes from one arena and
+ * drops them all at once when the run ends (arena_reset). Values that outlive
+ * runs (task grids, constants, trace values) go to a persistent arena. The
+ * arena counts what it hands out, so a run's memory budget can be checked
+ * without a syscall. */
+#ifndef BATTRACE_ARENA_H
+#define BATTRACE_ARENA_H
+
+#include <stddef.h>
+
+typedef struct ArenaChunk ArenaChunk;
+
+typedef struct Arena {
+    ArenaChunk *head;   /* chunk being filled */
+    ArenaChunk *spare;  /* chunks kept after a reset, reused first */
+    size_t used;        /* bytes handed out since the last reset */
+    size_t peak;        /* largest `used` seen */
+} Arena;
+
+void arena_init(Arena *a);
+void arena_free(Arena *a);
+/* Drop every allocation, keeping (some) memory for reuse. */
+void arena_reset(Arena *a);
+/* size bytes, 16-byte aligned. Exits the process on real out-of-memory. */
+void *arena_alloc(Arena *a, size_t size);
+char *arena_strdup(Arena *a, const char *s);
+
+#endif

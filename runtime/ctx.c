@@ -1,0 +1,40 @@
+/* ctx.c: run budgets (see ctx.h). */
+#include "ctx.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "limits.h"
+
+uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void ctx_init(Ctx *ctx, Arena *arena)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->arena = arena;
+    ctx->mem_limit = LIMIT_RUN_BYTES_DEFAULT;
+}
+
+void ctx_begin_run(Ctx *ctx, double seconds)
+{
+    ctx->steps = 0;
+    ctx->depth = 0;
+    ctx->limit_hit = ERR_OK;
+    ctx->deadline_ns = seconds > 0 ? now_ns() + (uint64_t)(seconds * 1e9) : 0;
+}
+
+Err ctx_tick(Ctx *ctx)
+{
+    if (ctx->limit_hit)
+        return ctx->limit_hit;
+    if ((++ctx->steps & 1023u) == 0 && ctx->deadline_ns && now_ns() > ctx->deadline_ns) {
+        ctx->limit_hit = ERR_TIMEOUT;
+        return ERR_TIMEOUT;
+    }
+    return ERR_OK;
+}

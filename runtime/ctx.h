@@ -1,0 +1,53 @@
+/* ctx.h: the state of one run, passed to every primitive.
+ *
+ * It owns the arena the run allocates from and enforces the run's budgets:
+ * memory (checked where values are built), time and call depth (checked on
+ * every call through a function value, see call.c). The tracer hooks in
+ * here too: when `trace` is set, call.c reports every application to it. */
+#ifndef BATTRACE_CTX_H
+#define BATTRACE_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+#include "value.h"
+
+typedef struct TraceHooks TraceHooks;
+
+struct Ctx {
+    Arena *arena;          /* where this run's values live */
+    size_t mem_limit;      /* bytes this run may allocate */
+    uint64_t deadline_ns;  /* monotonic time the run must end by; 0 = none */
+    uint64_t steps;        /* calls made, for cheap periodic clock checks */
+    int depth;             /* current nesting of function calls */
+    Err limit_hit;         /* first budget crossed in this run, sticky */
+    TraceHooks *trace;     /* NULL unless recording */
+    void *trace_data;
+};
+
+/* Set up a context on an arena with the default budgets. */
+void ctx_init(Ctx *ctx, Arena *arena);
+/* Start a run: reset the budgets (not the arena) with a time budget in seconds. */
+void ctx_begin_run(Ctx *ctx, double seconds);
+/* Monotonic clock in nanoseconds. */
+uint64_t now_ns(void);
+
+/* Checks the time budget every few thousand steps; long loops inside
+ * primitives call it too. Returns ERR_TIMEOUT once the deadline passed. */
+Err ctx_tick(Ctx *ctx);
+/* ERR_MEMORY once the arena holds more than the run's budget. */
+static inline Err ctx_check_mem(Ctx *ctx)
+{
+    if (ctx->arena->used > ctx->mem_limit) {
+        if (!ctx->limit_hit)
+            ctx->limit_hit = ERR_MEMORY;
+        return ERR_MEMORY;
+    }
+    return ERR_OK;
+}
+static inline void *ctx_alloc(Ctx *ctx, size_t size) { return arena_alloc(ctx->arena, size); }
+
+#endif

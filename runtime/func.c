@@ -1,0 +1,115 @@
+/* func.c: function values and calling them (see func.h).
+ *
+ * call_value is the one place every application through a function value
+ * passes: the interpreter's statements, and the calls higher-order
+ * primitives make through closures. So it is where the run's budgets are
+ * checked, and where the tracer will see every application. */
+#include "func.h"
+
+#include <stdatomic.h>
+
+#include "../ops/ops.h"
+#include "ctx.h"
+#include "limits.h"
+
+static atomic_uint next_serial = P__COUNT + 1;
+
+static Func safe_callable = {FN_SAFE, 0, P__COUNT, NULL, 0, {{0}}};
+
+Value func_safe_callable(void) { return v_func(&safe_callable); }
+
+const char *func_name(const Func *f)
+{
+    switch ((FnKind)f->kind) {
+    case FN_PRIM: return f->prim->name;
+    case FN_SAFE: return "_safe_callable";
+    default: return "<lambda>";
+    }
+}
+
+Err func_closure(Ctx *ctx, FnKind kind, int arity, int ncap, const Value *caps, int64_t n,
+                 Value *out)
+{
+    TRY(ctx_check_mem(ctx));
+    Func *f = ctx_alloc(ctx, sizeof *f);
+    f->kind = (uint8_t)kind;
+    f->arity = (uint8_t)arity;
+    f->serial = atomic_fetch_add(&next_serial, 1);
+    f->prim = NULL;
+    f->n = n;
+    for (int k = 0; k < 3; k++)
+        f->cap[k] = k < ncap ? caps[k] : v_none();
+    *out = v_func(f);
+    return ERR_OK;
+}
+
+Err func_argcount(Value f, int *out)
+{
+    if (f.tag != VT_FUNC)
+        return ERR_ATTRIBUTE;
+    *out = f.u.fn->arity;
+    return ERR_OK;
+}
+
+/* Apply a closure's body; the arity was checked by call_value. */
+static Err call_closure(Ctx *ctx, const Func *f, int argc, const Value *args, Value *out)
+{
+    Value t, u, a[4];
+    switch ((FnKind)f->kind) {
+    case FN_COMPOSE:
+        TRY(call1(ctx, f->cap[1], args[0], &t));
+        return call1(ctx, f->cap[0], t, out);
+    case FN_CHAIN:
+        TRY(call1(ctx, f->cap[2], args[0], &t));
+        TRY(call1(ctx, f->cap[1], t, &u));
+        return call1(ctx, f->cap[0], u, out);
+    case FN_FORK:
+        TRY(call1(ctx, f->cap[1], args[0], &t));
+        TRY(call1(ctx, f->cap[2], args[0], &u));
+        return call2(ctx, f->cap[0], t, u, out);
+    case FN_MATCHER:
+        TRY(call1(ctx, f->cap[0], args[0], &t));
+        *out = v_bool(v_eq(t, f->cap[1]));
+        return ERR_OK;
+    case FN_RBIND:
+        for (int k = 0; k < argc; k++)
+            a[k] = args[k];
+        a[argc] = f->cap[1];
+        return call_value(ctx, f->cap[0], argc + 1, a, out);
+    case FN_LBIND:
+        a[0] = f->cap[1];
+        for (int k = 0; k < argc; k++)
+            a[k + 1] = args[k];
+        return call_value(ctx, f->cap[0], argc + 1, a, out);
+    case FN_POWER:
+        t = args[0];
+        for (int64_t k = 0; k < f->n; k++)
+            TRY(call1(ctx, f->cap[0], t, &t));
+        *out = t;
+        return ERR_OK;
+    case FN_SAFE:
+        *out = v_empty_tuple();
+        return ERR_OK;
+    case FN_PRIM:
+        break;
+    }
+    return ERR_TYPE;
+}
+
+Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+{
+    if (fv.tag != VT_FUNC)
+        return ERR_TYPE; /* 'x' object is not callable */
+    const Func *f = fv.u.fn;
+    if (f->kind != FN_SAFE && argc != f->arity)
+        return ERR_TYPE;
+    TRY(ctx_tick(ctx));
+    if (ctx->depth >= LIMIT_CALL_DEPTH)
+        return ERR_RECURSION;
+    ctx->depth++;
+    Err e = f->kind == FN_PRIM ? f->prim->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
+    ctx->depth--;
+    if (!e && ctx->limit_hit)
+        e = ctx->limit_hit;
+    return e;
+}

@@ -1,0 +1,447 @@
+/* value.c: building values, and Python's equality, canonical order and hashing. */
+#include "value.h"
+
+#include <string.h>
+
+#include "ctx.h"
+#include "func.h"
+#include "limits.h"
+
+static Seq empty_tuple_seq = {0, 0, 0};
+static Seq empty_set_seq = {0, 0, 0};
+
+Value v_empty_tuple(void)
+{
+    Value v = {0};
+    v.tag = VT_TUPLE;
+    v.u.seq = &empty_tuple_seq;
+    return v;
+}
+
+Value v_empty_set(void)
+{
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = &empty_set_seq;
+    return v;
+}
+
+Seq *seq_alloc(Ctx *ctx, size_t n)
+{
+    if (n > LIMIT_SEQ_ITEMS) {
+        if (!ctx->limit_hit)
+            ctx->limit_hit = ERR_MEMORY;
+        return NULL;
+    }
+    if (ctx_check_mem(ctx))
+        return NULL;
+    Seq *s = ctx_alloc(ctx, sizeof(Seq) + n * sizeof(Value));
+    s->n = (uint32_t)n;
+    s->flags = 0;
+    s->hash = 0;
+    return s;
+}
+
+/* ---- flags ---- */
+
+static bool is_int_row(Value r)
+{
+    return r.tag == VT_PAIR || (r.tag == VT_TUPLE && (r.u.seq->flags & SEQ_ALLINT) && r.u.seq->n);
+}
+
+static uint32_t tuple_flags(const Seq *s)
+{
+    uint32_t n = s->n;
+    if (n == 0)
+        return SEQ_ALLINT;
+    bool allint = true, grid = true;
+    size_t w = is_int_row(s->items[0]) ? v_len(s->items[0]) : 0;
+    for (uint32_t k = 0; k < n; k++) {
+        Value it = s->items[k];
+        if (it.tag != VT_INT)
+            allint = false;
+        if (grid && (!is_int_row(it) || v_len(it) != w))
+            grid = false;
+        if (!allint && !grid)
+            break;
+    }
+    return (allint ? SEQ_ALLINT : 0) | (grid ? SEQ_GRID : 0);
+}
+
+static uint32_t set_flags(const Seq *s)
+{
+    uint32_t pairs = SEQ_PAIRS, cells = SEQ_CELLS, ints = SEQ_ALLINT;
+    for (uint32_t k = 0; k < s->n; k++) {
+        uint8_t t = s->items[k].tag;
+        if (t != VT_PAIR) pairs = 0;
+        if (t != VT_CELL) cells = 0;
+        if (t != VT_INT) ints = 0;
+        if (!(pairs | cells | ints))
+            break;
+    }
+    return pairs | cells | ints;
+}
+
+Value seq_finish_tuple(Seq *s)
+{
+    Value v = {0};
+    if (s->n == 2) {
+        Value a = s->items[0], b = s->items[1];
+        if (a.tag == VT_INT && b.tag == VT_INT && fits32(a.u.i) && fits32(b.u.i))
+            return v_pair((int32_t)a.u.i, (int32_t)b.u.i);
+        if (a.tag == VT_INT && b.tag == VT_PAIR && fits32(a.u.i))
+            return v_cell((int32_t)a.u.i, b.u.p.a, b.u.p.b);
+    }
+    if (s->n == 0)
+        return v_empty_tuple();
+    s->flags = tuple_flags(s);
+    v.tag = VT_TUPLE;
+    v.u.seq = s;
+    return v;
+}
+
+Err mk_tuple(Ctx *ctx, size_t n, const Value *items, Value *out)
+{
+    if (n == 0) {
+        *out = v_empty_tuple();
+        return ERR_OK;
+    }
+    if (n == 2) {
+        Value a = items[0], b = items[1];
+        if (a.tag == VT_INT && b.tag == VT_INT && fits32(a.u.i) && fits32(b.u.i)) {
+            *out = v_pair((int32_t)a.u.i, (int32_t)b.u.i);
+            return ERR_OK;
+        }
+        if (a.tag == VT_INT && b.tag == VT_PAIR && fits32(a.u.i)) {
+            *out = v_cell((int32_t)a.u.i, b.u.p.a, b.u.p.b);
+            return ERR_OK;
+        }
+    }
+    Seq *s = seq_alloc(ctx, n);
+    if (!s)
+        return ERR_MEMORY;
+    memcpy(s->items, items, n * sizeof(Value));
+    *out = seq_finish_tuple(s);
+    return ERR_OK;
+}
+
+Err mk_pair(Ctx *ctx, int64_t a, int64_t b, Value *out)
+{
+    Value it[2] = {v_int(a), v_int(b)};
+    return mk_tuple(ctx, 2, it, out);
+}
+
+/* ---- sorting into canonical order ---- */
+
+typedef int (*VCmp)(const Value *, const Value *);
+
+static int cmp_generic(const Value *a, const Value *b) { return v_cmp(*a, *b); }
+
+static int cmp_pairs(const Value *a, const Value *b)
+{
+    if (a->u.p.a != b->u.p.a) return a->u.p.a < b->u.p.a ? -1 : 1;
+    if (a->u.p.b != b->u.p.b) return a->u.p.b < b->u.p.b ? -1 : 1;
+    return 0;
+}
+
+static int cmp_cells(const Value *a, const Value *b)
+{
+    if (a->c != b->c) return a->c < b->c ? -1 : 1;
+    return cmp_pairs(a, b);
+}
+
+static int cmp_ints(const Value *a, const Value *b)
+{
+    return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
+}
+
+/* Stable merge sort (equal items keep their order: the first is kept). */
+static void merge_sort(Value *v, Value *tmp, size_t n, VCmp cmp)
+{
+    if (n < 16) {
+        for (size_t i = 1; i < n; i++) {
+            Value x = v[i];
+            size_t j = i;
+            while (j > 0 && cmp(&v[j - 1], &x) > 0) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    merge_sort(v, tmp, h, cmp);
+    merge_sort(v + h, tmp, n - h, cmp);
+    if (cmp(&v[h - 1], &v[h]) <= 0)
+        return;
+    memcpy(tmp, v, h * sizeof(Value));
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        v[k++] = cmp(&v[j], &tmp[i]) < 0 ? v[j++] : tmp[i++];
+    while (i < h)
+        v[k++] = tmp[i++];
+}
+
+static VCmp pick_cmp(const Value *items, size_t n)
+{
+    uint8_t t = n ? items[0].tag : VT_NONE;
+    if (t != VT_PAIR && t != VT_CELL && t != VT_INT)
+        return cmp_generic;
+    for (size_t k = 1; k < n; k++)
+        if (items[k].tag != t)
+            return cmp_generic;
+    return t == VT_PAIR ? cmp_pairs : t == VT_CELL ? cmp_cells : cmp_ints;
+}
+
+static bool is_sorted_strict(const Value *v, size_t n, VCmp cmp)
+{
+    for (size_t k = 1; k < n; k++)
+        if (cmp(&v[k - 1], &v[k]) >= 0)
+            return false;
+    return true;
+}
+
+Err mk_set(Ctx *ctx, size_t n, const Value *items, Value *out)
+{
+    if (n == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    Seq *s = seq_alloc(ctx, n);
+    if (!s)
+        return ERR_MEMORY;
+    memcpy(s->items, items, n * sizeof(Value));
+    VCmp cmp = pick_cmp(items, n);
+    if (!is_sorted_strict(s->items, n, cmp)) {
+        Value *tmp = ctx_alloc(ctx, (n / 2 + 1) * sizeof(Value));
+        merge_sort(s->items, tmp, n, cmp);
+        size_t w = 1;
+        for (size_t r = 1; r < n; r++)
+            if (cmp(&s->items[w - 1], &s->items[r]) != 0)
+                s->items[w++] = s->items[r];
+        s->n = (uint32_t)w;
+    }
+    s->flags = set_flags(s);
+    out->tag = VT_SET;
+    out->c = 0;
+    out->u.seq = s;
+    return ERR_OK;
+}
+
+Err mk_set_sorted(Ctx *ctx, size_t n, const Value *items, Value *out)
+{
+    if (n == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    Seq *s = seq_alloc(ctx, n);
+    if (!s)
+        return ERR_MEMORY;
+    memcpy(s->items, items, n * sizeof(Value));
+    s->flags = set_flags(s);
+    out->tag = VT_SET;
+    out->c = 0;
+    out->u.seq = s;
+    return ERR_OK;
+}
+
+/* ---- growable buffer ---- */
+
+void vbuf_init(VBuf *b, Ctx *ctx)
+{
+    b->ctx = ctx;
+    b->items = NULL;
+    b->n = b->cap = 0;
+}
+
+Err vbuf_push(VBuf *b, Value v)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        if (cap > LIMIT_SEQ_ITEMS + 16u) {
+            if (!b->ctx->limit_hit)
+                b->ctx->limit_hit = ERR_MEMORY;
+            return ERR_MEMORY;
+        }
+        TRY(ctx_check_mem(b->ctx));
+        Value *items = ctx_alloc(b->ctx, cap * sizeof(Value));
+        if (b->n)
+            memcpy(items, b->items, b->n * sizeof(Value));
+        b->items = items;
+        b->cap = cap;
+    }
+    b->items[b->n++] = v;
+    return ERR_OK;
+}
+
+Err vbuf_tuple(VBuf *b, Value *out) { return mk_tuple(b->ctx, b->n, b->items, out); }
+Err vbuf_set(VBuf *b, Value *out) { return mk_set(b->ctx, b->n, b->items, out); }
+
+/* ---- equality and order ---- */
+
+static int rank(uint8_t tag)
+{
+    switch (tag) {
+    case VT_NONE: return 0;
+    case VT_BOOL: case VT_INT: return 1;
+    case VT_PAIR: case VT_CELL: case VT_TUPLE: return 2;
+    case VT_SET: return 3;
+    case VT_FUNC: return 4;
+    default: return 5;
+    }
+}
+
+static int cmp_i64(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
+
+static int cmp_items(Value a, Value b)
+{
+    size_t na = v_len(a), nb = v_len(b), n = na < nb ? na : nb;
+    for (size_t k = 0; k < n; k++) {
+        int c = v_cmp(v_item(a, k), v_item(b, k));
+        if (c)
+            return c;
+    }
+    return cmp_i64((int64_t)na, (int64_t)nb);
+}
+
+static int cmp_funcs(const Func *a, const Func *b)
+{
+    if (a == b)
+        return 0;
+    int c = strcmp(func_name(a), func_name(b));
+    if (c)
+        return c < 0 ? -1 : 1;
+    if (a->serial != b->serial)
+        return a->serial < b->serial ? -1 : 1;
+    return (uintptr_t)a < (uintptr_t)b ? -1 : 1;
+}
+
+int v_cmp(Value a, Value b)
+{
+    int ra = rank(a.tag), rb = rank(b.tag);
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    switch (ra) {
+    case 0:
+        return 0;
+    case 1:
+        return cmp_i64(a.u.i, b.u.i);
+    case 2:
+        if (a.tag == VT_PAIR && b.tag == VT_PAIR)
+            return cmp_pairs(&a, &b);
+        if (a.tag == VT_CELL && b.tag == VT_CELL)
+            return cmp_cells(&a, &b);
+        if (a.tag == VT_TUPLE && b.tag == VT_TUPLE && a.u.seq == b.u.seq)
+            return 0;
+        return cmp_items(a, b);
+    case 3:
+        if (a.u.seq == b.u.seq)
+            return 0;
+        return cmp_items(a, b);
+    case 4:
+        return cmp_funcs(a.u.fn, b.u.fn);
+    default: {
+        int c = strcmp(a.u.str, b.u.str);
+        return c < 0 ? -1 : c > 0;
+    }
+    }
+}
+
+bool v_eq(Value a, Value b)
+{
+    if (a.tag == b.tag) {
+        switch (a.tag) {
+        case VT_NONE: return true;
+        case VT_BOOL: case VT_INT: return a.u.i == b.u.i;
+        case VT_PAIR: return a.u.p.a == b.u.p.a && a.u.p.b == b.u.p.b;
+        case VT_CELL: return a.c == b.c && a.u.p.a == b.u.p.a && a.u.p.b == b.u.p.b;
+        case VT_FUNC: return a.u.fn == b.u.fn;
+        case VT_TUPLE: case VT_SET:
+            if (a.u.seq == b.u.seq) return true;
+            if (a.u.seq->n != b.u.seq->n) return false;
+            if (a.u.seq->hash && b.u.seq->hash && a.u.seq->hash != b.u.seq->hash) return false;
+            break;
+        default: break;
+        }
+    }
+    return v_cmp(a, b) == 0;
+}
+
+/* ---- hashing ---- */
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline uint64_t combine(uint64_t h, uint64_t x) { return mix64(h ^ (x + 0x9e3779b97f4a7c15ULL + (h << 6))); }
+
+static uint64_t hash_int(int64_t i) { return mix64((uint64_t)i ^ 0x1234567ULL); }
+
+static uint64_t hash_items(Value v, uint64_t seed)
+{
+    uint64_t h = seed;
+    size_t n = v_len(v);
+    for (size_t k = 0; k < n; k++)
+        h = combine(h, v_hash(v_item(v, k)));
+    return combine(h, n);
+}
+
+uint64_t v_hash(Value v)
+{
+    switch (v.tag) {
+    case VT_NONE: return 0x6e6f6e65ULL;
+    case VT_BOOL: case VT_INT: return hash_int(v.u.i);
+    case VT_PAIR: return combine(combine(combine(0x7475706cULL, hash_int(v.u.p.a)), hash_int(v.u.p.b)), 2);
+    case VT_CELL: {
+        uint64_t inner = combine(combine(combine(0x7475706cULL, hash_int(v.u.p.a)), hash_int(v.u.p.b)), 2);
+        return combine(combine(combine(0x7475706cULL, hash_int(v.c)), inner), 2);
+    }
+    case VT_TUPLE: case VT_SET: {
+        Seq *s = v.u.seq;
+        if (!s->hash) {
+            uint64_t h = hash_items(v, v.tag == VT_TUPLE ? 0x7475706cULL : 0x66736574ULL);
+            s->hash = h ? h : 1;
+        }
+        return s->hash;
+    }
+    case VT_FUNC: return mix64((uint64_t)(uintptr_t)v.u.fn);
+    default: {
+        uint64_t h = 1469598103934665603ULL;
+        for (const char *p = v.u.str; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        return h;
+    }
+    }
+}
+
+bool v_truthy(Value v)
+{
+    switch (v.tag) {
+    case VT_NONE: return false;
+    case VT_BOOL: case VT_INT: return v.u.i != 0;
+    case VT_PAIR: case VT_CELL: return true;
+    case VT_TUPLE: case VT_SET: return v.u.seq->n != 0;
+    case VT_STR: return v.u.str[0] != 0;
+    default: return true;
+    }
+}
+
+const char *v_type_name(Value v)
+{
+    switch (v.tag) {
+    case VT_NONE: return "NoneType";
+    case VT_BOOL: return "bool";
+    case VT_INT: return "int";
+    case VT_PAIR: case VT_CELL: case VT_TUPLE: return "tuple";
+    case VT_SET: return "frozenset";
+    case VT_FUNC: return "function";
+    default: return "str";
+    }
+}

@@ -1,0 +1,165 @@
+/* value.h: the one tagged value every part of battrace passes around.
+ *
+ * Modelled on Lua's TValue: a small tag plus a payload. Python's values map as
+ *   None -> VT_NONE, bool -> VT_BOOL, int -> VT_INT (64-bit),
+ *   tuple -> VT_TUPLE (a Seq), frozenset -> VT_SET (a Seq, sorted, distinct),
+ *   function -> VT_FUNC, str -> VT_STR (only in batt append tuples).
+ * Two tuple shapes that dominate arc-dsl are stored inline, without a heap
+ * object, because sets of indices and objects are most of the work:
+ *   VT_PAIR  (i, j)          two ints, each fitting in 32 bits
+ *   VT_CELL  (c, (i, j))     a colour and a pair, each fitting in 32 bits
+ * They ARE tuples: every generic accessor (v_len, v_item) treats them as such,
+ * and mk_tuple() produces them whenever the items fit, so that all code agrees
+ * on one representation. A tuple holding a bool never packs (bools print as
+ * true/false), so equality and hashing always go through the generic rules,
+ * which treat a packed pair and an unpacked (1, True) as equal, as Python does.
+ *
+ * Values are immutable once built. Heap parts live in an Arena (arena.h):
+ * the run's arena for everything a run makes, a persistent one for inputs and
+ * constants. Nothing is freed one by one. */
+#ifndef BATTRACE_VALUE_H
+#define BATTRACE_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef enum VTag {
+    VT_NONE = 0,
+    VT_BOOL,
+    VT_INT,
+    VT_PAIR,
+    VT_CELL,
+    VT_TUPLE,
+    VT_SET,
+    VT_FUNC,
+    VT_STR,
+} VTag;
+
+typedef struct Seq Seq;
+typedef struct Func Func;
+typedef struct Ctx Ctx;
+
+typedef struct Value {
+    uint8_t tag;
+    int32_t c; /* VT_CELL: the colour */
+    union {
+        int64_t i;                  /* VT_INT, VT_BOOL (0 or 1) */
+        struct { int32_t a, b; } p; /* VT_PAIR (a, b); VT_CELL (c, (a, b)) */
+        Seq *seq;                   /* VT_TUPLE, VT_SET */
+        Func *fn;                   /* VT_FUNC */
+        const char *str;            /* VT_STR */
+    } u;
+} Value;
+
+/* Seq flags, computed when the Seq is built. */
+enum {
+    SEQ_ALLINT = 1u << 0, /* every item is VT_INT (no bools): a grid row */
+    SEQ_GRID = 1u << 1,   /* non-empty tuple of equally long non-empty ALLINT rows */
+    SEQ_PAIRS = 1u << 2,  /* every item is VT_PAIR: a set of indices */
+    SEQ_CELLS = 1u << 3,  /* every item is VT_CELL: an object */
+};
+
+struct Seq {
+    uint32_t n;
+    uint32_t flags;
+    uint64_t hash; /* 0 until computed */
+    Value items[];
+};
+
+/* ---- constructors of immediate values ---- */
+static inline Value v_none(void) { Value v = {0}; v.tag = VT_NONE; return v; }
+static inline Value v_bool(bool b) { Value v = {0}; v.tag = VT_BOOL; v.u.i = b; return v; }
+static inline Value v_int(int64_t i) { Value v = {0}; v.tag = VT_INT; v.u.i = i; return v; }
+static inline Value v_str(const char *s) { Value v = {0}; v.tag = VT_STR; v.u.str = s; return v; }
+static inline Value v_func(Func *f) { Value v = {0}; v.tag = VT_FUNC; v.u.fn = f; return v; }
+static inline Value v_pair(int32_t a, int32_t b)
+{
+    Value v = {0}; v.tag = VT_PAIR; v.u.p.a = a; v.u.p.b = b; return v;
+}
+static inline Value v_cell(int32_t c, int32_t a, int32_t b)
+{
+    Value v = {0}; v.tag = VT_CELL; v.c = c; v.u.p.a = a; v.u.p.b = b; return v;
+}
+static inline bool fits32(int64_t x) { return x >= INT32_MIN && x <= INT32_MAX; }
+
+/* ---- kind tests ---- */
+/* Python isinstance(v, int): ints and bools. */
+static inline bool v_is_int(Value v) { return v.tag == VT_INT || v.tag == VT_BOOL; }
+/* Python isinstance(v, tuple). */
+static inline bool v_is_tuple(Value v)
+{
+    return v.tag == VT_TUPLE || v.tag == VT_PAIR || v.tag == VT_CELL;
+}
+static inline bool v_is_set(Value v) { return v.tag == VT_SET; }
+/* tuple or frozenset: what Python can iterate and len() */
+static inline bool v_is_container(Value v) { return v_is_tuple(v) || v.tag == VT_SET; }
+
+/* ---- container access (tuples of any shape, sets) ---- */
+/* Number of items; the caller has checked v_is_container. */
+static inline size_t v_len(Value v)
+{
+    if (v.tag == VT_PAIR || v.tag == VT_CELL) return 2;
+    return v.u.seq->n;
+}
+/* Item k (0 <= k < v_len(v)); sets yield their canonical order. */
+static inline Value v_item(Value v, size_t k)
+{
+    if (v.tag == VT_PAIR) return v_int(k ? v.u.p.b : v.u.p.a);
+    if (v.tag == VT_CELL) return k ? v_pair(v.u.p.a, v.u.p.b) : v_int(v.c);
+    return v.u.seq->items[k];
+}
+static inline uint32_t v_flags(Value v)
+{
+    return (v.tag == VT_TUPLE || v.tag == VT_SET) ? v.u.seq->flags : 0;
+}
+/* A rectangular, non-empty grid of ints with non-empty rows. */
+static inline bool v_is_grid(Value v) { return v.tag == VT_TUPLE && (v.u.seq->flags & SEQ_GRID); }
+
+/* ---- building ---- */
+/* A tuple of the n items (copied). Packs pairs and cells. Fails with
+ * ERR_MEMORY past the size bound or the run's memory budget. */
+Err mk_tuple(Ctx *ctx, size_t n, const Value *items, Value *out);
+/* A frozenset of the n items (copied, sorted into canonical order, equal items
+ * collapsed keeping the first). */
+Err mk_set(Ctx *ctx, size_t n, const Value *items, Value *out);
+/* Same as mk_set for items already in strictly ascending canonical order. */
+Err mk_set_sorted(Ctx *ctx, size_t n, const Value *items, Value *out);
+/* A tuple that takes a Seq already filled by the caller (see seq_alloc). */
+Value seq_finish_tuple(Seq *s);
+/* Allocate an uninitialised Seq for n items in ctx's arena; NULL past the bounds. */
+Seq *seq_alloc(Ctx *ctx, size_t n);
+/* Convenience for the common shapes. */
+Err mk_pair(Ctx *ctx, int64_t a, int64_t b, Value *out); /* (a, b) of ints */
+Value v_empty_tuple(void);
+Value v_empty_set(void);
+
+/* Growable buffer of values in the run's arena, for results of unknown size. */
+typedef struct VBuf {
+    Ctx *ctx;
+    Value *items;
+    size_t n, cap;
+} VBuf;
+void vbuf_init(VBuf *b, Ctx *ctx);
+Err vbuf_push(VBuf *b, Value v);
+Err vbuf_tuple(VBuf *b, Value *out); /* tuple of the buffered values */
+Err vbuf_set(VBuf *b, Value *out);   /* frozenset of the buffered values */
+
+/* ---- equality, order, hash ---- */
+/* Python ==. Functions compare by identity, bools as ints. */
+bool v_eq(Value a, Value b);
+/* The canonical order of SPEC section 3: None < ints (bools as 0/1) < tuples
+ * (lexicographic) < sets (lexicographic over sorted members) < functions (by
+ * name, then by creation) < strings. Returns <0, 0, >0; 0 iff v_eq. */
+int v_cmp(Value a, Value b);
+/* A hash consistent with v_eq (used for dedup, and cached on Seqs). */
+uint64_t v_hash(Value v);
+/* Python truthiness. */
+bool v_truthy(Value v);
+
+/* Python type name of the value ("int", "tuple", "frozenset", ...). */
+const char *v_type_name(Value v);
+
+#endif

@@ -1,0 +1,3 @@
+/* battrace.c: placeholder main, replaced by the command dispatcher. */
+#include <stdio.h>
+int main(void) { puts("battrace"); return 0; }
