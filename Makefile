@@ -15,7 +15,7 @@ LDLIBS  += -lcjson -lm -lpthread
 
 LIB_SRC  := $(wildcard runtime/*.c ops/*.c tracer/*.c scheduler/*.c)
 TOOL_SRC := tools/battrace.c $(wildcard tools/cmd_*.c)
-TEST_SRC := $(wildcard tests/test_*.c)
+TEST_SRC := $(wildcard tests/test_*.c) tests/support.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
@@ -36,18 +36,18 @@ $(BUILD)/libbattrace.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC $<"; $(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests: $(TEST_OBJ) $(BUILD)/libbattrace.a
+$(BUILD)/battrace-tests: $(TEST_OBJ) $(BUILD)/libbattrace.a
 	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) -lcriterion
 
-test: $(BUILD)/tests battrace
-	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/battrace $(BUILD)/tests --jobs 2
+test: $(BUILD)/battrace-tests battrace
+	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/battrace $(BUILD)/battrace-tests --jobs 2
 
 sanitize:
 	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/tests build-san/battrace
-	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/build-san/battrace ASAN_OPTIONS=detect_leaks=0 build-san/tests --jobs 2
+	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/battrace-tests build-san/battrace
+	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/build-san/battrace ASAN_OPTIONS=detect_leaks=0 build-san/battrace-tests --jobs 2
 	BATTRACE=build-san/battrace SHARED=$(SHARED) QUICK=1 tools/conformance.sh
 
 conformance: battrace

@@ -1,0 +1,64 @@
+/* support.c: helpers shared by the Criterion tests (see support.h). */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+static Arena t_arena;
+static Ctx t_context;
+static int t_ready;
+
+Ctx *t_ctx(void)
+{
+    if (!t_ready) {
+        arena_init(&t_arena);
+        ctx_init(&t_context, &t_arena);
+        t_ready = 1;
+    }
+    ctx_begin_run(&t_context, 0);
+    return &t_context;
+}
+
+Value V(const char *literal)
+{
+    Value v;
+    size_t pos = 0;
+    if (lit_parse(t_ctx(), literal, &v, &pos) != 0)
+        cr_assert_fail("bad literal at offset %zu: %s", pos, literal);
+    return v;
+}
+
+Err t_call(const char *prim, Value *out, const char *const *args)
+{
+    const Prim *p = prim_lookup(prim);
+    cr_assert_not_null(p, "no primitive %s", prim);
+    Value a[8];
+    int n = 0;
+    while (args[n]) {
+        cr_assert_lt(n, 8);
+        a[n] = V(args[n]);
+        n++;
+    }
+    cr_assert_eq(n, p->arity, "%s takes %d arguments, test gave %d", prim, p->arity, n);
+    return call_value(t_ctx(), prim_value(p), n, a, out);
+}
+
+const char *R(Value v)
+{
+    static char bufs[4][4096];
+    static int k;
+    k = (k + 1) & 3;
+    return lit_repr(v, bufs[k], sizeof bufs[k]);
+}
+
+const char *t_shared(void)
+{
+    const char *p = getenv("BATTRACE_SHARED");
+    if (!p)
+        p = "../shared";
+    struct stat st;
+    char probe[4096];
+    snprintf(probe, sizeof probe, "%s/SPEC.md", p);
+    return stat(probe, &st) == 0 ? p : NULL;
+}

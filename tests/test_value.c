@@ -1,0 +1,107 @@
+/* test_value.c: the value model: packing, equality, canonical order, hashing. */
+#include "support.h"
+
+#include "../runtime/pyops.h"
+
+Test(value, pairs_and_cells_pack)
+{
+    cr_assert_eq(V("(1, 2)").tag, VT_PAIR);
+    cr_assert_eq(V("(3, (1, 2))").tag, VT_CELL);
+    cr_assert_eq(V("(True, 2)").tag, VT_TUPLE, "a bool never packs");
+    cr_assert_eq(V("(1, 2, 3)").tag, VT_TUPLE);
+}
+
+Test(value, python_equality)
+{
+    cr_assert(v_eq(V("(True, 2)"), V("(1, 2)")), "True == 1 inside tuples");
+    cr_assert(v_eq(V("frozenset({1, True})"), V("frozenset({1})")));
+    cr_assert(!v_eq(V("(1, 2)"), V("frozenset({1, 2})")));
+    cr_assert(!v_eq(V("()"), V("frozenset()")));
+    cr_assert(v_eq(V("identity"), V("identity")));
+    cr_assert(!v_eq(V("identity"), V("flip")));
+    cr_assert_eq(v_hash(V("(True, 2)")), v_hash(V("(1, 2)")));
+    cr_assert_eq(v_hash(V("(5, (1, 2))")), v_hash(V("(5, (True, 2))")));
+}
+
+Test(value, canonical_order)
+{
+    /* ints < tuples < sets < functions; tuples lexicographic, shorter first */
+    cr_assert_str_eq(R(V("{(1,), 3, frozenset({1}), (0, 5), identity, (0,)}")),
+                     "frozenset({3, (0,), (0, 5), (1,), frozenset({1}), identity})");
+    cr_assert_str_eq(R(V("{(2, (0, 0)), (1, (5, 5)), (1, (0, 1))}")),
+                     "frozenset({(1, (0, 1)), (1, (5, 5)), (2, (0, 0))})");
+    cr_assert_str_eq(R(V("{frozenset({2}), frozenset({1, 3}), frozenset()}")),
+                     "frozenset({frozenset(), frozenset({1, 3}), frozenset({2})})");
+}
+
+Test(value, grid_flags)
+{
+    cr_assert(v_is_grid(V("((1, 2), (3, 4))")));
+    cr_assert(v_is_grid(V("((1, 2, 3),)")));
+    cr_assert(!v_is_grid(V("((1, 2), (3,))")), "ragged");
+    cr_assert(!v_is_grid(V("((),)")), "empty rows");
+    cr_assert(!v_is_grid(V("((True, 2),)")), "bool cells");
+}
+
+Test(pyops, comparisons_follow_python)
+{
+    bool r;
+    cr_assert_eq(py_lt(V("(1, 2)"), V("(1, 3)"), &r), ERR_OK);
+    cr_assert(r);
+    cr_assert_eq(py_lt(V("(1,)"), V("(1, 0)"), &r), ERR_OK);
+    cr_assert(r, "a prefix is smaller");
+    cr_assert_eq(py_lt(V("1"), V("(1,)"), &r), ERR_TYPE);
+    cr_assert_eq(py_lt(V("(1, 2)"), V("(1, (2,))"), &r), ERR_TYPE);
+    cr_assert_eq(py_gt(V("{1, 2}"), V("{1}"), &r), ERR_OK);
+    cr_assert(r, "proper superset");
+    cr_assert_eq(py_gt(V("{1, 2}"), V("{3}"), &r), ERR_OK);
+    cr_assert(!r, "sets that are not subsets are not ordered");
+    cr_assert_eq(py_lt(V("None"), V("None"), &r), ERR_TYPE);
+}
+
+Test(pyops, arithmetic_follows_python)
+{
+    Ctx *ctx = t_ctx();
+    Value out;
+    cr_assert_eq(py_add(ctx, V("(1, 2)"), V("(3,)"), &out), ERR_OK);
+    cr_assert_str_eq(R(out), "(1, 2, 3)");
+    cr_assert_eq(py_add(ctx, V("True"), V("True"), &out), ERR_OK);
+    cr_assert_str_eq(R(out), "2");
+    cr_assert_eq(py_add(ctx, V("1"), V("(1,)"), &out), ERR_TYPE);
+    cr_assert_eq(py_floordiv(V("-7"), V("2"), &out), ERR_OK);
+    cr_assert_eq(out.u.i, -4);
+    cr_assert_eq(py_floordiv(V("1"), V("0"), &out), ERR_ZERODIV);
+    cr_assert_eq(py_mod(V("-7"), V("2"), &out), ERR_OK);
+    cr_assert_eq(out.u.i, 1);
+    cr_assert_eq(py_mul(ctx, V("(1, 2)"), V("2"), &out), ERR_OK);
+    cr_assert_str_eq(R(out), "(1, 2, 1, 2)");
+    cr_assert_eq(py_mul(ctx, V("9223372036854775807"), V("2"), &out), ERR_OVERFLOW);
+    cr_assert_eq(py_and(ctx, V("True"), V("False"), &out), ERR_OK);
+    cr_assert_str_eq(R(out), "False");
+}
+
+Test(pyops, indexing_and_unpacking)
+{
+    Ctx *ctx = t_ctx();
+    Value out, a, b;
+    cr_assert_eq(py_getitem_i(V("(4, 5, 6)"), -1, &out), ERR_OK);
+    cr_assert_eq(out.u.i, 6);
+    cr_assert_eq(py_getitem_i(V("()"), 0, &out), ERR_INDEX);
+    cr_assert_eq(py_getitem_i(V("{1}"), 0, &out), ERR_TYPE);
+    cr_assert_eq(py_getitem_i(V("5"), 0, &out), ERR_TYPE);
+    cr_assert_eq(py_slice(ctx, V("(1, 2, 3, 4)"), V("-3"), V("3"), &out), ERR_OK);
+    cr_assert_str_eq(R(out), "(2, 3)");
+    cr_assert_eq(py_unpack2(V("{7, 3}"), &a, &b), ERR_OK, "a 2-set unpacks in canonical order");
+    cr_assert_eq(a.u.i, 3);
+    cr_assert_eq(py_unpack2(V("(1, 2, 3)"), &a, &b), ERR_VALUE);
+    cr_assert_eq(py_unpack2(V("3"), &a, &b), ERR_TYPE);
+}
+
+Test(err, hierarchy)
+{
+    cr_assert_eq(err_caught_by(ERR_INDEX, "LookupError"), 1);
+    cr_assert_eq(err_caught_by(ERR_RECURSION, "RuntimeError"), 1);
+    cr_assert_eq(err_caught_by(ERR_STOPITER, "ValueError"), 0);
+    cr_assert_eq(err_caught_by(ERR_STOPITER, "Exception"), 1);
+    cr_assert_eq(err_caught_by(ERR_TYPE, "NoSuchError"), -1);
+}
