@@ -1,0 +1,32 @@
+/* encode.h: values as JSON, the encoding of pyref.py's rows (SPEC section 6).
+ *
+ *   int -> number, bool -> true/false, None -> null, str -> string,
+ *   tuple (grids, pairs, cells) -> list, frozenset -> {"set": [...]} in
+ *   canonical order, function -> {"fn": name}.
+ * Output goes to a growable byte buffer; rows are written with Python's
+ * json.dumps(separators=(',', ':')) spacing so lines compare as text too. */
+#ifndef BATTRACE_ENCODE_H
+#define BATTRACE_ENCODE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "value.h"
+
+typedef struct StrBuf {
+    char *data;
+    size_t len, cap;
+} StrBuf;
+
+void sb_init(StrBuf *b);
+void sb_free(StrBuf *b);
+void sb_clear(StrBuf *b);
+void sb_put(StrBuf *b, const char *s, size_t n);
+void sb_puts(StrBuf *b, const char *s);
+void sb_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A JSON string literal with escapes. */
+void sb_json_str(StrBuf *b, const char *s);
+/* The JSON encoding of v. */
+void sb_json_value(StrBuf *b, Value v);
+
+#endif

@@ -1,0 +1,29 @@
+/* interp.h: the sequential interpreter: one program on one sample.
+ *
+ * This is `battrace run`'s engine and the reference every other executor
+ * (trace replay, the GPU) must agree with. It walks a parsed Program's
+ * statements, resolving arguments to values and applying callees through
+ * call_value, so closures, budgets and (later) tracing all go one way. */
+#ifndef BATTRACE_INTERP_H
+#define BATTRACE_INTERP_H
+
+#include "../tracer/program.h"
+#include "ctx.h"
+#include "value.h"
+
+/* The values a program's parameters are bound to. */
+typedef struct Inputs {
+    Value I, S, C;       /* S and C are only read by batt programs */
+    const char *task_id; /* batt's task_id */
+} Inputs;
+
+/* Run a solver: ERR_OK and the returned value, or the class of the first
+ * failure. A crossed budget (ctx->limit_hit) ends the run with that class. */
+Err interp_solver(Ctx *ctx, const Program *p, const Inputs *in, Value *out);
+
+/* Call a batt once: on ERR_OK, *o and *s are tuples of the appended items.
+ * An error the statement's except clause does not catch ends the call and is
+ * returned (no o, no s), as does a crossed budget. */
+Err interp_batt(Ctx *ctx, const Program *p, const Inputs *in, Value *o, Value *s);
+
+#endif

@@ -1,0 +1,133 @@
+/* test_cli.c: the battrace command end to end: exit codes, messages, and the
+ * bundled example's rows against the Python oracle (when ../shared is there). */
+#include "support.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *bin(void)
+{
+    const char *b = getenv("BATTRACE_BIN");
+    return b ? b : "./battrace";
+}
+
+/* Run a shell command; its exit status, with stdout+stderr in out. */
+static int sh(char *out, size_t size, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char full[4200];
+    snprintf(full, sizeof full, "(%s) 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *write_temp(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "/tmp/battrace-cli-%d-%s", (int)getpid(), name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+Test(cli, usage_errors_exit_2)
+{
+    char out[8192];
+    cr_assert_eq(sh(out, sizeof out, "%s", bin()), 2);
+    cr_assert(strstr(out, "usage"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s frobnicate", bin()), 2);
+    cr_assert(strstr(out, "unknown command"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s run", bin()), 2);
+    cr_assert(strstr(out, "missing PROGRAMS"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s run traces/example_solvers.py", bin()), 2);
+    cr_assert(strstr(out, "missing --tasks"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s run x.py --tasks t --mode sideways", bin()), 2);
+    cr_assert(strstr(out, "--mode"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s run x.py --tasks t --samples -3", bin()), 2);
+    cr_assert_eq(sh(out, sizeof out, "%s run x.py --tasks t --bogus", bin()), 2);
+    cr_assert(strstr(out, "unknown option '--bogus'"), "%s", out);
+}
+
+Test(cli, help_exits_0)
+{
+    char out[8192];
+    cr_assert_eq(sh(out, sizeof out, "%s run --help", bin()), 0);
+    cr_assert(strstr(out, "--mode own|cross"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s --help", bin()), 0);
+}
+
+Test(cli, missing_inputs_exit_2_with_the_path)
+{
+    char out[8192];
+    cr_assert_eq(sh(out, sizeof out, "%s run /nonexistent/p.py --tasks traces/tasks", bin()), 2);
+    cr_assert(strstr(out, "/nonexistent/p.py"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s run traces/example_solvers.py --tasks /nonexistent/t", bin()), 2);
+    cr_assert(strstr(out, "/nonexistent/t"), "%s", out);
+}
+
+Test(cli, bad_program_reports_file_line_col)
+{
+    char out[8192];
+    const char *p = write_temp("bad.py", "def solve_x(I):\n    x1 = nosuchprim(I)\n    return x1\n");
+    cr_assert_eq(sh(out, sizeof out, "%s run %s --tasks traces/tasks", bin(), p), 2);
+    char want[512];
+    snprintf(want, sizeof want, "%s:2:10:", p);
+    cr_assert(strstr(out, want), "expected '%s' in: %s", want, out);
+    unlink(p);
+}
+
+Test(cli, bad_tasks_report_the_file)
+{
+    char out[8192];
+    const char *t = write_temp("bad.json", "{\"train\": [{\"input\": [[1, 2]], \"output\": [[1]]}\n");
+    cr_assert_eq(sh(out, sizeof out, "%s run traces/example_solvers.py --tasks %s", bin(), t), 2);
+    cr_assert(strstr(out, t), "%s", out);
+    unlink(t);
+}
+
+Test(cli, unwritable_json_exits_1)
+{
+    char out[8192];
+    cr_assert_eq(sh(out, sizeof out, "%s run traces/example_solvers.py --tasks traces/tasks --json /nonexistent/dir/x.jsonl",
+                    bin()), 1);
+    cr_assert(strstr(out, "/nonexistent/dir/x.jsonl"), "%s", out);
+}
+
+Test(cli, example_rows_match_the_oracle)
+{
+    const char *shared = t_shared();
+    if (!shared)
+        cr_skip_test("../shared not found (BATTRACE_SHARED): oracle comparison skipped");
+    char out[16384];
+    if (sh(out, sizeof out, "python3 -c 'import sys'") != 0)
+        cr_skip_test("python3 not found: oracle comparison skipped");
+    char exp[256], act[256];
+    snprintf(exp, sizeof exp, "/tmp/battrace-cli-%d-exp.jsonl", (int)getpid());
+    snprintf(act, sizeof act, "/tmp/battrace-cli-%d-act.jsonl", (int)getpid());
+    const char *progs[] = {"traces/example_solvers.py", "traces/example_batt.py"};
+    for (int k = 0; k < 2; k++) {
+        cr_assert_eq(sh(out, sizeof out, "python3 %s/tools/pyref.py %s --tasks traces/tasks --out %s",
+                        shared, progs[k], exp), 0, "%s", out);
+        cr_assert_eq(sh(out, sizeof out, "%s run %s --tasks traces/tasks --json %s", bin(), progs[k], act),
+                     0, "%s", out);
+        cr_assert_eq(sh(out, sizeof out, "python3 tools/compare_rows.py example %s %s", exp, act), 0,
+                     "%s", out);
+        cr_assert(strstr(out, "rows agree"), "%s", out);
+    }
+    unlink(exp);
+    unlink(act);
+}

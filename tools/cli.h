@@ -1,0 +1,60 @@
+/* cli.h: what the battrace subcommands share: option parsing of the program
+ * and task selection, the workload it describes, and exit codes. */
+#ifndef BATTRACE_CLI_H
+#define BATTRACE_CLI_H
+
+#include <stddef.h>
+
+#include "../runtime/tasks.h"
+#include "../tracer/program.h"
+
+/* Exit codes scripts can trust. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef enum { MODE_OWN, MODE_CROSS } RunMode;
+typedef enum { SEL_ALL, SEL_TRAIN, SEL_TEST } SplitSel;
+
+/* The selection options of `run` (and later `record`), as pyref.py has them. */
+typedef struct Selection {
+    const char *programs_path;
+    const char *tasks_path;
+    RunMode mode;
+    SplitSel split;
+    long max_programs; /* 0: all */
+    long max_samples;  /* 0: all */
+    double time_limit; /* seconds per run */
+    size_t mem_limit;  /* bytes per run */
+} Selection;
+
+/* One sample in run order. */
+typedef struct SampleRef {
+    size_t task;       /* index into the TaskSet */
+    Split split;
+    size_t index;      /* within its split */
+    const Sample *sample;
+} SampleRef;
+
+/* The loaded workload: programs in run order (sorted by name, like pyref)
+ * and samples in run order. */
+typedef struct Workload {
+    ProgramFile pf;
+    TaskSet ts;
+    const Program **programs;
+    size_t nprograms;
+    SampleRef *samples;
+    size_t nsamples;
+} Workload;
+
+void selection_defaults(Selection *sel);
+/* Parse one selection option at argv[*i] (advancing *i past its value).
+ * Returns 1 if it was one, 0 if not, -1 (message printed) if malformed. */
+int selection_option(Selection *sel, int argc, char **argv, int *i, const char *cmd);
+/* Load programs and tasks and list the work. Prints `file:line:col: message`
+ * and returns EXIT_USAGE on bad input. */
+int workload_load(const Selection *sel, Workload *w);
+void workload_free(Workload *w);
+
+/* Messages. */
+void die_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+#endif

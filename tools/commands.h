@@ -1,0 +1,7 @@
+/* commands.h: the battrace subcommands, each in its own tools/cmd_*.c. */
+#ifndef BATTRACE_COMMANDS_H
+#define BATTRACE_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+
+#endif

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# conformance.sh: compare `battrace run --json` rows with pyref.py's rows.
+#
+#   BATTRACE=./battrace SHARED=../shared [QUICK=1] tools/conformance.sh
+#
+# Workloads (issue 2): own (the 400 solvers on ../shared/arc/training),
+# cross (40 solvers x 300 samples), and batt files from mkbatt.py (several
+# seeds, with and without --mutate, both --except forms). pyref rows are
+# cached under out/pyref/ (they take minutes to make); delete them to remake.
+# QUICK=1 runs a small sample of each (for the sanitizer build).
+set -u
+BATTRACE=${BATTRACE:-./battrace}
+SHARED=${SHARED:-../shared}
+QUICK=${QUICK:-0}
+OUT=${OUT:-out/conformance}
+CACHE=out/pyref
+mkdir -p "$OUT" "$CACHE"
+if [ ! -f "$SHARED/tools/pyref.py" ]; then
+    echo "conformance: skipped: $SHARED/tools/pyref.py not found (set SHARED=)"
+    exit 0
+fi
+PYREF="python3 $SHARED/tools/pyref.py"
+SOLVERS=$SHARED/reference/arc-dsl/solvers.py
+TASKS=$SHARED/arc/training
+failed=0
+
+# compare NAME PROGRAMS ARGS...: make (or reuse) pyref rows, run battrace, compare.
+compare() {
+    local name=$1 progs=$2
+    shift 2
+    local exp=$CACHE/$name.jsonl act=$OUT/$name.jsonl
+    if [ ! -s "$exp" ]; then
+        $PYREF "$progs" --tasks "$TASKS" "$@" --out "$exp.tmp" 2>"$CACHE/$name.log" && mv "$exp.tmp" "$exp"
+    fi
+    if ! "$BATTRACE" run "$progs" --tasks "$TASKS" "$@" --json "$act" --quiet; then
+        echo "$name: battrace run failed"
+        failed=1
+        return
+    fi
+    python3 tools/compare_rows.py "$name" "$exp" "$act" || failed=1
+}
+
+batt() { # batt NAME MKBATT-ARGS...: a batt file made by mkbatt.py
+    local name=$1
+    shift
+    [ -s "$CACHE/$name.py" ] || python3 "$SHARED/tools/mkbatt.py" "$SOLVERS" "$@" -o "$CACHE/$name.py" 2>/dev/null
+}
+
+if [ "$QUICK" = 1 ]; then
+    compare own-quick "$SOLVERS" --programs 60
+    compare cross-quick "$SOLVERS" --mode cross --programs 10 --samples 40
+    batt batt-quick --count 8 --seed 5 --mutate 0.1
+    compare batt-quick "$CACHE/batt-quick.py" --samples 30
+else
+    compare own "$SOLVERS"
+    compare cross "$SOLVERS" --mode cross --programs 40 --samples 300
+    batt batt-s1 --count 32 --seed 1
+    batt batt-s2-tuple --count 32 --seed 2 --except tuple
+    batt batt-s3-mut --count 32 --seed 3 --mutate 0.05
+    batt batt-s4-mut-tuple --count 32 --seed 4 --mutate 0.1 --except tuple
+    batt batt-s5-mut --count 16 --seed 5 --mutate 0.2
+    for b in batt-s1 batt-s2-tuple batt-s3-mut batt-s4-mut-tuple batt-s5-mut; do
+        compare "$b" "$CACHE/$b.py" --samples 120
+    done
+fi
+if [ $failed = 0 ]; then echo "conformance: all rows agree"; else echo "conformance: DIFFERENCES (see above)"; fi
+exit $failed
