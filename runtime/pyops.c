@@ -324,39 +324,52 @@ Err py_abs(Value a, Value *out)
     return ERR_OK;
 }
 
-/* Both sorted in canonical order: a linear merge. */
-static Err set_algebra(Ctx *ctx, Value a, Value b, bool keep_union, Value *out)
+typedef enum { SET_UNION, SET_INTERSECTION, SET_DIFFERENCE } SetOp;
+
+/* Both sorted in canonical order: a linear merge. Where equal items differ
+ * (1 and True), Python keeps the left operand's for union and difference,
+ * and for intersection the item of the set it iterates: the smaller one, the
+ * right one when sizes tie. */
+static Err set_algebra(Ctx *ctx, Value a, Value b, SetOp op, Value *out)
 {
     size_t na = a.u.seq->n, nb = b.u.seq->n;
-    Seq *s = seq_alloc(ctx, keep_union ? na + nb : (na < nb ? na : nb));
+    size_t cap = op == SET_UNION ? na + nb : op == SET_DIFFERENCE ? na : (na < nb ? na : nb);
+    Seq *s = seq_alloc(ctx, cap);
     if (!s)
         return ERR_MEMORY;
     const Value *x = a.u.seq->items, *y = b.u.seq->items;
+    bool keep_right = op == SET_INTERSECTION && nb <= na;
     size_t i = 0, j = 0, n = 0;
     while (i < na && j < nb) {
         int c = v_cmp(x[i], y[j]);
         if (c == 0) {
-            s->items[n++] = x[i];
+            if (op != SET_DIFFERENCE)
+                s->items[n++] = keep_right ? y[j] : x[i];
             i++, j++;
         } else if (c < 0) {
-            if (keep_union) s->items[n++] = x[i];
+            if (op != SET_INTERSECTION) s->items[n++] = x[i];
             i++;
         } else {
-            if (keep_union) s->items[n++] = y[j];
+            if (op == SET_UNION) s->items[n++] = y[j];
             j++;
         }
     }
-    if (keep_union) {
+    if (op != SET_INTERSECTION)
         while (i < na) s->items[n++] = x[i++];
+    if (op == SET_UNION)
         while (j < nb) s->items[n++] = y[j++];
-    }
     return mk_set_sorted(ctx, n, s->items, out);
+}
+
+Err py_set_difference(Ctx *ctx, Value a, Value b, Value *out)
+{
+    return set_algebra(ctx, a, b, SET_DIFFERENCE, out);
 }
 
 Err py_and(Ctx *ctx, Value a, Value b, Value *out)
 {
     if (a.tag == VT_SET && b.tag == VT_SET)
-        return set_algebra(ctx, a, b, false, out);
+        return set_algebra(ctx, a, b, SET_INTERSECTION, out);
     if (v_is_int(a) && v_is_int(b)) {
         int64_t r = a.u.i & b.u.i;
         *out = (a.tag == VT_BOOL && b.tag == VT_BOOL) ? v_bool(r != 0) : v_int(r);
@@ -368,7 +381,7 @@ Err py_and(Ctx *ctx, Value a, Value b, Value *out)
 Err py_or(Ctx *ctx, Value a, Value b, Value *out)
 {
     if (a.tag == VT_SET && b.tag == VT_SET)
-        return set_algebra(ctx, a, b, true, out);
+        return set_algebra(ctx, a, b, SET_UNION, out);
     if (v_is_int(a) && v_is_int(b)) {
         int64_t r = a.u.i | b.u.i;
         *out = (a.tag == VT_BOOL && b.tag == VT_BOOL) ? v_bool(r != 0) : v_int(r);

@@ -42,7 +42,7 @@ Err py_ge(Value a, Value b, bool *out);
 /* Arithmetic. Ints (bools count as ints) give ints; OverflowError past 64
  * bits. + concatenates tuples, * repeats a tuple; everything else is TypeError. */
 Err py_add(Ctx *ctx, Value a, Value b, Value *out);
-Err py_sub(Value a, Value b, Value *out);
+Err py_sub(Value a, Value b, Value *out); /* ints only: set difference is op_difference's */
 Err py_mul(Ctx *ctx, Value a, Value b, Value *out);
 Err py_floordiv(Value a, Value b, Value *out); /* ZeroDivisionError on 0 */
 Err py_mod(Value a, Value b, Value *out);      /* ZeroDivisionError on 0 */
@@ -51,6 +51,8 @@ Err py_abs(Value a, Value *out);
 /* a & b and a | b: frozenset algebra, or bitwise on ints (bool & bool is bool). */
 Err py_and(Ctx *ctx, Value a, Value b, Value *out);
 Err py_or(Ctx *ctx, Value a, Value b, Value *out);
+/* a - b for two frozensets. */
+Err py_set_difference(Ctx *ctx, Value a, Value b, Value *out);
 
 /* x in c: tuples by ==, frozensets by lookup; TypeError for non-containers. */
 Err py_contains(Value c, Value x, bool *out);
