@@ -1,6 +1,8 @@
 /* interp.c: the sequential interpreter (see interp.h). */
 #include "interp.h"
 
+#include <stdlib.h>
+
 #include "func.h"
 
 /* Frame of one call: the variables, by slot. */
@@ -98,20 +100,88 @@ Err interp_solver(Ctx *ctx, const Program *p, const Inputs *in, Value *out)
     return ERR_OK;
 }
 
-Err interp_batt(Ctx *ctx, const Program *p, const Inputs *in, Value *o, Value *s)
+/* What a second batt call may take from the first (see interp_batt_pair). */
+typedef struct Reuse {
+    const uint8_t *c_taint; /* per statement */
+    const Value *slots;     /* the first call's variables */
+    size_t done;            /* statements the first call completed */
+} Reuse;
+
+static Err batt_call(Ctx *ctx, const Program *p, const Inputs *in, const Reuse *reuse,
+                     Frame *f, size_t *done, Value *o, Value *s)
 {
-    Frame f = {new_slots(ctx, p), in, v_str("/dev/null")};
     VBuf ob, sb;
     vbuf_init(&ob, ctx);
     vbuf_init(&sb, ctx);
-    for (size_t k = 0; k < p->nstmts; k++) {
+    f->slots = new_slots(ctx, p);
+    f->in = in;
+    f->log_path = v_str("/dev/null");
+    for (*done = 0; *done < p->nstmts; ++*done) {
+        size_t k = *done;
         const Stmt *st = &p->stmts[k];
         switch ((StmtKind)st->kind) {
-        case ST_CALL: TRY(exec_call(ctx, &f, st)); break;
-        case ST_APPEND_O: TRY(append_item(ctx, &f, st, &ob)); break;
-        case ST_APPEND_S: TRY(append_item(ctx, &f, st, &sb)); break;
+        case ST_CALL:
+            if (reuse && k < reuse->done && !reuse->c_taint[k])
+                f->slots[st->target] = reuse->slots[st->target];
+            else
+                TRY(exec_call(ctx, f, st));
+            break;
+        case ST_APPEND_O:
+            if (!reuse) /* the second call's o is not reported */
+                TRY(append_item(ctx, f, st, &ob));
+            break;
+        case ST_APPEND_S: TRY(append_item(ctx, f, st, &sb)); break;
         }
     }
     TRY(vbuf_tuple(&ob, o));
     return vbuf_tuple(&sb, s);
+}
+
+Err interp_batt(Ctx *ctx, const Program *p, const Inputs *in, Value *o, Value *s)
+{
+    Frame f;
+    size_t done;
+    return batt_call(ctx, p, in, NULL, &f, &done, o, s);
+}
+
+void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const Inputs *first,
+                      Value expected, double seconds, BattPair *out)
+{
+    Frame f1, f2;
+    size_t done1, done2;
+    Value o2;
+    out->o = out->s = out->s_c = v_none();
+    ctx_begin_run(ctx, seconds);
+    out->err = batt_call(ctx, p, first, NULL, &f1, &done1, &out->o, &out->s);
+    Inputs second = *first;
+    second.C = expected;
+    /* statements the first call could not finish (a budget, an uncaught
+     * error) are not reused; a budget crossed there taints nothing else */
+    Reuse reuse = {c_taint, f1.slots, ctx->limit_hit ? 0 : done1};
+    ctx_begin_run(ctx, seconds);
+    out->err_c = batt_call(ctx, p, &second, &reuse, &f2, &done2, &o2, &out->s_c);
+}
+
+static bool arg_tainted(const Arg *a, const uint8_t *slot_taint)
+{
+    if (a->kind == ARG_INPUT)
+        return a->slot == INPUT_C;
+    return a->kind == ARG_VAR && slot_taint[a->slot];
+}
+
+void interp_c_taint(const Program *p, uint8_t *taint)
+{
+    uint8_t *slot_taint = calloc((size_t)p->nslots + 1, 1);
+    for (size_t k = 0; k < p->nstmts; k++) {
+        const Stmt *st = &p->stmts[k];
+        bool t = false;
+        if (st->kind == ST_CALL && !st->callee_prim)
+            t = st->callee_slot >= 0 ? slot_taint[st->callee_slot] : -1 - st->callee_slot == INPUT_C;
+        for (unsigned a = 0; a < st->nargs; a++)
+            t = t || arg_tainted(&st->args[a], slot_taint);
+        taint[k] = t;
+        if (st->kind == ST_CALL)
+            slot_taint[st->target] = t; /* a reassignment replaces the taint */
+    }
+    free(slot_taint);
 }

@@ -11,6 +11,8 @@
 #include "ctx.h"
 #include "value.h"
 
+#include <stdint.h>
+
 /* The values a program's parameters are bound to. */
 typedef struct Inputs {
     Value I, S, C;       /* S and C are only read by batt programs */
@@ -25,5 +27,20 @@ Err interp_solver(Ctx *ctx, const Program *p, const Inputs *in, Value *out);
  * An error the statement's except clause does not catch ends the call and is
  * returned (no o, no s), as does a crossed budget. */
 Err interp_batt(Ctx *ctx, const Program *p, const Inputs *in, Value *o, Value *s);
+
+/* Both calls of a batt sample (SPEC 5): first with C = None, then with C =
+ * the expected output. The second call returns only s (as s_c): statements
+ * that do not depend on C are taken from the first call instead of being run
+ * again, which is exact because primitives are pure and deterministic.
+ * c_taint comes from interp_c_taint. Results go to the out-parameters; the
+ * two Errs are the classes that ended each call (ERR_OK when they returned). */
+typedef struct BattPair {
+    Err err, err_c;
+    Value o, s, s_c;
+} BattPair;
+void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const Inputs *first,
+                      Value expected, double seconds, BattPair *out);
+/* Per statement of a batt: 1 when its value depends on C. nstmts bytes. */
+void interp_c_taint(const Program *p, uint8_t *taint);
 
 #endif

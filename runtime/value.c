@@ -202,6 +202,38 @@ static bool is_sorted_strict(const Value *v, size_t n, VCmp cmp)
     return true;
 }
 
+/* Drop later duplicates (v_eq) in place, keeping first occurrences in order.
+ * Comparing two big items in the canonical order costs a walk over their
+ * members; hashing them costs one walk each (and is cached on Seqs). Sets of
+ * sets (prapply, apply over objects) are often mostly duplicates, so this
+ * pass makes the sort that follows cheap. Returns the new count. */
+static size_t dedupe_by_hash(Ctx *ctx, Value *items, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slot = ctx_alloc(ctx, cap * sizeof *slot);
+    memset(slot, 0xff, cap * sizeof *slot);
+    size_t w = 0;
+    for (size_t r = 0; r < n; r++) {
+        uint64_t h = v_hash(items[r]);
+        size_t k = (size_t)h & (cap - 1);
+        bool dup = false;
+        while (slot[k] != UINT32_MAX) {
+            if (v_eq(items[slot[k]], items[r])) {
+                dup = true;
+                break;
+            }
+            k = (k + 1) & (cap - 1);
+        }
+        if (dup)
+            continue;
+        items[w] = items[r];
+        slot[k] = (uint32_t)w++;
+    }
+    return w;
+}
+
 Err mk_set(Ctx *ctx, size_t n, const Value *items, Value *out)
 {
     if (n == 0) {
@@ -213,6 +245,8 @@ Err mk_set(Ctx *ctx, size_t n, const Value *items, Value *out)
         return ERR_MEMORY;
     memcpy(s->items, items, n * sizeof(Value));
     VCmp cmp = pick_cmp(items, n);
+    if (cmp == cmp_generic && n > 8 && !is_sorted_strict(s->items, n, cmp))
+        n = s->n = (uint32_t)dedupe_by_hash(ctx, s->items, n);
     if (!is_sorted_strict(s->items, n, cmp)) {
         Value *tmp = ctx_alloc(ctx, (n / 2 + 1) * sizeof(Value));
         merge_sort(s->items, tmp, n, cmp);
@@ -294,8 +328,27 @@ static int rank(uint8_t tag)
 
 static int cmp_i64(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
 
+/* Both Seqs hold only packed pairs (or only cells): compare them inline. */
+static int cmp_packed_seqs(const Seq *x, const Seq *y, VCmp cmp)
+{
+    uint32_t n = x->n < y->n ? x->n : y->n;
+    for (uint32_t k = 0; k < n; k++) {
+        int c = cmp(&x->items[k], &y->items[k]);
+        if (c)
+            return c;
+    }
+    return cmp_i64(x->n, y->n);
+}
+
 static int cmp_items(Value a, Value b)
 {
+    if ((a.tag == VT_SET || a.tag == VT_TUPLE) && (b.tag == VT_SET || b.tag == VT_TUPLE)) {
+        uint32_t fa = a.u.seq->flags, fb = b.u.seq->flags;
+        if ((fa & fb & SEQ_PAIRS) && a.u.seq->n && b.u.seq->n)
+            return cmp_packed_seqs(a.u.seq, b.u.seq, cmp_pairs);
+        if ((fa & fb & SEQ_CELLS) && a.u.seq->n && b.u.seq->n)
+            return cmp_packed_seqs(a.u.seq, b.u.seq, cmp_cells);
+    }
     size_t na = v_len(a), nb = v_len(b), n = na < nb ? na : nb;
     for (size_t k = 0; k < n; k++) {
         int c = v_cmp(v_item(a, k), v_item(b, k));
