@@ -1,0 +1,346 @@
+/* grid_common.c: helpers shared by the grid family (see grid_common.h). */
+#include "grid_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void *gc_scratch(Ctx *ctx, size_t n, size_t sz)
+{
+    if (n > LIMIT_SEQ_ITEMS || ctx_check_mem(ctx)) {
+        if (!ctx->limit_hit)
+            ctx->limit_hit = ERR_MEMORY;
+        return NULL;
+    }
+    return ctx_alloc(ctx, (n ? n : 1) * sz);
+}
+
+bool gc_fits(uint64_t n1, uint64_t n2)
+{
+    if (n1 == 0 || n2 == 0)
+        return true;
+    return n1 <= LIMIT_SEQ_ITEMS && n2 <= LIMIT_SEQ_ITEMS / n1;
+}
+
+int64_t *gc_cells(Ctx *ctx, Value g)
+{
+    size_t h = grid_h(g), w = grid_w(g);
+    int64_t *c = gc_scratch(ctx, h * w, sizeof *c);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < h; i++) {
+        Value r = g.u.seq->items[i];
+        int64_t *dst = c + i * w;
+        if (r.tag == VT_PAIR) {
+            dst[0] = r.u.p.a, dst[1] = r.u.p.b;
+            continue;
+        }
+        const Value *src = r.u.seq->items;
+        for (size_t j = 0; j < w; j++)
+            dst[j] = src[j].u.i;
+    }
+    return c;
+}
+
+Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out)
+{
+    if (h == 0 || w == 0 || w == 2)
+        return mk_grid(ctx, h, w, cells, out);
+    if (!gc_fits(h, w))
+        return ERR_MEMORY;
+    Seq *g = seq_alloc(ctx, h);
+    if (!g)
+        return ERR_MEMORY;
+    for (size_t i = 0; i < h; i++) {
+        Seq *r = seq_alloc(ctx, w);
+        if (!r)
+            return ERR_MEMORY;
+        const int64_t *src = cells + i * w;
+        for (size_t j = 0; j < w; j++)
+            r->items[j] = v_int(src[j]);
+        r->flags = SEQ_ALLINT;
+        Value row = {0};
+        row.tag = VT_TUPLE;
+        row.u.seq = r;
+        g->items[i] = row;
+    }
+    g->flags = SEQ_GRID;
+    Value v = {0};
+    v.tag = VT_TUPLE;
+    v.u.seq = g;
+    *out = v;
+    return ERR_OK;
+}
+
+Err gc_dims(Value grid, int64_t *h, int64_t *w)
+{
+    Value r0;
+    TRY(py_len(grid, h));
+    TRY(py_getitem_i(grid, 0, &r0));
+    return py_len(r0, w);
+}
+
+/* ---- mostcolor ---- */
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int64_t gc_mostcolor_ints(Ctx *ctx, const int64_t *v, size_t n)
+{
+    bool small = true;
+    for (size_t k = 0; k < n && small; k++)
+        small = v[k] >= 0 && v[k] < 256;
+    if (small) {
+        size_t cnt[256] = {0};
+        for (size_t k = 0; k < n; k++)
+            cnt[v[k]]++;
+        int best = -1;
+        for (int c = 0; c < 256; c++) /* ascending: ties keep the smallest */
+            if (cnt[c] && (best < 0 || cnt[c] > cnt[best]))
+                best = c;
+        return best;
+    }
+    int64_t *s = ctx_alloc(ctx, n * sizeof *s);
+    memcpy(s, v, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_i64);
+    int64_t best = s[0];
+    size_t best_n = 0;
+    for (size_t k = 0; k < n;) {
+        size_t e = k;
+        while (e < n && s[e] == s[k])
+            e++;
+        if (e - k > best_n)
+            best = s[k], best_n = e - k;
+        k = e;
+    }
+    return best;
+}
+
+typedef struct Ranked {
+    Value v;
+    size_t k;
+} Ranked;
+
+/* Canonical order, then first occurrence: the first of a run of equal
+ * values is the one Python's set(values) keeps (True before 1). */
+static int cmp_ranked(const void *a, const void *b)
+{
+    const Ranked *x = a, *y = b;
+    int c = v_cmp(x->v, y->v);
+    if (c)
+        return c;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+Err gc_element_values(Ctx *ctx, Value element, VBuf *vals)
+{
+    Items rows;
+    if (v_is_tuple(element)) {
+        TRY(py_items(element, &rows));
+        for (size_t i = 0; i < rows.n; i++) {
+            Items r;
+            TRY(py_items(rows.v[i], &r));
+            for (size_t j = 0; j < r.n; j++)
+                TRY(vbuf_push(vals, r.v[j]));
+        }
+        return ERR_OK;
+    }
+    TRY(py_items(element, &rows)); /* for v, _ in element */
+    for (size_t k = 0; k < rows.n; k++) {
+        Value v, rest;
+        TRY(py_unpack2(rows.v[k], &v, &rest));
+        TRY(vbuf_push(vals, v));
+    }
+    return ERR_OK;
+}
+
+Err gc_mostcolor(Ctx *ctx, Value element, Value *out)
+{
+    if (v_is_grid(element)) {
+        size_t n = grid_h(element) * grid_w(element);
+        int64_t *c = gc_cells(ctx, element);
+        if (!c)
+            return ERR_MEMORY;
+        *out = v_int(gc_mostcolor_ints(ctx, c, n));
+        return ERR_OK;
+    }
+    VBuf vals;
+    vbuf_init(&vals, ctx);
+    TRY(gc_element_values(ctx, element, &vals));
+    size_t n = vals.n;
+    if (n == 0)
+        return ERR_VALUE; /* max() of an empty set */
+    bool ints = true;
+    for (size_t k = 0; k < n && ints; k++)
+        ints = vals.items[k].tag == VT_INT;
+    if (ints) {
+        int64_t *iv = ctx_alloc(ctx, n * sizeof *iv);
+        for (size_t k = 0; k < n; k++)
+            iv[k] = vals.items[k].u.i;
+        *out = v_int(gc_mostcolor_ints(ctx, iv, n));
+        return ERR_OK;
+    }
+    Ranked *r = ctx_alloc(ctx, n * sizeof *r);
+    for (size_t k = 0; k < n; k++)
+        r[k].v = vals.items[k], r[k].k = k;
+    qsort(r, n, sizeof *r, cmp_ranked);
+    Value best = r[0].v;
+    size_t best_n = 0;
+    for (size_t k = 0; k < n;) {
+        size_t e = k;
+        while (e < n && v_eq(r[e].v, r[k].v))
+            e++;
+        if (e - k > best_n)
+            best = r[k].v, best_n = e - k;
+        k = e;
+    }
+    *out = best;
+    return ERR_OK;
+}
+
+/* ---- toindices ---- */
+
+Err gc_toindices(Ctx *ctx, Value patch, Value *out)
+{
+    int64_t n;
+    TRY(py_len(patch, &n));
+    if (n == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    uint32_t fl = v_flags(patch);
+    if (patch.tag == VT_SET && (fl & SEQ_PAIRS)) {
+        *out = patch;
+        return ERR_OK;
+    }
+    Value first = v_item(patch, 0), second;
+    TRY(py_getitem_i(first, 1, &second)); /* next(iter(patch))[1] */
+    if (!v_is_tuple(second)) {
+        *out = patch;
+        return ERR_OK;
+    }
+    Value *idx = gc_scratch(ctx, (size_t)n, sizeof *idx);
+    if (!idx)
+        return ERR_MEMORY;
+    if (patch.tag == VT_SET && (fl & SEQ_CELLS)) {
+        const Value *it = patch.u.seq->items;
+        for (int64_t k = 0; k < n; k++)
+            idx[k] = v_pair(it[k].u.p.a, it[k].u.p.b);
+        return mk_set(ctx, (size_t)n, idx, out);
+    }
+    Items items;
+    TRY(py_items(patch, &items));
+    for (size_t k = 0; k < items.n; k++) {
+        Value v;
+        TRY(py_unpack2(items.v[k], &v, &idx[k])); /* for value, index in patch */
+    }
+    return mk_set(ctx, items.n, idx, out);
+}
+
+/* ---- zip ---- */
+
+Err gc_zip(Ctx *ctx, const Value *rows, size_t n, Value *out)
+{
+    size_t m = SIZE_MAX;
+    for (size_t k = 0; k < n; k++) {
+        TRY(py_iterable(rows[k])); /* zip() calls iter() on every argument first */
+        size_t l = v_len(rows[k]);
+        if (l < m)
+            m = l;
+    }
+    if (n == 0 || m == 0) {
+        *out = v_empty_tuple();
+        return ERR_OK;
+    }
+    if (!gc_fits(m, n))
+        return ERR_MEMORY;
+    Seq *res = seq_alloc(ctx, m);
+    if (!res)
+        return ERR_MEMORY;
+    Seq **cols = ctx_alloc(ctx, m * sizeof *cols);
+    for (size_t t = 0; t < m; t++)
+        if (!(cols[t] = seq_alloc(ctx, n)))
+            return ERR_MEMORY;
+    for (size_t k = 0; k < n; k++) {
+        Items it;
+        TRY(py_items(rows[k], &it));
+        for (size_t t = 0; t < m; t++)
+            cols[t]->items[k] = it.v[t];
+    }
+    for (size_t t = 0; t < m; t++)
+        res->items[t] = seq_finish_tuple(cols[t]);
+    *out = seq_finish_tuple(res);
+    return ERR_OK;
+}
+
+/* ---- building cells and sets ---- */
+
+static int cmp_cell_values(const void *a, const void *b)
+{
+    const Value *x = a, *y = b;
+    if (x->c != y->c) return x->c < y->c ? -1 : 1;
+    if (x->u.p.a != y->u.p.a) return x->u.p.a < y->u.p.a ? -1 : 1;
+    return (x->u.p.b > y->u.p.b) - (x->u.p.b < y->u.p.b);
+}
+
+Err gc_sort_by_colour(Ctx *ctx, const Value *cells, size_t n, Value **sorted)
+{
+    Value *res = gc_scratch(ctx, n, sizeof *res);
+    if (!res)
+        return ERR_MEMORY;
+    *sorted = res;
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t k = 0; k < n; k++) {
+        if (cells[k].c < lo) lo = cells[k].c;
+        if (cells[k].c > hi) hi = cells[k].c;
+    }
+    if (n == 0)
+        return ERR_OK;
+    if ((int64_t)hi - lo >= 1024) { /* (colour, i, j) is the stable order here */
+        memcpy(res, cells, n * sizeof *res);
+        qsort(res, n, sizeof *res, cmp_cell_values);
+        return ERR_OK;
+    }
+    size_t span = (size_t)((int64_t)hi - lo + 1);
+    size_t *start = ctx_alloc(ctx, (span + 1) * sizeof *start);
+    memset(start, 0, (span + 1) * sizeof *start);
+    for (size_t k = 0; k < n; k++)
+        start[cells[k].c - lo + 1]++;
+    for (size_t c = 0; c < span; c++)
+        start[c + 1] += start[c];
+    for (size_t k = 0; k < n; k++)
+        res[start[cells[k].c - lo]++] = cells[k];
+    return ERR_OK;
+}
+
+Err gc_cells_by_colour(Ctx *ctx, const Value *cells, size_t n, Value *out)
+{
+    Value *sorted;
+    TRY(gc_sort_by_colour(ctx, cells, n, &sorted));
+    return mk_set_sorted(ctx, n, sorted, out);
+}
+
+Err gc_cell(Ctx *ctx, Value v, Value i, Value j, Value *out)
+{
+    Value ij[2] = {i, j}, pair;
+    TRY(mk_tuple(ctx, 2, ij, &pair));
+    Value cell[2] = {v, pair};
+    return mk_tuple(ctx, 2, cell, out);
+}
+
+Err gc_in_bounds(Value i, Value j, int64_t h, int64_t w, bool *in)
+{
+    bool ok;
+    *in = false;
+    TRY(py_le(v_int(0), i, &ok));
+    if (!ok) return ERR_OK;
+    TRY(py_lt(i, v_int(h), &ok));
+    if (!ok) return ERR_OK;
+    TRY(py_le(v_int(0), j, &ok));
+    if (!ok) return ERR_OK;
+    TRY(py_lt(j, v_int(w), &ok));
+    *in = ok;
+    return ERR_OK;
+}

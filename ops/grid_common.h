@@ -1,0 +1,82 @@
+/* grid_common.h: helpers shared by the grid family (grid.c, objects.c).
+ *
+ * Small pieces of dsl.py that several grid primitives evaluate in their
+ * bodies (mostcolor, toindices, len(grid[0]), zip(*rows)), written with
+ * Python's error classes, plus the scratch and sorting helpers the fast
+ * paths use to build canonical sets without a general sort. Kept in the grid
+ * family so that it does not depend on other families' files. */
+#ifndef BATTRACE_OPS_GRID_COMMON_H
+#define BATTRACE_OPS_GRID_COMMON_H
+
+#include "ops.h"
+
+#include "../runtime/limits.h"
+#include "../runtime/pyops.h"
+
+/* Items between two ctx_tick calls in long loops. */
+#define GC_TICK_MASK 4095u
+static inline Err gc_tick(Ctx *ctx, size_t k)
+{
+    return (k & GC_TICK_MASK) == GC_TICK_MASK ? ctx_tick(ctx) : ERR_OK;
+}
+
+/* Scratch memory for n items of size sz from the run's arena; NULL (and the
+ * run's memory limit flagged) past LIMIT_SEQ_ITEMS or the memory budget. */
+void *gc_scratch(Ctx *ctx, size_t n, size_t sz);
+
+/* Is n1 * n2 within LIMIT_SEQ_ITEMS (both non-negative)? */
+bool gc_fits(uint64_t n1, uint64_t n2);
+
+/* The cells of a v_is_grid grid, row-major, in a new scratch array (a faster
+ * grid_cells: one branch per row, not per cell). */
+int64_t *gc_cells(Ctx *ctx, Value g);
+
+/* mk_grid for the fast paths: the same value, built without re-deriving the
+ * flags item by item (rows of w ints are SEQ_ALLINT, the grid SEQ_GRID, as
+ * value.h defines them); widths 0 and 2 go through mk_grid for its packing. */
+Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out);
+
+/* h, w = len(grid), len(grid[0]): TypeError for non-containers and for a
+ * frozenset grid (not subscriptable), IndexError for (). */
+Err gc_dims(Value grid, int64_t *h, int64_t *w);
+
+/* mostcolor(element) as dsl.py: values of the rows of a tuple, or the first
+ * items of a set's elements; the most frequent, ties to the canonically
+ * smallest; ValueError when there are none. */
+Err gc_mostcolor(Ctx *ctx, Value element, Value *out);
+/* The same over n > 0 ints. */
+int64_t gc_mostcolor_ints(Ctx *ctx, const int64_t *v, size_t n);
+
+/* toindices(patch) as dsl.py (returns patch itself for index patches). */
+Err gc_toindices(Ctx *ctx, Value patch, Value *out);
+
+/* tuple(zip(*rows)) over n row values: TypeError unless each is iterable. */
+Err gc_zip(Ctx *ctx, const Value *rows, size_t n, Value *out);
+
+/* The values mostcolor and palette collect: the items of each row of a
+ * tuple, or the first item of each element (`for v, _ in element`). */
+Err gc_element_values(Ctx *ctx, Value element, VBuf *vals);
+
+/* n packed cells given in strictly ascending position order, reordered
+ * stably by colour (which is their canonical order) into a scratch array. */
+Err gc_sort_by_colour(Ctx *ctx, const Value *cells, size_t n, Value **sorted);
+
+/* The frozenset of n packed cells given in strictly ascending position order
+ * (so that one colour's cells are already sorted): a stable counting sort by
+ * colour when colours are small, else mk_set. */
+Err gc_cells_by_colour(Ctx *ctx, const Value *cells, size_t n, Value *out);
+
+/* (v, (i, j)) as a value (packed when it can be). */
+Err gc_cell(Ctx *ctx, Value v, Value i, Value j, Value *out);
+
+/* Python's chained `0 <= i < h and 0 <= j < w` (short-circuit, TypeError on
+ * incomparable kinds). */
+Err gc_in_bounds(Value i, Value j, int64_t h, int64_t w, bool *in);
+
+/* Is patch a set the fast paths can read directly (packed pairs or cells)? */
+static inline bool gc_packed_patch(Value p)
+{
+    return p.tag == VT_SET && p.u.seq->n && (p.u.seq->flags & (SEQ_PAIRS | SEQ_CELLS));
+}
+
+#endif
