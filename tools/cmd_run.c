@@ -9,6 +9,7 @@
 #include "../runtime/interp.h"
 #include "../runtime/limits.h"
 #include "cli.h"
+#include "rows.h"
 #include "commands.h"
 
 static const char run_help[] =
@@ -72,19 +73,8 @@ static void progress(Runner *r)
         fputc('\n', stderr);
 }
 
-static void row_head(Runner *r, const char *program, const SampleRef *s)
+static int write_row(Runner *r)
 {
-    sb_clear(&r->row);
-    sb_puts(&r->row, "{\"program\":");
-    sb_json_str(&r->row, program);
-    sb_puts(&r->row, ",\"task\":");
-    sb_json_str(&r->row, r->w.ts.tasks[s->task].key);
-    sb_printf(&r->row, ",\"split\":\"%s\",\"index\":%zu", split_name(s->split), s->index);
-}
-
-static int row_end(Runner *r)
-{
-    sb_puts(&r->row, "}\n");
     if (r->json && fwrite(r->row.data, 1, r->row.len, r->json) != r->row.len) {
         perror("battrace run: writing rows");
         return EXIT_FAIL;
@@ -111,18 +101,13 @@ static int run_solver_once(Runner *r, const Program *p, const SampleRef *s, int 
     r->st.inside_ns += dt;
     r->st.runs++;
     int match = !e && s->sample->has_output && v_eq(out, s->sample->output);
-    row_head(r, p->name, s);
-    sb_printf(&r->row, ",\"us\":%llu", (unsigned long long)((dt + 500) / 1000));
-    if (e) {
-        sb_puts(&r->row, ",\"ok\":false,\"match\":false,\"error\":");
-        sb_json_str(&r->row, err_name(e));
-    } else {
+    if (!e) {
         r->st.returned++;
         r->st.matched += match;
-        sb_printf(&r->row, ",\"ok\":true,\"match\":%s,\"output\":", match ? "true" : "false");
-        sb_json_value(&r->row, out);
     }
-    *write_err = row_end(r);
+    sb_clear(&r->row);
+    row_solver(&r->row, p->name, task->key, s->split, s->index, (dt + 500) / 1000, e, out, match);
+    *write_err = write_row(r);
     return match;
 }
 
@@ -130,10 +115,11 @@ static int run_solvers(Runner *r)
 {
     for (size_t pi = 0; pi < r->w.nprograms; pi++) {
         const Program *p = r->w.programs[pi];
+        long own = taskset_find(&r->w.ts, p->task);
         size_t cur_task = (size_t)-1, block_runs = 0, block_ok = 0;
         for (size_t si = 0; si <= r->w.nsamples; si++) {
             const SampleRef *s = si < r->w.nsamples ? &r->w.samples[si] : NULL;
-            if (s && r->sel.mode == MODE_OWN && strcmp(r->w.ts.tasks[s->task].key, p->task) != 0)
+            if (s && r->sel.mode == MODE_OWN && (long)s->task != own)
                 continue;
             /* a task is solved when one program matches all its samples */
             if (!s || s->task != cur_task) {
@@ -156,15 +142,6 @@ static int run_solvers(Runner *r)
     return EXIT_OK;
 }
 
-static void put_list_or_null(StrBuf *b, const char *key, Err e, Value v)
-{
-    sb_printf(b, ",\"%s\":", key);
-    if (e)
-        sb_puts(b, "null");
-    else
-        sb_json_value(b, v);
-}
-
 /* One batt sample: both calls. Returns whether some output matched. */
 static int run_batt_once(Runner *r, const Program *p, const SampleRef *s, int *write_err)
 {
@@ -180,27 +157,11 @@ static int run_batt_once(Runner *r, const Program *p, const SampleRef *s, int *w
     Value o = res.o, sv = res.s, s_c = res.s_c;
     r->st.inside_ns += dt;
     r->st.runs++;
-    size_t matched = 0;
-    if (!e1)
-        for (size_t k = 0; k < v_len(o); k++) {
-            Value item = v_item(o, k);
-            matched += v_len(item) > 3 && v_eq(v_item(item, 3), expect);
-        }
+    size_t matched = e1 ? 0 : batt_matches(o, expect);
     r->st.matched += matched;
-    row_head(r, "batt", s);
-    if (e1) {
-        sb_puts(&r->row, ",\"error\":");
-        sb_json_str(&r->row, err_name(e1));
-    }
-    if (e2) {
-        sb_puts(&r->row, ",\"error_c\":");
-        sb_json_str(&r->row, err_name(e2));
-    }
-    sb_printf(&r->row, ",\"us\":%llu", (unsigned long long)((dt + 500) / 1000));
-    put_list_or_null(&r->row, "o", e1, o);
-    put_list_or_null(&r->row, "s", e1, sv);
-    put_list_or_null(&r->row, "s_c", e2, s_c);
-    *write_err = row_end(r);
+    sb_clear(&r->row);
+    row_batt(&r->row, task->key, s->split, s->index, (dt + 500) / 1000, e1, o, sv, e2, s_c);
+    *write_err = write_row(r);
     return matched > 0 && s->sample->has_output;
 }
 
@@ -235,9 +196,11 @@ static size_t count_runs(const Runner *r)
     if (r->sel.mode == MODE_CROSS)
         return r->w.nprograms * r->w.nsamples;
     size_t n = 0;
-    for (size_t pi = 0; pi < r->w.nprograms; pi++)
+    for (size_t pi = 0; pi < r->w.nprograms; pi++) {
+        long own = taskset_find(&r->w.ts, r->w.programs[pi]->task);
         for (size_t si = 0; si < r->w.nsamples; si++)
-            n += !strcmp(r->w.ts.tasks[r->w.samples[si].task].key, r->w.programs[pi]->task);
+            n += (long)r->w.samples[si].task == own;
+    }
     return n;
 }
 

@@ -1,0 +1,130 @@
+/* trace.h: a recorded trace in memory (see docs/trace-format.md).
+ *
+ * The recorder (record.c) fills a Trace while the interpreter runs; the
+ * writer streams it to disk; the reader loads a file back, checking every
+ * length, index and checksum so that a truncated or corrupted file is
+ * refused with a message, never a crash. Values live in a ValueTable: each
+ * distinct value once, in the encoding of the file, decoded on demand. */
+#ifndef BATTRACE_TRACE_H
+#define BATTRACE_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../runtime/arena.h"
+#include "../runtime/ctx.h"
+#include "../runtime/value.h"
+
+#define TRACE_VERSION 1
+#define TRACE_HEADER_SIZE 64
+#define TRACE_OP_CLOSURE 65535u /* a statement applying a closure */
+
+enum TraceSection { SEC_META = 1, SEC_SOURCE, SEC_PROGRAMS, SEC_SAMPLES, SEC_VALUES, SEC_UNITS };
+enum RefKind { REF_NODE = 0, REF_INPUT = 1, REF_VALUE = 2, REF_PRIM = 3 };
+static inline uint64_t ref_make(unsigned kind, uint64_t index) { return index << 2 | kind; }
+static inline unsigned ref_kind(uint64_t ref) { return (unsigned)(ref & 3u); }
+static inline uint64_t ref_index(uint64_t ref) { return ref >> 2; }
+
+/* ---- values: each distinct value once, as encoded bytes ---- */
+typedef struct ValueTable {
+    uint8_t *bytes;     /* all encodings, back to back */
+    size_t len, cap;
+    uint64_t *offset;   /* value id -> start in bytes */
+    uint64_t *hash;     /* value id -> v_hash of the value */
+    uint32_t count, cap_ids;
+    uint32_t *slots;    /* open-addressing index: hash -> id + 1 */
+    size_t nslots;
+} ValueTable;
+
+void vt_init(ValueTable *vt);
+void vt_free(ValueTable *vt);
+/* The id of v, adding it (and its parts) when new. */
+uint32_t vt_intern(ValueTable *vt, Value v);
+/* Decode value id into ctx's arena. Returns 0, or -1 on a malformed entry. */
+int vt_decode(const ValueTable *vt, Ctx *ctx, uint32_t id, Value *out);
+
+/* ---- the graph ---- */
+typedef struct TraceNode {
+    uint16_t op;        /* primitive table index, or TRACE_OP_CLOSURE */
+    uint8_t err;        /* Err; 0 = returned */
+    uint8_t nargs;
+    uint32_t parent;    /* 0: applied by a statement; k: inside node k-1 of the unit */
+    uint32_t stmt;      /* statement index */
+    uint32_t result;    /* value id when err == 0 */
+    uint64_t self_ns;
+    uint64_t args_at;   /* index of its first ref in Trace.args; a closure
+                           call's first ref is the callee */
+} TraceNode;
+
+typedef struct TraceCall {
+    uint8_t err;
+    uint32_t done;
+    uint32_t out;       /* value id + 1; 0 = none */
+    uint32_t nbind;
+    uint64_t *bind;     /* refs */
+} TraceCall;
+
+typedef struct TraceUnit {
+    uint32_t program, sample;
+    uint64_t us;
+    uint8_t ncalls;
+    TraceCall calls[2];
+    uint64_t first_node; /* index into Trace.nodes */
+    uint32_t nnodes;
+} TraceUnit;
+
+typedef struct TraceSample {
+    char *key;
+    uint8_t split;
+    uint32_t index;
+    uint32_t input, output, S; /* value ids */
+    uint8_t has_output;
+} TraceSample;
+
+typedef struct Trace {
+    char *meta_json;      /* META section */
+    char *source;         /* SOURCE section */
+    size_t source_len;
+    char **programs;      /* names, run order */
+    uint32_t nprograms;
+    TraceSample *samples;
+    uint32_t nsamples;
+    ValueTable values;
+    TraceUnit *units;
+    uint64_t nunits, cap_units;
+    TraceNode *nodes;
+    uint64_t nnodes, cap_nodes;
+    uint64_t *args;       /* argument refs of all nodes */
+    uint64_t nargs, cap_args;
+    int is_batt;
+    Arena arena;          /* strings and binding arrays */
+} Trace;
+
+void trace_init(Trace *t);
+void trace_free(Trace *t);
+
+/* Streaming writer: units go to disk as they are recorded, so recording a
+ * large workload keeps only the value table in memory. */
+typedef struct TraceWriter TraceWriter;
+/* Create path.tmp.<pid> and write the sections known up front (SOURCE,
+ * PROGRAMS, SAMPLES: t's programs, samples and source). NULL + message on
+ * failure. */
+TraceWriter *tw_open(const char *path, const Trace *t, char *err, size_t errlen);
+/* Append one unit with its nodes (refs in args, as TraceNode.args_at says). */
+int tw_unit(TraceWriter *w, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args);
+/* Write VALUES (t->values) and META (meta_json), the header and checksum,
+ * then rename into place. Returns 0, or -1 with a message (the temporary
+ * file is removed). Frees w either way. */
+int tw_close(TraceWriter *w, const Trace *t, const char *meta_json, char *err, size_t errlen);
+/* Drop a writer without producing a file. */
+void tw_abort(TraceWriter *w);
+/* Bytes written so far. */
+uint64_t tw_bytes(const TraceWriter *w);
+/* Read path into t. Returns 0, or 2 with `path: message` in err (bad magic,
+ * version, size, checksum, or any malformed section); t is left empty. */
+int trace_read(const char *path, Trace *t, char *err, size_t errlen);
+/* Same from memory (the fuzz target's entry point). */
+int trace_read_mem(const uint8_t *data, size_t size, const char *name, Trace *t, char *err,
+                   size_t errlen);
+
+#endif
