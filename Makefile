@@ -14,7 +14,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wno-unused-pa
 LDLIBS  += -lcjson -lm -lpthread
 
 LIB_SRC  := $(wildcard runtime/*.c ops/*.c tracer/*.c scheduler/*.c)
-TOOL_SRC := tools/battrace.c tools/cli.c tools/rows.c $(wildcard tools/cmd_*.c)
+TOOL_SRC := tools/battrace.c tools/cli.c tools/rows.c tools/runner.c $(wildcard tools/cmd_*.c)
 TEST_SRC := $(wildcard tests/test_*.c) tests/support.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)

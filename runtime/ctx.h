@@ -15,7 +15,21 @@
 #include "err.h"
 #include "value.h"
 
-typedef struct TraceHooks TraceHooks;
+/* What the tracer is told while a program runs (tracer/record.c implements
+ * them). The interpreter reports calls of a program and its statements;
+ * call_value reports every application through a function value, nested
+ * ones included. */
+typedef struct TraceHooks {
+    void (*call_begin)(void *data, int call);  /* a solver run, or batt call 0 / 1 */
+    void (*call_end)(void *data, int call, Err err, size_t done, Value out);
+    void (*stmt_begin)(void *data, size_t index);
+    /* the statement's target was bound to `bound` (the result, or the safe
+     * default when `defaulted`); not called when the statement ended the call */
+    void (*stmt_end)(void *data, size_t index, bool defaulted, Value bound);
+    void (*stmt_reused)(void *data, size_t index); /* batt call 1 took call 0's value */
+    void (*apply_enter)(void *data, Value f, int argc, const Value *args);
+    void (*apply_leave)(void *data, Value f, Err err, Value result);
+} TraceHooks;
 
 struct Ctx {
     Arena *arena;          /* where this run's values live */

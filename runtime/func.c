@@ -107,7 +107,11 @@ Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
     if (ctx->depth >= LIMIT_CALL_DEPTH)
         return ERR_RECURSION;
     ctx->depth++;
+    if (ctx->trace)
+        ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
     Err e = f->kind == FN_PRIM ? f->prim->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
+    if (ctx->trace)
+        ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
     ctx->depth--;
     if (!e && ctx->limit_hit)
         e = ctx->limit_hit;

@@ -54,12 +54,14 @@ static bool caught(const Stmt *s, Err e)
     return false;
 }
 
-/* Execute one call statement; an error it does not absorb is returned. */
-static Err exec_call(Ctx *ctx, Frame *f, const Stmt *s)
+/* Execute statement index k (a call); an error it does not absorb is returned. */
+static Err exec_call(Ctx *ctx, Frame *f, const Stmt *s, size_t k)
 {
     Value args[PROGRAM_MAX_ARGS], fn = callee_value(f, s), result;
-    for (unsigned k = 0; k < s->nargs; k++)
-        args[k] = arg_value(f, &s->args[k]);
+    for (unsigned a = 0; a < s->nargs; a++)
+        args[a] = arg_value(f, &s->args[a]);
+    if (ctx->trace)
+        ctx->trace->stmt_begin(ctx->trace_data, k);
     Err e = call_value(ctx, fn, s->nargs, args, &result);
     if (ctx->limit_hit)
         return ctx->limit_hit; /* budgets end the run, whatever the guard */
@@ -69,6 +71,8 @@ static Err exec_call(Ctx *ctx, Frame *f, const Stmt *s)
         result = safe_default_of(fn);
     }
     f->slots[s->target] = result;
+    if (ctx->trace)
+        ctx->trace->stmt_end(ctx->trace_data, k, e != ERR_OK, result);
     return ERR_OK;
 }
 
@@ -90,25 +94,67 @@ static Value *new_slots(Ctx *ctx, const Program *p)
     return slots;
 }
 
+static Err solver_body(Ctx *ctx, const Program *p, Frame *f, size_t *done)
+{
+    for (*done = 0; *done < p->nstmts; ++*done)
+        if (p->stmts[*done].kind == ST_CALL)
+            TRY(exec_call(ctx, f, &p->stmts[*done], *done));
+    return ERR_OK;
+}
+
 Err interp_solver(Ctx *ctx, const Program *p, const Inputs *in, Value *out)
 {
     Frame f = {new_slots(ctx, p), in, v_none()};
-    for (size_t k = 0; k < p->nstmts; k++)
-        if (p->stmts[k].kind == ST_CALL)
-            TRY(exec_call(ctx, &f, &p->stmts[k]));
-    *out = f.slots[p->ret_slot];
-    return ERR_OK;
+    size_t done;
+    if (ctx->trace)
+        ctx->trace->call_begin(ctx->trace_data, 0);
+    Err e = solver_body(ctx, p, &f, &done);
+    if (!e)
+        *out = f.slots[p->ret_slot];
+    if (ctx->trace)
+        ctx->trace->call_end(ctx->trace_data, 0, e, done, e ? v_none() : *out);
+    return e;
 }
 
 /* What a second batt call may take from the first (see interp_batt_pair). */
 typedef struct Reuse {
     const uint8_t *c_taint; /* per statement */
-    const Value *slots;     /* the first call's variables */
+    const Value *bound;     /* per statement: what the first call bound its target to */
     size_t done;            /* statements the first call completed */
 } Reuse;
 
+/* Run the statements of one batt call. `bound`, when given, receives each
+ * call statement's value (for a later call to reuse). */
+static Err batt_body(Ctx *ctx, const Program *p, const Reuse *reuse, Frame *f, size_t *done,
+                     Value *bound, VBuf *ob, VBuf *sb)
+{
+    for (*done = 0; *done < p->nstmts; ++*done) {
+        size_t k = *done;
+        const Stmt *st = &p->stmts[k];
+        switch ((StmtKind)st->kind) {
+        case ST_CALL:
+            if (reuse && k < reuse->done && !reuse->c_taint[k]) {
+                f->slots[st->target] = reuse->bound[k];
+                if (ctx->trace)
+                    ctx->trace->stmt_reused(ctx->trace_data, k);
+            } else {
+                TRY(exec_call(ctx, f, st, k));
+            }
+            if (bound)
+                bound[k] = f->slots[st->target];
+            break;
+        case ST_APPEND_O:
+            if (!reuse) /* the second call's o is not reported */
+                TRY(append_item(ctx, f, st, ob));
+            break;
+        case ST_APPEND_S: TRY(append_item(ctx, f, st, sb)); break;
+        }
+    }
+    return ERR_OK;
+}
+
 static Err batt_call(Ctx *ctx, const Program *p, const Inputs *in, const Reuse *reuse,
-                     Frame *f, size_t *done, Value *o, Value *s)
+                     Frame *f, size_t *done, Value *bound, Value *o, Value *s)
 {
     VBuf ob, sb;
     vbuf_init(&ob, ctx);
@@ -116,32 +162,33 @@ static Err batt_call(Ctx *ctx, const Program *p, const Inputs *in, const Reuse *
     f->slots = new_slots(ctx, p);
     f->in = in;
     f->log_path = v_str("/dev/null");
-    for (*done = 0; *done < p->nstmts; ++*done) {
-        size_t k = *done;
-        const Stmt *st = &p->stmts[k];
-        switch ((StmtKind)st->kind) {
-        case ST_CALL:
-            if (reuse && k < reuse->done && !reuse->c_taint[k])
-                f->slots[st->target] = reuse->slots[st->target];
-            else
-                TRY(exec_call(ctx, f, st));
-            break;
-        case ST_APPEND_O:
-            if (!reuse) /* the second call's o is not reported */
-                TRY(append_item(ctx, f, st, &ob));
-            break;
-        case ST_APPEND_S: TRY(append_item(ctx, f, st, &sb)); break;
+    int which = reuse != NULL;
+    if (ctx->trace)
+        ctx->trace->call_begin(ctx->trace_data, which);
+    Err e = batt_body(ctx, p, reuse, f, done, bound, &ob, &sb);
+    if (!e)
+        e = vbuf_tuple(&ob, o);
+    if (!e)
+        e = vbuf_tuple(&sb, s);
+    if (ctx->trace) {
+        Value out = v_none();
+        if (!e && which)
+            out = *s;
+        else if (!e) {
+            Value both[2] = {*o, *s};
+            if (mk_tuple(ctx, 2, both, &out))
+                out = v_none();
         }
+        ctx->trace->call_end(ctx->trace_data, which, e, *done, out);
     }
-    TRY(vbuf_tuple(&ob, o));
-    return vbuf_tuple(&sb, s);
+    return e;
 }
 
 Err interp_batt(Ctx *ctx, const Program *p, const Inputs *in, Value *o, Value *s)
 {
     Frame f;
     size_t done;
-    return batt_call(ctx, p, in, NULL, &f, &done, o, s);
+    return batt_call(ctx, p, in, NULL, &f, &done, NULL, o, s);
 }
 
 void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const Inputs *first,
@@ -150,16 +197,17 @@ void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const 
     Frame f1, f2;
     size_t done1, done2;
     Value o2;
+    Value *bound = ctx_alloc(ctx, (p->nstmts + 1) * sizeof *bound);
     out->o = out->s = out->s_c = v_none();
     ctx_begin_run(ctx, seconds);
-    out->err = batt_call(ctx, p, first, NULL, &f1, &done1, &out->o, &out->s);
+    out->err = batt_call(ctx, p, first, NULL, &f1, &done1, bound, &out->o, &out->s);
     Inputs second = *first;
     second.C = expected;
     /* statements the first call could not finish (a budget, an uncaught
      * error) are not reused; a budget crossed there taints nothing else */
-    Reuse reuse = {c_taint, f1.slots, ctx->limit_hit ? 0 : done1};
+    Reuse reuse = {c_taint, bound, ctx->limit_hit ? 0 : done1};
     ctx_begin_run(ctx, seconds);
-    out->err_c = batt_call(ctx, p, &second, &reuse, &f2, &done2, &o2, &out->s_c);
+    out->err_c = batt_call(ctx, p, &second, &reuse, &f2, &done2, NULL, &o2, &out->s_c);
 }
 
 static bool arg_tainted(const Arg *a, const uint8_t *slot_taint)

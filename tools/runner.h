@@ -1,0 +1,49 @@
+/* runner.h: the sequential execution loop shared by `run` and `record`:
+ * every selected program on every selected sample, rows, progress and the
+ * summary. A recorder attaches through the unit hooks and ctx.trace. */
+#ifndef BATTRACE_RUNNER_H
+#define BATTRACE_RUNNER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../runtime/encode.h"
+#include "cli.h"
+
+typedef struct RunStats {
+    size_t runs, returned, matched, samples_matched, tasks_solved;
+    uint64_t inside_ns;
+} RunStats;
+
+/* Told around each unit (a solver on a sample, or both calls of a batt). */
+typedef struct UnitHooks {
+    void (*begin)(void *data, size_t program, size_t sample);
+    int (*end)(void *data, uint64_t us); /* nonzero: stop with that exit code */
+    void *data;
+} UnitHooks;
+
+typedef struct Runner {
+    const char *cmd;  /* "run", "record": for messages */
+    Workload w;
+    Selection sel;
+    FILE *json;       /* rows, or NULL */
+    int quiet;
+    Arena arena;
+    Ctx ctx;
+    StrBuf row;
+    RunStats st;
+    uint64_t started, last_progress;
+    size_t total_runs;
+    unsigned char *task_solved;
+    uint8_t *c_taint; /* batt: statements that depend on C */
+    UnitHooks hooks;
+} Runner;
+
+/* Load the workload and set up; EXIT_OK or the exit code to return. */
+int runner_open(Runner *r, const char *cmd, const Selection *sel);
+/* Run every unit; EXIT_OK, or EXIT_FAIL when rows could not be written. */
+int runner_execute(Runner *r);
+void runner_summary(Runner *r, FILE *to);
+void runner_close(Runner *r);
+
+#endif
