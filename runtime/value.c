@@ -413,7 +413,11 @@ bool v_eq(Value a, Value b)
         case VT_TUPLE: case VT_SET:
             if (a.u.seq == b.u.seq) return true;
             if (a.u.seq->n != b.u.seq->n) return false;
-            if (a.u.seq->hash && b.u.seq->hash && a.u.seq->hash != b.u.seq->hash) return false;
+            {
+                uint64_t ha = __atomic_load_n(&a.u.seq->hash, __ATOMIC_RELAXED);
+                uint64_t hb = __atomic_load_n(&b.u.seq->hash, __ATOMIC_RELAXED);
+                if (ha && hb && ha != hb) return false;
+            }
             break;
         default: break;
         }
@@ -457,12 +461,16 @@ uint64_t v_hash(Value v)
         return combine(combine(combine(0x7475706cULL, hash_int(v.c)), inner), 2);
     }
     case VT_TUPLE: case VT_SET: {
+        /* cached on the Seq; values are shared between replay threads, and
+         * two threads may store the same hash at once: relaxed atomics */
         Seq *s = v.u.seq;
-        if (!s->hash) {
-            uint64_t h = hash_items(v, v.tag == VT_TUPLE ? 0x7475706cULL : 0x66736574ULL);
-            s->hash = h ? h : 1;
+        uint64_t h = __atomic_load_n(&s->hash, __ATOMIC_RELAXED);
+        if (!h) {
+            h = hash_items(v, v.tag == VT_TUPLE ? 0x7475706cULL : 0x66736574ULL);
+            h = h ? h : 1;
+            __atomic_store_n(&s->hash, h, __ATOMIC_RELAXED);
         }
-        return s->hash;
+        return h;
     }
     case VT_FUNC: return mix64((uint64_t)(uintptr_t)v.u.fn);
     default: {
