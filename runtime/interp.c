@@ -44,8 +44,10 @@ static Value callee_value(const Frame *f, const Stmt *s)
     return input_value(f, -1 - s->callee_slot);
 }
 
-static bool caught(const Stmt *s, Err e)
+bool interp_catches(const Stmt *s, Err e)
 {
+    if (!s->guarded)
+        return false;
     if (s->catch_all)
         return true;
     for (unsigned k = 0; k < s->ncatch; k++)
@@ -66,7 +68,7 @@ static Err exec_call(Ctx *ctx, Frame *f, const Stmt *s, size_t k)
     if (ctx->limit_hit)
         return ctx->limit_hit; /* budgets end the run, whatever the guard */
     if (e) {
-        if (!s->guarded || !caught(s, e))
+        if (!interp_catches(s, e))
             return e;
         result = safe_default_of(fn);
     }

@@ -40,6 +40,9 @@ typedef struct BattPair {
 } BattPair;
 void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const Inputs *first,
                       Value expected, double seconds, BattPair *out);
+/* Does statement s's except clause catch e? (false for unguarded ones) */
+bool interp_catches(const Stmt *s, Err e);
+
 /* Per statement of a batt: 1 when its value depends on C. nstmts bytes. */
 void interp_c_taint(const Program *p, uint8_t *taint);
 
