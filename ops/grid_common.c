@@ -89,13 +89,17 @@ static int cmp_i64(const void *a, const void *b)
 
 int64_t gc_mostcolor_ints(Ctx *ctx, const int64_t *v, size_t n)
 {
+    /* count while checking the range (one pass over the common small colours) */
+    uint32_t cnt[256] = {0};
     bool small = true;
-    for (size_t k = 0; k < n && small; k++)
-        small = v[k] >= 0 && v[k] < 256;
+    for (size_t k = 0; k < n; k++) {
+        if ((uint64_t)v[k] >= 256) {
+            small = false;
+            break;
+        }
+        cnt[v[k]]++;
+    }
     if (small) {
-        size_t cnt[256] = {0};
-        for (size_t k = 0; k < n; k++)
-            cnt[v[k]]++;
         int best = -1;
         for (int c = 0; c < 256; c++) /* ascending: ties keep the smallest */
             if (cnt[c] && (best < 0 || cnt[c] > cnt[best]))

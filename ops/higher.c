@@ -505,10 +505,138 @@ Err op_mpapply(Ctx *ctx, const Value *args, Value *out)
     return merge_of(ctx, t, out);
 }
 
+/* ---- prapply(connect, a, b) over two sets of small packed pairs ----
+ * The batt workload calls it on ofcolor() results: n^2 connect calls, each
+ * building a set, most of them equal. connect(p, q) is the segment from p to
+ * q (or the empty set when they are not aligned), so each distinct result is
+ * described by a key (its first point, its direction, its length), and the
+ * canonical order of the resulting sets is the order of those keys: the
+ * empty set first, then by first point, then singleton < horizontal <
+ * anti-diagonal < vertical < diagonal (their second points), then shorter
+ * before longer (a prefix). So the result is built from sorted distinct keys
+ * without n^2 calls or a sort of sets. */
+enum { LINE_COORD_BITS = 10, LINE_MAX = 1 << LINE_COORD_BITS };
+enum { LINE_DOT, LINE_H, LINE_AD, LINE_V, LINE_D };
+
+static bool small_pairs(Value s)
+{
+    if (s.tag != VT_SET || !(s.u.seq->flags & SEQ_PAIRS))
+        return false;
+    for (uint32_t k = 0; k < s.u.seq->n; k++) {
+        Value p = s.u.seq->items[k];
+        if ((uint32_t)p.u.p.a >= LINE_MAX || (uint32_t)p.u.p.b >= LINE_MAX)
+            return false;
+    }
+    return true;
+}
+
+static uint64_t line_key(int32_t i, int32_t j, unsigned dir, int32_t len)
+{
+    return (uint64_t)i << 24 | (uint64_t)j << 14 | (uint64_t)dir << 11 | (uint64_t)len;
+}
+
+/* The key of connect(p, q), or UINT64_MAX for the empty set. */
+static uint64_t connect_key(Value p, Value q)
+{
+    int32_t ai = p.u.p.a, aj = p.u.p.b, bi = q.u.p.a, bj = q.u.p.b;
+    int32_t si = ai < bi ? ai : bi, ei = ai < bi ? bi : ai;
+    int32_t sj = aj < bj ? aj : bj, ej = aj < bj ? bj : aj;
+    if (ai == bi)
+        return line_key(ai, sj, sj == ej ? LINE_DOT : LINE_H, ej - sj + 1);
+    if (aj == bj)
+        return line_key(si, aj, LINE_V, ei - si + 1);
+    if (bi - ai == bj - aj)
+        return line_key(si, sj, LINE_D, ei - si + 1);
+    if (bi - ai == aj - bj)
+        return line_key(si, ej, LINE_AD, ei - si + 1);
+    return UINT64_MAX;
+}
+
+/* LSD radix sort of n 34-bit keys, 8 bits a pass (passes where every key
+ * has the same digit are skipped). */
+static void radix_sort_keys(uint64_t *k, uint64_t *tmp, size_t n)
+{
+    for (unsigned shift = 0; shift < 40; shift += 8) {
+        size_t cnt[257] = {0};
+        for (size_t x = 0; x < n; x++)
+            cnt[((k[x] >> shift) & 255) + 1]++;
+        if (cnt[((k[0] >> shift) & 255) + 1] == n)
+            continue;
+        for (int d = 0; d < 256; d++)
+            cnt[d + 1] += cnt[d];
+        for (size_t x = 0; x < n; x++)
+            tmp[cnt[(k[x] >> shift) & 255]++] = k[x];
+        memcpy(k, tmp, n * sizeof *k);
+    }
+}
+
+/* The set of pairs a key describes (points ascend, so it is canonical). */
+static Err line_of_key(Ctx *ctx, uint64_t key, Value *out)
+{
+    int32_t i = (int32_t)(key >> 24), j = (int32_t)(key >> 14) & (LINE_MAX - 1);
+    unsigned dir = (key >> 11) & 7;
+    int32_t len = (int32_t)(key & 2047);
+    static const int8_t di[] = {0, 0, 1, 1, 1}, dj[] = {0, 1, -1, 0, 1};
+    Seq *s = seq_alloc(ctx, (size_t)len);
+    if (!s)
+        return ERR_MEMORY;
+    for (int32_t k = 0; k < len; k++)
+        s->items[k] = v_pair(i + k * di[dir], j + k * dj[dir]);
+    s->flags = SEQ_PAIRS;
+    out->tag = VT_SET;
+    out->c = 0;
+    out->u.seq = s;
+    return ERR_OK;
+}
+
+static Err prapply_connect(Ctx *ctx, const Seq *a, const Seq *b, Value *out)
+{
+    size_t n = (size_t)a->n * b->n, m = 0;
+    bool empty = false;
+    TRY(ctx_check_mem(ctx));
+    uint64_t *keys = ctx_alloc(ctx, 2 * n * sizeof *keys);
+    for (uint32_t y = 0; y < b->n; y++) {
+        TRY(ctx_tick(ctx));
+        for (uint32_t x = 0; x < a->n; x++) {
+            uint64_t key = connect_key(a->items[x], b->items[y]);
+            if (key == UINT64_MAX)
+                empty = true;
+            else
+                keys[m++] = key;
+        }
+    }
+    if (m)
+        radix_sort_keys(keys, keys + n, m);
+    Value *sets = scratch(ctx, m + 1);
+    if (!sets)
+        return ERR_MEMORY;
+    size_t w = 0;
+    if (empty)
+        sets[w++] = v_empty_set();
+    for (size_t k = 0; k < m; k++)
+        if (k == 0 || keys[k] != keys[k - 1])
+            TRY(line_of_key(ctx, keys[k], &sets[w++]));
+    return mk_set_sorted(ctx, w, sets, out);
+}
+
+/* Can prapply take the connect fast path? Only when no tracer watches the
+ * calls, the calls could not pass the depth limit, and both sets hold pairs
+ * with coordinates that fit the keys. */
+static bool prapply_connect_ok(Ctx *ctx, const Value *args)
+{
+    Value f = args[0];
+    return !ctx->trace && ctx->depth + 1 < LIMIT_CALL_DEPTH && f.tag == VT_FUNC &&
+           f.u.fn->kind == FN_PRIM && f.u.fn->prim == &prim_table[P_connect] &&
+           small_pairs(args[1]) && small_pairs(args[2]) &&
+           (uint64_t)args[1].u.seq->n * args[2].u.seq->n <= LIMIT_SEQ_ITEMS;
+}
+
 /* frozenset(function(i, j) for j in b for i in a): b is iterated eagerly,
  * a once per j (so a non-iterable a only fails when b is non-empty). */
 Err op_prapply(Ctx *ctx, const Value *args, Value *out)
 {
+    if (prapply_connect_ok(ctx, args))
+        return prapply_connect(ctx, args[1].u.seq, args[2].u.seq, out);
     Items a, b;
     TRY(py_items(args[2], &b));
     VBuf buf;

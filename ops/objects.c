@@ -224,39 +224,53 @@ static bool cells_fit32(const int64_t *c, size_t n)
     return true;
 }
 
+enum { LABEL_FREE = -1, LABEL_BLOCKED = -2 };
+
 /* Label the components of an int grid by iterative flood fill; returns the
- * number of components. A cell equal to bg (when has_bg) is never joined. */
+ * number of components. A cell equal to bg (when has_bg) is never joined.
+ * The fill runs on a copy of the grid with a blocked border (pl, pc: (h + 2)
+ * x (w + 2)), so that a neighbour is one offset away with no bounds test and
+ * no division to recover (i, j); label (h x w) gets the result, -1 for bg. */
 static size_t label_components(const int64_t *c, size_t h, size_t w, bool uni, bool diag,
-                               bool has_bg, int64_t bg, int32_t *label, size_t *stack)
+                               bool has_bg, int64_t bg, int32_t *label, size_t *stack,
+                               int32_t *pl, int32_t *pc)
 {
-    static const int DI[8] = {-1, 1, 0, 0, -1, -1, 1, 1}, DJ[8] = {0, 0, -1, 1, -1, 1, -1, 1};
+    ptrdiff_t W = (ptrdiff_t)w + 2;
+    const ptrdiff_t off[8] = {-W, W, -1, 1, -W - 1, -W + 1, W - 1, W + 1};
     int nd = diag ? 8 : 4;
-    size_t n = h * w, ncomp = 0;
-    for (size_t k = 0; k < n; k++)
-        label[k] = -1;
-    for (size_t s = 0; s < n; s++) {
-        if (label[s] >= 0 || (has_bg && c[s] == bg))
+    size_t np = (h + 2) * (w + 2), ncomp = 0;
+    for (size_t k = 0; k < np; k++)
+        pl[k] = LABEL_BLOCKED;
+    for (size_t i = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++) {
+            size_t p = (i + 1) * (size_t)W + j + 1;
+            int64_t v = c[i * w + j];
+            pc[p] = (int32_t)v; /* objects_fast checked that colours fit */
+            pl[p] = has_bg && v == bg ? LABEL_BLOCKED : LABEL_FREE;
+        }
+    for (size_t s = 0; s < np; s++) {
+        if (pl[s] != LABEL_FREE)
             continue;
         size_t top = 0;
-        label[s] = (int32_t)ncomp;
+        pl[s] = (int32_t)ncomp;
         stack[top++] = s;
         while (top) {
-            size_t p = stack[--top], i = p / w, j = p % w;
+            size_t p = stack[--top];
             for (int d = 0; d < nd; d++) {
-                size_t ni = i + (size_t)(ptrdiff_t)DI[d], nj = j + (size_t)(ptrdiff_t)DJ[d];
-                if (ni >= h || nj >= w) /* wraps below zero too */
+                size_t q = (size_t)((ptrdiff_t)p + off[d]);
+                if (pl[q] != LABEL_FREE || (uni && pc[q] != pc[s]))
                     continue;
-                size_t q = ni * w + nj;
-                if (label[q] >= 0)
-                    continue;
-                if (uni ? c[q] != c[s] : (has_bg && c[q] == bg))
-                    continue;
-                label[q] = (int32_t)ncomp;
+                pl[q] = (int32_t)ncomp;
                 stack[top++] = q;
             }
         }
         ncomp++;
     }
+    for (size_t i = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++) {
+            int32_t l = pl[(i + 1) * (size_t)W + j + 1];
+            label[i * w + j] = l >= 0 ? l : -1;
+        }
     return ncomp;
 }
 
@@ -265,11 +279,13 @@ static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool d
 {
     size_t h = grid_h(grid), w = grid_w(grid), n = h * w;
     int64_t bg = without_bg ? gc_mostcolor_ints(ctx, c, n) : 0;
+    size_t np = (h + 2) * (w + 2);
     int32_t *label = gc_scratch(ctx, n, sizeof *label);
     size_t *stack = gc_scratch(ctx, n, sizeof *stack);
-    if (!label || !stack)
+    int32_t *pl = gc_scratch(ctx, np, sizeof *pl), *pc = gc_scratch(ctx, np, sizeof *pc);
+    if (!label || !stack || !pl || !pc)
         return ERR_MEMORY;
-    size_t nc = label_components(c, h, w, uni, diag, without_bg, bg, label, stack);
+    size_t nc = label_components(c, h, w, uni, diag, without_bg, bg, label, stack, pl, pc);
     TRY(ctx_tick(ctx));
     /* bucket the cells of each component in row-major order */
     size_t *start = gc_scratch(ctx, nc + 1, sizeof *start);
@@ -294,9 +310,10 @@ static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool d
     if (!fillp)
         return ERR_MEMORY;
     memcpy(fillp, start, nc * sizeof *fillp);
-    for (size_t p = 0; p < n; p++)
-        if (label[p] >= 0)
-            cells[fillp[label[p]]++] = v_cell((int32_t)c[p], (int32_t)(p / w), (int32_t)(p % w));
+    for (size_t i = 0, p = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++, p++)
+            if (label[p] >= 0)
+                cells[fillp[label[p]]++] = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
     TRY(order_components(ctx, key, nc, label, n));
     Value *objs = gc_scratch(ctx, nc, sizeof *objs);
     if (!objs)
@@ -507,6 +524,50 @@ Err op_fgpartition(Ctx *ctx, const Value *args, Value *out) { return partition_v
 /* occurrences                                                            */
 /* ---------------------------------------------------------------------- */
 
+/* Is the object a full rectangle of one colour? (its cells are distinct, so
+ * as many cells as its bounding box holds fill it) */
+static bool uniform_rect(const Value *it, size_t n, int64_t oh, int64_t ow)
+{
+    if ((uint64_t)oh * (uint64_t)ow != n)
+        return false;
+    for (size_t k = 1; k < n; k++)
+        if (it[k].c != it[0].c)
+            return false;
+    return true;
+}
+
+/* occurrences of a one-colour oh x ow rectangle (solvers search for blank
+ * canvases of many sizes): a summed-area table of the cells of that colour
+ * answers each placement in O(1), where the cell-by-cell test is O(oh * ow). */
+static Err occurrences_rect(Ctx *ctx, const int64_t *c, int64_t h, int64_t w, int64_t colour,
+                            int64_t oh, int64_t ow, Value *out)
+{
+    size_t W = (size_t)w + 1;
+    int32_t *sat = gc_scratch(ctx, ((size_t)h + 1) * W, sizeof *sat);
+    if (!sat)
+        return ERR_MEMORY;
+    memset(sat, 0, W * sizeof *sat);
+    for (size_t i = 0; i < (size_t)h; i++) {
+        int32_t row = 0;
+        sat[(i + 1) * W] = 0;
+        for (size_t j = 0; j < (size_t)w; j++) {
+            row += c[i * (size_t)w + j] == colour;
+            sat[(i + 1) * W + j + 1] = sat[i * W + j + 1] + row;
+        }
+    }
+    VBuf b;
+    vbuf_init(&b, ctx);
+    int32_t full = (int32_t)(oh * ow);
+    for (size_t i = 0; i + (size_t)oh <= (size_t)h; i++) {
+        const int32_t *top = sat + i * W, *bot = sat + (i + (size_t)oh) * W;
+        for (size_t j = 0; j + (size_t)ow <= (size_t)w; j++)
+            if (bot[j + (size_t)ow] - bot[j] - top[j + (size_t)ow] + top[j] == full)
+                TRY(vbuf_push(&b, v_pair((int32_t)i, (int32_t)j)));
+        TRY(ctx_tick(ctx));
+    }
+    return mk_set_sorted(ctx, b.n, b.items, out);
+}
+
 /* Int grid, packed cells: every placement of the normalized object inside
  * the grid (a placement can never leave it), in canonical order. */
 static Err occurrences_fast(Ctx *ctx, Value grid, Value obj, Value *out)
@@ -528,6 +589,8 @@ static Err occurrences_fast(Ctx *ctx, Value grid, Value obj, Value *out)
         return ERR_OK;
     }
     const int64_t *c = gc_cells(ctx, grid);
+    if (c && uniform_rect(it, n, i1 - i0 + 1, j1 - j0 + 1))
+        return occurrences_rect(ctx, c, h, w, it[0].c, i1 - i0 + 1, j1 - j0 + 1, out);
     size_t *off = gc_scratch(ctx, n, sizeof *off); /* offset of each cell */
     int64_t *col = gc_scratch(ctx, n, sizeof *col);
     if (!c || !off || !col)

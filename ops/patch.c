@@ -667,6 +667,44 @@ static bool shift_fast(Ctx *ctx, Value patch, int64_t di, int64_t dj, Value *out
     return true;
 }
 
+/* All items of a non-empty tuple are packed pairs, or all packed cells. */
+static bool packed_tuple(Value v)
+{
+    if (v.tag != VT_TUPLE || !v.u.seq->n)
+        return false;
+    const Seq *s = v.u.seq;
+    uint8_t t = s->items[0].tag;
+    if (t != VT_PAIR && t != VT_CELL)
+        return false;
+    for (uint32_t k = 1; k < s->n; k++)
+        if (s->items[k].tag != t)
+            return false;
+    return true;
+}
+
+/* shift of a tuple of packed pairs or cells (mapply over a tuple merges into
+ * one, with repeats): the shifted items, then one set construction; false
+ * when a coordinate would leave 32 bits. */
+static bool shift_tuple_fast(Ctx *ctx, Value patch, int64_t di, int64_t dj, Value *out, Err *err)
+{
+    const Seq *s = patch.u.seq;
+    for (uint32_t k = 0; k < s->n; k++)
+        if (!fits32(s->items[k].u.p.a + di) || !fits32(s->items[k].u.p.b + dj))
+            return false;
+    Value *res = scratch(ctx, s->n);
+    if (!res) {
+        *err = ERR_MEMORY;
+        return true;
+    }
+    memcpy(res, s->items, s->n * sizeof(Value));
+    for (uint32_t k = 0; k < s->n; k++) {
+        res[k].u.p.a = (int32_t)(res[k].u.p.a + di);
+        res[k].u.p.b = (int32_t)(res[k].u.p.b + dj);
+    }
+    *err = mk_set(ctx, s->n, res, out);
+    return true;
+}
+
 static Err shift_v(Ctx *ctx, Value patch, Value directions, Value *out)
 {
     int64_t n;
@@ -680,6 +718,11 @@ static Err shift_v(Ctx *ctx, Value patch, Value directions, Value *out)
     if (is_ps(patch) && v_is_int(di) && v_is_int(dj)) {
         Err e;
         if (shift_fast(ctx, patch, di.u.i, dj.u.i, out, &e))
+            return e;
+    }
+    if (packed_tuple(patch) && v_is_int(di) && v_is_int(dj)) {
+        Err e;
+        if (shift_tuple_fast(ctx, patch, di.u.i, dj.u.i, out, &e))
             return e;
     }
     Items it;
@@ -766,6 +809,26 @@ Err op_recolor(Ctx *ctx, const Value *args, Value *out)
  * evaluated as Python does: loc[0], the arithmetic on it, loc[1], then its
  * arithmetic. An offset of 0 leaves that coordinate untouched (no
  * arithmetic, so loc[1] may be any value there). */
+/* The n offsets of a packed pair, given in canonical order (so the set needs
+ * no sort); false when loc +- 1 would leave 32 bits. */
+static bool offsets_sorted(Ctx *ctx, Value loc, const int (*d)[2], int n, Value *out, Err *err)
+{
+    int32_t i = loc.u.p.a, j = loc.u.p.b;
+    if (i == INT32_MIN || i == INT32_MAX || j == INT32_MIN || j == INT32_MAX)
+        return false;
+    Value v[8];
+    for (int k = 0; k < n; k++)
+        v[k] = v_pair(i + d[k][0], j + d[k][1]);
+    *err = mk_set_sorted(ctx, (size_t)n, v, out);
+    return true;
+}
+
+/* The offsets of dneighbors, ineighbors and neighbors in canonical order. */
+static const int DN_SORTED[4][2] = {{-1, 0}, {0, -1}, {0, 1}, {1, 0}};
+static const int IN_SORTED[4][2] = {{-1, -1}, {-1, 1}, {1, -1}, {1, 1}};
+static const int NB_SORTED[8][2] = {{-1, -1}, {-1, 0}, {-1, 1}, {0, -1},
+                                    {0, 1},   {1, -1}, {1, 0},  {1, 1}};
+
 static Err offsets_v(Ctx *ctx, Value loc, const int d[4][2], Value *out)
 {
     if (loc.tag == VT_PAIR) {
@@ -793,11 +856,28 @@ static Err offsets_v(Ctx *ctx, Value loc, const int d[4][2], Value *out)
 static const int DN[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
 static const int IN[4][2] = {{-1, -1}, {-1, 1}, {1, -1}, {1, 1}};
 
-Err op_dneighbors(Ctx *ctx, const Value *args, Value *out) { return offsets_v(ctx, args[0], DN, out); }
-Err op_ineighbors(Ctx *ctx, const Value *args, Value *out) { return offsets_v(ctx, args[0], IN, out); }
+/* The fast paths: a packed location (mapply and sfilter call these per cell). */
+Err op_dneighbors(Ctx *ctx, const Value *args, Value *out)
+{
+    Err e;
+    if (args[0].tag == VT_PAIR && offsets_sorted(ctx, args[0], DN_SORTED, 4, out, &e))
+        return e;
+    return offsets_v(ctx, args[0], DN, out);
+}
+
+Err op_ineighbors(Ctx *ctx, const Value *args, Value *out)
+{
+    Err e;
+    if (args[0].tag == VT_PAIR && offsets_sorted(ctx, args[0], IN_SORTED, 4, out, &e))
+        return e;
+    return offsets_v(ctx, args[0], IN, out);
+}
 
 Err op_neighbors(Ctx *ctx, const Value *args, Value *out)
 {
+    Err e;
+    if (args[0].tag == VT_PAIR && offsets_sorted(ctx, args[0], NB_SORTED, 8, out, &e))
+        return e;
     Value d, i;
     TRY(offsets_v(ctx, args[0], DN, &d));
     TRY(offsets_v(ctx, args[0], IN, &i));
