@@ -20,7 +20,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all test sanitize conformance bench deps clean example
+.PHONY: all test sanitize conformance bench deps clean example fuzz
 
 all: battrace
 
@@ -58,6 +58,19 @@ bench: battrace
 
 example: battrace
 	./battrace run traces/solvers_example.py --tasks traces/tasks --json /tmp/battrace-example.jsonl
+
+# fuzz: the trace reader under ASan + UBSan, from a hand-made and a recorded
+# seed trace, FUZZ_SECONDS long
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/fuzz_trace build-san/battrace
+	build-san/fuzz_trace --make-seed build-san/fuzz-seed.trace
+	build-san/battrace record traces/example_batt.py --tasks traces/tasks -o build-san/fuzz-batt.trace --quiet
+	build-san/fuzz_trace build-san/fuzz-seed.trace build-san/fuzz-batt.trace $(FUZZ_SECONDS)
+
+$(BUILD)/fuzz_trace: $(BUILD)/tools/fuzz_trace.o $(BUILD)/libbattrace.a
+	$(CC) $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS)
 
 deps:
 	@missing=""; for p in libcjson-dev libcriterion-dev python3; do \

@@ -15,6 +15,12 @@ static const char usage[] =
     "commands:\n"
     "  run       run programs on samples with the sequential interpreter;\n"
     "            --json writes the oracle's rows (pyref.py)\n"
+    "  record    run in tracing mode and write a trace of every call graph\n"
+    "  replay    execute a trace's work with the scheduler (grouped, deduplicated)\n"
+    "  inspect   summarise a trace; its rows (--rows), a JSON export (--json),\n"
+    "            a Graphviz drawing of one sample (--dot)\n"
+    "  profile   per-primitive calls, self time, batch widths and the estimated\n"
+    "            saving of batching (--json, --html)\n"
     "  help      this text; 'battrace COMMAND --help' for a command's options\n"
     "  version   print the version\n";
 
@@ -25,6 +31,10 @@ typedef struct Command {
 
 static const Command commands[] = {
     {"run", cmd_run},
+    {"record", cmd_record},
+    {"replay", cmd_replay},
+    {"inspect", cmd_inspect},
+    {"profile", cmd_profile},
 };
 
 int main(int argc, char **argv)

@@ -136,14 +136,10 @@ static void list_samples(const Selection *sel, Workload *w)
         w->nsamples = (size_t)sel->max_samples;
 }
 
-int workload_load(const Selection *sel, Workload *w)
+/* Tasks, then the program and sample lists, for programs already parsed. */
+static int load_rest(const Selection *sel, Workload *w)
 {
     char err[1024];
-    memset(w, 0, sizeof *w);
-    if (program_load(sel->programs_path, &w->pf, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return EXIT_USAGE;
-    }
     if (taskset_load(sel->tasks_path, &w->ts, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         program_free(&w->pf);
@@ -152,6 +148,28 @@ int workload_load(const Selection *sel, Workload *w)
     list_programs(sel, w);
     list_samples(sel, w);
     return EXIT_OK;
+}
+
+int workload_load(const Selection *sel, Workload *w)
+{
+    char err[1024];
+    memset(w, 0, sizeof *w);
+    if (program_load(sel->programs_path, &w->pf, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    return load_rest(sel, w);
+}
+
+int workload_load_source(const Selection *sel, const char *name, const char *source, Workload *w)
+{
+    char err[1024];
+    memset(w, 0, sizeof *w);
+    if (program_parse(name, source, &w->pf, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    return load_rest(sel, w);
 }
 
 void workload_free(Workload *w)

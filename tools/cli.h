@@ -52,6 +52,8 @@ int selection_option(Selection *sel, int argc, char **argv, int *i, const char *
 /* Load programs and tasks and list the work. Prints `file:line:col: message`
  * and returns EXIT_USAGE on bad input. */
 int workload_load(const Selection *sel, Workload *w);
+/* Same, with the program file's text given (name is used in messages). */
+int workload_load_source(const Selection *sel, const char *name, const char *source, Workload *w);
 void workload_free(Workload *w);
 
 /* Messages. */

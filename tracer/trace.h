@@ -30,16 +30,32 @@ typedef struct ValueTable {
     uint8_t *bytes;     /* all encodings, back to back */
     size_t len, cap;
     uint64_t *offset;   /* value id -> start in bytes */
-    uint64_t *hash;     /* value id -> v_hash of the value */
+    uint64_t *hash;     /* value id -> v_hash for tuples and sets, else a hash of
+                           the encoding; 0 = not indexed (a table read from a file) */
     uint32_t count, cap_ids;
     uint32_t *slots;    /* open-addressing index: hash -> id + 1 */
     size_t nslots;
+    struct VtPtr *ptrs; /* pointer cache: Seq* / Func* -> id (vt_forget_pointers) */
+    size_t nptrs, ptr_used;
+    uint32_t ptr_gen;
+    uint32_t *stack;    /* ids of the parts of values being interned */
+    size_t stack_len, stack_cap;
 } ValueTable;
 
 void vt_init(ValueTable *vt);
 void vt_free(ValueTable *vt);
-/* The id of v, adding it (and its parts) when new. */
+/* The id of v, adding it (and its parts) when new. For a table being
+ * recorded into (a table read from a file is for vt_decode only). */
 uint32_t vt_intern(ValueTable *vt, Value v);
+/* Turn on (first call) and clear the cache that maps heap values (Seq*,
+ * Func*) to their ids, so a value seen again costs one probe. Call it before
+ * every run whose arena may reuse addresses (after arena_reset). Without a
+ * call the cache stays off and interning goes by content alone. */
+void vt_forget_pointers(ValueTable *vt);
+/* Build vt from a VALUES payload of n encodings, checking every tag, length,
+ * range and REF (a REF names a lower id). Returns 0, or -1 with *bad_at the
+ * offset in data of the first malformed byte and vt left empty. */
+int vt_load(ValueTable *vt, const uint8_t *data, size_t len, uint64_t n, size_t *bad_at);
 /* Decode value id into ctx's arena. Returns 0, or -1 on a malformed entry. */
 int vt_decode(const ValueTable *vt, Ctx *ctx, uint32_t id, Value *out);
 
@@ -101,6 +117,9 @@ typedef struct Trace {
 } Trace;
 
 void trace_init(Trace *t);
+/* Frees the value table, units, nodes and args (malloc'd, growable) and
+ * t->arena, which holds everything else the reader makes (names, samples,
+ * keys, binding arrays, META and SOURCE copies); leaves t as trace_init does. */
 void trace_free(Trace *t);
 
 /* Streaming writer: units go to disk as they are recorded, so recording a

@@ -1,0 +1,431 @@
+/* build.c: merging the statement graphs of all unit-calls into one graph of
+ * distinct nodes (sched_build; see docs/scheduler.md, "Graph").
+ *
+ * One pass over the statements of each unit-call. Each call statement's key
+ * (callee key, argument keys) is looked up in a hash table of nodes: equal
+ * keys are one node, whatever unit or program they come from. Values enter
+ * keys as atoms, interned by content, so equal input grids and constants
+ * merge; variables enter as the binding of the statement that set them.
+ * Levels and launch signatures are computed when a node is made: its
+ * producers already exist. Everything is O(1) per statement (O(arity)). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runtime/interp.h"
+#include "../runtime/limits.h"
+#include "sched_internal.h"
+
+void *sched_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("battrace: out of memory\n", stderr);
+        exit(3);
+    }
+    return p;
+}
+
+void *sched_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        fputs("battrace: out of memory\n", stderr);
+        exit(3);
+    }
+    return p;
+}
+
+void *sched_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) {
+        fputs("battrace: out of memory\n", stderr);
+        exit(3);
+    }
+    return p;
+}
+
+uint64_t sched_mix(uint64_t h, uint64_t x)
+{
+    h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* ---- hash sets of ids ---- */
+
+typedef int (*IdEq)(const Sched *s, uint32_t id, uint64_t h, const void *key);
+
+static void htab_init(HTab *t, size_t cap)
+{
+    t->cap = cap;
+    t->n = 0;
+    t->ids = sched_xmalloc(cap * sizeof *t->ids);
+    t->hashes = sched_xmalloc(cap * sizeof *t->hashes);
+    memset(t->ids, 0xff, cap * sizeof *t->ids);
+}
+
+static void htab_free(HTab *t)
+{
+    free(t->ids);
+    free(t->hashes);
+}
+
+/* The slot holding the id whose key equals `key`, or the empty slot where it goes. */
+static size_t htab_find(const HTab *t, uint64_t h, IdEq eq, const Sched *s, const void *key)
+{
+    size_t mask = t->cap - 1, i = (size_t)h & mask;
+    while (t->ids[i] != SCHED_NONE && !(t->hashes[i] == h && eq(s, t->ids[i], h, key)))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void htab_put(HTab *t, size_t slot, uint64_t h, uint32_t id)
+{
+    t->ids[slot] = id;
+    t->hashes[slot] = h;
+    if (++t->n * 2 <= t->cap)
+        return;
+    /* grow: rehash by the kept hashes, no key comparisons needed */
+    HTab old = *t;
+    htab_init(t, old.cap * 2);
+    t->n = old.n;
+    for (size_t k = 0; k < old.cap; k++) {
+        if (old.ids[k] == SCHED_NONE)
+            continue;
+        size_t i = (size_t)old.hashes[k] & (t->cap - 1);
+        while (t->ids[i] != SCHED_NONE)
+            i = (i + 1) & (t->cap - 1);
+        t->ids[i] = old.ids[k];
+        t->hashes[i] = old.hashes[k];
+    }
+    htab_free(&old);
+}
+
+/* ---- atoms: values keyed by content ---- */
+
+/* Same tag too: True == 1 in Python, but a statement returning its
+ * argument would print them differently. */
+static int atom_eq(const Sched *s, uint32_t id, uint64_t h, const void *key)
+{
+    const Value *v = key;
+    return s->atoms[id].tag == v->tag && v_eq(s->atoms[id], *v);
+}
+
+static uint64_t atom_key(Sched *s, Value v)
+{
+    uint64_t h = sched_mix(v_hash(v), v.tag);
+    size_t slot = htab_find(&s->atom_tab, h, atom_eq, s, &v);
+    if (s->atom_tab.ids[slot] != SCHED_NONE)
+        return key_atom(s->atom_tab.ids[slot]);
+    SCHED_GROW(s->atoms, s->natoms, s->atoms_cap, s->natoms + 1);
+    uint32_t id = (uint32_t)s->natoms++;
+    s->atoms[id] = v;
+    htab_put(&s->atom_tab, slot, h, id);
+    return key_atom(id);
+}
+
+/* ---- signatures ---- */
+
+typedef struct KeyRef {
+    const uint64_t *k;
+    uint32_t n;
+} KeyRef;
+
+static uint64_t keys_hash(const uint64_t *k, uint32_t n)
+{
+    uint64_t h = n;
+    for (uint32_t i = 0; i < n; i++)
+        h = sched_mix(h, k[i]);
+    return h;
+}
+
+static int sig_eq(const Sched *s, uint32_t id, uint64_t h, const void *key)
+{
+    const KeyRef *r = key;
+    const Sig *g = &s->sigs[id];
+    return g->nkeys == r->n && !memcmp(s->sig_keys + g->key_off, r->k, r->n * sizeof *r->k);
+}
+
+/* Function values and booleans choose the code a batched kernel runs; other
+ * arguments are data. A binding is a function when its producer is a
+ * primitive that returns one (safe default: a callable). */
+static int key_is_flag(const Sched *s, uint64_t k)
+{
+    if (key_is_atom(k)) {
+        uint8_t tag = s->atoms[key_id(k)].tag;
+        return tag == VT_FUNC || tag == VT_BOOL;
+    }
+    const Prim *p = s->nodes[key_node(k)].prim;
+    return p && p->safe_default == SD_CALLABLE;
+}
+
+/* Signature of a node with these keys: the primitive (or "variable callee")
+ * and each flag argument with its position. */
+static uint32_t sig_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint32_t nk)
+{
+    uint64_t sk[1 + 2 * PROGRAM_MAX_ARGS];
+    uint32_t m = 0;
+    sk[m++] = prim ? (uint64_t)(prim - prim_table) + 1 : 0;
+    for (uint32_t a = 1; a < nk; a++)
+        if (key_is_flag(s, kk[a])) {
+            sk[m++] = a;
+            sk[m++] = kk[a];
+        }
+    KeyRef r = {sk, m};
+    uint64_t h = keys_hash(sk, m);
+    size_t slot = htab_find(&s->sig_tab, h, sig_eq, s, &r);
+    if (s->sig_tab.ids[slot] != SCHED_NONE)
+        return s->sig_tab.ids[slot];
+    SCHED_GROW(s->sig_keys, s->nsig_keys, s->sig_keys_cap, s->nsig_keys + m);
+    memcpy(s->sig_keys + s->nsig_keys, sk, m * sizeof *sk);
+    SCHED_GROW(s->sigs, s->nsigs, s->sigs_cap, s->nsigs + 1);
+    uint32_t id = (uint32_t)s->nsigs++;
+    s->sigs[id] = (Sig){h, (uint32_t)s->nsig_keys, m, prim};
+    s->nsig_keys += m;
+    htab_put(&s->sig_tab, slot, h, id);
+    return id;
+}
+
+/* ---- nodes ---- */
+
+static int node_eq(const Sched *s, uint32_t id, uint64_t h, const void *key)
+{
+    const KeyRef *r = key;
+    const Node *nd = &s->nodes[id];
+    return nd->nkeys == r->n && !memcmp(s->keys + nd->key_off, r->k, r->n * sizeof *r->k);
+}
+
+static uint32_t node_level(const Sched *s, const uint64_t *kk, uint32_t nk)
+{
+    uint32_t level = 0;
+    for (uint32_t a = 0; a < nk; a++)
+        if (!key_is_atom(kk[a]) && s->nodes[key_node(kk[a])].level + 1 > level)
+            level = s->nodes[key_node(kk[a])].level + 1;
+    return level;
+}
+
+/* The node with these keys, made when new. */
+static uint32_t node_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint32_t nk)
+{
+    KeyRef r = {kk, nk};
+    uint64_t h = keys_hash(kk, nk);
+    size_t slot = htab_find(&s->node_tab, h, node_eq, s, &r);
+    if (s->node_tab.ids[slot] != SCHED_NONE)
+        return s->node_tab.ids[slot];
+    SCHED_GROW(s->keys, s->nkeys, s->keys_cap, s->nkeys + nk);
+    memcpy(s->keys + s->nkeys, kk, nk * sizeof *kk);
+    SCHED_GROW(s->nodes, s->nnodes, s->nodes_cap, s->nnodes + 1);
+    uint32_t id = (uint32_t)s->nnodes++;
+    Node *nd = &s->nodes[id];
+    memset(nd, 0, sizeof *nd);
+    nd->hash = h;
+    nd->prim = prim;
+    nd->key_off = (uint32_t)s->nkeys;
+    nd->nkeys = (uint8_t)nk;
+    nd->level = node_level(s, kk, nk);
+    nd->occ_head = SCHED_NONE;
+    s->nkeys += nk;
+    nd->sig = sig_intern(s, prim, kk, nk); /* reads producers' nodes, never moves them */
+    htab_put(&s->node_tab, slot, h, id);
+    return id;
+}
+
+/* ---- programs and unit-calls ---- */
+
+static uint16_t guard_mask(const Stmt *st)
+{
+    uint16_t m = 0;
+    for (int e = 1; e < ERR__COUNT; e++)
+        if (interp_catches(st, (Err)e))
+            m |= (uint16_t)(1u << e);
+    return m;
+}
+
+static void prog_info(Sched *s, const Program *p, ProgInfo *pi)
+{
+    pi->fixed = sched_xcalloc(p->nstmts * SCHED_MAXKEYS, sizeof *pi->fixed);
+    pi->mask = sched_xcalloc(p->nstmts, sizeof *pi->mask);
+    for (size_t k = 0; k < p->nstmts; k++) {
+        const Stmt *st = &p->stmts[k];
+        uint64_t *f = pi->fixed + k * SCHED_MAXKEYS;
+        if (st->kind != ST_CALL)
+            continue;
+        if (st->callee_prim)
+            f[0] = atom_key(s, prim_value(st->callee_prim));
+        for (unsigned a = 0; a < st->nargs; a++) {
+            if (st->args[a].kind == ARG_CONST)
+                f[1 + a] = atom_key(s, st->args[a].value);
+            else if (st->args[a].kind == ARG_PRIM)
+                f[1 + a] = atom_key(s, prim_value(st->args[a].prim));
+        }
+        pi->mask[k] = guard_mask(st);
+    }
+}
+
+static uint64_t arg_key(const Arg *a, const uint64_t *fixed, const uint64_t *slot_keys,
+                        const uint64_t *in_keys)
+{
+    switch ((ArgKind)a->kind) {
+    case ARG_VAR: return slot_keys[a->slot];
+    case ARG_INPUT: return in_keys[a->slot];
+    default: return *fixed;
+    }
+}
+
+/* Record that global statement g of unit-call uc applies node n. */
+static void add_occurrence(Sched *s, uint32_t uc, uint32_t g, uint32_t n)
+{
+    s->stmt_node[g] = n;
+    s->occ_uc[g] = uc;
+    s->occ_next[g] = s->nodes[n].occ_head;
+    s->nodes[n].occ_head = g;
+    s->nodes[n].uses++;
+}
+
+/* One pass over a unit-call's statements. slot_keys: the program's slots. */
+static void build_call(Sched *s, uint32_t uc, const Program *p, const ProgInfo *pi,
+                       const uint64_t *in_keys, uint64_t *slot_keys, uint64_t none_key)
+{
+    for (int32_t k = 0; k < p->nslots; k++)
+        slot_keys[k] = none_key; /* an unassigned variable reads as None, as in interp.c */
+    uint32_t g = s->uc_off[uc];
+    for (size_t k = 0; k < p->nstmts; k++, g++) {
+        const Stmt *st = &p->stmts[k];
+        const uint64_t *fixed = pi->fixed + k * SCHED_MAXKEYS;
+        if (st->kind != ST_CALL) {
+            s->stmt_node[g] = SCHED_NONE;
+            continue;
+        }
+        uint64_t kk[SCHED_MAXKEYS];
+        if (st->callee_prim)
+            kk[0] = fixed[0];
+        else
+            kk[0] = st->callee_slot >= 0 ? slot_keys[st->callee_slot] : in_keys[-1 - st->callee_slot];
+        for (unsigned a = 0; a < st->nargs; a++)
+            kk[1 + a] = arg_key(&st->args[a], fixed + 1 + a, slot_keys, in_keys);
+        uint32_t n = node_intern(s, st->callee_prim, kk, 1u + st->nargs);
+        add_occurrence(s, uc, g, n);
+        slot_keys[st->target] = key_bind(n, pi->mask[k]);
+    }
+    s->alive[uc] = (uint32_t)p->nstmts;
+}
+
+/* Sizes and offsets of the unit-calls; 0 when beyond 32-bit indexes. */
+static int layout(Sched *s)
+{
+    s->uc_off = sched_xmalloc((s->nuc + 1) * sizeof *s->uc_off);
+    size_t total = 0;
+    for (size_t uc = 0; uc < s->nuc; uc++) {
+        s->uc_off[uc] = (uint32_t)total;
+        total += sched_uc_program(s, uc)->nstmts;
+        if (total >= SCHED_NONE)
+            return 0;
+    }
+    s->uc_off[s->nuc] = (uint32_t)total;
+    s->nstmts = total;
+    s->alive = sched_xmalloc((s->nuc ? s->nuc : 1) * sizeof *s->alive);
+    s->stmt_node = sched_xmalloc((total ? total : 1) * sizeof *s->stmt_node);
+    s->occ_next = sched_xmalloc((total ? total : 1) * sizeof *s->occ_next);
+    s->occ_uc = sched_xmalloc((total ? total : 1) * sizeof *s->occ_uc);
+    return 1;
+}
+
+static void build_all(Sched *s)
+{
+    uint64_t none_key = atom_key(s, v_none());
+    int32_t maxslots = 1;
+    for (size_t p = 0; p < s->nprograms; p++) {
+        prog_info(s, s->programs[p], &s->pinfo[p]);
+        if (s->programs[p]->nslots > maxslots)
+            maxslots = s->programs[p]->nslots;
+    }
+    uint64_t *slot_keys = sched_xmalloc((size_t)maxslots * sizeof *slot_keys);
+    uint64_t in_keys[5];
+    in_keys[INPUT_LOG_PATH] = atom_key(s, v_str("/dev/null"));
+    for (size_t u = 0; u < s->nunits; u++) {
+        const SchedUnit *un = &s->units[u];
+        in_keys[INPUT_I] = atom_key(s, un->I);
+        in_keys[INPUT_S] = atom_key(s, un->S);
+        in_keys[INPUT_TASK_ID] = atom_key(s, v_str(un->task_id ? un->task_id : ""));
+        for (int c = 0; c < s->ncalls; c++) {
+            /* a batt's first call has C = None; its second the expected output */
+            in_keys[INPUT_C] = s->is_batt && c == 0 ? none_key : atom_key(s, un->C);
+            size_t uc = u * (size_t)s->ncalls + (size_t)c;
+            build_call(s, (uint32_t)uc, s->programs[un->program], &s->pinfo[un->program], in_keys,
+                       slot_keys, none_key);
+        }
+    }
+    free(slot_keys);
+}
+
+Sched *sched_build(const Program *const *programs, size_t nprograms, int is_batt,
+                   const SchedUnit *units, size_t nunits, double time_limit, size_t mem_limit)
+{
+    uint64_t t0 = now_ns();
+    for (size_t u = 0; u < nunits; u++)
+        if (units[u].program >= nprograms)
+            return NULL;
+    Sched *s = sched_xcalloc(1, sizeof *s);
+    s->programs = programs;
+    s->nprograms = nprograms;
+    s->is_batt = is_batt;
+    s->ncalls = is_batt ? 2 : 1;
+    s->units = sched_xmalloc((nunits ? nunits : 1) * sizeof *s->units);
+    if (nunits) /* units may be NULL then */
+        memcpy(s->units, units, nunits * sizeof *units);
+    s->nunits = nunits;
+    s->nuc = nunits * (size_t)s->ncalls;
+    s->time_limit = time_limit;
+    s->mem_limit = mem_limit ? mem_limit : LIMIT_RUN_BYTES_DEFAULT;
+    s->pinfo = sched_xcalloc(nprograms, sizeof *s->pinfo);
+    htab_init(&s->atom_tab, 256);
+    htab_init(&s->node_tab, 1024);
+    htab_init(&s->sig_tab, 256);
+    if (!layout(s)) {
+        sched_free(s);
+        return NULL;
+    }
+    build_all(s);
+    s->st.nodes = s->nnodes;
+    for (size_t n = 0; n < s->nnodes; n++)
+        s->st.statements += s->nodes[n].uses;
+    s->st.build_ns = now_ns() - t0;
+    return s;
+}
+
+void sched_free(Sched *s)
+{
+    if (!s)
+        return;
+    for (size_t p = 0; p < s->nprograms && s->pinfo; p++) {
+        free(s->pinfo[p].fixed);
+        free(s->pinfo[p].mask);
+    }
+    for (int t = 0; t < s->narenas; t++)
+        arena_free(&s->arenas[t]);
+    free(s->arenas);
+    free(s->pinfo);
+    free(s->units);
+    free(s->atoms);
+    htab_free(&s->atom_tab);
+    free(s->nodes);
+    htab_free(&s->node_tab);
+    free(s->keys);
+    free(s->sigs);
+    htab_free(&s->sig_tab);
+    free(s->sig_keys);
+    free(s->uc_off);
+    free(s->alive);
+    free(s->stmt_node);
+    free(s->occ_next);
+    free(s->occ_uc);
+    free(s->launch_off);
+    free(s->launch_nodes);
+    free(s->launch_level);
+    free(s->launch_sig);
+    free(s);
+}

@@ -1,0 +1,210 @@
+/* exec.c: the CPU backend: executing the planned launches (sched_execute;
+ * docs/scheduler.md, "Execution").
+ *
+ * Launches run in order. Within one, the worker threads take nodes from a
+ * shared counter; each thread has its own Arena and Ctx, so results are
+ * made without locks and are read-only afterwards. Between launches, one
+ * thread alone records which unit-calls the launch's errors ended and
+ * withdraws their later statements' uses: a node no live unit-call needs
+ * is not run (interp.c would never have reached it). Barriers order the
+ * phases, so the node fields each phase reads were written before it. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sched_internal.h"
+
+typedef struct Shared {
+    Sched *s;
+    int nthreads;
+    pthread_barrier_t barrier;
+    atomic_size_t next; /* next index in the current wave */
+    size_t *wave_end;   /* see plan_waves */
+} Shared;
+
+typedef struct Worker {
+    Shared *sh;
+    int id;
+    Ctx ctx;
+    uint64_t run, failed;
+} Worker;
+
+/* Apply node n on this worker's context, or mark it skipped. */
+static void run_node(Sched *s, Worker *w, uint32_t n)
+{
+    Node *nd = &s->nodes[n];
+    Value v[SCHED_MAXKEYS];
+    if (!nd->uses) {
+        nd->state = NS_SKIPPED;
+        return;
+    }
+    const uint64_t *kk = s->keys + nd->key_off;
+    for (uint32_t a = 0; a < nd->nkeys; a++)
+        if (sched_key_value(s, kk[a], &v[a]) != ERR_OK) {
+            nd->state = NS_SKIPPED; /* a producer's error ended every call using this */
+            return;
+        }
+    Ctx *ctx = &w->ctx;
+    /* budgets per node: results stay in the arena, so count from here */
+    size_t used = ctx->arena->used;
+    ctx->mem_limit = s->mem_limit > SIZE_MAX - used ? SIZE_MAX : used + s->mem_limit;
+    ctx_begin_run(ctx, s->time_limit);
+    Value r;
+    Err e = call_value(ctx, v[0], nd->nkeys - 1, v + 1, &r);
+    if (ctx->limit_hit) { /* as interp.c: a budget ends the call, whatever the guard */
+        e = ctx->limit_hit;
+        nd->budget = 1;
+    }
+    nd->err = (uint8_t)e;
+    nd->result = e ? safe_default_of(v[0]) : r;
+    nd->state = NS_DONE;
+    w->run++;
+    w->failed += e != ERR_OK;
+}
+
+/* Unit-call uc ended at statement k: its later statements are not needed. */
+static void end_call(Sched *s, uint32_t uc, uint32_t k)
+{
+    if (k >= s->alive[uc])
+        return;
+    for (uint32_t j = k + 1; j < s->alive[uc]; j++) {
+        uint32_t n = s->stmt_node[s->uc_off[uc] + j];
+        if (n != SCHED_NONE)
+            s->nodes[n].uses--;
+    }
+    s->alive[uc] = k;
+}
+
+/* After launch l: end the unit-calls whose statement's binding is an error. */
+static void settle_launch(Sched *s, size_t l)
+{
+    for (uint32_t i = s->launch_off[l]; i < s->launch_off[l + 1]; i++) {
+        uint32_t n = s->launch_nodes[i];
+        const Node *nd = &s->nodes[n];
+        if (nd->state != NS_DONE || !nd->err)
+            continue;
+        for (uint32_t g = nd->occ_head; g != SCHED_NONE; g = s->occ_next[g]) {
+            uint32_t uc = s->occ_uc[g], k = g - s->uc_off[uc];
+            const ProgInfo *pi = &s->pinfo[s->units[uc / (uint32_t)s->ncalls].program];
+            if (nd->budget || !((pi->mask[k] >> nd->err) & 1u))
+                end_call(s, uc, k);
+        }
+    }
+}
+
+/* Run the nodes of launches [l0, l1): their node lists are contiguous. */
+static void run_wave(Worker *w, size_t l0, size_t l1)
+{
+    Sched *s = w->sh->s;
+    size_t start = s->launch_off[l0], width = s->launch_off[l1] - start;
+    if (w->sh->nthreads == 1) {
+        for (size_t i = 0; i < width; i++)
+            run_node(s, w, s->launch_nodes[start + i]);
+        return;
+    }
+    for (size_t i; (i = atomic_fetch_add_explicit(&w->sh->next, 1, memory_order_relaxed)) < width;)
+        run_node(s, w, s->launch_nodes[start + i]);
+}
+
+/* Launches whose nodes all have one level cannot depend on each other, so
+ * consecutive ones of the same level form a wave that threads share without
+ * a barrier between launches (the depth policy: a wave per level). A launch
+ * that mixes levels (the agenda policy can make them) is a wave of its own.
+ * wave_end[l] is the launch after the wave that starts at l. Settling (ending
+ * the calls a failed node ends, so their later statements are skipped)
+ * happens after each wave. */
+static size_t *plan_waves(const Sched *s, int threads)
+{
+    size_t n = s->nlaunches;
+    size_t *end = sched_xcalloc(n + 1, sizeof *end);
+    if (threads == 1) {
+        /* no barriers to save: settle after every launch, so that a call
+         * ended by one launch skips its statements in the next ones */
+        for (size_t l = 0; l < n; l++)
+            end[l] = l + 1;
+        return end;
+    }
+    uint32_t *lvl = sched_xcalloc(n + 1, sizeof *lvl); /* level, or UINT32_MAX when mixed */
+    for (size_t l = 0; l < n; l++) {
+        uint32_t first = s->launch_off[l] < s->launch_off[l + 1]
+                             ? s->nodes[s->launch_nodes[s->launch_off[l]]].level : 0;
+        lvl[l] = first;
+        for (uint32_t i = s->launch_off[l]; i < s->launch_off[l + 1]; i++)
+            if (s->nodes[s->launch_nodes[i]].level != first)
+                lvl[l] = UINT32_MAX;
+    }
+    for (size_t l = 0; l < n;) {
+        size_t e = l + 1;
+        while (lvl[l] != UINT32_MAX && e < n && lvl[e] == lvl[l])
+            e++;
+        end[l] = e;
+        l = e;
+    }
+    free(lvl);
+    return end;
+}
+
+static void *worker_main(void *arg)
+{
+    Worker *w = arg;
+    Shared *sh = w->sh;
+    for (size_t l = 0; l < sh->s->nlaunches; l = sh->wave_end[l]) {
+        run_wave(w, l, sh->wave_end[l]);
+        if (sh->nthreads > 1)
+            pthread_barrier_wait(&sh->barrier);
+        if (w->id == 0) {
+            for (size_t k = l; k < sh->wave_end[l]; k++)
+                settle_launch(sh->s, k);
+            atomic_store_explicit(&sh->next, 0, memory_order_relaxed);
+        }
+        if (sh->nthreads > 1)
+            pthread_barrier_wait(&sh->barrier);
+    }
+    return NULL;
+}
+
+void sched_execute(Sched *s, int threads)
+{
+    if (s->executed)
+        return;
+    s->executed = 1;
+    uint64_t t0 = now_ns();
+    if (threads < 1)
+        threads = 1;
+    Shared sh = {.s = s, .nthreads = threads, .wave_end = plan_waves(s, threads)};
+    atomic_init(&sh.next, 0);
+    s->narenas = threads;
+    s->arenas = sched_xcalloc((size_t)threads, sizeof *s->arenas);
+    Worker *w = sched_xcalloc((size_t)threads, sizeof *w);
+    for (int t = 0; t < threads; t++) {
+        arena_init(&s->arenas[t]);
+        ctx_init(&w[t].ctx, &s->arenas[t]);
+        w[t].sh = &sh;
+        w[t].id = t;
+    }
+    if (threads > 1) {
+        pthread_t *tid = sched_xcalloc((size_t)threads, sizeof *tid);
+        pthread_barrier_init(&sh.barrier, NULL, (unsigned)threads);
+        for (int t = 1; t < threads; t++)
+            if (pthread_create(&tid[t], NULL, worker_main, &w[t]) != 0) {
+                /* the barrier counts on every thread: no way to go on with fewer */
+                fputs("battrace: cannot start a worker thread\n", stderr);
+                exit(3);
+            }
+        worker_main(&w[0]);
+        for (int t = 1; t < threads; t++)
+            pthread_join(tid[t], NULL);
+        pthread_barrier_destroy(&sh.barrier);
+        free(tid);
+    } else {
+        worker_main(&w[0]);
+    }
+    for (int t = 0; t < threads; t++) {
+        s->st.nodes_run += w[t].run;
+        s->st.nodes_failed += w[t].failed;
+    }
+    free(w);
+    free(sh.wave_end);
+    s->st.exec_ns = now_ns() - t0;
+}

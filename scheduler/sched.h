@@ -1,0 +1,95 @@
+/* sched.h: the scheduler and CPU execution engine of `battrace replay`.
+ *
+ * Given programs and units (a program on one sample), it merges the
+ * statement graphs of every unit-call into one graph of distinct nodes (one
+ * node per distinct application: callee key and argument keys, see
+ * docs/scheduler.md), levels it, plans launches of identical operations
+ * (by depth, or DyNet-style agenda), executes the launches on worker threads,
+ * and replays each unit's statements with the node results. The results are
+ * exactly the sequential interpreter's (runtime/interp.h), except that the
+ * time and memory budgets apply per node instead of per run.
+ *
+ * Lifecycle: sched_build -> sched_plan -> sched_execute (once) ->
+ * sched_unit_result / sched_stmt_result as often as wanted -> sched_free. */
+#ifndef BATTRACE_SCHED_H
+#define BATTRACE_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../ops/ops.h"
+#include "../runtime/ctx.h"
+#include "../runtime/value.h"
+#include "../tracer/program.h"
+
+typedef struct SchedUnit {
+    uint32_t program;      /* index into the programs array */
+    Value I, S, C;         /* C: the expected output (batt second call); None if none */
+    const char *task_id;   /* batt's task_id; must outlive the Sched */
+} SchedUnit;               /* a solver unit = one call; a batt unit = two calls: C=None, then C */
+
+typedef enum { POLICY_DEPTH, POLICY_AGENDA } SchedPolicy;
+
+typedef struct SchedStats {
+    uint64_t statements;   /* statement applications over all unit-calls */
+    uint64_t nodes;        /* distinct nodes after dedup */
+    uint64_t levels, launches, max_width;
+    double mean_width;
+    uint64_t build_ns, plan_ns, exec_ns, replay_ns;
+    uint64_t nodes_run, nodes_failed;
+} SchedStats;
+
+typedef struct Sched Sched;
+
+/* Merge the statement graphs of all units. The programs, the units' values
+ * and task ids must outlive the Sched (the units array itself is copied).
+ * time_limit (seconds, 0 = none) and mem_limit (bytes, 0 = the default of
+ * runtime/limits.h) apply to each node.
+ * Returns NULL when a unit names a program out of range or the graph is
+ * beyond 32-bit indexes. */
+Sched *sched_build(const Program *const *programs, size_t nprograms, int is_batt,
+                   const SchedUnit *units, size_t nunits, double time_limit, size_t mem_limit);
+/* Group the nodes into launches; may be called again with another policy
+ * before sched_execute. */
+void sched_plan(Sched *s, SchedPolicy policy);
+/* Run the planned launches on `threads` pthreads (1 = the calling thread).
+ * Call once, after sched_plan. */
+void sched_execute(Sched *s, int threads);
+
+/* What one unit returned. Solver: err and out (None on error). Batt: err, o,
+ * s of the first call, err_c and s_c of the second (None where the call
+ * ended with an error). */
+typedef struct UnitResult {
+    Err err, err_c;
+    Value out, o, s, s_c;
+} UnitResult;
+/* Replay the unit's statements with the node results; values the replay
+ * builds (append tuples, o and s) go to ctx's arena. */
+void sched_unit_result(Sched *s, size_t unit, Ctx *ctx, UnitResult *out);
+/* For --verify: the outcome of statement `stmt` of the unit's call `call`:
+ * ERR_OK with *v; the Err the node raised (with *v the safe default bound
+ * when the except clause caught it, None when it ended the call); ERR__COUNT
+ * when the call ended before it. Append statements give ERR_OK and None. An
+ * append that fails (a budget) is only seen by sched_unit_result. */
+Err sched_stmt_result(const Sched *s, size_t unit, int call, size_t stmt, Value *v);
+const SchedStats *sched_stats(const Sched *s);
+void sched_free(Sched *s);
+
+/* Launch inspection, for tests and for the GPU backend. */
+size_t sched_nlaunches(const Sched *s);
+typedef struct LaunchInfo {
+    uint32_t level;   /* depth policy: the level; agenda: the lowest level in it */
+    const Prim *prim; /* NULL for closure/variable callees */
+    uint32_t width;   /* nodes */
+} LaunchInfo;
+void sched_launch(const Sched *s, size_t k, LaunchInfo *out);
+/* The node ids of launch k (width of them), and the number of nodes. */
+const uint32_t *sched_launch_nodes(const Sched *s, size_t k);
+size_t sched_nnodes(const Sched *s);
+/* The node statement `stmt` of a unit-call applies (UINT32_MAX for appends). */
+uint32_t sched_stmt_node(const Sched *s, size_t unit, int call, size_t stmt);
+/* A node's level and launch signature id (equal ids: same operation). */
+uint32_t sched_node_level(const Sched *s, uint32_t node);
+uint32_t sched_node_sig(const Sched *s, uint32_t node);
+
+#endif

@@ -1,0 +1,152 @@
+/* sched_internal.h: the Sched's data, shared by the scheduler's parts:
+ * build.c (graph merge and dedup), plan.c (launches), exec.c (threads),
+ * replay.c (unit results, stats, inspection). Not for other modules.
+ *
+ * Keys are 64-bit words so that a node's key is a short array compared
+ * with memcmp-like loops and hashed in O(arity):
+ *   atom key    = KEY_ATOM | atom id        (a value keyed by content)
+ *   binding key = node id << 16 | guard mask (the binding of a statement)
+ * The guard mask has bit e set when the statement's except clause catches
+ * Err e; it stands for the guard class of docs/scheduler.md. */
+#ifndef BATTRACE_SCHED_INTERNAL_H
+#define BATTRACE_SCHED_INTERNAL_H
+
+#include <stdint.h>
+
+#include "../runtime/arena.h"
+#include "sched.h"
+
+#define SCHED_NONE UINT32_MAX
+#define KEY_ATOM (1ull << 63)
+#define SCHED_MAXKEYS (1 + PROGRAM_MAX_ARGS) /* callee + arguments */
+
+static inline uint64_t key_atom(uint32_t id) { return KEY_ATOM | id; }
+static inline uint64_t key_bind(uint32_t node, uint16_t mask) { return ((uint64_t)node << 16) | mask; }
+static inline int key_is_atom(uint64_t k) { return (k & KEY_ATOM) != 0; }
+static inline uint32_t key_id(uint64_t k) { return (uint32_t)(k & 0xffffffffu); } /* atoms */
+static inline uint32_t key_node(uint64_t k) { return (uint32_t)(k >> 16); }       /* bindings */
+static inline uint16_t key_mask(uint64_t k) { return (uint16_t)k; }
+
+enum { NS_PENDING, NS_DONE, NS_SKIPPED };
+
+typedef struct Node {
+    uint64_t hash;
+    Value result;      /* NS_DONE: the value; on error the callee's safe default */
+    const Prim *prim;  /* primitive callee; NULL for a variable callee */
+    uint32_t key_off;  /* into Sched.keys: the callee key, then the argument keys */
+    uint32_t level;
+    uint32_t sig;      /* launch signature */
+    uint32_t uses;     /* occurrences in unit-calls that have not ended before them */
+    uint32_t occ_head; /* first occurrence (a global statement index), chained by occ_next */
+    uint8_t nkeys, state, err, budget; /* budget: err is a crossed budget (ends any call) */
+} Node;
+
+/* Open-addressing hash set of ids, with each id's hash kept beside it. */
+typedef struct HTab {
+    uint32_t *ids; /* SCHED_NONE = empty */
+    uint64_t *hashes;
+    size_t cap, n;
+} HTab;
+
+/* Per program, computed once: what does not depend on the unit. */
+typedef struct ProgInfo {
+    uint64_t *fixed; /* nstmts * SCHED_MAXKEYS: atom keys of primitive callees, constants, primitives */
+    uint16_t *mask;  /* per statement: the guard mask */
+} ProgInfo;
+
+typedef struct Sig {
+    uint64_t hash;
+    uint32_t key_off, nkeys; /* into Sched.sig_keys */
+    const Prim *prim;
+} Sig;
+
+struct Sched {
+    const Program *const *programs;
+    size_t nprograms;
+    int is_batt, ncalls;
+    SchedUnit *units;
+    size_t nunits, nuc; /* units, unit-calls (unit * ncalls + call) */
+    double time_limit;
+    size_t mem_limit;
+    ProgInfo *pinfo;
+
+    Value *atoms; /* values keyed by content: inputs, constants, primitives */
+    size_t natoms, atoms_cap;
+    HTab atom_tab;
+
+    Node *nodes;
+    size_t nnodes, nodes_cap;
+    HTab node_tab;
+    uint64_t *keys;
+    size_t nkeys, keys_cap;
+
+    Sig *sigs;
+    size_t nsigs, sigs_cap;
+    HTab sig_tab;
+    uint64_t *sig_keys;
+    size_t nsig_keys, sig_keys_cap;
+
+    uint32_t *uc_off;   /* nuc + 1: each unit-call's first global statement index */
+    uint32_t *alive;    /* per unit-call: the statement that ended it, or its nstmts */
+    uint32_t *stmt_node; /* per global statement: its node, SCHED_NONE for appends */
+    uint32_t *occ_next, *occ_uc; /* per global statement: occurrence chain, its unit-call */
+    size_t nstmts;
+
+    uint32_t *launch_off; /* nlaunches + 1, into launch_nodes */
+    uint32_t *launch_nodes, *launch_level, *launch_sig;
+    size_t nlaunches;
+
+    Arena *arenas; /* one per worker thread; hold node results until sched_free */
+    int narenas, executed;
+    SchedStats st;
+};
+
+/* Allocation that exits on out-of-memory, as the arena does. */
+void *sched_xmalloc(size_t n);
+void *sched_xcalloc(size_t n, size_t size);
+void *sched_xrealloc(void *p, size_t n);
+#define SCHED_GROW(arr, n, cap, need) do { \
+        if ((need) > (cap)) { \
+            size_t c_ = (cap) ? (cap) * 2 : 64; \
+            while (c_ < (need)) c_ *= 2; \
+            (arr) = sched_xrealloc((arr), c_ * sizeof *(arr)); \
+            (cap) = c_; \
+        } \
+    } while (0)
+
+uint64_t sched_mix(uint64_t h, uint64_t x);
+
+/* The binding a statement with guard mask `mask` gets from node n:
+ * ERR_OK and *v (the result, or the safe default when the guard caught the
+ * error), or the Err that ends the call there. ERR__COUNT when the node did
+ * not run (its arguments were dead, or no live unit-call needed it). */
+static inline Err sched_binding(const Sched *s, uint32_t n, uint16_t mask, Value *v)
+{
+    const Node *nd = &s->nodes[n];
+    if (nd->state != NS_DONE)
+        return ERR__COUNT;
+    if (nd->err && (nd->budget || !((mask >> nd->err) & 1u)))
+        return (Err)nd->err;
+    *v = nd->result;
+    return ERR_OK;
+}
+
+static inline const Program *sched_uc_program(const Sched *s, size_t uc)
+{
+    return s->programs[s->units[uc / (size_t)s->ncalls].program];
+}
+
+/* The value of atom key or live binding key k (ERR_OK), else why not. */
+static inline Err sched_key_value(const Sched *s, uint64_t k, Value *v)
+{
+    if (key_is_atom(k)) {
+        *v = s->atoms[key_id(k)];
+        return ERR_OK;
+    }
+    return sched_binding(s, key_node(k), key_mask(k), v);
+}
+
+void sched_plan_depth(Sched *s);
+void sched_plan_agenda(Sched *s);
+
+#endif

@@ -1,0 +1,271 @@
+/* test_record.c: the tracing mode, with hand-checked graphs: which nodes a
+ * small program makes, their arguments' provenance, the nodes applied inside
+ * closures (mapply/apply, sfilter, argmax) and their parent links, variable
+ * callees, errors and safe defaults, and the bindings of a batt's calls. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../runtime/interp.h"
+#include "../tracer/record.h"
+
+/* Record one program of `source` on input I (and for a batt, C = expected)
+ * into a trace file, and read it back into *t. */
+static void record_source(const char *source, const char *input, const char *expected, Trace *t)
+{
+    char err[512], path[128];
+    ProgramFile pf;
+    cr_assert_eq(program_parse("test.py", source, &pf, err, sizeof err), 0, "%s", err);
+    Arena arena;
+    arena_init(&arena);
+    Ctx ctx;
+    ctx_init(&ctx, &arena);
+    Value I, C = v_none();
+    size_t pos;
+    cr_assert_eq(lit_parse(&ctx, input, &I, &pos), 0);
+    if (expected)
+        cr_assert_eq(lit_parse(&ctx, expected, &C, &pos), 0);
+
+    Trace w;
+    trace_init(&w);
+    w.is_batt = pf.is_batt;
+    w.nprograms = 1;
+    w.programs = arena_alloc(&w.arena, sizeof *w.programs);
+    w.programs[0] = arena_strdup(&w.arena, pf.programs[0].name);
+    w.nsamples = 1;
+    w.samples = arena_alloc(&w.arena, sizeof *w.samples);
+    memset(w.samples, 0, sizeof *w.samples);
+    w.samples[0].key = arena_strdup(&w.arena, "t");
+    w.samples[0].input = vt_intern(&w.values, I);
+    w.samples[0].output = vt_intern(&w.values, C);
+    w.samples[0].has_output = expected != NULL;
+    w.samples[0].S = vt_intern(&w.values, v_empty_tuple());
+    w.source = (char *)source;
+    w.source_len = strlen(source);
+    snprintf(path, sizeof path, "/tmp/battrace-rec-%d.trace", (int)getpid());
+    TraceWriter *tw = tw_open(path, &w, err, sizeof err);
+    cr_assert_not_null(tw, "%s", err);
+    Recorder rec;
+    rec_init(&rec, &w, tw);
+    ctx.trace = &rec.hooks;
+    ctx.trace_data = &rec;
+    const Program *p = &pf.programs[0];
+    rec_unit_begin(&rec, p, 0, 0);
+    Inputs in = {I, v_empty_tuple(), v_none(), "t"};
+    if (pf.is_batt) {
+        uint8_t *taint = malloc(p->nstmts + 1);
+        interp_c_taint(p, taint);
+        BattPair res;
+        interp_batt_pair(&ctx, p, taint, &in, C, 0, &res);
+        free(taint);
+    } else {
+        Value out;
+        ctx_begin_run(&ctx, 0);
+        (void)interp_solver(&ctx, p, &in, &out);
+    }
+    cr_assert_eq(rec_unit_end(&rec, 1), 0);
+    cr_assert_eq(tw_close(tw, &w, "{}", err, sizeof err), 0, "%s", err);
+    rec_free(&rec);
+    w.source = NULL;
+    trace_free(&w);
+    arena_free(&arena);
+    program_free(&pf);
+    cr_assert_eq(trace_read(path, t, err, sizeof err), 0, "%s", err);
+    unlink(path);
+    cr_assert_eq(t->nunits, 1);
+}
+
+static const TraceNode *node(const Trace *t, uint32_t k)
+{
+    cr_assert_lt(k, t->units[0].nnodes);
+    return &t->nodes[t->units[0].first_node + k];
+}
+
+static const char *op_name(const TraceNode *n)
+{
+    return n->op == TRACE_OP_CLOSURE ? "<closure>" : prim_table[n->op].name;
+}
+
+static uint64_t arg(const Trace *t, const TraceNode *n, unsigned a)
+{
+    cr_assert_lt(a, n->nargs);
+    return t->args[n->args_at + a];
+}
+
+/* The value a ref names (REF_VALUE) or a node's result, as a repr. */
+static const char *value_repr(const Trace *t, uint32_t id)
+{
+    Value v;
+    cr_assert_eq(vt_decode(&t->values, t_ctx(), id, &v), 0);
+    return R(v);
+}
+
+Test(record, statements_chain_through_node_refs)
+{
+    Trace t;
+    record_source("def solve_t(I):\n    x1 = rot90(I)\n    x2 = hmirror(x1)\n    O = astuple(x2, ONE)\n    return O\n",
+                  "((1, 2), (3, 4))", NULL, &t);
+    cr_assert_eq(t.units[0].nnodes, 3);
+    cr_assert_str_eq(op_name(node(&t, 0)), "rot90");
+    cr_assert_str_eq(op_name(node(&t, 1)), "hmirror");
+    cr_assert_str_eq(op_name(node(&t, 2)), "astuple");
+    cr_assert_eq(arg(&t, node(&t, 0), 0), ref_make(REF_INPUT, INPUT_I));
+    cr_assert_eq(arg(&t, node(&t, 1), 0), ref_make(REF_NODE, 0));
+    cr_assert_eq(arg(&t, node(&t, 2), 0), ref_make(REF_NODE, 1));
+    cr_assert_eq(ref_kind(arg(&t, node(&t, 2), 1)), REF_VALUE);
+    cr_assert_str_eq(value_repr(&t, (uint32_t)ref_index(arg(&t, node(&t, 2), 1))), "1");
+    for (uint32_t k = 0; k < 3; k++) {
+        cr_assert_eq(node(&t, k)->parent, 0);
+        cr_assert_eq(node(&t, k)->stmt, k);
+    }
+    /* rot90 of ((1,2),(3,4)) is ((3,1),(4,2)); hmirror flips it */
+    cr_assert_str_eq(value_repr(&t, node(&t, 0)->result), "((3, 1), (4, 2))");
+    cr_assert_str_eq(value_repr(&t, node(&t, 1)->result), "((4, 2), (3, 1))");
+    const TraceCall *c = &t.units[0].calls[0];
+    cr_assert_eq(c->err, 0);
+    cr_assert_eq(c->done, 3);
+    cr_assert_eq(c->nbind, 3);
+    cr_assert_eq(c->bind[2], ref_make(REF_NODE, 2));
+    cr_assert_str_eq(value_repr(&t, c->out - 1), "(((4, 2), (3, 1)), 1)");
+    trace_free(&t);
+}
+
+Test(record, closure_calls_inside_apply_are_nested_nodes)
+{
+    Trace t;
+    record_source("def solve_t(I):\n"
+                  "    x1 = ofcolor(I, ONE)\n"
+                  "    x2 = lbind(add, UNITY)\n"
+                  "    O = apply(x2, x1)\n"
+                  "    return O\n",
+                  "((1, 0), (0, 1))", NULL, &t);
+    /* ofcolor, lbind, apply, and add applied to each of the 2 indices */
+    cr_assert_eq(t.units[0].nnodes, 5);
+    cr_assert_str_eq(op_name(node(&t, 2)), "apply");
+    cr_assert_eq(arg(&t, node(&t, 2), 0), ref_make(REF_NODE, 1), "apply's function is lbind's result");
+    cr_assert_eq(arg(&t, node(&t, 2), 1), ref_make(REF_NODE, 0));
+    for (uint32_t k = 3; k < 5; k++) {
+        const TraceNode *n = node(&t, k);
+        cr_assert_str_eq(op_name(n), "add", "the closure resolves to the primitive applied");
+        cr_assert_eq(n->parent, 3, "made inside node 2 (apply)");
+        cr_assert_eq(n->stmt, 2);
+        cr_assert_eq(n->nargs, 2);
+        cr_assert_str_eq(value_repr(&t, (uint32_t)ref_index(arg(&t, n, 0))), "(1, 1)");
+    }
+    cr_assert_str_eq(value_repr(&t, (uint32_t)ref_index(arg(&t, node(&t, 3), 1))), "(0, 0)");
+    cr_assert_str_eq(value_repr(&t, node(&t, 4)->result), "(2, 2)");
+    cr_assert_str_eq(value_repr(&t, node(&t, 2)->result), "frozenset({(1, 1), (2, 2)})");
+    trace_free(&t);
+}
+
+Test(record, sfilter_and_argmax_callbacks)
+{
+    Trace t;
+    record_source("def solve_t(I):\n"
+                  "    x1 = ofcolor(I, ONE)\n"
+                  "    x2 = matcher(first, ONE)\n"
+                  "    x3 = sfilter(x1, x2)\n"
+                  "    x4 = compose(last, identity)\n"
+                  "    O = argmax(x1, x4)\n"
+                  "    return O\n",
+                  "((1, 0), (0, 1))", NULL, &t);
+    /* 5 statements; sfilter calls first on 2 items; argmax calls identity then
+     * last on each of 2 items: 5 + 2 + 4 nodes */
+    cr_assert_eq(t.units[0].nnodes, 11);
+    cr_assert_str_eq(op_name(node(&t, 2)), "sfilter");
+    cr_assert_str_eq(op_name(node(&t, 3)), "first");
+    cr_assert_str_eq(op_name(node(&t, 4)), "first");
+    cr_assert_eq(node(&t, 3)->parent, 3);
+    cr_assert_str_eq(op_name(node(&t, 6)), "argmax");
+    const char *expect[] = {"identity", "last", "identity", "last"};
+    for (uint32_t k = 7; k < 11; k++) {
+        cr_assert_str_eq(op_name(node(&t, k)), expect[k - 7]);
+        cr_assert_eq(node(&t, k)->parent, 7, "inside argmax (node 6)");
+    }
+    cr_assert_str_eq(value_repr(&t, node(&t, 2)->result), "frozenset({(1, 1)})");
+    cr_assert_str_eq(value_repr(&t, node(&t, 6)->result), "(1, 1)");
+    trace_free(&t);
+}
+
+Test(record, variable_callees_resolve)
+{
+    Trace t;
+    record_source("def solve_t(I):\n"
+                  "    x1 = branch(T, vmirror, hmirror)\n"
+                  "    x2 = x1(I)\n"
+                  "    x3 = lbind(add, UNITY)\n"
+                  "    O = x3(ORIGIN)\n"
+                  "    return O\n",
+                  "((1, 2),)", NULL, &t);
+    /* branch; vmirror applied through x1; lbind; the closure call, and the add inside it */
+    cr_assert_eq(t.units[0].nnodes, 5);
+    cr_assert_str_eq(op_name(node(&t, 1)), "vmirror", "a primitive held in a variable is named");
+    cr_assert_eq(node(&t, 1)->nargs, 1);
+    cr_assert_eq(arg(&t, node(&t, 1), 0), ref_make(REF_INPUT, INPUT_I));
+    cr_assert_str_eq(op_name(node(&t, 3)), "<closure>");
+    cr_assert_eq(arg(&t, node(&t, 3), 0), ref_make(REF_NODE, 2), "the callee comes first");
+    cr_assert_str_eq(op_name(node(&t, 4)), "add");
+    cr_assert_eq(node(&t, 4)->parent, 4);
+    cr_assert_str_eq(value_repr(&t, node(&t, 3)->result), "(1, 1)");
+    trace_free(&t);
+}
+
+Test(record, errors_and_safe_defaults_in_a_batt)
+{
+    Trace t;
+    record_source("def batt(task_id, S, I, C, log_path):\n"
+                  "    s = []\n"
+                  "    o = []\n"
+                  "    try:\n"
+                  "        t1 = first(C)\n"
+                  "    except Exception:\n"
+                  "        t1 = _get_safe_default(first)\n"
+                  "    try:\n"
+                  "        t2 = rot90(I)\n"
+                  "    except Exception:\n"
+                  "        t2 = _get_safe_default(rot90)\n"
+                  "    o.append((2, False, 't', t2))\n"
+                  "    s.append((1, 't', 'first_row', t1))\n"
+                  "    return o, s\n",
+                  "((1, 2), (3, 4))", "((5, 6),)", &t);
+    const TraceUnit *u = &t.units[0];
+    cr_assert_eq(u->ncalls, 2);
+    /* call 0: first(None) raises TypeError, caught: t1 is first's default ();
+     * rot90(I). call 1: first(C) returns; rot90(I) is reused from call 0. */
+    cr_assert_eq(u->nnodes, 3);
+    cr_assert_str_eq(op_name(node(&t, 0)), "first");
+    cr_assert_eq(node(&t, 0)->err, ERR_TYPE);
+    cr_assert_eq(ref_kind(arg(&t, node(&t, 0), 0)), REF_VALUE, "C is None in the first call");
+    cr_assert_str_eq(value_repr(&t, (uint32_t)ref_index(arg(&t, node(&t, 0), 0))), "None");
+    cr_assert_str_eq(op_name(node(&t, 2)), "first");
+    cr_assert_eq(arg(&t, node(&t, 2), 0), ref_make(REF_INPUT, INPUT_C));
+    const TraceCall *c0 = &u->calls[0], *c1 = &u->calls[1];
+    cr_assert_eq(c0->nbind, 2);
+    cr_assert_eq(ref_kind(c0->bind[0]), REF_VALUE, "the safe default");
+    cr_assert_str_eq(value_repr(&t, (uint32_t)ref_index(c0->bind[0])), "()");
+    cr_assert_eq(c0->bind[1], ref_make(REF_NODE, 1));
+    cr_assert_eq(c1->nbind, 2);
+    cr_assert_eq(c1->bind[0], ref_make(REF_NODE, 2));
+    cr_assert_eq(c1->bind[1], ref_make(REF_NODE, 1), "rot90(I) reused from the first call");
+    cr_assert_str_eq(value_repr(&t, c0->out - 1),
+                     "(((2, False, 't', ((3, 1), (4, 2))),), ((1, 't', 'first_row', ()),))");
+    cr_assert_str_eq(value_repr(&t, c1->out - 1), "((1, 't', 'first_row', (5, 6)),)");
+    trace_free(&t);
+}
+
+Test(record, an_uncaught_error_ends_the_call)
+{
+    Trace t;
+    record_source("def solve_t(I):\n    x1 = first(I)\n    x2 = first(x1)\n    O = first(x2)\n    return O\n",
+                  "((1, 2),)", NULL, &t);
+    /* first(first(I)) is 1; first(1) raises TypeError and ends the run */
+    cr_assert_eq(t.units[0].nnodes, 3);
+    cr_assert_eq(node(&t, 2)->err, ERR_TYPE);
+    cr_assert_eq(t.units[0].calls[0].err, ERR_TYPE);
+    cr_assert_eq(t.units[0].calls[0].done, 2);
+    cr_assert_eq(t.units[0].calls[0].out, 0);
+    trace_free(&t);
+}

@@ -1,0 +1,660 @@
+/* cmd_profile.c: `battrace profile`: where a trace's time goes, per
+ * primitive, and how much batching each primitive could save.
+ *
+ * For every primitive (and closure calls, as "<closure call>"):
+ *   calls      nodes applying it
+ *   distinct   distinct (op, argument value ids) tuples: a REF_NODE argument
+ *              is that node's result id, I and S the sample's ids, C (an
+ *              input only in a batt's second call) the sample's output id or
+ *              None's id, REF_VALUE its id; task_id (one per key), log_path,
+ *              primitives and failed nodes' results get pseudo ids (PSEUDO)
+ *   self_ns    time inside its nodes less their children; share of the total
+ *   groups     breadth-first groups: nodes of the whole trace with the same
+ *              (level, op), where level(node) = 1 + the largest level among
+ *              its REF_NODE arguments and its parent (0 when it has none);
+ *              mean_width = calls / groups, max_width = the largest group
+ *   est_saving_ns  the batching model below.
+ *
+ * Batching model: a group runs as one batched launch costing PROF_LAUNCH_NS
+ * plus, per item, the primitive's mean sequential time divided by
+ * PROF_SPEEDUP. So
+ *     est_saving_ns = max(0, self_ns - (groups * PROF_LAUNCH_NS
+ *                                       + calls * (self_ns / calls) / PROF_SPEEDUP)).
+ * Distinct calls are reported but not used by the model (dedup would be a
+ * further saving). */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../ops/ops.h"
+#include "../tracer/trace.h"
+#include "cli.h"
+#include "commands.h"
+
+#define PROF_LAUNCH_NS 5000.0 /* fixed cost of one batched launch */
+#define PROF_SPEEDUP 20.0     /* per-item speedup of a batched primitive */
+
+static const char profile_help[] =
+    "usage: battrace profile TRACE [--json FILE] [--html FILE]\n"
+    "\n"
+    "Per primitive of a trace written by 'battrace record': calls, distinct calls,\n"
+    "self time and its share, breadth-first group widths and the estimated saving\n"
+    "of batching, sorted by estimated saving. A table goes to stdout (to stderr\n"
+    "when --json - writes to stdout).\n"
+    "\n"
+    "options:\n"
+    "  --json FILE   write {\"primitives\": [{\"name\",\"calls\",\"distinct\",\"self_ns\",\n"
+    "                \"share\",\"groups\",\"mean_width\",\"max_width\",\"est_saving_ns\"}]}\n"
+    "                ('-': stdout)\n"
+    "  --html FILE   write one self-contained HTML page: bar charts of the top 25\n"
+    "                primitives by estimated saving and by self time, and the table\n"
+    "\n"
+    "Columns:\n"
+    "  calls      nodes applying the primitive (closure calls: \"<closure call>\")\n"
+    "  distinct   distinct (primitive, argument value ids) tuples. Arguments resolve\n"
+    "             to value ids: a node's result -> its result id; I and S -> the\n"
+    "             sample's ids; C -> the sample's output id in a batt's second call\n"
+    "             (None's id when the sample has no output; the first call's C is\n"
+    "             recorded as the value None);\n"
+    "             task_id -> one id per task key; log_path -> one id; a primitive\n"
+    "             -> one id per primitive; a failed node's result -> an id of its own.\n"
+
+    "  self       time inside the nodes less their children, and its share\n"
+    "  groups     breadth-first groups: all nodes of the trace with the same\n"
+    "             (level, primitive); level = 1 + the largest level among a node's\n"
+    "             node arguments and the node that applied it (1 without any);\n"
+    "             width = nodes in a group (mean and max)\n"
+    "  est saving batching model: each group is one launch costing 5000 ns plus,\n"
+    "             per item, the mean sequential time / 20:\n"
+    "             est_saving_ns = max(0, self_ns - (groups * 5000 + self_ns / 20))\n"
+    "\n"
+    "Exit status: 0 done, 1 an output could not be written, 2 bad usage or a\n"
+    "trace that was refused (the message names the file and the problem).\n";
+
+/* Rows: the primitives, then closure calls, then anything unknown. */
+#define SLOT_CLOSURE P__COUNT
+#define SLOT_UNKNOWN (P__COUNT + 1)
+#define NSLOTS (P__COUNT + 2)
+
+/* Pseudo value ids (bits 56..63 say the kind), beyond any real id. */
+#define PSEUDO(kind, x) ((uint64_t)(kind) << 56 | (uint64_t)(x))
+enum { PS_NONE = 1, PS_TASK, PS_LOG, PS_PRIM, PS_FAILED, PS_BAD };
+
+typedef struct PrimStat {
+    const char *name;
+    uint64_t calls, distinct, self_ns, groups, max_width;
+    double share, mean_width, est_saving_ns;
+} PrimStat;
+
+static unsigned slot_of(unsigned op)
+{
+    if (op == TRACE_OP_CLOSURE)
+        return SLOT_CLOSURE;
+    return op < P__COUNT ? op : SLOT_UNKNOWN;
+}
+
+static const char *slot_name(unsigned slot)
+{
+    if (slot < P__COUNT)
+        return prim_table[slot].name;
+    return slot == SLOT_CLOSURE ? "<closure call>" : "<unknown>";
+}
+
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+    h ^= x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdull;
+    return h ^ (h >> 33);
+}
+
+/* ---- (level, slot) -> group size ---- */
+typedef struct CountMap {
+    uint64_t *keys; /* key + 1; 0 = empty */
+    uint64_t *vals;
+    size_t n, cap;
+} CountMap;
+
+static void cm_grow(CountMap *m)
+{
+    CountMap old = *m;
+    m->cap = old.cap ? old.cap * 2 : 1024;
+    m->keys = calloc(m->cap, sizeof *m->keys);
+    m->vals = calloc(m->cap, sizeof *m->vals);
+    m->n = 0;
+    if (!m->keys || !m->vals) {
+        fputs("battrace profile: out of memory\n", stderr);
+        exit(EXIT_FAIL);
+    }
+    for (size_t k = 0; k < old.cap; k++)
+        if (old.keys[k]) {
+            size_t i = mix(0, old.keys[k]) & (m->cap - 1);
+            while (m->keys[i])
+                i = (i + 1) & (m->cap - 1);
+            m->keys[i] = old.keys[k];
+            m->vals[i] = old.vals[k];
+            m->n++;
+        }
+    free(old.keys);
+    free(old.vals);
+}
+
+static void cm_add(CountMap *m, uint64_t key)
+{
+    if ((m->n + 1) * 2 > m->cap)
+        cm_grow(m);
+    size_t i = mix(0, key + 1) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != key + 1)
+        i = (i + 1) & (m->cap - 1);
+    if (!m->keys[i]) {
+        m->keys[i] = key + 1;
+        m->n++;
+    }
+    m->vals[i]++;
+}
+
+/* ---- set of (slot, ids...) tuples ---- */
+typedef struct TupleSet {
+    uint64_t *data;   /* tuples back to back: header (slot << 8 | n), n ids */
+    size_t len, cap;
+    uint64_t *slots;  /* start in data + 1; 0 = empty */
+    uint64_t *hashes;
+    size_t n, nslots;
+} TupleSet;
+
+static void *xrealloc(void *p, size_t size)
+{
+    p = realloc(p, size ? size : 1);
+    if (!p) {
+        fputs("battrace profile: out of memory\n", stderr);
+        exit(EXIT_FAIL);
+    }
+    return p;
+}
+
+static void ts_rehash(TupleSet *s)
+{
+    size_t old_n = s->nslots;
+    uint64_t *old_slots = s->slots, *old_hashes = s->hashes;
+    s->nslots = old_n ? old_n * 2 : 4096;
+    s->slots = calloc(s->nslots, sizeof *s->slots);
+    s->hashes = calloc(s->nslots, sizeof *s->hashes);
+    if (!s->slots || !s->hashes) {
+        fputs("battrace profile: out of memory\n", stderr);
+        exit(EXIT_FAIL);
+    }
+    for (size_t k = 0; k < old_n; k++)
+        if (old_slots[k]) {
+            size_t i = old_hashes[k] & (s->nslots - 1);
+            while (s->slots[i])
+                i = (i + 1) & (s->nslots - 1);
+            s->slots[i] = old_slots[k];
+            s->hashes[i] = old_hashes[k];
+        }
+    free(old_slots);
+    free(old_hashes);
+}
+
+/* Add the tuple (header, ids[0..n)); returns 1 when it was new. */
+static int ts_add(TupleSet *s, uint64_t header, const uint64_t *ids, unsigned n)
+{
+    if ((s->n + 1) * 2 > s->nslots)
+        ts_rehash(s);
+    uint64_t h = mix(0, header);
+    for (unsigned k = 0; k < n; k++)
+        h = mix(h, ids[k]);
+    size_t i = h & (s->nslots - 1);
+    while (s->slots[i]) {
+        if (s->hashes[i] == h) {
+            const uint64_t *t = s->data + s->slots[i] - 1;
+            if (t[0] == header && !memcmp(t + 1, ids, n * sizeof *ids))
+                return 0;
+        }
+        i = (i + 1) & (s->nslots - 1);
+    }
+    if (s->len + n + 1 > s->cap) {
+        s->cap = (s->len + n + 1) * 2;
+        s->data = xrealloc(s->data, s->cap * sizeof *s->data);
+    }
+    s->slots[i] = s->len + 1;
+    s->hashes[i] = h;
+    s->data[s->len++] = header;
+    memcpy(s->data + s->len, ids, n * sizeof *ids);
+    s->len += n;
+    s->n++;
+    return 1;
+}
+
+/* ---- the analysis ---- */
+
+typedef struct Profile {
+    PrimStat st[NSLOTS];
+    unsigned order[NSLOTS]; /* slots with calls, by est_saving_ns descending */
+    unsigned nrows;
+    uint64_t total_ns, nodes;
+} Profile;
+
+static int cmp_task_key(const void *a, const void *b, void *tp);
+
+/* The id of None in the value table, or a pseudo id when it is not there. */
+static uint64_t none_id(const Trace *t)
+{
+    for (uint32_t id = 0; id < t->values.count; id++) {
+        uint64_t at = t->values.offset[id];
+        uint64_t end = id + 1 < t->values.count ? t->values.offset[id + 1] : t->values.len;
+        if (end == at + 1 && t->values.bytes[at] == 0)
+            return id;
+    }
+    return PSEUDO(PS_NONE, 0);
+}
+
+/* task group of each sample: the first sample with the same key */
+static uint32_t *task_groups(const Trace *t)
+{
+    uint32_t *group = xrealloc(NULL, (t->nsamples + 1) * sizeof *group);
+    uint32_t *ix = xrealloc(NULL, (t->nsamples + 1) * sizeof *ix);
+    for (uint32_t k = 0; k < t->nsamples; k++)
+        ix[k] = k;
+    qsort_r(ix, t->nsamples, sizeof *ix, cmp_task_key, (void *)t);
+    for (uint32_t k = 0; k < t->nsamples; k++) {
+        uint32_t first = ix[k];
+        if (k && !strcmp(t->samples[ix[k]].key, t->samples[ix[k - 1]].key))
+            first = group[ix[k - 1]];
+        group[ix[k]] = first;
+    }
+    free(ix);
+    return group;
+}
+
+static int cmp_task_key(const void *a, const void *b, void *tp)
+{
+    const Trace *t = tp;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    int c = strcmp(t->samples[x].key, t->samples[y].key);
+    return c ? c : (x > y) - (x < y);
+}
+
+static void analyse(const Trace *t, Profile *p)
+{
+    memset(p, 0, sizeof *p);
+    for (unsigned s = 0; s < NSLOTS; s++)
+        p->st[s].name = slot_name(s);
+    uint64_t none = none_id(t);
+    uint32_t *group = task_groups(t);
+    CountMap groups = {0};
+    TupleSet seen = {0};
+    uint32_t maxn = 0;
+    for (uint64_t ui = 0; ui < t->nunits; ui++)
+        maxn = t->units[ui].nnodes > maxn ? t->units[ui].nnodes : maxn;
+    uint64_t *level = xrealloc(NULL, (maxn + 1) * sizeof *level);
+    uint64_t ids[256];
+
+    for (uint64_t ui = 0; ui < t->nunits; ui++) {
+        const TraceUnit *u = &t->units[ui];
+        const TraceSample *smp = &t->samples[u->sample];
+        /* C is an input only in a batt's second call (the first call's C
+         * is recorded as the value None): there it is the expected output */
+        uint64_t c_id = smp->has_output ? smp->output : none;
+        for (uint32_t k = 0; k < u->nnodes; k++) {
+            const TraceNode *n = &t->nodes[u->first_node + k];
+            unsigned slot = slot_of(n->op);
+            PrimStat *ps = &p->st[slot];
+            uint64_t lv = 0;
+            if (n->parent && n->parent - 1 < k)
+                lv = level[n->parent - 1];
+            for (unsigned a = 0; a < n->nargs; a++) {
+                uint64_t r = t->args[n->args_at + a], ix = ref_index(r), id;
+                switch (ref_kind(r)) {
+                case REF_NODE:
+                    if (ix < k) {
+                        const TraceNode *src = &t->nodes[u->first_node + ix];
+                        lv = level[ix] > lv ? level[ix] : lv;
+                        id = src->err ? PSEUDO(PS_FAILED, u->first_node + ix) : src->result;
+                    } else {
+                        id = PSEUDO(PS_BAD, 0);
+                    }
+                    break;
+                case REF_INPUT:
+                    switch (ix) {
+                    case 0: id = smp->input; break;
+                    case 1: id = smp->S; break;
+                    case 2: id = c_id; break;
+                    case 3: id = PSEUDO(PS_TASK, group[u->sample]); break;
+                    case 4: id = PSEUDO(PS_LOG, 0); break;
+                    default: id = PSEUDO(PS_BAD, ix);
+                    }
+                    break;
+                case REF_VALUE: id = ix; break;
+                default: id = PSEUDO(PS_PRIM, ix);
+                }
+                ids[a] = id;
+            }
+            level[k] = lv + 1;
+            ps->calls++;
+            ps->self_ns += n->self_ns;
+            p->total_ns += n->self_ns;
+            ps->distinct += ts_add(&seen, (uint64_t)slot << 8 | n->nargs, ids, n->nargs);
+            cm_add(&groups, level[k] * NSLOTS + slot);
+            p->nodes++;
+        }
+    }
+    for (size_t k = 0; k < groups.cap; k++)
+        if (groups.keys[k]) {
+            PrimStat *ps = &p->st[(groups.keys[k] - 1) % NSLOTS];
+            ps->groups++;
+            if (groups.vals[k] > ps->max_width)
+                ps->max_width = groups.vals[k];
+        }
+    for (unsigned s = 0; s < NSLOTS; s++) {
+        PrimStat *ps = &p->st[s];
+        if (!ps->calls)
+            continue;
+        ps->share = p->total_ns ? (double)ps->self_ns / (double)p->total_ns : 0.0;
+        ps->mean_width = (double)ps->calls / (double)ps->groups;
+        double self = (double)ps->self_ns;
+        double batched = (double)ps->groups * PROF_LAUNCH_NS +
+                         (double)ps->calls * (self / (double)ps->calls) / PROF_SPEEDUP;
+        ps->est_saving_ns = self > batched ? floor(self - batched) : 0.0;
+        p->order[p->nrows++] = s;
+    }
+    free(level);
+    free(group);
+    free(groups.keys);
+    free(groups.vals);
+    free(seen.data);
+    free(seen.slots);
+    free(seen.hashes);
+}
+
+static int cmp_rows(const void *a, const void *b, void *pp)
+{
+    const Profile *p = pp;
+    const PrimStat *x = &p->st[*(const unsigned *)a], *y = &p->st[*(const unsigned *)b];
+    if (x->est_saving_ns != y->est_saving_ns)
+        return x->est_saving_ns < y->est_saving_ns ? 1 : -1;
+    if (x->self_ns != y->self_ns)
+        return x->self_ns < y->self_ns ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+/* ---- output ---- */
+
+/* A duration in a readable unit. */
+static const char *fmt_ns(double ns, char *buf, size_t size)
+{
+    if (ns < 1e3)
+        snprintf(buf, size, "%.0f ns", ns);
+    else if (ns < 1e6)
+        snprintf(buf, size, "%.1f us", ns / 1e3);
+    else if (ns < 1e9)
+        snprintf(buf, size, "%.1f ms", ns / 1e6);
+    else
+        snprintf(buf, size, "%.2f s", ns / 1e9);
+    return buf;
+}
+
+static void write_table(const Profile *p, const char *path, FILE *f)
+{
+    char b1[32], b2[32];
+    fprintf(f, "battrace profile: %s: %llu nodes, %s self time in all\n", path,
+            (unsigned long long)p->nodes, fmt_ns((double)p->total_ns, b1, sizeof b1));
+    fprintf(f, "%-16s %10s %10s %11s %6s %8s %10s %9s %12s\n", "primitive", "calls", "distinct",
+            "self", "share", "groups", "mean width", "max width", "est saving");
+    double saving = 0;
+    for (unsigned r = 0; r < p->nrows; r++) {
+        const PrimStat *ps = &p->st[p->order[r]];
+        saving += ps->est_saving_ns;
+        fprintf(f, "%-16s %10llu %10llu %11s %5.1f%% %8llu %10.1f %9llu %12s\n", ps->name,
+                (unsigned long long)ps->calls, (unsigned long long)ps->distinct,
+                fmt_ns((double)ps->self_ns, b1, sizeof b1), 100.0 * ps->share,
+                (unsigned long long)ps->groups, ps->mean_width, (unsigned long long)ps->max_width,
+                fmt_ns(ps->est_saving_ns, b2, sizeof b2));
+    }
+    fprintf(f, "estimated saving of batching: %s of %s (model: %.0f ns per launch, %.0fx per item)\n",
+            fmt_ns(saving, b1, sizeof b1), fmt_ns((double)p->total_ns, b2, sizeof b2),
+            PROF_LAUNCH_NS, PROF_SPEEDUP);
+}
+
+static int write_json(const Profile *p, FILE *f)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(root, "primitives");
+    for (unsigned r = 0; r < p->nrows; r++) {
+        const PrimStat *ps = &p->st[p->order[r]];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", ps->name);
+        cJSON_AddNumberToObject(o, "calls", (double)ps->calls);
+        cJSON_AddNumberToObject(o, "distinct", (double)ps->distinct);
+        cJSON_AddNumberToObject(o, "self_ns", (double)ps->self_ns);
+        cJSON_AddNumberToObject(o, "share", ps->share);
+        cJSON_AddNumberToObject(o, "groups", (double)ps->groups);
+        cJSON_AddNumberToObject(o, "mean_width", ps->mean_width);
+        cJSON_AddNumberToObject(o, "max_width", (double)ps->max_width);
+        cJSON_AddNumberToObject(o, "est_saving_ns", ps->est_saving_ns);
+        cJSON_AddItemToArray(arr, o);
+    }
+    char *s = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!s)
+        return EXIT_FAIL;
+    fputs(s, f);
+    fputc('\n', f);
+    cJSON_free(s);
+    return EXIT_OK;
+}
+
+static void html_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            fputs("&lt;", f);
+        else if (*s == '>')
+            fputs("&gt;", f);
+        else if (*s == '&')
+            fputs("&amp;", f);
+        else if (*s == '"')
+            fputs("&quot;", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+static int cmp_by_self(const void *a, const void *b, void *pp)
+{
+    const Profile *p = pp;
+    const PrimStat *x = &p->st[*(const unsigned *)a], *y = &p->st[*(const unsigned *)b];
+    if (x->self_ns != y->self_ns)
+        return x->self_ns < y->self_ns ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+/* A horizontal bar chart of up to 25 rows (slots in order), value by field. */
+static void html_chart(FILE *f, const Profile *p, const unsigned *order, unsigned n, int by_self,
+                       const char *title, const char *color)
+{
+    const double label_w = 130, bar_w = 560, value_w = 90, row_h = 22, top = 8;
+    unsigned rows = 0;
+    double max = 0;
+    for (unsigned r = 0; r < n && rows < 25; r++) {
+        const PrimStat *ps = &p->st[order[r]];
+        double v = by_self ? (double)ps->self_ns : ps->est_saving_ns;
+        if (v <= 0)
+            break;
+        max = v > max ? v : max;
+        rows++;
+    }
+    fprintf(f, "<section class=\"chart\"><h2>");
+    html_text(f, title);
+    fprintf(f, "</h2>\n");
+    if (!rows) {
+        fputs("<p class=\"empty\">nothing to show</p></section>\n", f);
+        return;
+    }
+    double h = top * 2 + rows * row_h;
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+               "viewBox=\"0 0 %.0f %.0f\" role=\"img\">\n",
+            label_w + bar_w + value_w, h, label_w + bar_w + value_w, h);
+    for (unsigned r = 0; r < rows; r++) {
+        const PrimStat *ps = &p->st[order[r]];
+        double v = by_self ? (double)ps->self_ns : ps->est_saving_ns;
+        double y = top + r * row_h, w = max > 0 ? bar_w * v / max : 0;
+        char buf[32];
+        if (w < 1)
+            w = 1;
+        fprintf(f, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" class=\"lbl\">", label_w - 8,
+                y + row_h * 0.68);
+        html_text(f, ps->name);
+        fprintf(f, "</text><rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" rx=\"2\">"
+                   "<title>",
+                label_w, y + 3, w, row_h - 6, color);
+        html_text(f, ps->name);
+        fprintf(f, ": %s (%.1f%% of self time)</title></rect>", fmt_ns(v, buf, sizeof buf),
+                100.0 * (by_self ? ps->share : (p->total_ns ? v / (double)p->total_ns : 0)));
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"val\">%s</text>\n", label_w + w + 6,
+                y + row_h * 0.68, fmt_ns(v, buf, sizeof buf));
+    }
+    fputs("</svg></section>\n", f);
+}
+
+static void write_html(const Profile *p, const char *trace_path, FILE *f)
+{
+    char b1[32], b2[32];
+    double saving = 0;
+    for (unsigned r = 0; r < p->nrows; r++)
+        saving += p->st[p->order[r]].est_saving_ns;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>battrace profile: ", f);
+    html_text(f, trace_path);
+    fputs("</title>\n<style>\n"
+          "body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
+          "margin:24px;color:#1d2329;background:#fff;max-width:1200px}\n"
+          "h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:18px 0 6px}\n"
+          ".sub{color:#555;margin:0 0 12px;font-size:14px}\n"
+          ".charts{display:flex;flex-wrap:wrap;gap:8px 32px}\n"
+          "svg .lbl{font:12px monospace;fill:#1d2329}svg .val{font:12px sans-serif;fill:#444}\n"
+          "table{border-collapse:collapse;font-size:13px;margin-top:16px}\n"
+          "th,td{padding:3px 10px;border-bottom:1px solid #e3e6e8;text-align:right}\n"
+          "th{background:#f3f5f7;position:sticky;top:0}\n"
+          "td:first-child,th:first-child{text-align:left;font-family:monospace}\n"
+          "tr:hover td{background:#f8fafb}.note{color:#555;font-size:13px;max-width:900px}\n"
+          "</style></head><body>\n<h1>battrace profile</h1>\n<p class=\"sub\">", f);
+    html_text(f, trace_path);
+    fprintf(f, ": %llu nodes, %s self time; estimated saving of batching %s (%.1f%%)</p>\n",
+            (unsigned long long)p->nodes, fmt_ns((double)p->total_ns, b1, sizeof b1),
+            fmt_ns(saving, b2, sizeof b2), p->total_ns ? 100.0 * saving / (double)p->total_ns : 0.0);
+    unsigned by_self[NSLOTS];
+    memcpy(by_self, p->order, p->nrows * sizeof *by_self);
+    qsort_r(by_self, p->nrows, sizeof *by_self, cmp_by_self, (void *)p);
+    fputs("<div class=\"charts\">\n", f);
+    html_chart(f, p, p->order, p->nrows, 0, "Top 25 by estimated saving of batching", "#2b7bb9");
+    html_chart(f, p, by_self, p->nrows, 1, "Top 25 by self time", "#d9822b");
+    fputs("</div>\n", f);
+    fprintf(f, "<p class=\"note\">Batching model: each breadth-first group (nodes of the trace "
+               "with the same level and primitive) runs as one launch costing %.0f ns plus, per "
+               "item, the primitive's mean sequential time / %.0f. est_saving = max(0, self - "
+               "(groups &times; %.0f ns + self / %.0f)).</p>\n",
+            PROF_LAUNCH_NS, PROF_SPEEDUP, PROF_LAUNCH_NS, PROF_SPEEDUP);
+    fputs("<table><thead><tr><th>primitive</th><th>calls</th><th>distinct</th><th>self</th>"
+          "<th>share</th><th>groups</th><th>mean width</th><th>max width</th>"
+          "<th>est. saving</th></tr></thead><tbody>\n", f);
+    for (unsigned r = 0; r < p->nrows; r++) {
+        const PrimStat *ps = &p->st[p->order[r]];
+        fputs("<tr><td>", f);
+        html_text(f, ps->name);
+        fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%s</td><td>%.1f%%</td><td>%llu</td>"
+                   "<td>%.1f</td><td>%llu</td><td>%s</td></tr>\n",
+                (unsigned long long)ps->calls, (unsigned long long)ps->distinct,
+                fmt_ns((double)ps->self_ns, b1, sizeof b1), 100.0 * ps->share,
+                (unsigned long long)ps->groups, ps->mean_width, (unsigned long long)ps->max_width,
+                fmt_ns(ps->est_saving_ns, b2, sizeof b2));
+    }
+    fputs("</tbody></table>\n</body></html>\n", f);
+}
+
+static FILE *open_out(const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    if (!f) {
+        fprintf(stderr, "battrace profile: %s: cannot open for writing: ", path);
+        perror(NULL);
+    }
+    return f;
+}
+
+static int close_out(FILE *f, const char *path)
+{
+    int bad = ferror(f);
+    bad |= f == stdout ? fflush(f) != 0 : fclose(f) != 0;
+    if (bad) {
+        fprintf(stderr, "battrace profile: %s: could not write\n", path);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+    const char *path = NULL, *json_path = NULL, *html_path = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(profile_help, stdout);
+            return EXIT_OK;
+        }
+        if (!strcmp(a, "--json") || !strcmp(a, "--html")) {
+            if (i + 1 >= argc)
+                die_usage("profile", "option %s needs a value", a);
+            if (!strcmp(a, "--json"))
+                json_path = argv[++i];
+            else
+                html_path = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            die_usage("profile", "unknown option '%s'", a);
+        } else if (!path) {
+            path = a;
+        } else {
+            die_usage("profile", "unexpected argument '%s'", a);
+        }
+    }
+    if (!path)
+        die_usage("profile", "missing TRACE");
+    int to_stdout = (json_path && !strcmp(json_path, "-")) + (html_path && !strcmp(html_path, "-"));
+    if (to_stdout > 1)
+        die_usage("profile", "only one of --json - and --html - can write to stdout");
+
+    Trace t;
+    char err[1024];
+    if (trace_read(path, &t, err, sizeof err) != 0) {
+        fprintf(stderr, "battrace profile: %s\n", err);
+        return EXIT_USAGE;
+    }
+    Profile *p = malloc(sizeof *p);
+    if (!p) {
+        trace_free(&t);
+        return EXIT_FAIL;
+    }
+    analyse(&t, p);
+    qsort_r(p->order, p->nrows, sizeof *p->order, cmp_rows, p);
+    int rc = EXIT_OK;
+    if (json_path) {
+        FILE *f = open_out(json_path);
+        rc = f ? write_json(p, f) : EXIT_FAIL;
+        if (f) {
+            int c = close_out(f, json_path);
+            rc = rc ? rc : c;
+        }
+    }
+    if (!rc && html_path) {
+        FILE *f = open_out(html_path);
+        if (f)
+            write_html(p, path, f);
+        rc = f ? close_out(f, html_path) : EXIT_FAIL;
+    }
+    if (!rc)
+        write_table(p, path, to_stdout ? stderr : stdout);
+    free(p);
+    trace_free(&t);
+    return rc;
+}

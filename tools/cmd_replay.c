@@ -1,0 +1,526 @@
+/* cmd_replay.c: `battrace replay`: the recorded work (or the recorded
+ * programs on new samples) executed by the scheduler: merged, deduplicated,
+ * levelled, grouped into launches, run on the CPU backend, then each unit
+ * replayed with the results (docs/scheduler.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runtime/interp.h"
+#include "../runtime/literal.h"
+#include "../scheduler/sched.h"
+#include "../tracer/trace.h"
+#include "commands.h"
+#include "rows.h"
+#include "runner.h"
+
+static const char replay_help[] =
+    "usage: battrace replay TRACE [options]\n"
+    "       battrace replay TRACE --tasks PATH [selection options] [options]\n"
+    "\n"
+    "Execute the work of a trace (made by `battrace record`) with the scheduler:\n"
+    "the statement graphs of all units are merged, identical applications\n"
+    "deduplicated, the graph levelled breadth-first and each level's identical\n"
+    "operations grouped into launches, which run on the CPU backend; then every\n"
+    "unit's statements are replayed with the results. With --tasks, the recorded\n"
+    "programs run on the samples of PATH instead (I, S and C bound anew; closures\n"
+    "whose callee depends on data are resolved again).\n"
+    "\n"
+    "options:\n"
+    "  --policy depth|agenda  launch order: level by level (default), or DyNet's\n"
+    "                         agenda (the ready operation with the lowest mean depth)\n"
+    "  --threads N            worker threads for the launches (default 1)\n"
+    "  --verify               compare every statement's result with the recorded one\n"
+    "                         and re-apply every node recorded inside closures to its\n"
+    "                         recorded arguments; the first difference is named, exit 1\n"
+    "  --json FILE            the rows `battrace run --json` writes (\"us\" is 0: units\n"
+    "                         share their work here)\n"
+    "  --tasks PATH, --mode, --split, --programs, --samples\n"
+    "                         new samples, selected as in `battrace run --help`\n"
+    "  --time-limit S, --mem-limit SIZE   budgets, per node here\n"
+    "  --quiet                no statistics\n"
+    "\n"
+    "Statistics: statements, distinct nodes after dedup, levels, launches, mean and\n"
+    "max launch width, time per phase and scheduling time per node.\n"
+    "Exit status: 0 done (and verified), 1 a verification difference or output that\n"
+    "could not be written, 2 bad usage or a refused trace.\n";
+
+typedef struct ReplayJob {
+    Trace trace;
+    const char *trace_path;
+    Workload w;            /* the programs (parsed from the trace's source) and, with --tasks, the samples */
+    int from_trace;
+    Arena values;          /* decoded inputs */
+    Ctx vctx;
+    SchedUnit *units;
+    size_t nunits;
+    /* per unit, for rows */
+    const char **keys;
+    uint8_t *splits;
+    uint32_t *indexes;
+    Value *expected;
+    uint8_t *has_output;
+    const char **names;    /* program name per unit */
+} ReplayJob;
+
+typedef struct ReplayOptions {
+    Selection sel;
+    SchedPolicy policy;
+    int threads, verify, quiet;
+    const char *json;
+} ReplayOptions;
+
+static void parse_args(int argc, char **argv, ReplayOptions *o, const char **trace)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(replay_help, stdout);
+            exit(EXIT_OK);
+        }
+        if (selection_option(&o->sel, argc, argv, &i, "replay"))
+            continue;
+        if (!strcmp(a, "--policy") || !strcmp(a, "--threads") || !strcmp(a, "--json")) {
+            if (i + 1 >= argc)
+                die_usage("replay", "option %s needs a value", a);
+            const char *v = argv[++i];
+            if (!strcmp(a, "--json")) {
+                o->json = v;
+            } else if (!strcmp(a, "--policy")) {
+                if (!strcmp(v, "depth")) o->policy = POLICY_DEPTH;
+                else if (!strcmp(v, "agenda")) o->policy = POLICY_AGENDA;
+                else die_usage("replay", "--policy: expected depth or agenda, got '%s'", v);
+            } else {
+                char *end;
+                long n = strtol(v, &end, 10);
+                if (!*v || *end || n < 1 || n > 1024)
+                    die_usage("replay", "--threads: expected 1 to 1024, got '%s'", v);
+                o->threads = (int)n;
+            }
+        } else if (!strcmp(a, "--verify")) {
+            o->verify = 1;
+        } else if (!strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            die_usage("replay", "unknown option '%s'", a);
+        } else if (!*trace) {
+            *trace = a;
+        } else {
+            die_usage("replay", "unexpected argument '%s'", a);
+        }
+    }
+    if (!*trace)
+        die_usage("replay", "missing TRACE");
+}
+
+static Value decode(ReplayJob *j, uint32_t id)
+{
+    Value v;
+    if (vt_decode(&j->trace.values, &j->vctx, id, &v) != 0)
+        return v_none();
+    return v;
+}
+
+static void alloc_units(ReplayJob *j, size_t n)
+{
+    j->nunits = n;
+    j->units = calloc(n + 1, sizeof *j->units);
+    j->keys = calloc(n + 1, sizeof *j->keys);
+    j->splits = calloc(n + 1, 1);
+    j->indexes = calloc(n + 1, sizeof *j->indexes);
+    j->expected = calloc(n + 1, sizeof *j->expected);
+    j->has_output = calloc(n + 1, 1);
+    j->names = calloc(n + 1, sizeof *j->names);
+}
+
+/* Units of the trace itself: its programs on its samples. */
+static int units_from_trace(ReplayJob *j)
+{
+    alloc_units(j, j->trace.nunits);
+    Value *in = calloc(j->trace.nsamples + 1, sizeof *in);
+    Value *S = calloc(j->trace.nsamples + 1, sizeof *S);
+    Value *out = calloc(j->trace.nsamples + 1, sizeof *out);
+    for (uint32_t k = 0; k < j->trace.nsamples; k++) {
+        const TraceSample *ts = &j->trace.samples[k];
+        in[k] = decode(j, ts->input);
+        S[k] = decode(j, ts->S);
+        out[k] = ts->has_output ? decode(j, ts->output) : v_none();
+    }
+    for (size_t u = 0; u < j->nunits; u++) {
+        const TraceUnit *tu = &j->trace.units[u];
+        const TraceSample *ts = &j->trace.samples[tu->sample];
+        j->units[u] = (SchedUnit){tu->program, in[tu->sample], S[tu->sample], out[tu->sample], ts->key};
+        j->keys[u] = ts->key;
+        j->splits[u] = ts->split;
+        j->indexes[u] = ts->index;
+        j->expected[u] = out[tu->sample];
+        j->has_output[u] = ts->has_output;
+        j->names[u] = j->trace.programs[tu->program];
+    }
+    free(in);
+    free(S);
+    free(out);
+    return EXIT_OK;
+}
+
+static void add_unit(ReplayJob *j, size_t *n, uint32_t program, const SampleRef *s)
+{
+    const Task *task = &j->w.ts.tasks[s->task];
+    Value expect = s->sample->has_output ? s->sample->output : v_none();
+    j->units[*n] = (SchedUnit){program, s->sample->input, task->S, expect, task->key};
+    j->keys[*n] = task->key;
+    j->splits[*n] = (uint8_t)s->split;
+    j->indexes[*n] = (uint32_t)s->index;
+    j->expected[*n] = expect;
+    j->has_output[*n] = (uint8_t)s->sample->has_output;
+    j->names[*n] = j->w.programs[program]->name;
+    ++*n;
+}
+
+/* Units of new samples, in run's order. */
+static void units_from_tasks(ReplayJob *j, const Selection *sel)
+{
+    size_t cap = j->w.pf.is_batt ? j->w.nsamples : j->w.nprograms * j->w.nsamples, n = 0;
+    alloc_units(j, cap);
+    if (j->w.pf.is_batt) {
+        for (size_t si = 0; si < j->w.nsamples; si++)
+            add_unit(j, &n, 0, &j->w.samples[si]);
+    } else {
+        for (size_t pi = 0; pi < j->w.nprograms; pi++) {
+            long own = taskset_find(&j->w.ts, j->w.programs[pi]->task);
+            for (size_t si = 0; si < j->w.nsamples; si++)
+                if (sel->mode == MODE_CROSS || (long)j->w.samples[si].task == own)
+                    add_unit(j, &n, (uint32_t)pi, &j->w.samples[si]);
+        }
+    }
+    j->nunits = n;
+}
+
+/* The programs in the trace's run order, parsed from its source. */
+static int programs_from_trace(ReplayJob *j)
+{
+    char err[1024];
+    if (program_parse(j->trace_path, j->trace.source, &j->w.pf, err, sizeof err) != 0) {
+        fprintf(stderr, "battrace replay: the trace's program source does not parse: %s\n", err);
+        return EXIT_USAGE;
+    }
+    j->w.nprograms = j->trace.nprograms;
+    j->w.programs = calloc(j->w.nprograms + 1, sizeof *j->w.programs);
+    for (uint32_t k = 0; k < j->trace.nprograms; k++) {
+        for (size_t q = 0; q < j->w.pf.nprograms; q++)
+            if (!strcmp(j->w.pf.programs[q].name, j->trace.programs[k]))
+                j->w.programs[k] = &j->w.pf.programs[q];
+        if (!j->w.programs[k]) {
+            fprintf(stderr, "battrace replay: %s: program %s is not in the trace's source\n",
+                    j->trace_path, j->trace.programs[k]);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* ---- verification ---- */
+
+typedef struct Verifier {
+    ReplayJob *j;
+    Sched *s;
+    Arena arena;
+    Ctx ctx;
+    Value *decoded;       /* per value id, NULL tag-none until decoded */
+    uint8_t *have;
+    uint64_t statements, nested;
+} Verifier;
+
+static Value vdecode(Verifier *v, uint32_t id)
+{
+    if (!v->have[id]) {
+        v->decoded[id] = decode(v->j, id);
+        v->have[id] = 1;
+    }
+    return v->decoded[id];
+}
+
+static int report(Verifier *v, size_t u, int call, size_t stmt, const char *what)
+{
+    ReplayJob *j = v->j;
+    fprintf(stderr, "battrace replay: --verify: difference in unit %zu (%s on %s %s[%u]), call %d, "
+                    "statement %zu: %s\n",
+            u, j->names[u], j->keys[u], j->splits[u] ? "test" : "train", j->indexes[u], call, stmt, what);
+    return EXIT_FAIL;
+}
+
+/* The value id a recorded statement binding refers to, or -1. */
+static int64_t bound_id(Verifier *v, const TraceUnit *tu, uint64_t ref)
+{
+    const Trace *t = &v->j->trace;
+    switch (ref_kind(ref)) {
+    case REF_VALUE: return (int64_t)ref_index(ref);
+    case REF_NODE: {
+        const TraceNode *n = &t->nodes[tu->first_node + ref_index(ref)];
+        return n->err ? -1 : (int64_t)n->result;
+    }
+    default: return -1;
+    }
+}
+
+/* Equal by content, as the trace stores values: closures compare by their
+ * parts here (Python compares them by identity, which a replay cannot
+ * reproduce: the replayed closure is a new one). */
+static bool content_eq(Value a, Value b)
+{
+    if (a.tag == VT_FUNC && b.tag == VT_FUNC) {
+        const Func *f = a.u.fn, *g = b.u.fn;
+        if (f == g)
+            return true;
+        if (f->kind != g->kind || f->arity != g->arity || f->n != g->n || f->prim != g->prim)
+            return false;
+        for (int k = 0; k < 3; k++)
+            if (!content_eq(f->cap[k], g->cap[k]))
+                return false;
+        return true;
+    }
+    if ((a.tag == VT_TUPLE || a.tag == VT_SET) && a.tag == b.tag && v_len(a) == v_len(b)) {
+        for (size_t k = 0; k < v_len(a); k++)
+            if (!content_eq(v_item(a, k), v_item(b, k)))
+                return false;
+        return true;
+    }
+    return v_eq(a, b);
+}
+
+static int same_as_recorded(Verifier *v, Value got, int64_t id)
+{
+    return id >= 0 && content_eq(got, vdecode(v, (uint32_t)id));
+}
+
+static int verify_call(Verifier *v, size_t u, int call)
+{
+    const TraceUnit *tu = &v->j->trace.units[u];
+    const TraceCall *tc = &tu->calls[call];
+    const Program *p = v->j->w.programs[tu->program];
+    uint32_t b = 0;
+    char what[512];
+    for (size_t k = 0; k < p->nstmts; k++) {
+        if (p->stmts[k].kind != ST_CALL)
+            continue;
+        Value got;
+        Err e = sched_stmt_result(v->s, u, call, k, &got);
+        if (k < tc->done) {
+            if (b >= tc->nbind)
+                return report(v, u, call, k, "the trace has fewer bindings than statements");
+            int64_t want = bound_id(v, tu, tc->bind[b++]);
+            v->statements++;
+            int ended = e == ERR__COUNT || (e && !interp_catches(&p->stmts[k], e));
+            if (ended || !same_as_recorded(v, got, want)) {
+                char a[160], bb[160];
+                lit_repr(want >= 0 ? vdecode(v, (uint32_t)want) : v_none(), a, sizeof a);
+                lit_repr(got, bb, sizeof bb);
+                snprintf(what, sizeof what, "%s: recorded %s, replay gave %s",
+                         p->stmts[k].callee_prim ? p->stmts[k].callee_prim->name : "variable callee", a,
+                         e == ERR__COUNT ? "nothing (the call had ended)" : ended ? err_name(e) : bb);
+                return report(v, u, call, k, what);
+            }
+        } else if (k == tc->done && tc->err) {
+            if (e != (Err)tc->err) {
+                snprintf(what, sizeof what, "recorded %s ending the call, replay gave %s",
+                         err_name((Err)tc->err), e == ERR_OK ? "a value" : err_name(e));
+                return report(v, u, call, k, what);
+            }
+            v->statements++;
+            return EXIT_OK;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* A node recorded inside a closure: re-apply its primitive to its arguments. */
+static int verify_nested(Verifier *v, size_t u, const TraceNode *n, uint64_t index)
+{
+    const Trace *t = &v->j->trace;
+    Value args[9];
+    for (unsigned a = 0; a < n->nargs; a++) {
+        uint64_t ref = t->args[n->args_at + a];
+        if (ref_kind(ref) == REF_PRIM)
+            args[a] = prim_value(&prim_table[ref_index(ref)]);
+        else if (ref_kind(ref) == REF_VALUE)
+            args[a] = vdecode(v, (uint32_t)ref_index(ref));
+        else
+            return report(v, u, 0, n->stmt, "a nested node's argument is not a value");
+    }
+    arena_reset(&v->arena);
+    ctx_begin_run(&v->ctx, 0);
+    Value got;
+    Err e = call_value(&v->ctx, prim_value(&prim_table[n->op]), n->nargs, args, &got);
+    v->nested++;
+    if (e != (Err)n->err || (!e && !same_as_recorded(v, got, n->result))) {
+        char what[512];
+        snprintf(what, sizeof what, "node %llu (%s inside a closure): recorded %s, re-applied %s",
+                 (unsigned long long)index, prim_table[n->op].name,
+                 n->err ? err_name((Err)n->err) : "a value", e ? err_name(e) : "another value");
+        return report(v, u, 0, n->stmt, what);
+    }
+    return EXIT_OK;
+}
+
+static int verify(ReplayJob *j, Sched *s, int quiet)
+{
+    Verifier v = {.j = j, .s = s};
+    arena_init(&v.arena);
+    ctx_init(&v.ctx, &v.arena);
+    v.decoded = calloc(j->trace.values.count + 1, sizeof *v.decoded);
+    v.have = calloc(j->trace.values.count + 1, 1);
+    int rc = EXIT_OK;
+    for (size_t u = 0; u < j->nunits && !rc; u++) {
+        const TraceUnit *tu = &j->trace.units[u];
+        for (int c = 0; c < tu->ncalls && !rc; c++)
+            rc = verify_call(&v, u, c);
+        for (uint32_t k = 0; k < tu->nnodes && !rc; k++) {
+            const TraceNode *n = &j->trace.nodes[tu->first_node + k];
+            if (n->parent && n->op != TRACE_OP_CLOSURE)
+                rc = verify_nested(&v, u, n, k);
+        }
+    }
+    if (!rc && !quiet)
+        printf("battrace replay: --verify: %llu statement results and %llu nested nodes agree with the trace\n",
+               (unsigned long long)v.statements, (unsigned long long)v.nested);
+    free(v.decoded);
+    free(v.have);
+    arena_free(&v.arena);
+    return rc;
+}
+
+/* ---- rows and statistics ---- */
+
+static int write_rows(ReplayJob *j, Sched *s, const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    if (!f) {
+        fprintf(stderr, "battrace replay: %s: cannot open for writing\n", path);
+        return EXIT_FAIL;
+    }
+    Arena a;
+    arena_init(&a);
+    Ctx ctx;
+    ctx_init(&ctx, &a);
+    StrBuf row;
+    sb_init(&row);
+    int rc = EXIT_OK;
+    for (size_t u = 0; u < j->nunits && !rc; u++) {
+        arena_reset(&a);
+        UnitResult r;
+        sched_unit_result(s, u, &ctx, &r);
+        sb_clear(&row);
+        if (j->w.pf.is_batt) {
+            row_batt(&row, j->keys[u], (Split)j->splits[u], j->indexes[u], 0, r.err, r.o, r.s, r.err_c, r.s_c);
+        } else {
+            int match = !r.err && j->has_output[u] && v_eq(r.out, j->expected[u]);
+            row_solver(&row, j->names[u], j->keys[u], (Split)j->splits[u], j->indexes[u], 0, r.err, r.out, match);
+        }
+        if (fwrite(row.data, 1, row.len, f) != row.len)
+            rc = EXIT_FAIL;
+    }
+    if ((f != stdout && fclose(f) != 0) || rc) {
+        fprintf(stderr, "battrace replay: %s: write failed\n", path);
+        rc = EXIT_FAIL;
+    }
+    sb_free(&row);
+    arena_free(&a);
+    return rc;
+}
+
+static void print_stats(const SchedStats *st, FILE *to, SchedPolicy policy, int threads)
+{
+    double sched_ns = (double)(st->build_ns + st->plan_ns);
+    fprintf(to, "battrace replay: %llu statements -> %llu distinct nodes (dedup %.2fx), %llu levels, "
+                "%llu launches (policy %s), width mean %.1f max %llu\n",
+            (unsigned long long)st->statements, (unsigned long long)st->nodes,
+            st->nodes ? (double)st->statements / (double)st->nodes : 0.0, (unsigned long long)st->levels,
+            (unsigned long long)st->launches, policy == POLICY_AGENDA ? "agenda" : "depth",
+            st->mean_width, (unsigned long long)st->max_width);
+    fprintf(to, "battrace replay: build %.1f ms, plan %.1f ms (%.1f ns per node), execute %.1f ms on %d thread%s "
+                "(%llu nodes run, %llu raised), replay %.1f ms\n",
+            (double)st->build_ns / 1e6, (double)st->plan_ns / 1e6,
+            st->statements ? sched_ns / (double)st->statements : 0.0, (double)st->exec_ns / 1e6, threads,
+            threads == 1 ? "" : "s", (unsigned long long)st->nodes_run, (unsigned long long)st->nodes_failed,
+            (double)st->replay_ns / 1e6);
+}
+
+static int load(ReplayJob *j, const ReplayOptions *o)
+{
+    char err[1024];
+    if (trace_read(j->trace_path, &j->trace, err, sizeof err) != 0) {
+        fprintf(stderr, "battrace replay: %s\n", err);
+        return EXIT_USAGE;
+    }
+    arena_init(&j->values);
+    ctx_init(&j->vctx, &j->values);
+    j->vctx.mem_limit = (size_t)-1;
+    if (o->sel.tasks_path) {
+        Selection sel = o->sel;
+        sel.programs_path = j->trace_path;
+        int rc = workload_load_source(&sel, j->trace_path, j->trace.source, &j->w);
+        if (rc)
+            return rc;
+        units_from_tasks(j, &sel);
+        return EXIT_OK;
+    }
+    j->from_trace = 1;
+    int rc = programs_from_trace(j);
+    return rc ? rc : units_from_trace(j);
+}
+
+static void unload(ReplayJob *j)
+{
+    free(j->units);
+    free(j->keys);
+    free(j->splits);
+    free(j->indexes);
+    free(j->expected);
+    free(j->has_output);
+    free(j->names);
+    if (j->from_trace) {
+        free(j->w.programs);
+        program_free(&j->w.pf);
+    } else {
+        workload_free(&j->w);
+    }
+    arena_free(&j->values);
+    trace_free(&j->trace);
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    ReplayOptions o = {.policy = POLICY_DEPTH, .threads = 1};
+    selection_defaults(&o.sel);
+    const char *trace_path = NULL;
+    parse_args(argc, argv, &o, &trace_path);
+    if (o.verify && o.sel.tasks_path)
+        die_usage("replay", "--verify compares with the trace's own samples: it cannot go with --tasks");
+    ReplayJob *j = calloc(1, sizeof *j);
+    j->trace_path = trace_path;
+    int rc = load(j, &o);
+    Sched *s = NULL;
+    if (!rc) {
+        s = sched_build(j->w.programs, j->w.nprograms, j->w.pf.is_batt, j->units, j->nunits,
+                        o.sel.time_limit, o.sel.mem_limit);
+        if (!s) {
+            fprintf(stderr, "battrace replay: the graph is too large for this build\n");
+            rc = EXIT_FAIL;
+        }
+    }
+    if (!rc) {
+        sched_plan(s, o.policy);
+        sched_execute(s, o.threads);
+        if (o.json)
+            rc = write_rows(j, s, o.json);
+        if (!rc && o.verify)
+            rc = verify(j, s, o.quiet);
+        if (!o.quiet)
+            print_stats(sched_stats(s), o.json && !strcmp(o.json, "-") ? stderr : stdout, o.policy, o.threads);
+    }
+    if (s)
+        sched_free(s);
+    unload(j);
+    free(j);
+    return rc;
+}

@@ -1,0 +1,266 @@
+/* record.c: the tracing mode of the interpreter (see record.h). */
+#include "record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../runtime/func.h"
+
+#define NO_REF UINT64_MAX
+
+/* Node timing reads the CPU's time-stamp counter where there is one: two
+ * clock_gettime calls per node were an eighth of recording. Cycles are
+ * turned into nanoseconds per unit, with the rate measured against the
+ * monotonic clock since recording began. */
+#if defined(__x86_64__) || defined(__i386__)
+static inline uint64_t ticks(void) { return __builtin_ia32_rdtsc(); }
+#else
+static inline uint64_t ticks(void) { return now_ns(); }
+#endif
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(p, c * size);
+    if (!q) {
+        fprintf(stderr, "battrace record: out of memory\n");
+        exit(3);
+    }
+    *cap = c;
+    return q;
+}
+
+static uint64_t value_ref(Recorder *r, Value v)
+{
+    if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM)
+        return ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
+    return ref_make(REF_VALUE, vt_intern(&r->trace->values, v));
+}
+
+/* An input as a ref. A batt's first call always binds C to None, so there C
+ * is recorded as that constant; REF_INPUT C always means the expected output. */
+static uint64_t input_ref(Recorder *r, int input)
+{
+    if (input == INPUT_C && r->call == 0)
+        return value_ref(r, v_none());
+    return ref_make(REF_INPUT, (uint64_t)input);
+}
+
+/* Where a statement argument comes from. */
+static uint64_t arg_ref(Recorder *r, const Arg *a)
+{
+    switch ((ArgKind)a->kind) {
+    case ARG_VAR: return r->slot_ref[a->slot];
+    case ARG_INPUT: return input_ref(r, a->slot);
+    case ARG_CONST: return value_ref(r, a->value);
+    case ARG_PRIM: return ref_make(REF_PRIM, (uint64_t)(a->prim - prim_table));
+    }
+    return NO_REF;
+}
+
+static uint64_t callee_ref(Recorder *r, const Stmt *s)
+{
+    if (s->callee_prim)
+        return ref_make(REF_PRIM, (uint64_t)(s->callee_prim - prim_table));
+    if (s->callee_slot >= 0)
+        return r->slot_ref[s->callee_slot];
+    return input_ref(r, -1 - s->callee_slot);
+}
+
+static void push_arg(Recorder *r, uint64_t ref)
+{
+    r->args = grow(r->args, &r->cap_args, r->nargs + 1, sizeof *r->args);
+    r->args[r->nargs++] = ref;
+}
+
+/* The nearest recorded node on the stack, as a parent link (index + 1). */
+static uint32_t parent_link(const Recorder *r)
+{
+    for (size_t d = r->depth; d > 0; d--)
+        if (r->stack[d - 1].node >= 0)
+            return (uint32_t)r->stack[d - 1].node + 1;
+    return 0;
+}
+
+static int64_t new_node(Recorder *r, Value f, int argc, const Value *args, int direct)
+{
+    r->nodes = grow(r->nodes, &r->cap_nodes, r->nnodes + 1, sizeof *r->nodes);
+    TraceNode *n = &r->nodes[r->nnodes];
+    const Func *fn = f.u.fn;
+    memset(n, 0, sizeof *n);
+    n->op = fn->kind == FN_PRIM ? (uint16_t)(fn->prim - prim_table) : (uint16_t)TRACE_OP_CLOSURE;
+    n->parent = parent_link(r);
+    n->stmt = (uint32_t)r->stmt;
+    n->args_at = r->nargs;
+    if (direct) {
+        /* a statement's own application: arguments by provenance */
+        const Stmt *s = &r->prog->stmts[r->stmt];
+        if (fn->kind != FN_PRIM)
+            push_arg(r, callee_ref(r, s));
+        for (unsigned k = 0; k < s->nargs; k++)
+            push_arg(r, arg_ref(r, &s->args[k]));
+    } else {
+        for (int k = 0; k < argc; k++)
+            push_arg(r, value_ref(r, args[k]));
+        r->nested_nodes++;
+    }
+    n->nargs = (uint8_t)(r->nargs - n->args_at);
+    return (int64_t)r->nnodes++;
+}
+
+static void on_apply_enter(void *data, Value f, int argc, const Value *args)
+{
+    Recorder *r = data;
+    int direct = r->stmt_open && r->depth == 0;
+    r->stmt_open = 0;
+    int64_t node = -1;
+    if (f.u.fn->kind == FN_PRIM || (direct && f.u.fn->kind != FN_SAFE))
+        node = new_node(r, f, argc, args, direct);
+    if (direct)
+        r->stmt_node = node;
+    r->stack = grow(r->stack, &r->cap_stack, r->depth + 1, sizeof *r->stack);
+    r->stack[r->depth++] = (RecFrame){node, ticks(), 0};
+}
+
+static void on_apply_leave(void *data, Value f, Err err, Value result)
+{
+    (void)f;
+    Recorder *r = data;
+    RecFrame fr = r->stack[--r->depth];
+    uint64_t total = ticks() - fr.t0;
+    if (r->depth)
+        r->stack[r->depth - 1].child_ns += total;
+    if (fr.node < 0)
+        return;
+    TraceNode *n = &r->nodes[fr.node];
+    n->err = (uint8_t)err;
+    if (!err)
+        n->result = vt_intern(&r->trace->values, result);
+    n->self_ns = total > fr.child_ns ? total - fr.child_ns : 0;
+}
+
+static void on_call_begin(void *data, int call)
+{
+    Recorder *r = data;
+    r->call = call;
+    r->nbind = 0;
+    for (int32_t k = 0; k < r->prog->nslots; k++)
+        r->slot_ref[k] = NO_REF;
+}
+
+static void bind_stmt(Recorder *r, size_t k, uint64_t ref)
+{
+    const Stmt *s = &r->prog->stmts[k];
+    r->slot_ref[s->target] = ref;
+    if (r->call == 0)
+        r->bind0[k] = ref;
+    r->bind = grow(r->bind, &r->cap_bind, r->nbind + 1, sizeof *r->bind);
+    r->bind[r->nbind++] = ref;
+}
+
+static void on_stmt_begin(void *data, size_t index)
+{
+    Recorder *r = data;
+    r->stmt = index;
+    r->stmt_open = 1;
+    r->stmt_node = -1;
+}
+
+static void on_stmt_end(void *data, size_t index, bool defaulted, Value bound)
+{
+    Recorder *r = data;
+    r->stmt_open = 0;
+    uint64_t ref = (!defaulted && r->stmt_node >= 0) ? ref_make(REF_NODE, (uint64_t)r->stmt_node)
+                                                     : value_ref(r, bound);
+    bind_stmt(r, index, ref);
+}
+
+static void on_stmt_reused(void *data, size_t index)
+{
+    Recorder *r = data;
+    bind_stmt(r, index, r->bind0[index]);
+}
+
+static void on_call_end(void *data, int call, Err err, size_t done, Value out)
+{
+    Recorder *r = data;
+    TraceCall *c = &r->unit.calls[call];
+    c->err = (uint8_t)err;
+    c->done = (uint32_t)done;
+    c->out = err ? 0 : vt_intern(&r->trace->values, out) + 1;
+    c->nbind = (uint32_t)r->nbind;
+    c->bind = arena_alloc(&r->scratch, (r->nbind + 1) * sizeof *c->bind);
+    memcpy(c->bind, r->bind, r->nbind * sizeof *c->bind);
+    if ((int)r->unit.ncalls < call + 1)
+        r->unit.ncalls = (uint8_t)(call + 1);
+}
+
+void rec_init(Recorder *r, Trace *t, TraceWriter *w)
+{
+    memset(r, 0, sizeof *r);
+    r->start_ns = now_ns();
+    r->start_ticks = ticks();
+    r->trace = t;
+    r->writer = w;
+    arena_init(&r->scratch);
+    r->hooks = (TraceHooks){on_call_begin, on_call_end, on_stmt_begin, on_stmt_end,
+                            on_stmt_reused, on_apply_enter, on_apply_leave};
+}
+
+void rec_free(Recorder *r)
+{
+    free(r->nodes);
+    free(r->args);
+    free(r->stack);
+    free(r->slot_ref);
+    free(r->bind0);
+    free(r->bind);
+    arena_free(&r->scratch);
+    memset(r, 0, sizeof *r);
+}
+
+void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sample)
+{
+    if (r->prog != p) {
+        r->prog = p;
+        free(r->slot_ref);
+        free(r->bind0);
+        r->slot_ref = malloc(((size_t)p->nslots + 1) * sizeof *r->slot_ref);
+        r->bind0 = malloc((p->nstmts + 1) * sizeof *r->bind0);
+    }
+    memset(&r->unit, 0, sizeof r->unit);
+    r->unit.program = program;
+    r->unit.sample = sample;
+    r->nnodes = r->nargs = r->depth = 0;
+    arena_reset(&r->scratch);
+    /* the run's arena was reset: addresses seen before may hold new values */
+    vt_forget_pointers(&r->trace->values);
+}
+
+/* self_ns was measured in ticks: convert with the rate seen so far. */
+static void ticks_to_ns(Recorder *r)
+{
+    uint64_t dn = now_ns() - r->start_ns, dt = ticks() - r->start_ticks;
+    double rate = dt ? (double)dn / (double)dt : 1.0;
+    for (size_t k = 0; k < r->nnodes; k++)
+        r->nodes[k].self_ns = (uint64_t)((double)r->nodes[k].self_ns * rate);
+}
+
+int rec_unit_end(Recorder *r, uint64_t us)
+{
+    ticks_to_ns(r);
+    r->unit.us = us;
+    r->unit.nnodes = (uint32_t)r->nnodes;
+    r->total_nodes += r->nnodes;
+    if (tw_unit(r->writer, &r->unit, r->nodes, r->args) != 0) {
+        snprintf(r->err, sizeof r->err, "writing the trace failed");
+        r->failed = 1;
+        return -1;
+    }
+    return 0;
+}

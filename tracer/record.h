@@ -1,0 +1,62 @@
+/* record.h: the tracing mode of the interpreter.
+ *
+ * A Recorder implements the TraceHooks of runtime/ctx.h. While a unit (one
+ * program on one sample; both calls of a batt) runs, it builds the unit's
+ * call graph: a node per primitive application, statement-level ones with
+ * their arguments' provenance (an earlier node, an input, a constant, a
+ * primitive), nested ones (made through closures inside higher-order
+ * primitives) with the values they received and a link to the node that
+ * made them; a statement applying a closure is a node too. At the end of a
+ * unit the nodes are streamed to the TraceWriter and dropped, so memory holds
+ * only the value table. */
+#ifndef BATTRACE_RECORD_H
+#define BATTRACE_RECORD_H
+
+#include "../runtime/ctx.h"
+#include "program.h"
+#include "trace.h"
+
+typedef struct RecFrame {
+    int64_t node;      /* node index in the unit, or -1 for an unrecorded closure call */
+    uint64_t t0;       /* when it started (ticks) */
+    uint64_t child_ns; /* time of the frames directly inside it */
+} RecFrame;
+
+typedef struct Recorder {
+    TraceHooks hooks;
+    Trace *trace;          /* programs, samples, value table */
+    TraceWriter *writer;
+    const Program *prog;
+    /* the unit being recorded */
+    TraceUnit unit;
+    TraceNode *nodes;
+    size_t nnodes, cap_nodes;
+    uint64_t *args;
+    size_t nargs, cap_args;
+    RecFrame *stack;
+    size_t depth, cap_stack;
+    /* statement context */
+    int call;              /* 0, or 1 for a batt's second call */
+    size_t stmt;           /* statement being executed */
+    int stmt_open;         /* its own application has not started yet */
+    int64_t stmt_node;     /* the node its own application made, or -1 */
+    uint64_t *slot_ref;    /* per slot: what the variable is bound to */
+    uint64_t *bind0;       /* per statement: call 0's binding (for reuse) */
+    uint64_t *bind;        /* bindings of the current call, in order */
+    size_t nbind, cap_bind;
+    Arena scratch;         /* the unit's binding arrays */
+    int failed;            /* a write failed: stop */
+    uint64_t start_ns, start_ticks; /* for turning ticks into ns */
+    /* totals */
+    uint64_t total_nodes, nested_nodes;
+    char err[512];
+} Recorder;
+
+/* Attach to a trace and writer; set ctx->trace / ctx->trace_data to use. */
+void rec_init(Recorder *r, Trace *t, TraceWriter *w);
+void rec_free(Recorder *r);
+/* Around each unit. rec_unit_end streams it; returns 0 or -1 (r->err). */
+void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sample);
+int rec_unit_end(Recorder *r, uint64_t us);
+
+#endif

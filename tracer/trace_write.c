@@ -1,0 +1,374 @@
+/* trace_write.c: the streaming trace writer (docs/trace-format.md).
+ *
+ * tw_open writes a placeholder header and the sections known up front
+ * (SOURCE, PROGRAMS, SAMPLES) and opens UNITS; tw_unit appends one unit at a
+ * time through a 1 MiB buffer; tw_close patches the UNITS length, appends
+ * VALUES and META, computes the body's CRC by reading the file back, writes
+ * the header, fsyncs and renames TRACE.tmp.<pid> into place. On any I/O
+ * error the temporary file is removed and the target is left untouched. */
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "varint.h"
+
+#define TW_BUFFER (1u << 20)
+#define TW_SECTIONS 6
+
+struct TraceWriter {
+    int fd;
+    char *path, *tmp;
+    ByteBuf buf;          /* bytes not yet written */
+    uint64_t flushed;     /* bytes written to fd */
+    uint64_t units_at;    /* file offset of the UNITS section's length field */
+    int failed;
+    char msg[512];
+};
+
+static void tw_fail(TraceWriter *w, const char *fmt, ...)
+{
+    if (w->failed)
+        return;
+    w->failed = 1;
+    int n = snprintf(w->msg, sizeof w->msg, "%s: ", w->path);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->msg + n, sizeof w->msg - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static int pwrite_all(int fd, const uint8_t *p, size_t n, uint64_t at)
+{
+    while (n) {
+        ssize_t k = pwrite(fd, p, n, (off_t)at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        n -= (size_t)k;
+        at += (uint64_t)k;
+    }
+    return 0;
+}
+
+static void tw_flush(TraceWriter *w)
+{
+    if (w->failed || !w->buf.len)
+        return;
+    if (write_all(w->fd, w->buf.p, w->buf.len))
+        tw_fail(w, "cannot write %s: %s", w->tmp, strerror(errno));
+    w->flushed += w->buf.len;
+    w->buf.len = 0;
+}
+
+static void tw_maybe_flush(TraceWriter *w)
+{
+    if (w->buf.len >= TW_BUFFER)
+        tw_flush(w);
+}
+
+/* Large payloads bypass the buffer. */
+static void tw_raw(TraceWriter *w, const void *p, size_t n)
+{
+    if (n < TW_BUFFER / 4) {
+        bb_bytes(&w->buf, p, n);
+        tw_maybe_flush(w);
+        return;
+    }
+    tw_flush(w);
+    if (!w->failed && write_all(w->fd, p, n))
+        tw_fail(w, "cannot write %s: %s", w->tmp, strerror(errno));
+    w->flushed += n;
+}
+
+static void section_head(TraceWriter *w, uint32_t kind, uint64_t len)
+{
+    bb_u32le(&w->buf, kind);
+    bb_u32le(&w->buf, 0);
+    bb_u64le(&w->buf, len);
+}
+
+static void section(TraceWriter *w, uint32_t kind, const void *p, size_t n)
+{
+    section_head(w, kind, n);
+    tw_raw(w, p, n);
+}
+
+static void enc_programs(ByteBuf *b, const Trace *t)
+{
+    bb_varint(b, t->nprograms);
+    for (uint32_t k = 0; k < t->nprograms; k++) {
+        size_t n = strlen(t->programs[k]);
+        bb_varint(b, n);
+        bb_bytes(b, t->programs[k], n);
+    }
+}
+
+static void enc_samples(ByteBuf *b, const Trace *t)
+{
+    bb_varint(b, t->nsamples);
+    for (uint32_t k = 0; k < t->nsamples; k++) {
+        const TraceSample *s = &t->samples[k];
+        size_t n = strlen(s->key);
+        bb_varint(b, n);
+        bb_bytes(b, s->key, n);
+        bb_u8(b, s->split);
+        bb_varint(b, s->index);
+        bb_varint(b, s->input);
+        bb_u8(b, s->has_output ? 1 : 0);
+        if (s->has_output)
+            bb_varint(b, s->output);
+        bb_varint(b, s->S);
+    }
+}
+
+/* A section encoded into a scratch buffer first. */
+static void section_enc(TraceWriter *w, uint32_t kind, const Trace *t,
+                        void (*enc)(ByteBuf *, const Trace *))
+{
+    ByteBuf b = {0};
+    enc(&b, t);
+    section(w, kind, b.p, b.len);
+    bb_free(&b);
+}
+
+static void tw_free(TraceWriter *w)
+{
+    if (w->fd >= 0)
+        close(w->fd);
+    bb_free(&w->buf);
+    free(w->path);
+    free(w->tmp);
+    free(w);
+}
+
+static void copy_msg(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+}
+
+TraceWriter *tw_open(const char *path, const Trace *t, char *err, size_t errlen)
+{
+    TraceWriter *w = calloc(1, sizeof *w);
+    size_t n = strlen(path) + 32;
+    if (w)
+        w->path = strdup(path), w->tmp = malloc(n);
+    if (!w || !w->path || !w->tmp) {
+        copy_msg(err, errlen, "out of memory");
+        if (w)
+            w->fd = -1, tw_free(w);
+        return NULL;
+    }
+    snprintf(w->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    w->fd = open(w->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (w->fd < 0) {
+        snprintf(w->msg, sizeof w->msg, "%s: cannot create %s: %s", path, w->tmp, strerror(errno));
+        copy_msg(err, errlen, w->msg);
+        tw_free(w);
+        return NULL;
+    }
+    bb_reserve(&w->buf, TW_BUFFER + 64);
+    uint8_t zero[TRACE_HEADER_SIZE] = {0};
+    bb_bytes(&w->buf, zero, sizeof zero);
+    section(w, SEC_SOURCE, t->source, t->source ? t->source_len : 0);
+    section_enc(w, SEC_PROGRAMS, t, enc_programs);
+    section_enc(w, SEC_SAMPLES, t, enc_samples);
+    w->units_at = w->flushed + w->buf.len + 8;
+    section_head(w, SEC_UNITS, 0);
+    if (w->failed) {
+        copy_msg(err, errlen, w->msg);
+        tw_abort(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void enc_call(ByteBuf *b, const TraceCall *c)
+{
+    bb_u8(b, c->err);
+    bb_varint(b, c->done);
+    bb_varint(b, c->out);
+    bb_varint(b, c->nbind);
+    for (uint32_t k = 0; k < c->nbind; k++)
+        bb_varint(b, c->bind[k]);
+}
+
+static void enc_node(ByteBuf *b, const TraceNode *nd, const uint64_t *args)
+{
+    bb_varint(b, nd->op);
+    bb_u8(b, nd->err);
+    bb_u8(b, nd->nargs);
+    bb_varint(b, nd->parent);
+    bb_varint(b, nd->stmt);
+    for (unsigned k = 0; k < nd->nargs; k++)
+        bb_varint(b, args[nd->args_at + k]);
+    if (!nd->err)
+        bb_varint(b, nd->result);
+    bb_varint(b, nd->self_ns);
+}
+
+int tw_unit(TraceWriter *w, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args)
+{
+    if (w->failed)
+        return -1;
+    if (u->ncalls < 1 || u->ncalls > 2) {
+        tw_fail(w, "unit with %u calls", (unsigned)u->ncalls);
+        return -1;
+    }
+    ByteBuf *b = &w->buf;
+    bb_varint(b, u->program);
+    bb_varint(b, u->sample);
+    bb_varint(b, u->us);
+    bb_u8(b, u->ncalls);
+    for (int c = 0; c < u->ncalls; c++)
+        enc_call(b, &u->calls[c]);
+    bb_varint(b, u->nnodes);
+    for (uint32_t k = 0; k < u->nnodes; k++)
+        enc_node(b, &nodes[k], args);
+    tw_maybe_flush(w);
+    return w->failed ? -1 : 0;
+}
+
+uint64_t tw_bytes(const TraceWriter *w) { return w->flushed + w->buf.len; }
+
+void tw_abort(TraceWriter *w)
+{
+    if (!w)
+        return;
+    if (w->fd >= 0) {
+        close(w->fd);
+        w->fd = -1;
+        unlink(w->tmp);
+    }
+    tw_free(w);
+}
+
+/* CRC of the body, read back from the file. */
+static int body_crc(TraceWriter *w, uint64_t body, uint32_t *crc)
+{
+    uint8_t *chunk = malloc(TW_BUFFER);
+    uint32_t c = 0;
+    uint64_t at = TRACE_HEADER_SIZE, left = body;
+    int rc = chunk ? 0 : -1;
+    while (!rc && left) {
+        size_t want = left < TW_BUFFER ? (size_t)left : TW_BUFFER;
+        ssize_t k = pread(w->fd, chunk, want, (off_t)at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            rc = -1;
+            break;
+        }
+        c = crc32_update(c, chunk, (size_t)k);
+        at += (uint64_t)k;
+        left -= (uint64_t)k;
+    }
+    free(chunk);
+    *crc = c;
+    return rc;
+}
+
+static void header(uint8_t *h, uint64_t body, uint32_t crc)
+{
+    memset(h, 0, TRACE_HEADER_SIZE);
+    memcpy(h, "BATTRACE", 8);
+    wr_u32le(h + 8, TRACE_VERSION);
+    wr_u32le(h + 12, TRACE_HEADER_SIZE);
+    wr_u64le(h + 16, body);
+    wr_u32le(h + 24, crc);
+    wr_u32le(h + 28, TW_SECTIONS);
+}
+
+/* The directory entry of the rename, made durable (best effort). */
+static void sync_dir(const char *path)
+{
+    char *dir = strdup(path);
+    if (!dir)
+        return;
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = 0;
+    int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/* Write the header, sync, close and rename; returns the failing step's
+ * name, or NULL. */
+static const char *tw_finish(TraceWriter *w)
+{
+    uint8_t h[TRACE_HEADER_SIZE];
+    uint64_t body = w->flushed - TRACE_HEADER_SIZE;
+    uint32_t crc;
+    if (body_crc(w, body, &crc))
+        return "read back";
+    header(h, body, crc);
+    if (pwrite_all(w->fd, h, sizeof h, 0))
+        return "write";
+    if (fsync(w->fd))
+        return "sync";
+    int rc = close(w->fd);
+    w->fd = -1;
+    if (rc)
+        return "close";
+    if (rename(w->tmp, w->path))
+        return "rename";
+    sync_dir(w->path);
+    return NULL;
+}
+
+int tw_close(TraceWriter *w, const Trace *t, const char *meta_json, char *err, size_t errlen)
+{
+    tw_flush(w);
+    uint64_t units_len = w->flushed - (w->units_at + 8);
+    uint8_t len8[8];
+    wr_u64le(len8, units_len);
+    if (!w->failed && pwrite_all(w->fd, len8, 8, w->units_at))
+        tw_fail(w, "cannot write %s: %s", w->tmp, strerror(errno));
+    const ValueTable *vt = &t->values;
+    uint8_t count[10];
+    size_t nc = varint_put(count, vt->count);
+    section_head(w, SEC_VALUES, nc + vt->len);
+    bb_bytes(&w->buf, count, nc);
+    tw_raw(w, vt->bytes, vt->len);
+    section(w, SEC_META, meta_json, meta_json ? strlen(meta_json) : 0);
+    tw_flush(w);
+    const char *step = w->failed ? NULL : tw_finish(w);
+    if (step)
+        tw_fail(w, "cannot %s %s: %s", step, w->tmp, strerror(errno));
+    int rc = w->failed ? -1 : 0;
+    if (rc) {
+        copy_msg(err, errlen, w->msg);
+        if (w->fd >= 0)
+            close(w->fd);
+        w->fd = -1;
+        unlink(w->tmp);
+    }
+    tw_free(w);
+    return rc;
+}

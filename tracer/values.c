@@ -1,0 +1,814 @@
+/* values.c: the ValueTable: each distinct value of a trace once, in the
+ * encoding of docs/trace-format.md ("Values").
+ *
+ * Interning is on the recorder's hot path. A tuple or set is looked up by its
+ * v_hash (cached on the Seq) and compared with the stored encoding in place,
+ * without encoding it; only a new one is encoded, after its tuple, set and
+ * closure items have been interned (they are referred to with tag REF).
+ * Everything else (ints, bools, pairs, cells, primitives, strings, closures)
+ * is encoded at the end of the byte array and looked up by the hash of those
+ * bytes; the encoding is kept only when it is new. An optional pointer cache
+ * (vt_forget_pointers) answers a heap value seen before in one probe.
+ *
+ * Decoding (vt_decode) and loading (vt_load) treat the bytes as untrusted:
+ * every tag, length, range and REF is checked. */
+#include "trace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ops/ops.h"
+#include "../runtime/func.h"
+#include "varint.h"
+
+enum {
+    TAG_NONE, TAG_FALSE, TAG_TRUE, TAG_INT, TAG_PAIR, TAG_CELL, TAG_TUPLE, TAG_SET,
+    TAG_PRIM, TAG_CLOSURE, TAG_SAFE, TAG_STR, TAG_REF,
+};
+
+#define VT_MAX_DEPTH 2000          /* nesting of REFs while decoding */
+#define VT_MAX_CLOSURES (1u << 20) /* closures one vt_decode may build */
+
+struct VtPtr {
+    const void *key;
+    uint32_t id, gen;
+};
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "battrace: out of memory (asked for %zu bytes)\n", n);
+    exit(3);
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom(n);
+    return q;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *q = calloc(n ? n : 1, size);
+    if (!q)
+        oom(n * size);
+    return q;
+}
+
+void vt_init(ValueTable *vt) { memset(vt, 0, sizeof *vt); }
+
+void vt_free(ValueTable *vt)
+{
+    free(vt->bytes);
+    free(vt->offset);
+    free(vt->hash);
+    free(vt->slots);
+    free(vt->ptrs);
+    free(vt->stack);
+    memset(vt, 0, sizeof *vt);
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* Never 0: a zero hash marks an entry that is not indexed (vt_load). */
+static uint64_t hash_bytes(const uint8_t *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ p[k]) * 1099511628211ULL;
+    h = mix64(h);
+    return h ? h : 1;
+}
+
+/* Tuples, sets and closures: stored as their own entries, REF'd as items. */
+static inline bool is_heap(Value v)
+{
+    if (v.tag == VT_TUPLE || v.tag == VT_SET)
+        return true;
+    return v.tag == VT_FUNC && v.u.fn->kind != FN_PRIM && v.u.fn->kind != FN_SAFE;
+}
+
+static inline const void *heap_key(Value v)
+{
+    return v.tag == VT_FUNC ? (const void *)v.u.fn : (const void *)v.u.seq;
+}
+
+static inline size_t entry_end(const ValueTable *vt, uint32_t id)
+{
+    return id + 1 < vt->count ? vt->offset[id + 1] : vt->len;
+}
+
+/* ---- pointer cache ---- */
+
+static struct VtPtr *ptr_slot(const ValueTable *vt, const void *key)
+{
+    size_t mask = vt->nptrs - 1, k = mix64((uint64_t)(uintptr_t)key) & mask;
+    while (vt->ptrs[k].gen == vt->ptr_gen && vt->ptrs[k].key != key)
+        k = (k + 1) & mask;
+    return &vt->ptrs[k];
+}
+
+static bool ptr_get(const ValueTable *vt, const void *key, uint32_t *id)
+{
+    if (!vt->ptr_gen || !vt->nptrs)
+        return false;
+    const struct VtPtr *e = ptr_slot(vt, key);
+    if (e->gen != vt->ptr_gen)
+        return false;
+    *id = e->id;
+    return true;
+}
+
+static void ptr_grow(ValueTable *vt)
+{
+    struct VtPtr *old = vt->ptrs;
+    size_t nold = vt->nptrs;
+    vt->nptrs = nold ? nold * 2 : 1024;
+    vt->ptrs = xcalloc(vt->nptrs, sizeof *vt->ptrs);
+    for (size_t k = 0; k < nold; k++)
+        if (old[k].gen == vt->ptr_gen)
+            *ptr_slot(vt, old[k].key) = old[k];
+    free(old);
+}
+
+static void ptr_put(ValueTable *vt, const void *key, uint32_t id)
+{
+    if (!vt->ptr_gen)
+        return;
+    if ((vt->ptr_used + 1) * 2 > vt->nptrs)
+        ptr_grow(vt);
+    struct VtPtr *e = ptr_slot(vt, key);
+    if (e->gen != vt->ptr_gen) {
+        vt->ptr_used++;
+        e->key = key;
+        e->gen = vt->ptr_gen;
+    }
+    e->id = id;
+}
+
+void vt_forget_pointers(ValueTable *vt)
+{
+    vt->ptr_used = 0;
+    if (++vt->ptr_gen == 0) {
+        if (vt->ptrs)
+            memset(vt->ptrs, 0, vt->nptrs * sizeof *vt->ptrs);
+        vt->ptr_gen = 1;
+    }
+}
+
+/* ---- the hash index ---- */
+
+static void slot_insert(ValueTable *vt, uint32_t id)
+{
+    size_t mask = vt->nslots - 1, k = vt->hash[id] & mask;
+    while (vt->slots[k])
+        k = (k + 1) & mask;
+    vt->slots[k] = id + 1;
+}
+
+static void slots_grow(ValueTable *vt)
+{
+    free(vt->slots);
+    vt->nslots = vt->nslots ? vt->nslots * 2 : 1024;
+    vt->slots = xcalloc(vt->nslots, sizeof *vt->slots);
+    for (uint32_t id = 0; id < vt->count; id++)
+        if (vt->hash[id])
+            slot_insert(vt, id);
+}
+
+/* Make the bytes from vt->len to end a new entry with hash h. */
+static uint32_t commit(ValueTable *vt, size_t end, uint64_t h)
+{
+    if (vt->count == vt->cap_ids) {
+        if (vt->cap_ids >= UINT32_MAX / 2) {
+            fprintf(stderr, "battrace: too many distinct values in a trace\n");
+            exit(3);
+        }
+        vt->cap_ids = vt->cap_ids ? vt->cap_ids * 2 : 1024;
+        vt->offset = xrealloc(vt->offset, vt->cap_ids * sizeof *vt->offset);
+        vt->hash = xrealloc(vt->hash, vt->cap_ids * sizeof *vt->hash);
+    }
+    uint32_t id = vt->count++;
+    vt->offset[id] = vt->len;
+    vt->hash[id] = h;
+    vt->len = end;
+    if (vt->count * 2 > vt->nslots)
+        slots_grow(vt);
+    else
+        slot_insert(vt, id);
+    return id;
+}
+
+static void stack_push(ValueTable *vt, uint32_t id)
+{
+    if (vt->stack_len == vt->stack_cap) {
+        vt->stack_cap = vt->stack_cap ? vt->stack_cap * 2 : 256;
+        vt->stack = xrealloc(vt->stack, vt->stack_cap * sizeof *vt->stack);
+    }
+    vt->stack[vt->stack_len++] = id;
+}
+
+/* ---- encoding ---- */
+
+/* An inline item other than a string, into out (32 bytes). Returns its length. */
+static size_t enc_small(uint8_t *out, Value v)
+{
+    size_t n = 1;
+    switch (v.tag) {
+    case VT_NONE: out[0] = TAG_NONE; break;
+    case VT_BOOL: out[0] = v.u.i ? TAG_TRUE : TAG_FALSE; break;
+    case VT_INT:
+        out[0] = TAG_INT;
+        n += varint_put(out + n, zz_enc(v.u.i));
+        break;
+    case VT_CELL:
+        out[0] = TAG_CELL;
+        n += varint_put(out + n, zz_enc(v.c));
+        n += varint_put(out + n, zz_enc(v.u.p.a));
+        n += varint_put(out + n, zz_enc(v.u.p.b));
+        break;
+    case VT_PAIR:
+        out[0] = TAG_PAIR;
+        n += varint_put(out + n, zz_enc(v.u.p.a));
+        n += varint_put(out + n, zz_enc(v.u.p.b));
+        break;
+    default: /* a primitive or the safe callable */
+        if (v.u.fn->kind == FN_SAFE) {
+            out[0] = TAG_SAFE;
+        } else {
+            out[0] = TAG_PRIM;
+            n += varint_put(out + n, (uint64_t)(v.u.fn->prim - prim_table));
+        }
+        break;
+    }
+    return n;
+}
+
+static void enc_inline(ByteBuf *b, Value v)
+{
+    if (v.tag == VT_STR) {
+        size_t n = strlen(v.u.str);
+        bb_u8(b, TAG_STR);
+        bb_varint(b, n);
+        bb_bytes(b, v.u.str, n);
+        return;
+    }
+    bb_reserve(b, 32);
+    b->len += enc_small(b->p + b->len, v);
+}
+
+/* The entry whose bytes equal [vt->len, end), or -1. */
+static int64_t find_bytes(const ValueTable *vt, size_t end, uint64_t h)
+{
+    size_t n = end - vt->len, mask = vt->nslots - 1;
+    if (!vt->nslots)
+        return -1;
+    for (size_t k = h & mask; vt->slots[k]; k = (k + 1) & mask) {
+        uint32_t id = vt->slots[k] - 1;
+        if (vt->hash[id] == h && entry_end(vt, id) - vt->offset[id] == n &&
+            memcmp(vt->bytes + vt->offset[id], vt->bytes + vt->len, n) == 0)
+            return id;
+    }
+    return -1;
+}
+
+/* The encoding was written past vt->len into b: find it, or keep it. */
+static uint32_t finish_bytes(ValueTable *vt, ByteBuf *b)
+{
+    vt->bytes = b->p;
+    vt->cap = b->cap;
+    uint64_t h = hash_bytes(vt->bytes + vt->len, b->len - vt->len);
+    int64_t id = find_bytes(vt, b->len, h);
+    return id >= 0 ? (uint32_t)id : commit(vt, b->len, h);
+}
+
+static inline ByteBuf tail_buf(const ValueTable *vt)
+{
+    ByteBuf b = {vt->bytes, vt->len, vt->cap};
+    return b;
+}
+
+/* ---- matching a value against a stored entry (trusted bytes) ---- */
+
+static bool match_entry(const ValueTable *vt, Value v, uint32_t id);
+
+static inline bool match_zz(const uint8_t **p, const uint8_t *end, int64_t want)
+{
+    uint64_t u;
+    return !varint_get(p, end, &u) && zz_dec(u) == want;
+}
+
+/* An inline item other than a string: its tag, then its fields. */
+static bool match_small(Value x, const uint8_t **p, const uint8_t *end)
+{
+    if (*p >= end)
+        return false;
+    uint8_t tag = *(*p)++;
+    switch (x.tag) {
+    case VT_NONE: return tag == TAG_NONE;
+    case VT_BOOL: return tag == (x.u.i ? TAG_TRUE : TAG_FALSE);
+    case VT_INT: return tag == TAG_INT && match_zz(p, end, x.u.i);
+    case VT_PAIR:
+        return tag == TAG_PAIR && match_zz(p, end, x.u.p.a) && match_zz(p, end, x.u.p.b);
+    case VT_CELL:
+        return tag == TAG_CELL && match_zz(p, end, x.c) && match_zz(p, end, x.u.p.a) &&
+               match_zz(p, end, x.u.p.b);
+    default: {
+        uint64_t u;
+        if (x.u.fn->kind == FN_SAFE)
+            return tag == TAG_SAFE;
+        return tag == TAG_PRIM && !varint_get(p, end, &u) &&
+               u == (uint64_t)(x.u.fn->prim - prim_table);
+    }
+    }
+}
+
+static bool match_item(const ValueTable *vt, Value x, const uint8_t **p, const uint8_t *end)
+{
+    uint64_t u;
+    if (is_heap(x)) {
+        if (*p >= end || **p != TAG_REF)
+            return false;
+        (*p)++;
+        if (varint_get(p, end, &u) || u >= vt->count)
+            return false;
+        uint32_t cached;
+        if (ptr_get(vt, heap_key(x), &cached) && cached == u)
+            return true;
+        return match_entry(vt, x, (uint32_t)u);
+    }
+    if (x.tag == VT_STR) {
+        size_t n = strlen(x.u.str);
+        if (*p >= end || **p != TAG_STR)
+            return false;
+        (*p)++;
+        if (varint_get(p, end, &u) || u != n || (size_t)(end - *p) < n || memcmp(*p, x.u.str, n))
+            return false;
+        *p += n;
+        return true;
+    }
+    return match_small(x, p, end);
+}
+
+static bool match_seq(const ValueTable *vt, const Seq *s, uint8_t tag, const uint8_t *p,
+                      const uint8_t *end)
+{
+    uint64_t n;
+    if (*p++ != tag || varint_get(&p, end, &n) || n != s->n)
+        return false;
+    for (uint32_t k = 0; k < s->n; k++)
+        if (!match_item(vt, s->items[k], &p, end))
+            return false;
+    return p == end;
+}
+
+static bool match_closure(const ValueTable *vt, const Func *f, const uint8_t *p, const uint8_t *end)
+{
+    uint64_t n;
+    if (end - p < 3 || p[0] != TAG_CLOSURE || p[1] != f->kind || p[2] != f->arity)
+        return false;
+    p += 3;
+    if (varint_get(&p, end, &n) || zz_dec(n) != f->n)
+        return false;
+    for (int k = 0; k < 3; k++)
+        if (!match_item(vt, f->cap[k], &p, end))
+            return false;
+    return p == end;
+}
+
+/* Does entry id hold v (a tuple, set or closure)? */
+static bool match_entry(const ValueTable *vt, Value v, uint32_t id)
+{
+    const uint8_t *p = vt->bytes + vt->offset[id], *end = vt->bytes + entry_end(vt, id);
+    if (p >= end)
+        return false;
+    if (v.tag == VT_FUNC)
+        return match_closure(vt, v.u.fn, p, end);
+    if (vt->hash[id] != v_hash(v))
+        return false;
+    return match_seq(vt, v.u.seq, v.tag == VT_TUPLE ? TAG_TUPLE : TAG_SET, p, end);
+}
+
+/* ---- interning ---- */
+
+static uint32_t intern_inline(ValueTable *vt, Value v)
+{
+    ByteBuf b = tail_buf(vt);
+    enc_inline(&b, v);
+    return finish_bytes(vt, &b);
+}
+
+/* Intern the heap items of items[0..n) and push their ids. */
+static void intern_parts(ValueTable *vt, const Value *items, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (is_heap(items[k]))
+            stack_push(vt, vt_intern(vt, items[k]));
+}
+
+/* Encode items[0..n), REFs taken from the stack at *j. */
+static void enc_items(const ValueTable *vt, ByteBuf *b, const Value *items, size_t n, size_t *j)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (is_heap(items[k])) {
+            bb_u8(b, TAG_REF);
+            bb_varint(b, vt->stack[(*j)++]);
+        } else {
+            enc_inline(b, items[k]);
+        }
+    }
+}
+
+static uint32_t intern_seq(ValueTable *vt, Value v)
+{
+    uint64_t h = v_hash(v);
+    if (vt->nslots) {
+        size_t mask = vt->nslots - 1;
+        for (size_t k = h & mask; vt->slots[k]; k = (k + 1) & mask) {
+            uint32_t id = vt->slots[k] - 1;
+            if (vt->hash[id] == h && match_entry(vt, v, id))
+                return id;
+        }
+    }
+    const Seq *s = v.u.seq;
+    size_t base = vt->stack_len, j = base;
+    intern_parts(vt, s->items, s->n);
+    ByteBuf b = tail_buf(vt);
+    bb_u8(&b, v.tag == VT_TUPLE ? TAG_TUPLE : TAG_SET);
+    bb_varint(&b, s->n);
+    enc_items(vt, &b, s->items, s->n, &j);
+    vt->stack_len = base;
+    vt->bytes = b.p;
+    vt->cap = b.cap;
+    return commit(vt, b.len, h);
+}
+
+static uint32_t intern_closure(ValueTable *vt, const Func *f)
+{
+    size_t base = vt->stack_len, j = base;
+    intern_parts(vt, f->cap, 3);
+    ByteBuf b = tail_buf(vt);
+    bb_u8(&b, TAG_CLOSURE);
+    bb_u8(&b, f->kind);
+    bb_u8(&b, f->arity);
+    bb_zz(&b, f->n);
+    enc_items(vt, &b, f->cap, 3, &j);
+    vt->stack_len = base;
+    return finish_bytes(vt, &b);
+}
+
+uint32_t vt_intern(ValueTable *vt, Value v)
+{
+    if (!is_heap(v))
+        return intern_inline(vt, v);
+    const void *key = heap_key(v);
+    uint32_t id;
+    if (ptr_get(vt, key, &id))
+        return id;
+    id = v.tag == VT_FUNC ? intern_closure(vt, v.u.fn) : intern_seq(vt, v);
+    ptr_put(vt, key, id);
+    return id;
+}
+
+/* ---- reading untrusted encodings ---- */
+
+/* An inline item, parsed and range-checked. */
+typedef struct Inline {
+    uint8_t tag;
+    int64_t x[3];
+    const uint8_t *s; /* TAG_STR bytes */
+    size_t slen;
+} Inline;
+
+static int read_zz(const uint8_t **p, const uint8_t *end, int64_t *out, bool small)
+{
+    uint64_t u;
+    if (varint_get(p, end, &u))
+        return -1;
+    *out = zz_dec(u);
+    return small && !fits32(*out) ? -1 : 0;
+}
+
+/* Parse the inline item at *p (any tag but tuple, set, closure, REF). */
+static int read_inline(const uint8_t **p, const uint8_t *end, Inline *it)
+{
+    uint64_t u;
+    if (*p >= end)
+        return -1;
+    it->tag = *(*p)++;
+    switch (it->tag) {
+    case TAG_NONE: case TAG_FALSE: case TAG_TRUE: case TAG_SAFE:
+        return 0;
+    case TAG_INT:
+        return read_zz(p, end, &it->x[0], false);
+    case TAG_PAIR:
+        return read_zz(p, end, &it->x[0], true) || read_zz(p, end, &it->x[1], true) ? -1 : 0;
+    case TAG_CELL:
+        return read_zz(p, end, &it->x[0], true) || read_zz(p, end, &it->x[1], true) ||
+               read_zz(p, end, &it->x[2], true) ? -1 : 0;
+    case TAG_PRIM:
+        if (varint_get(p, end, &u) || u >= P__COUNT)
+            return -1;
+        it->x[0] = (int64_t)u;
+        return 0;
+    case TAG_STR:
+        if (varint_get(p, end, &u) || u > (uint64_t)(end - *p) || memchr(*p, 0, u))
+            return -1;
+        it->s = *p;
+        it->slen = u;
+        *p += u;
+        return 0;
+    default:
+        (*p)--;
+        return -1;
+    }
+}
+
+/* The closure header: a closure kind and an arity call_value can honour. */
+static int read_closure_head(const uint8_t **p, const uint8_t *end, uint8_t *kind,
+                             uint8_t *arity, int64_t *n)
+{
+    if (end - *p < 2)
+        return -1;
+    *kind = (*p)[0];
+    *arity = (*p)[1];
+    if (*kind < FN_COMPOSE || *kind > FN_POWER || *arity < 1 || *arity > 3)
+        return -1;
+    *p += 2;
+    return read_zz(p, end, n, false);
+}
+
+/* One item of entry id: inline, or a REF to a lower id. */
+static int check_item(const uint8_t **p, const uint8_t *end, uint64_t id)
+{
+    Inline it;
+    uint64_t r;
+    if (*p < end && **p == TAG_REF) {
+        const uint8_t *q = *p + 1;
+        if (varint_get(&q, end, &r) || r >= id)
+            return -1;
+        *p = q;
+        return 0;
+    }
+    return read_inline(p, end, &it);
+}
+
+/* Check the entry at *p (value id) and step over it; on failure *p is at
+ * (or near) the offending byte. */
+static int check_entry(const uint8_t **p, const uint8_t *end, uint64_t id)
+{
+    uint64_t n;
+    uint8_t kind, arity;
+    int64_t pn;
+    Inline it;
+    if (*p >= end)
+        return -1;
+    switch (**p) {
+    case TAG_TUPLE: case TAG_SET:
+        (*p)++;
+        if (varint_get(p, end, &n) || n > (uint64_t)(end - *p))
+            return -1;
+        for (uint64_t k = 0; k < n; k++)
+            if (check_item(p, end, id))
+                return -1;
+        return 0;
+    case TAG_CLOSURE:
+        (*p)++;
+        if (read_closure_head(p, end, &kind, &arity, &pn))
+            return -1;
+        for (int k = 0; k < 3; k++)
+            if (check_item(p, end, id))
+                return -1;
+        return 0;
+    default:
+        return read_inline(p, end, &it);
+    }
+}
+
+int vt_load(ValueTable *vt, const uint8_t *data, size_t len, uint64_t n, size_t *bad_at)
+{
+    vt_init(vt);
+    if (n > len || n >= UINT32_MAX) {
+        *bad_at = 0;
+        return -1;
+    }
+    vt->offset = xrealloc(NULL, (size_t)(n ? n : 1) * sizeof *vt->offset);
+    const uint8_t *p = data, *end = data + len;
+    for (uint64_t id = 0; id < n; id++) {
+        vt->offset[id] = (uint64_t)(p - data);
+        if (check_entry(&p, end, id)) {
+            *bad_at = (size_t)(p - data);
+            vt_free(vt);
+            return -1;
+        }
+    }
+    if (p != end) {
+        *bad_at = (size_t)(p - data);
+        vt_free(vt);
+        return -1;
+    }
+    vt->bytes = xrealloc(NULL, len);
+    if (len)
+        memcpy(vt->bytes, data, len);
+    vt->len = vt->cap = len;
+    vt->hash = xcalloc((size_t)n, sizeof *vt->hash); /* 0: not indexed */
+    vt->count = vt->cap_ids = (uint32_t)n;
+    return 0;
+}
+
+/* ---- decoding ---- */
+
+typedef struct Decoder {
+    const ValueTable *vt;
+    Ctx *ctx;
+    uint32_t *keys;   /* memo of decoded tuples and sets: id + 1 */
+    Value *vals;
+    size_t nmemo, used;
+    uint32_t closures;
+} Decoder;
+
+static int decode_entry(Decoder *d, uint32_t id, int depth, Value *out);
+
+static Value *memo_find(const Decoder *d, uint32_t id, bool *found)
+{
+    size_t mask = d->nmemo - 1, k = mix64(id) & mask;
+    while (d->keys[k] && d->keys[k] != id + 1)
+        k = (k + 1) & mask;
+    *found = d->keys[k] != 0;
+    return &d->vals[k];
+}
+
+static void memo_put(Decoder *d, uint32_t id, Value v)
+{
+    if ((d->used + 1) * 2 > d->nmemo) {
+        Decoder old = *d;
+        d->nmemo = d->nmemo ? d->nmemo * 2 : 64;
+        d->keys = xcalloc(d->nmemo, sizeof *d->keys);
+        d->vals = xrealloc(NULL, d->nmemo * sizeof *d->vals);
+        for (size_t k = 0; k < old.nmemo; k++) {
+            if (old.keys[k]) {
+                bool f;
+                Value *slot = memo_find(d, old.keys[k] - 1, &f);
+                *slot = old.vals[k];
+                d->keys[slot - d->vals] = old.keys[k];
+            }
+        }
+        free(old.keys);
+        free(old.vals);
+    }
+    bool f;
+    Value *slot = memo_find(d, id, &f);
+    *slot = v;
+    d->keys[slot - d->vals] = id + 1;
+    d->used++;
+}
+
+static int decode_ref(Decoder *d, uint32_t id, int depth, Value *out)
+{
+    bool found = false;
+    Value *v = d->nmemo ? memo_find(d, id, &found) : NULL;
+    if (found) {
+        *out = *v;
+        return 0;
+    }
+    if (decode_entry(d, id, depth, out))
+        return -1;
+    if (out->tag == VT_TUPLE || out->tag == VT_SET)
+        memo_put(d, id, *out); /* closures stay distinct, as in Python */
+    return 0;
+}
+
+static int build_inline(Ctx *ctx, const Inline *it, Value *out)
+{
+    switch (it->tag) {
+    case TAG_NONE: *out = v_none(); return 0;
+    case TAG_FALSE: case TAG_TRUE: *out = v_bool(it->tag == TAG_TRUE); return 0;
+    case TAG_INT: *out = v_int(it->x[0]); return 0;
+    case TAG_PAIR: *out = v_pair((int32_t)it->x[0], (int32_t)it->x[1]); return 0;
+    case TAG_CELL: *out = v_cell((int32_t)it->x[0], (int32_t)it->x[1], (int32_t)it->x[2]); return 0;
+    case TAG_PRIM: *out = prim_value(&prim_table[it->x[0]]); return 0;
+    case TAG_SAFE: *out = func_safe_callable(); return 0;
+    case TAG_STR: {
+        char *s = ctx_alloc(ctx, it->slen + 1);
+        memcpy(s, it->s, it->slen);
+        s[it->slen] = 0;
+        *out = v_str(s);
+        return 0;
+    }
+    default: return -1;
+    }
+}
+
+static int decode_item(Decoder *d, const uint8_t **p, const uint8_t *end, uint32_t id, int depth,
+                       Value *out)
+{
+    uint64_t r;
+    if (*p < end && **p == TAG_REF) {
+        (*p)++;
+        if (varint_get(p, end, &r) || r >= id)
+            return -1;
+        return decode_ref(d, (uint32_t)r, depth + 1, out);
+    }
+    Inline it;
+    if (read_inline(p, end, &it))
+        return -1;
+    return build_inline(d->ctx, &it, out);
+}
+
+static bool strictly_sorted(const Value *items, size_t n)
+{
+    for (size_t k = 1; k < n; k++)
+        if (v_cmp(items[k - 1], items[k]) >= 0)
+            return false;
+    return true;
+}
+
+/* A set from its items: in canonical order as stored; failing that (closures
+ * decode with new identities), sorted, as long as none collapse. */
+static int build_set(Ctx *ctx, Value *items, size_t n, Value *out)
+{
+    if (strictly_sorted(items, n))
+        return mk_set_sorted(ctx, n, items, out) ? -1 : 0;
+    if (mk_set(ctx, n, items, out))
+        return -1;
+    return v_len(*out) == n ? 0 : -1;
+}
+
+static int decode_seq(Decoder *d, const uint8_t *p, const uint8_t *end, uint32_t id, int depth,
+                      Value *out)
+{
+    uint8_t tag = *p++;
+    uint64_t n;
+    if (varint_get(&p, end, &n) || n > (uint64_t)(end - p))
+        return -1;
+    if (n == 0) {
+        *out = tag == TAG_TUPLE ? v_empty_tuple() : v_empty_set();
+        return p == end ? 0 : -1;
+    }
+    Value *items = xrealloc(NULL, (size_t)n * sizeof *items);
+    int rc = 0;
+    for (uint64_t k = 0; k < n && !rc; k++)
+        rc = decode_item(d, &p, end, id, depth, &items[k]);
+    if (!rc && p != end)
+        rc = -1;
+    if (!rc)
+        rc = tag == TAG_TUPLE ? (mk_tuple(d->ctx, (size_t)n, items, out) ? -1 : 0)
+                              : build_set(d->ctx, items, (size_t)n, out);
+    free(items);
+    return rc;
+}
+
+static int decode_closure(Decoder *d, const uint8_t *p, const uint8_t *end, uint32_t id, int depth,
+                          Value *out)
+{
+    uint8_t kind, arity;
+    int64_t n;
+    Value caps[3];
+    p++;
+    if (++d->closures > VT_MAX_CLOSURES || read_closure_head(&p, end, &kind, &arity, &n))
+        return -1;
+    for (int k = 0; k < 3; k++)
+        if (decode_item(d, &p, end, id, depth, &caps[k]))
+            return -1;
+    if (p != end)
+        return -1;
+    return func_closure(d->ctx, (FnKind)kind, arity, 3, caps, n, out) ? -1 : 0;
+}
+
+static int decode_entry(Decoder *d, uint32_t id, int depth, Value *out)
+{
+    const ValueTable *vt = d->vt;
+    if (depth > VT_MAX_DEPTH || id >= vt->count)
+        return -1;
+    uint64_t start = vt->offset[id], stop = entry_end(vt, id);
+    if (start >= stop || stop > vt->len)
+        return -1;
+    const uint8_t *p = vt->bytes + start, *end = vt->bytes + stop;
+    if (*p == TAG_TUPLE || *p == TAG_SET)
+        return decode_seq(d, p, end, id, depth, out);
+    if (*p == TAG_CLOSURE)
+        return decode_closure(d, p, end, id, depth, out);
+    Inline it;
+    if (read_inline(&p, end, &it) || p != end)
+        return -1;
+    return build_inline(d->ctx, &it, out);
+}
+
+int vt_decode(const ValueTable *vt, Ctx *ctx, uint32_t id, Value *out)
+{
+    Decoder d = {vt, ctx, NULL, NULL, 0, 0, 0};
+    int rc = decode_entry(&d, id, 0, out);
+    free(d.keys);
+    free(d.vals);
+    return rc;
+}
