@@ -37,38 +37,34 @@ void arena_free(Arena *a)
 
 void arena_reset(Arena *a)
 {
-    /* keep chunks up to SPARE_KEEP bytes; give the rest back to the system */
-    size_t kept = 0;
-    ArenaChunk *c = a->head, *keep = a->spare;
-    for (ArenaChunk *s = keep; s; s = s->next)
-        kept += s->size;
+    /* move the chunks used since the last reset to the spare list, keeping
+     * up to SPARE_KEEP bytes; O(chunks used), since replay resets per node */
+    ArenaChunk *c = a->head;
     while (c) {
         ArenaChunk *next = c->next;
-        if (kept + c->size <= SPARE_KEEP) {
+        if (a->spare_bytes + c->size <= SPARE_KEEP) {
             c->off = 0;
-            c->next = keep;
-            keep = c;
-            kept += c->size;
+            c->next = a->spare;
+            a->spare = c;
+            a->spare_bytes += c->size;
         } else {
             free(c);
         }
         c = next;
     }
     a->head = NULL;
-    a->spare = keep;
     a->used = 0;
 }
 
 static ArenaChunk *new_chunk(Arena *a, size_t need)
 {
-    /* reuse a spare chunk that is big enough */
-    for (ArenaChunk **p = &a->spare; *p; p = &(*p)->next) {
-        if ((*p)->size >= need) {
-            ArenaChunk *c = *p;
-            *p = c->next;
-            c->off = 0;
-            return c;
-        }
+    /* reuse the first spare chunk when it is big enough (no search: O(1)) */
+    if (a->spare && a->spare->size >= need) {
+        ArenaChunk *c = a->spare;
+        a->spare = c->next;
+        a->spare_bytes -= c->size;
+        c->off = 0;
+        return c;
     }
     size_t size = need > CHUNK_MIN ? need : CHUNK_MIN;
     ArenaChunk *c;
@@ -121,4 +117,13 @@ char *arena_strdup(Arena *a, const char *s)
     char *d = arena_alloc(a, n);
     memcpy(d, s, n);
     return d;
+}
+
+int arena_owns(const Arena *a, const void *p)
+{
+    const unsigned char *q = p;
+    for (const ArenaChunk *c = a->head; c; c = c->next)
+        if (q >= c->data && q < c->data + c->off)
+            return 1;
+    return 0;
 }

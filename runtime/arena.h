@@ -17,6 +17,7 @@ typedef struct Arena {
     ArenaChunk *spare;  /* chunks kept after a reset, reused first */
     size_t used;        /* bytes handed out since the last reset */
     size_t peak;        /* largest `used` seen */
+    size_t spare_bytes; /* bytes in the spare chunks */
 } Arena;
 
 void arena_init(Arena *a);
@@ -26,5 +27,7 @@ void arena_reset(Arena *a);
 /* size bytes, 16-byte aligned. Exits the process on real out-of-memory. */
 void *arena_alloc(Arena *a, size_t size);
 char *arena_strdup(Arena *a, const char *s);
+/* Does p point into memory a handed out since its last reset? */
+int arena_owns(const Arena *a, const void *p);
 
 #endif

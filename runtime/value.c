@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "arena.h"
 #include "ctx.h"
 #include "func.h"
 #include "limits.h"
@@ -444,6 +445,43 @@ Err vbuf_push(VBuf *b, Value v)
 
 Err vbuf_tuple(VBuf *b, Value *out) { return mk_tuple(b->ctx, b->n, b->items, out); }
 Err vbuf_set(VBuf *b, Value *out) { return mk_set(b->ctx, b->n, b->items, out); }
+
+/* ---- relocation ---- */
+
+static Func *relocate_func(Arena *to, const Arena *from, const Func *f)
+{
+    Func *g = arena_alloc(to, sizeof *g);
+    *g = *f;
+    for (int k = 0; k < 3; k++)
+        g->cap[k] = v_relocate(to, from, f->cap[k]);
+    return g;
+}
+
+static Seq *relocate_seq(Arena *to, const Arena *from, const Seq *s)
+{
+    Seq *t = arena_alloc(to, sizeof(Seq) + s->n * sizeof(Value));
+    t->n = s->n;
+    t->flags = s->flags;
+    t->hash = __atomic_load_n(&s->hash, __ATOMIC_RELAXED);
+    for (uint32_t k = 0; k < s->n; k++) {
+        Value it = s->items[k];
+        if (k && (it.tag == VT_TUPLE || it.tag == VT_SET) && it.tag == s->items[k - 1].tag &&
+            it.u.seq == s->items[k - 1].u.seq)
+            t->items[k] = t->items[k - 1]; /* shared in the original: shared in the copy */
+        else
+            t->items[k] = v_relocate(to, from, it);
+    }
+    return t;
+}
+
+Value v_relocate(Arena *to, const Arena *from, Value v)
+{
+    if ((v.tag == VT_TUPLE || v.tag == VT_SET) && v.u.seq->n && arena_owns(from, v.u.seq))
+        v.u.seq = relocate_seq(to, from, v.u.seq);
+    else if (v.tag == VT_FUNC && arena_owns(from, v.u.fn))
+        v.u.fn = relocate_func(to, from, v.u.fn);
+    return v;
+}
 
 /* ---- equality and order ---- */
 

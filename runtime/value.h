@@ -147,6 +147,14 @@ Err vbuf_push(VBuf *b, Value v);
 Err vbuf_tuple(VBuf *b, Value *out); /* tuple of the buffered values */
 Err vbuf_set(VBuf *b, Value *out);   /* frozenset of the buffered values */
 
+/* Copy the parts of v that live in arena `from` into arena `to`; parts that
+ * live elsewhere are shared, not copied. Replay runs each node in a scratch
+ * arena and keeps only its result this way, so the temporaries a primitive
+ * makes do not pile up. Consecutive items that are the same object (a
+ * canvas's rows) stay shared in the copy. */
+struct Arena;
+Value v_relocate(struct Arena *to, const struct Arena *from, Value v);
+
 /* ---- equality, order, hash ---- */
 /* Python ==. Functions compare by identity, bools as ints. */
 bool v_eq(Value a, Value b);

@@ -26,7 +26,9 @@ typedef struct Shared {
 typedef struct Worker {
     Shared *sh;
     int id;
-    Ctx ctx;
+    Ctx ctx;        /* runs nodes in `scratch` */
+    Arena scratch;  /* a node's temporaries, dropped after it */
+    Arena *results; /* where results are kept (s->arenas[id]) */
     uint64_t run, failed;
 } Worker;
 
@@ -46,9 +48,9 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
             return;
         }
     Ctx *ctx = &w->ctx;
-    /* budgets per node: results stay in the arena, so count from here */
-    size_t used = ctx->arena->used;
-    ctx->mem_limit = s->mem_limit > SIZE_MAX - used ? SIZE_MAX : used + s->mem_limit;
+    /* each node runs in the scratch arena, under the run budgets; only its
+     * result is kept, copied to the results arena */
+    arena_reset(&w->scratch);
     ctx_begin_run(ctx, s->time_limit);
     Value r;
     Err e = call_value(ctx, v[0], nd->nkeys - 1, v + 1, &r);
@@ -57,7 +59,7 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
         nd->budget = 1;
     }
     nd->err = (uint8_t)e;
-    nd->result = e ? safe_default_of(v[0]) : r;
+    nd->result = e ? safe_default_of(v[0]) : v_relocate(w->results, &w->scratch, r);
     nd->state = NS_DONE;
     w->run++;
     w->failed += e != ERR_OK;
@@ -179,7 +181,10 @@ void sched_execute(Sched *s, int threads)
     Worker *w = sched_xcalloc((size_t)threads, sizeof *w);
     for (int t = 0; t < threads; t++) {
         arena_init(&s->arenas[t]);
-        ctx_init(&w[t].ctx, &s->arenas[t]);
+        arena_init(&w[t].scratch);
+        ctx_init(&w[t].ctx, &w[t].scratch);
+        w[t].ctx.mem_limit = s->mem_limit;
+        w[t].results = &s->arenas[t];
         w[t].sh = &sh;
         w[t].id = t;
     }
@@ -203,6 +208,7 @@ void sched_execute(Sched *s, int threads)
     for (int t = 0; t < threads; t++) {
         s->st.nodes_run += w[t].run;
         s->st.nodes_failed += w[t].failed;
+        arena_free(&w[t].scratch);
     }
     free(w);
     free(sh.wave_end);
