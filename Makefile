@@ -57,20 +57,12 @@ bench: battrace
 	BATTRACE=./battrace SHARED=$(SHARED) tools/bench.sh
 
 example: battrace
-	./battrace run traces/solvers_example.py --tasks traces/tasks --json /tmp/battrace-example.jsonl
-
-# fuzz: the trace reader under ASan + UBSan, from a hand-made and a recorded
-# seed trace, FUZZ_SECONDS long
-FUZZ_SECONDS ?= 60
-fuzz:
-	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/fuzz_trace build-san/battrace
-	build-san/fuzz_trace --make-seed build-san/fuzz-seed.trace
-	build-san/battrace record traces/example_batt.py --tasks traces/tasks -o build-san/fuzz-batt.trace --quiet
-	build-san/fuzz_trace build-san/fuzz-seed.trace build-san/fuzz-batt.trace $(FUZZ_SECONDS)
-
-$(BUILD)/fuzz_trace: $(BUILD)/tools/fuzz_trace.o $(BUILD)/libbattrace.a
-	$(CC) $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS)
+	@mkdir -p out
+	./battrace run traces/example_solvers.py --tasks traces/tasks --json out/example-rows.jsonl
+	./battrace run traces/example_batt.py --tasks traces/tasks --json out/example-batt-rows.jsonl
+	./battrace record traces/example_solvers.py --tasks traces/tasks -o out/example.trace
+	./battrace replay out/example.trace --verify
+	@echo "rows: out/example-rows.jsonl, out/example-batt-rows.jsonl; trace: out/example.trace"
 
 deps:
 	@missing=""; for p in libcjson-dev libcriterion-dev python3; do \

@@ -26,6 +26,8 @@ static const char record_help[] =
     "  --mode, --split, --programs, --samples, --time-limit, --mem-limit\n"
     "                        select and bound the work as in `battrace run --help`\n"
     "  --json FILE           also write run's rows\n"
+    "  --max-nested N        nodes recorded inside closures per unit (default 2000000);\n"
+    "                        past it they are counted (META nested_dropped), not recorded\n"
     "  --quiet               no progress line and no summary\n"
     "\n"
     "Then: `battrace inspect TRACE`, `battrace profile TRACE`.\n"
@@ -111,6 +113,7 @@ static char *meta_json(const RecordJob *j, uint64_t record_ns)
     cJSON_AddNumberToObject(m, "units", (double)j->run.st.runs);
     cJSON_AddNumberToObject(m, "nodes", (double)j->rec.total_nodes);
     cJSON_AddNumberToObject(m, "nested_nodes", (double)j->rec.nested_nodes);
+    cJSON_AddNumberToObject(m, "nested_dropped", (double)j->rec.nested_dropped);
     cJSON_AddNumberToObject(m, "values", (double)j->trace.values.count);
     cJSON_AddNumberToObject(m, "record_ns", (double)record_ns);
     char *s = cJSON_PrintUnformatted(m);
@@ -119,7 +122,7 @@ static char *meta_json(const RecordJob *j, uint64_t record_ns)
 }
 
 static int parse_args(int argc, char **argv, Selection *sel, const char **out, const char **json,
-                      int *quiet)
+                      int *quiet, uint64_t *max_nested)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -135,6 +138,13 @@ static int parse_args(int argc, char **argv, Selection *sel, const char **out, c
             *(strcmp(a, "--json") ? out : json) = argv[++i];
         } else if (!strcmp(a, "--quiet")) {
             *quiet = 1;
+        } else if (!strcmp(a, "--max-nested")) {
+            char *end;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            long long n = strtoll(v, &end, 10);
+            if (!*v || *end || n < 0)
+                die_usage("record", "--max-nested: expected a non-negative integer, got '%s'", v);
+            *max_nested = (uint64_t)n;
         } else if (a[0] == '-' && a[1]) {
             die_usage("record", "unknown option '%s'", a);
         } else if (!sel->programs_path) {
@@ -172,7 +182,8 @@ int cmd_record(int argc, char **argv)
     selection_defaults(&sel);
     const char *out = NULL, *json = NULL;
     int quiet = 0;
-    if (parse_args(argc, argv, &sel, &out, &json, &quiet))
+    uint64_t max_nested = REC_MAX_NESTED_DEFAULT;
+    if (parse_args(argc, argv, &sel, &out, &json, &quiet, &max_nested))
         return EXIT_OK;
     RecordJob *j = calloc(1, sizeof *j);
     int rc = runner_open(&j->run, "record", &sel);
@@ -195,6 +206,7 @@ int cmd_record(int argc, char **argv)
     if (!rc) {
         uint64_t t0 = now_ns();
         rec_init(&j->rec, &j->trace, j->writer);
+        j->rec.max_nested = max_nested;
         j->run.ctx.trace = &j->rec.hooks;
         j->run.ctx.trace_data = &j->rec;
         j->run.hooks = (UnitHooks){unit_begin, unit_end, j};
@@ -205,9 +217,10 @@ int cmd_record(int argc, char **argv)
             rc = finish(j, out, t0);
         if (!rc && !quiet) {
             runner_summary(&j->run, stdout);
-            printf("battrace record: %llu nodes (%llu inside closures), %u distinct values -> %s\n",
+            printf("battrace record: %llu nodes (%llu inside closures; %llu more counted, not recorded), "
+                   "%u distinct values -> %s\n",
                    (unsigned long long)j->rec.total_nodes, (unsigned long long)j->rec.nested_nodes,
-                   j->trace.values.count, out);
+                   (unsigned long long)j->rec.nested_dropped, j->trace.values.count, out);
         }
         rec_free(&j->rec);
     }

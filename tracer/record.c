@@ -119,8 +119,14 @@ static void on_apply_enter(void *data, Value f, int argc, const Value *args)
     int direct = r->stmt_open && r->depth == 0;
     r->stmt_open = 0;
     int64_t node = -1;
-    if (f.u.fn->kind == FN_PRIM || (direct && f.u.fn->kind != FN_SAFE))
-        node = new_node(r, f, argc, args, direct);
+    if (direct ? f.u.fn->kind != FN_SAFE : f.u.fn->kind == FN_PRIM) {
+        if (direct || r->unit_nested < r->max_nested) {
+            node = new_node(r, f, argc, args, direct);
+            r->unit_nested += !direct;
+        } else {
+            r->nested_dropped++;
+        }
+    }
     if (direct)
         r->stmt_node = node;
     r->stack = grow(r->stack, &r->cap_stack, r->depth + 1, sizeof *r->stack);
@@ -205,6 +211,7 @@ void rec_init(Recorder *r, Trace *t, TraceWriter *w)
     memset(r, 0, sizeof *r);
     r->start_ns = now_ns();
     r->start_ticks = ticks();
+    r->max_nested = REC_MAX_NESTED_DEFAULT;
     r->trace = t;
     r->writer = w;
     arena_init(&r->scratch);
@@ -237,6 +244,7 @@ void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sa
     r->unit.program = program;
     r->unit.sample = sample;
     r->nnodes = r->nargs = r->depth = 0;
+    r->unit_nested = 0;
     arena_reset(&r->scratch);
     /* the run's arena was reset: addresses seen before may hold new values */
     vt_forget_pointers(&r->trace->values);

@@ -47,10 +47,18 @@ typedef struct Recorder {
     Arena scratch;         /* the unit's binding arrays */
     int failed;            /* a write failed: stop */
     uint64_t start_ns, start_ticks; /* for turning ticks into ns */
+    uint64_t max_nested;   /* nested nodes recorded per unit; beyond, only counted */
+    uint64_t unit_nested;
     /* totals */
-    uint64_t total_nodes, nested_nodes;
+    uint64_t total_nodes, nested_nodes, nested_dropped;
     char err[512];
 } Recorder;
+
+/* Nested nodes recorded per unit by default. A search-like cross workload
+ * has runs that make tens of millions of closure calls (d22278a0 on large
+ * inputs); past this many, a unit's nested applications are counted but not
+ * recorded one by one, so that a trace stays within disk and memory. */
+#define REC_MAX_NESTED_DEFAULT 2000000u
 
 /* Attach to a trace and writer; set ctx->trace / ctx->trace_data to use. */
 void rec_init(Recorder *r, Trace *t, TraceWriter *w);
