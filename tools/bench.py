@@ -1,16 +1,25 @@
 #!/usr/bin/env python3
-"""bench.py: battrace against the Python oracle, measured in the same run.
+"""bench.py: battrace's speed, every figure a ratio measured in one run.
 
-  BATTRACE=./battrace SHARED=../shared python3 tools/bench.py [--quick]
+  BATTRACE=./battrace SHARED=../shared python3 tools/bench.py [--quick] [--full-cross]
 
-Workloads (issue 2): the 400 solvers on their own 1718 training samples, and a
-32-solver batt (mkbatt.py --seed 1) over all 1718 training samples. Python runs
-with --order cpython (CPython's own set order and speed: the time baseline).
-Each side reports the time spent inside programs; the ratio of the two is the
-figure, since both ran on this machine within the same minutes.
+1. run against the Python oracle (issue 2): the 400 solvers on their own 1718
+   training samples, and a 32-solver batt (mkbatt.py --seed 1) over all 1718
+   training samples. Python runs with --order cpython (CPython's own set order
+   and speed). Each side reports the time spent inside programs.
+2. record against run (issue 3) on that batt, the trace's size per node, and
+   with --full-cross the peak memory of recording all 400 solvers on all 1718
+   training samples (a long job: 1 s per run at most).
+3. replay against run (issue 4) on the batt and on a cross workload (100
+   solvers x 300 samples): replay's time (load, schedule, execute on 2
+   threads, replay the units) against run's, the dedup ratio, and the
+   scheduling time per node.
+The machines are shared and noisy: compare the ratios, not the seconds.
 """
+import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -18,32 +27,70 @@ import time
 SHARED = os.environ.get('SHARED', '../shared')
 BATTRACE = os.environ.get('BATTRACE', './battrace')
 OUT = 'out/bench'
+TASKS = os.path.join(SHARED, 'arc', 'training')
 
 
-def inside_seconds(text):
+def sh(cmd):
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise SystemExit(f'bench: {" ".join(cmd)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}')
+    return p.stdout + p.stderr, wall
+
+
+def inside(text):
     m = re.search(r'([0-9.]+) s inside (programs|batt)', text)
     if not m:
         raise SystemExit('bench: no timing in output:\n' + text)
     return float(m.group(1))
 
 
-def timed(cmd):
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if p.returncode != 0:
-        raise SystemExit(f'bench: {" ".join(cmd)} failed ({p.returncode}):\n{p.stderr}')
-    return inside_seconds(p.stdout + p.stderr), wall
+def against_python(name, programs, extra):
+    py_out, _ = sh(['python3', os.path.join(SHARED, 'tools', 'pyref.py'), programs, '--tasks', TASKS,
+                    '--order', 'cpython', '--out', os.devnull] + extra)
+    bt_out, _ = sh([BATTRACE, 'run', programs, '--tasks', TASKS, '--json', os.devnull] + extra)
+    py, bt = inside(py_out), inside(bt_out)
+    print(f'  {name:<30} python {py:9.3f} s   battrace run {bt:8.4f} s   {py / bt:7.1f}x faster')
 
 
-def compare(name, programs, extra):
-    tasks = os.path.join(SHARED, 'arc', 'training')
-    py, py_wall = timed(['python3', os.path.join(SHARED, 'tools', 'pyref.py'), programs, '--tasks', tasks,
-                         '--order', 'cpython', '--out', os.devnull] + extra)
-    bt, bt_wall = timed([BATTRACE, 'run', programs, '--tasks', tasks] + extra + ['--json', os.devnull])
-    print(f'{name:<28} python {py:9.3f} s   battrace {bt:8.4f} s   ratio {py / bt:8.1f}x   '
-          f'(wall: python {py_wall:.2f} s, battrace {bt_wall:.3f} s with rows)')
-    return py / bt
+def record_against_run(name, programs, extra):
+    trace = os.path.join(OUT, 'bench.trace')
+    run_out, _ = sh([BATTRACE, 'run', programs, '--tasks', TASKS, '--json', os.devnull] + extra)
+    rec_out, _ = sh([BATTRACE, 'record', programs, '--tasks', TASKS, '-o', trace] + extra)
+    run_s, rec_s = inside(run_out), inside(rec_out)
+    nodes = int(re.search(r'(\d+) nodes', rec_out).group(1))
+    size = os.path.getsize(trace)
+    print(f'  {name:<30} run {run_s:7.3f} s   record {rec_s:7.3f} s   record/run {rec_s / run_s:5.2f}x   '
+          f'trace {size / 1e6:.1f} MB, {nodes} nodes, {size / max(nodes, 1):.1f} bytes/node')
+    return trace
+
+
+def replay_against_run(name, programs, extra):
+    trace = os.path.join(OUT, 'replay.trace')
+    sh([BATTRACE, 'record', programs, '--tasks', TASKS, '-o', trace, '--quiet'] + extra)
+    run_out, run_wall = sh([BATTRACE, 'run', programs, '--tasks', TASKS, '--json', os.devnull] + extra)
+    rep_out, rep_wall = sh([BATTRACE, 'replay', trace, '--threads', '2', '--json', os.devnull])
+    run_s = inside(run_out)
+    st = dict(re.findall(r'(build|plan|execute|replay) ([0-9.]+) ms', rep_out))
+    work = sum(float(st[k]) for k in ('build', 'plan', 'execute', 'replay')) / 1e3
+    dedup = re.search(r'dedup ([0-9.]+)x', rep_out).group(1)
+    per_node = re.search(r'\(([0-9.]+) ns per node\)', rep_out).group(1)
+    print(f'  {name:<30} run {run_s:7.3f} s   replay (schedule+execute+replay, 2 threads) {work:7.3f} s   '
+          f'run/replay {run_s / work:5.2f}x   dedup {dedup}x   scheduling {per_node} ns/node   '
+          f'(wall: run {run_wall:.2f} s, replay with trace loading {rep_wall:.2f} s)')
+
+
+def full_cross():
+    trace = os.path.join(OUT, 'fullcross.trace')
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out, wall = sh([BATTRACE, 'record', os.path.join(SHARED, 'reference', 'arc-dsl', 'solvers.py'), '--tasks',
+                    TASKS, '--mode', 'cross', '--time-limit', '1', '-o', trace])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f'  full cross record (400 x 1718, 1 s cap): {wall:.0f} s, peak memory {peak / 1e6:.2f} GB '
+          f'(before: {before / 1e6:.2f} GB), trace {os.path.getsize(trace) / 1e9:.2f} GB')
+    print('   ', out.strip().splitlines()[-1])
+    os.remove(trace)
 
 
 def main():
@@ -51,11 +98,20 @@ def main():
     quick = '--quick' in sys.argv
     solvers = os.path.join(SHARED, 'reference', 'arc-dsl', 'solvers.py')
     batt = os.path.join(OUT, 'batt32-seed1.py')
-    subprocess.run(['python3', os.path.join(SHARED, 'tools', 'mkbatt.py'), solvers, '--count', '32',
-                    '--seed', '1', '-o', batt], check=True, capture_output=True)
-    print('battrace bench: inside-program time, Python oracle (--order cpython) vs battrace run')
-    compare('own (400 solvers, 1718)', solvers, ['--programs', '40'] if quick else [])
-    compare('batt 32 solvers x 1718', batt, ['--samples', '100'] if quick else [])
+    sh(['python3', os.path.join(SHARED, 'tools', 'mkbatt.py'), solvers, '--count', '32', '--seed', '1', '-o', batt])
+    few = ['--samples', '100'] if quick else []
+    print('battrace bench (the figures to compare are the ratios)')
+    print('1. run against pyref.py --order cpython (inside-program time)')
+    against_python('own: 400 solvers x 1718', solvers, ['--programs', '40'] if quick else [])
+    against_python('batt: 32 solvers x 1718', batt, few)
+    print('2. record against run')
+    record_against_run('batt: 32 solvers x 1718', batt, few)
+    if '--full-cross' in sys.argv:
+        full_cross()
+    print('3. replay against run')
+    replay_against_run('batt: 32 solvers x 1718', batt, few)
+    replay_against_run('cross: 100 solvers x 300', solvers, ['--mode', 'cross', '--programs', '100',
+                                                              '--samples', '100' if quick else '300'])
 
 
 if __name__ == '__main__':

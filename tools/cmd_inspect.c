@@ -366,10 +366,17 @@ static int write_json(Insp *in, FILE *f)
         Value v;
         if ((id & 255) == 0)
             fresh_arena(in);
-        if (decode(in, id, &v))
-            return EXIT_USAGE;
+        uint64_t hash;
+        uint8_t kind;
         sb_clear(&in->sb);
-        sb_json_value(&in->sb, v);
+        if (vt_hash_only(&t->values, id, &hash, &kind)) {
+            /* a nested node's result, recorded by its content hash */
+            sb_printf(&in->sb, "{\"hash\":\"%016llx\"}", (unsigned long long)hash);
+        } else {
+            if (decode(in, id, &v))
+                return EXIT_USAGE;
+            sb_json_value(&in->sb, v);
+        }
         if (id)
             fputs(",\n", f);
         fwrite(in->sb.data, 1, in->sb.len, f);

@@ -352,7 +352,14 @@ static int verify_nested(Verifier *v, size_t u, const TraceNode *n, uint64_t ind
     Value got;
     Err e = call_value(&v->ctx, prim_value(&prim_table[n->op]), n->nargs, args, &got);
     v->nested++;
-    if (e != (Err)n->err || (!e && !same_as_recorded(v, got, n->result))) {
+    uint64_t hash;
+    uint8_t kind;
+    int same = e == (Err)n->err;
+    if (same && !e)
+        same = vt_hash_only(&v->j->trace.values, n->result, &hash, &kind)
+                   ? v_hash(got) == hash && got.tag == kind
+                   : same_as_recorded(v, got, n->result);
+    if (!same) {
         char what[512];
         snprintf(what, sizeof what, "node %llu (%s inside a closure): recorded %s, re-applied %s",
                  (unsigned long long)index, prim_table[n->op].name,

@@ -133,6 +133,22 @@ static void on_apply_enter(void *data, Value f, int argc, const Value *args)
     r->stack[r->depth++] = (RecFrame){node, ticks(), 0};
 }
 
+/* Does v hold a function? Functions hash by identity, so a result holding
+ * one cannot be recorded by its hash alone. */
+static bool holds_function(Value v)
+{
+    if (v.tag == VT_FUNC)
+        return true;
+    if (v.tag != VT_TUPLE && v.tag != VT_SET)
+        return false;
+    if (v.u.seq->flags & (SEQ_ALLINT | SEQ_GRID | SEQ_PAIRS | SEQ_CELLS))
+        return false;
+    for (uint32_t k = 0; k < v.u.seq->n; k++)
+        if (holds_function(v.u.seq->items[k]))
+            return true;
+    return false;
+}
+
 static void on_apply_leave(void *data, Value f, Err err, Value result)
 {
     (void)f;
@@ -145,8 +161,11 @@ static void on_apply_leave(void *data, Value f, Err err, Value result)
         return;
     TraceNode *n = &r->nodes[fr.node];
     n->err = (uint8_t)err;
+    /* a statement's result as a value (replay and inspect compare and show
+     * it); a nested node's by its content hash, which is all --verify needs */
     if (!err)
-        n->result = vt_intern(&r->trace->values, result);
+        n->result = n->parent && !holds_function(result) ? vt_intern_hash(&r->trace->values, result)
+                                                         : vt_intern(&r->trace->values, result);
     n->self_ns = total > fr.child_ns ? total - fr.child_ns : 0;
 }
 

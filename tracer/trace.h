@@ -56,7 +56,12 @@ void vt_forget_pointers(ValueTable *vt);
  * range and REF (a REF names a lower id). Returns 0, or -1 with *bad_at the
  * offset in data of the first malformed byte and vt left empty. */
 int vt_load(ValueTable *vt, const uint8_t *data, size_t len, uint64_t n, size_t *bad_at);
-/* Decode value id into ctx's arena. Returns 0, or -1 on a malformed entry. */
+/* The id of an entry holding only v's content hash and kind (no value). */
+uint32_t vt_intern_hash(ValueTable *vt, Value v);
+/* Is id such an entry? Then its hash and kind. */
+int vt_hash_only(const ValueTable *vt, uint32_t id, uint64_t *hash, uint8_t *kind);
+/* Decode value id into ctx's arena. Returns 0, or -1 on a malformed entry
+ * (or a hash-only one). */
 int vt_decode(const ValueTable *vt, Ctx *ctx, uint32_t id, Value *out);
 
 /* ---- the graph ---- */

@@ -24,7 +24,7 @@
 
 enum {
     TAG_NONE, TAG_FALSE, TAG_TRUE, TAG_INT, TAG_PAIR, TAG_CELL, TAG_TUPLE, TAG_SET,
-    TAG_PRIM, TAG_CLOSURE, TAG_SAFE, TAG_STR, TAG_REF,
+    TAG_PRIM, TAG_CLOSURE, TAG_SAFE, TAG_STR, TAG_REF, TAG_HASH,
 };
 
 #define VT_MAX_DEPTH 2000          /* nesting of REFs while decoding */
@@ -480,6 +480,36 @@ uint32_t vt_intern(ValueTable *vt, Value v)
     return id;
 }
 
+/* A value known by its content hash only: TAG_HASH, its kind (a VTag), and
+ * the 8 bytes of v_hash. Recording stores the results of nested nodes this
+ * way, which saves encoding (and comparing) every one of them. */
+uint32_t vt_intern_hash(ValueTable *vt, Value v)
+{
+    uint64_t h = v_hash(v);
+    ByteBuf b = tail_buf(vt);
+    bb_reserve(&b, 10);
+    b.p[b.len++] = TAG_HASH;
+    b.p[b.len++] = v.tag;
+    for (int k = 0; k < 8; k++)
+        b.p[b.len++] = (uint8_t)(h >> (8 * k));
+    return finish_bytes(vt, &b);
+}
+
+int vt_hash_only(const ValueTable *vt, uint32_t id, uint64_t *hash, uint8_t *kind)
+{
+    if (id >= vt->count)
+        return 0;
+    uint64_t start = vt->offset[id], stop = entry_end(vt, id);
+    const uint8_t *p = vt->bytes + start;
+    if (stop - start != 10 || p[0] != TAG_HASH)
+        return 0;
+    *kind = p[1];
+    *hash = 0;
+    for (int k = 0; k < 8; k++)
+        *hash |= (uint64_t)p[2 + k] << (8 * k);
+    return 1;
+}
+
 /* ---- reading untrusted encodings ---- */
 
 /* An inline item, parsed and range-checked. */
@@ -589,6 +619,11 @@ static int check_entry(const uint8_t **p, const uint8_t *end, uint64_t id)
         for (int k = 0; k < 3; k++)
             if (check_item(p, end, id))
                 return -1;
+        return 0;
+    case TAG_HASH: /* an entry only, never an item */
+        if (end - *p < 10 || (*p)[1] > VT_STR)
+            return -1;
+        *p += 10;
         return 0;
     default:
         return read_inline(p, end, &it);
