@@ -24,11 +24,13 @@ SOLVERS=$SHARED/reference/arc-dsl/solvers.py
 TASKS=$SHARED/arc/training
 failed=0
 
-# compare NAME PROGRAMS ARGS...: make (or reuse) pyref rows, run battrace, compare.
+# compare NAME PROGRAMS ARGS...: make (or reuse) pyref rows, then check
+#   run --json, record + inspect --rows, and replay --verify --json (2 threads)
+# against them.
 compare() {
     local name=$1 progs=$2
     shift 2
-    local exp=$CACHE/$name.jsonl act=$OUT/$name.jsonl
+    local exp=$CACHE/$name.jsonl act=$OUT/$name.jsonl trace=$OUT/$name.trace
     if [ ! -s "$exp" ]; then
         $PYREF "$progs" --tasks "$TASKS" "$@" --out "$exp.tmp" 2>"$CACHE/$name.log" && mv "$exp.tmp" "$exp"
     fi
@@ -37,7 +39,20 @@ compare() {
         failed=1
         return
     fi
-    python3 tools/compare_rows.py "$name" "$exp" "$act" || failed=1
+    python3 tools/compare_rows.py "$name run" "$exp" "$act" || failed=1
+    if ! "$BATTRACE" record "$progs" --tasks "$TASKS" "$@" -o "$trace" --quiet ||
+       ! "$BATTRACE" inspect "$trace" --rows "$act.inspect" >/dev/null; then
+        echo "$name: battrace record or inspect failed"
+        failed=1
+        return
+    fi
+    python3 tools/compare_rows.py "$name record+inspect" "$exp" "$act.inspect" || failed=1
+    if ! "$BATTRACE" replay "$trace" --verify --threads 2 --json "$act.replay" --quiet; then
+        echo "$name: battrace replay --verify failed"
+        failed=1
+    fi
+    python3 tools/compare_rows.py "$name replay" "$exp" "$act.replay" || failed=1
+    rm -f "$trace"
 }
 
 batt() { # batt NAME MKBATT-ARGS...: a batt file made by mkbatt.py
@@ -62,6 +77,28 @@ else
     for b in batt-s1 batt-s2-tuple batt-s3-mut batt-s4-mut-tuple batt-s5-mut; do
         compare "$b" "$CACHE/$b.py" --samples 120
     done
+fi
+# replay on new tasks: the recorded programs on ../shared/arc/evaluation must
+# give what a fresh run gives there
+newtasks() { # newtasks NAME PROGRAMS RECORD-ARGS -- REPLAY-ARGS
+    local name=$1 progs=$2 trace=$OUT/$1.trace
+    shift 2
+    local rec=() rep=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do rec+=("$1"); shift; done
+    shift
+    rep=("$@")
+    "$BATTRACE" record "$progs" --tasks "$TASKS" "${rec[@]}" -o "$trace" --quiet &&
+    "$BATTRACE" run "$progs" --tasks "$SHARED/arc/evaluation" "${rep[@]}" --json "$OUT/$name.run" --quiet &&
+    "$BATTRACE" replay "$trace" --tasks "$SHARED/arc/evaluation" "${rep[@]}" --threads 2 --json "$OUT/$name.replay" --quiet ||
+        { echo "$name: a command failed"; failed=1; return; }
+    python3 tools/compare_rows.py "$name replay on new tasks vs run" "$OUT/$name.run" "$OUT/$name.replay" || failed=1
+    rm -f "$trace"
+}
+if [ "$QUICK" = 1 ]; then
+    newtasks newtasks-quick "$SOLVERS" --programs 10 --samples 10 -- --mode cross --programs 10 --samples 40
+else
+    newtasks newtasks-cross "$SOLVERS" --programs 40 --samples 40 -- --mode cross --programs 40 --samples 300
+    newtasks newtasks-batt "$CACHE/batt-s3-mut.py" --samples 10 -- --samples 200
 fi
 if [ $failed = 0 ]; then echo "conformance: all rows agree"; else echo "conformance: DIFFERENCES (see above)"; fi
 exit $failed
