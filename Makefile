@@ -4,6 +4,7 @@
 #   make sanitize   the suite (and a conformance sample) under ASan + UBSan
 #   make conformance  compare `battrace run --json` rows with pyref.py rows
 #   make bench      speed against the Python oracle
+#   make fuzz       the trace reader under a mutation fuzzer (FUZZ_SECONDS=60)
 #   make deps       install the Debian packages the build needs
 CC      ?= gcc
 SHARED  ?= ../shared
@@ -63,6 +64,19 @@ example: battrace
 	./battrace record traces/example_solvers.py --tasks traces/tasks -o out/example.trace
 	./battrace replay out/example.trace --verify
 	@echo "rows: out/example-rows.jsonl, out/example-batt-rows.jsonl; trace: out/example.trace"
+
+# fuzz: the trace reader under ASan + UBSan, from a hand-made and a recorded
+# seed trace, FUZZ_SECONDS long
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/fuzz_trace build-san/battrace
+	build-san/fuzz_trace --make-seed build-san/fuzz-seed.trace
+	build-san/battrace record traces/example_batt.py --tasks traces/tasks -o build-san/fuzz-batt.trace --quiet
+	build-san/fuzz_trace build-san/fuzz-seed.trace build-san/fuzz-batt.trace $(FUZZ_SECONDS)
+
+$(BUILD)/fuzz_trace: $(BUILD)/tools/fuzz_trace.o $(BUILD)/libbattrace.a
+	$(CC) $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS)
 
 deps:
 	@missing=""; for p in libcjson-dev libcriterion-dev python3; do \
