@@ -72,12 +72,15 @@ def replay_against_run(name, programs, extra):
     run_out, run_wall = sh([BATTRACE, 'run', programs, '--tasks', TASKS, '--json', os.devnull] + extra)
     rep_out, rep_wall = sh([BATTRACE, 'replay', trace, '--threads', '2', '--json', os.devnull])
     run_s = inside(run_out)
-    st = dict(re.findall(r'(build|plan|execute|replay) ([0-9.]+) ms', rep_out))
-    work = sum(float(st[k]) for k in ('build', 'plan', 'execute', 'replay')) / 1e3
+    st = dict(re.findall(r'(merge\+dedup|levels\+plan|execute|replay) ([0-9.]+) ms', rep_out))
+    work = sum(float(st[k]) for k in ('merge+dedup', 'levels+plan', 'execute', 'replay')) / 1e3
+    exe = float(st['execute']) / 1e3
     dedup = re.search(r'dedup ([0-9.]+)x', rep_out).group(1)
+    per_stmt = re.search(r'\(([0-9.]+) ns per statement\)', rep_out).group(1)
     per_node = re.search(r'\(([0-9.]+) ns per node\)', rep_out).group(1)
-    print(f'  {name:<30} run {run_s:7.3f} s   replay (schedule+execute+replay, 2 threads) {work:7.3f} s   '
-          f'run/replay {run_s / work:5.2f}x   dedup {dedup}x   scheduling {per_node} ns/node   '
+    print(f'  {name:<30} run {run_s:7.3f} s   replay on 2 threads {work:7.3f} s (execute {exe:.3f} s)   '
+          f'run/replay {run_s / work:5.2f}x (execute only {run_s / exe:5.2f}x)   dedup {dedup}x   '
+          f'merge+dedup {per_stmt} ns/statement, levels+plan {per_node} ns/node   '
           f'(wall: run {run_wall:.2f} s, replay with trace loading {rep_wall:.2f} s)')
 
 

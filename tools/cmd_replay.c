@@ -437,18 +437,20 @@ static int write_rows(ReplayJob *j, Sched *s, const char *path)
 
 static void print_stats(const SchedStats *st, FILE *to, SchedPolicy policy, int threads)
 {
-    double sched_ns = (double)(st->build_ns + st->plan_ns);
+    double per_stmt = st->statements ? (double)st->build_ns / (double)st->statements : 0.0;
+    double per_node = st->nodes ? (double)st->plan_ns / (double)st->nodes : 0.0;
     fprintf(to, "battrace replay: %llu statements -> %llu distinct nodes (dedup %.2fx), %llu levels, "
                 "%llu launches (policy %s), width mean %.1f max %llu\n",
             (unsigned long long)st->statements, (unsigned long long)st->nodes,
             st->nodes ? (double)st->statements / (double)st->nodes : 0.0, (unsigned long long)st->levels,
             (unsigned long long)st->launches, policy == POLICY_AGENDA ? "agenda" : "depth",
             st->mean_width, (unsigned long long)st->max_width);
-    fprintf(to, "battrace replay: build %.1f ms, plan %.1f ms (%.1f ns per node), execute %.1f ms on %d thread%s "
-                "(%llu nodes run, %llu raised), replay %.1f ms\n",
-            (double)st->build_ns / 1e6, (double)st->plan_ns / 1e6,
-            st->statements ? sched_ns / (double)st->statements : 0.0, (double)st->exec_ns / 1e6, threads,
-            threads == 1 ? "" : "s", (unsigned long long)st->nodes_run, (unsigned long long)st->nodes_failed,
+    fprintf(to, "battrace replay: merge+dedup %.1f ms (%.0f ns per statement), levels+plan %.1f ms "
+                "(%.0f ns per node), execute %.1f ms on %d thread%s (%llu nodes run, %llu raised), "
+                "replay %.1f ms\n",
+            (double)st->build_ns / 1e6, per_stmt, (double)st->plan_ns / 1e6, per_node,
+            (double)st->exec_ns / 1e6, threads, threads == 1 ? "" : "s",
+            (unsigned long long)st->nodes_run, (unsigned long long)st->nodes_failed,
             (double)st->replay_ns / 1e6);
 }
 
