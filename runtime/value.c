@@ -598,15 +598,7 @@ bool v_eq(Value a, Value b)
 
 /* ---- hashing ---- */
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
+static inline uint64_t mix64(uint64_t x) { return v_mix64(x); }
 
 static inline uint64_t combine(uint64_t h, uint64_t x) { return mix64(h ^ (x + 0x9e3779b97f4a7c15ULL + (h << 6))); }
 

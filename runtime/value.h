@@ -164,6 +164,16 @@ bool v_eq(Value a, Value b);
 int v_cmp(Value a, Value b);
 /* A hash consistent with v_eq (used for dedup, and cached on Seqs). */
 uint64_t v_hash(Value v);
+/* A 64-bit finaliser (MurmurHash3's), for hashes built on v_hash. */
+static inline uint64_t v_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
 /* Python truthiness. */
 bool v_truthy(Value v);
 

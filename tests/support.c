@@ -1,9 +1,11 @@
 /* support.c: helpers shared by the Criterion tests (see support.h). */
 #include "support.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static Arena t_arena;
 static Ctx t_context;
@@ -61,4 +63,27 @@ const char *t_shared(void)
     char probe[4096];
     snprintf(probe, sizeof probe, "%s/SPEC.md", p);
     return stat(probe, &st) == 0 ? p : NULL;
+}
+
+const char *t_bin(void)
+{
+    const char *b = getenv("BATTRACE_BIN");
+    return b ? b : "./battrace";
+}
+
+int t_sh(char *out, size_t size, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char full[4200];
+    snprintf(full, sizeof full, "(%s) 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -25,6 +25,11 @@ Err t_call(const char *prim, Value *out, const char *const *args);
 const char *R(Value v);
 /* The path of ../shared (BATTRACE_SHARED), or NULL when it is not there. */
 const char *t_shared(void);
+/* The battrace binary under test (BATTRACE_BIN, default ./battrace). */
+const char *t_bin(void);
+/* Run a shell command (printf-style); its exit status, with what it printed
+ * (stdout and stderr) in out. */
+int t_sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #define T_ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 

@@ -9,29 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *bin(void)
-{
-    const char *b = getenv("BATTRACE_BIN");
-    return b ? b : "./battrace";
-}
-
-/* Run a shell command; its exit status, with stdout+stderr in out. */
-static int sh(char *out, size_t size, const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    char full[4200];
-    snprintf(full, sizeof full, "(%s) 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(out, 1, size - 1, p);
-    out[n] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static char *write_temp(const char *name, const char *text)
 {
@@ -47,35 +24,35 @@ static char *write_temp(const char *name, const char *text)
 Test(cli, usage_errors_exit_2)
 {
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s", t_bin()), 2);
     cr_assert(strstr(out, "usage"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s frobnicate", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s frobnicate", t_bin()), 2);
     cr_assert(strstr(out, "unknown command"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s run", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run", t_bin()), 2);
     cr_assert(strstr(out, "missing PROGRAMS"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s run traces/example_solvers.py", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run traces/example_solvers.py", t_bin()), 2);
     cr_assert(strstr(out, "missing --tasks"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s run x.py --tasks t --mode sideways", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run x.py --tasks t --mode sideways", t_bin()), 2);
     cr_assert(strstr(out, "--mode"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s run x.py --tasks t --samples -3", bin()), 2);
-    cr_assert_eq(sh(out, sizeof out, "%s run x.py --tasks t --bogus", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run x.py --tasks t --samples -3", t_bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run x.py --tasks t --bogus", t_bin()), 2);
     cr_assert(strstr(out, "unknown option '--bogus'"), "%s", out);
 }
 
 Test(cli, help_exits_0)
 {
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s run --help", bin()), 0);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run --help", t_bin()), 0);
     cr_assert(strstr(out, "--mode own|cross"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s --help", bin()), 0);
+    cr_assert_eq(t_sh(out, sizeof out, "%s --help", t_bin()), 0);
 }
 
 Test(cli, missing_inputs_exit_2_with_the_path)
 {
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s run /nonexistent/p.py --tasks traces/tasks", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run /nonexistent/p.py --tasks traces/tasks", t_bin()), 2);
     cr_assert(strstr(out, "/nonexistent/p.py"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s run traces/example_solvers.py --tasks /nonexistent/t", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run traces/example_solvers.py --tasks /nonexistent/t", t_bin()), 2);
     cr_assert(strstr(out, "/nonexistent/t"), "%s", out);
 }
 
@@ -83,7 +60,7 @@ Test(cli, bad_program_reports_file_line_col)
 {
     char out[8192];
     const char *p = write_temp("bad.py", "def solve_x(I):\n    x1 = nosuchprim(I)\n    return x1\n");
-    cr_assert_eq(sh(out, sizeof out, "%s run %s --tasks traces/tasks", bin(), p), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run %s --tasks traces/tasks", t_bin(), p), 2);
     char want[512];
     snprintf(want, sizeof want, "%s:2:10:", p);
     cr_assert(strstr(out, want), "expected '%s' in: %s", want, out);
@@ -94,7 +71,7 @@ Test(cli, bad_tasks_report_the_file)
 {
     char out[8192];
     const char *t = write_temp("bad.json", "{\"train\": [{\"input\": [[1, 2]], \"output\": [[1]]}\n");
-    cr_assert_eq(sh(out, sizeof out, "%s run traces/example_solvers.py --tasks %s", bin(), t), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run traces/example_solvers.py --tasks %s", t_bin(), t), 2);
     cr_assert(strstr(out, t), "%s", out);
     unlink(t);
 }
@@ -102,8 +79,8 @@ Test(cli, bad_tasks_report_the_file)
 Test(cli, unwritable_json_exits_1)
 {
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s run traces/example_solvers.py --tasks traces/tasks --json /nonexistent/dir/x.jsonl",
-                    bin()), 1);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run traces/example_solvers.py --tasks traces/tasks --json /nonexistent/dir/x.jsonl",
+                    t_bin()), 1);
     cr_assert(strstr(out, "/nonexistent/dir/x.jsonl"), "%s", out);
 }
 
@@ -113,18 +90,18 @@ Test(cli, example_rows_match_the_oracle)
     if (!shared)
         cr_skip_test("../shared not found (BATTRACE_SHARED): oracle comparison skipped");
     char out[16384];
-    if (sh(out, sizeof out, "python3 -c 'import sys'") != 0)
+    if (t_sh(out, sizeof out, "python3 -c 'import sys'") != 0)
         cr_skip_test("python3 not found: oracle comparison skipped");
     char exp[256], act[256];
     snprintf(exp, sizeof exp, "/tmp/battrace-cli-%d-exp.jsonl", (int)getpid());
     snprintf(act, sizeof act, "/tmp/battrace-cli-%d-act.jsonl", (int)getpid());
     const char *progs[] = {"traces/example_solvers.py", "traces/example_batt.py"};
     for (int k = 0; k < 2; k++) {
-        cr_assert_eq(sh(out, sizeof out, "python3 %s/tools/pyref.py %s --tasks traces/tasks --out %s",
+        cr_assert_eq(t_sh(out, sizeof out, "python3 %s/tools/pyref.py %s --tasks traces/tasks --out %s",
                         shared, progs[k], exp), 0, "%s", out);
-        cr_assert_eq(sh(out, sizeof out, "%s run %s --tasks traces/tasks --json %s", bin(), progs[k], act),
+        cr_assert_eq(t_sh(out, sizeof out, "%s run %s --tasks traces/tasks --json %s", t_bin(), progs[k], act),
                      0, "%s", out);
-        cr_assert_eq(sh(out, sizeof out, "python3 tools/compare_rows.py example %s %s", exp, act), 0,
+        cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py example %s %s", exp, act), 0,
                      "%s", out);
         cr_assert(strstr(out, "rows agree"), "%s", out);
     }

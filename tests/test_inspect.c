@@ -15,29 +15,6 @@
 
 #include "../tracer/trace.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("BATTRACE_BIN");
-    return b ? b : "./battrace";
-}
-
-/* Run a shell command; its exit status, with what it printed in out. */
-static int sh(char *out, size_t size, const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    char full[4200];
-    snprintf(full, sizeof full, "(%s) 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(out, 1, size - 1, p);
-    out[n] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static const char *tmp(const char *name)
 {
@@ -290,7 +267,7 @@ Test(inspect, summary_counts)
     const char *tr = tmp("sum.trace");
     solver_trace(tr, NULL);
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s", bin(), tr), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s", t_bin(), tr), 0, "%s", out);
     cr_assert(strstr(out, "programs    2\n"), "%s", out);
     cr_assert(strstr(out, "samples     4\n"), "%s", out);
     cr_assert(strstr(out, "units       4\n"), "%s", out);
@@ -309,7 +286,7 @@ Test(inspect, rows_are_runs_rows)
     const char *tr = tmp("rows.trace"), *rows = tmp("rows.jsonl");
     solver_trace(tr, NULL);
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --rows %s", bin(), tr, rows), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --rows %s", t_bin(), tr, rows), 0, "%s", out);
     char *got = slurp(rows);
     cr_assert_str_eq(got,
         "{\"program\":\"solve_aaa\",\"task\":\"aaa\",\"split\":\"train\",\"index\":0,\"us\":120,"
@@ -321,7 +298,7 @@ Test(inspect, rows_are_runs_rows)
         "{\"program\":\"solve_bbb\",\"task\":\"bbb\",\"split\":\"test\",\"index\":0,\"us\":25,"
         "\"ok\":true,\"match\":false,\"output\":2}\n");
     /* to stdout: the rows alone there, the summary on stderr */
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --rows - 2>/dev/null", bin(), tr), 0);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --rows - 2>/dev/null", t_bin(), tr), 0);
     cr_assert_str_eq(out, got);
     free(got);
     unlink(rows);
@@ -333,7 +310,7 @@ Test(inspect, batt_rows)
     const char *tr = tmp("batt.trace"), *rows = tmp("batt.jsonl");
     batt_trace(tr);
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --rows %s", bin(), tr, rows), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --rows %s", t_bin(), tr, rows), 0, "%s", out);
     cr_assert(strstr(out, "calls       4 (2 per unit)"), "%s", out);
     char *got = slurp(rows);
     cr_assert_str_eq(got,
@@ -366,7 +343,7 @@ Test(inspect, json_export)
     uint32_t ids[6];
     solver_trace(tr, ids);
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --json %s", bin(), tr, js), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --json %s", t_bin(), tr, js), 0, "%s", out);
     char *text = slurp(js);
     cJSON *root = cJSON_Parse(text);
     cr_assert_not_null(root, "not JSON: %.300s", text);
@@ -427,7 +404,7 @@ Test(inspect, dot_of_one_sample)
     char out[16384];
     /* sample 0: unit 0 only: 5 boxes, the input I; edges I->vmirror,
      * vmirror->apply, vmirror->identity (solid), apply->first x2 (dashed) */
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --dot 0 2>/dev/null", bin(), tr), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --dot 0 2>/dev/null", t_bin(), tr), 0, "%s", out);
     cr_assert(strstr(out, "digraph"), "%s", out);
     cr_assert_eq(count(out, "subgraph cluster_"), 1, "%s", out);
     cr_assert(strstr(out, "label=\"solve_aaa\""), "%s", out);
@@ -437,18 +414,18 @@ Test(inspect, dot_of_one_sample)
     cr_assert_eq(count(out, "style=dashed"), 2, "%s", out);
     cr_assert_eq(count(out, ", color=red"), 0, "%s", out);
     /* by key: aaa:test:0 is unit 1, whose identity raised */
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --dot aaa:test:0 2>/dev/null", bin(), tr), 0);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --dot aaa:test:0 2>/dev/null", t_bin(), tr), 0);
     cr_assert_eq(count(out, ", color=red"), 1, "%s", out);
     cr_assert(strstr(out, "identity\\nTypeError"), "%s", out);
     FILE *f = fopen(dot, "w");
     fputs(out, f);
     fclose(f);
     if (system("command -v dot >/dev/null 2>&1") == 0)
-        cr_assert_eq(sh(out, sizeof out, "dot -Tsvg %s -o /dev/null", dot), 0, "dot: %s", out);
+        cr_assert_eq(t_sh(out, sizeof out, "dot -Tsvg %s -o /dev/null", dot), 0, "dot: %s", out);
     /* unknown samples are refused */
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --dot 9", bin(), tr), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --dot 9", t_bin(), tr), 2);
     cr_assert(strstr(out, "no sample '9'"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --dot zzz:train:0", bin(), tr), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --dot zzz:train:0", t_bin(), tr), 2);
     unlink(dot);
     unlink(tr);
 }
@@ -456,15 +433,15 @@ Test(inspect, dot_of_one_sample)
 Test(inspect, usage_and_refused_traces)
 {
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s inspect", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect", t_bin()), 2);
     cr_assert(strstr(out, "missing TRACE"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s inspect x --bogus", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect x --bogus", t_bin()), 2);
     cr_assert(strstr(out, "unknown option '--bogus'"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s inspect --help", bin()), 0);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect --help", t_bin()), 0);
     cr_assert(strstr(out, "--dot SAMPLE"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s profile --help", bin()), 0);
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile --help", t_bin()), 0);
     cr_assert(strstr(out, "est_saving_ns"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s inspect /nonexistent/t.trace", bin()), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect /nonexistent/t.trace", t_bin()), 2);
     cr_assert(strstr(out, "/nonexistent/t.trace"), "%s", out);
 
     /* flip one byte of the body: the checksum no longer matches */
@@ -477,15 +454,15 @@ Test(inspect, usage_and_refused_traces)
     fseek(f, 80, SEEK_SET);
     fputc(c ^ 0x5a, f);
     fclose(f);
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s", bin(), tr), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s", t_bin(), tr), 2);
     cr_assert(strstr(out, tr), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s profile %s", bin(), tr), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s", t_bin(), tr), 2);
     cr_assert(strstr(out, tr), "%s", out);
     /* a file that is not a trace */
     f = fopen(tr, "w");
     fputs("hello\n", f);
     fclose(f);
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --rows -", bin(), tr), 2);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --rows -", t_bin(), tr), 2);
     cr_assert(strstr(out, tr), "%s", out);
     unlink(tr);
 }
@@ -495,9 +472,9 @@ Test(inspect, unwritable_output_exits_1)
     const char *tr = tmp("unw.trace");
     solver_trace(tr, NULL);
     char out[8192];
-    cr_assert_eq(sh(out, sizeof out, "%s inspect %s --rows /nonexistent/dir/r.jsonl", bin(), tr), 1);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --rows /nonexistent/dir/r.jsonl", t_bin(), tr), 1);
     cr_assert(strstr(out, "/nonexistent/dir/r.jsonl"), "%s", out);
-    cr_assert_eq(sh(out, sizeof out, "%s profile %s --html /nonexistent/dir/p.html", bin(), tr), 1);
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s --html /nonexistent/dir/p.html", t_bin(), tr), 1);
     unlink(tr);
 }
 
@@ -520,7 +497,7 @@ Test(profile, per_primitive_json)
     const char *tr = tmp("prof.trace"), *js = tmp("prof.json"), *html = tmp("prof.html");
     solver_trace(tr, NULL);
     char out[16384];
-    cr_assert_eq(sh(out, sizeof out, "%s profile %s --json %s --html %s", bin(), tr, js, html), 0,
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s --json %s --html %s", t_bin(), tr, js, html), 0,
                  "%s", out);
     cr_assert(strstr(out, "vmirror"), "%s", out);
     char *text = slurp(js);
@@ -568,7 +545,7 @@ Test(profile, batt_c_resolves_per_call)
     const char *tr = tmp("bprof.trace");
     batt_trace(tr);
     char out[16384];
-    cr_assert_eq(sh(out, sizeof out, "%s profile %s --json - 2>/dev/null", bin(), tr), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s --json - 2>/dev/null", t_bin(), tr), 0, "%s", out);
     cJSON *root = cJSON_Parse(out);
     cr_assert_not_null(root, "%s", out);
     const cJSON *eq = prim_row(get(root, "primitives"), "equality");

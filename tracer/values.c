@@ -70,15 +70,7 @@ void vt_free(ValueTable *vt)
     memset(vt, 0, sizeof *vt);
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
+static inline uint64_t mix64(uint64_t x) { return v_mix64(x); }
 
 /* Never 0: a zero hash marks an entry that is not indexed (vt_load). */
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
