@@ -35,11 +35,51 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     return q;
 }
 
+/* Small values (ints, pairs, cells, bools, None) recur across millions of
+ * nested nodes (connect's points, shift's offsets): a direct-mapped cache of
+ * their ids saves encoding and looking each one up in the value table. */
+static inline size_t small_slot(Value v)
+{
+    uint64_t bits = (uint64_t)v.u.i ^ ((uint64_t)(uint32_t)v.c << 20) ^ ((uint64_t)v.tag << 58);
+    return (size_t)(v_mix64(bits) & (REC_SMALL_CACHE - 1));
+}
+
+static uint32_t small_id(Recorder *r, Value v)
+{
+    SmallEntry *e = &r->small[small_slot(v)];
+    if (e->id && e->tag == v.tag && e->c == v.c && e->bits == v.u.i)
+        return e->id - 1;
+    uint32_t id = vt_intern(&r->trace->values, v);
+    *e = (SmallEntry){v.u.i, v.c, v.tag, id + 1};
+    return id;
+}
+
 static uint64_t value_ref(Recorder *r, Value v)
 {
-    if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM)
-        return ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
+    switch (v.tag) {
+    case VT_FUNC:
+        if (v.u.fn->kind == FN_PRIM)
+            return ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
+        break;
+    case VT_NONE: case VT_BOOL: case VT_INT: case VT_PAIR: case VT_CELL:
+        return ref_make(REF_VALUE, small_id(r, v));
+    default:
+        break;
+    }
     return ref_make(REF_VALUE, vt_intern(&r->trace->values, v));
+}
+
+/* The id of a nested result's hash entry, through a cache keyed by the hash:
+ * the same results (a point, an empty set) recur across the nodes. */
+static uint32_t hash_id(Recorder *r, Value v)
+{
+    uint64_t h = v_hash(v);
+    HashEntry *e = &r->hashes[v_mix64(h ^ v.tag) & (REC_HASH_CACHE - 1)];
+    if (e->id && e->hash == h && e->tag == v.tag)
+        return e->id - 1;
+    uint32_t id = vt_intern_hash(&r->trace->values, v);
+    *e = (HashEntry){h, v.tag, id + 1};
+    return id;
 }
 
 /* An input as a ref. A batt's first call always binds C to None, so there C
@@ -164,7 +204,7 @@ static void on_apply_leave(void *data, Value f, Err err, Value result)
     /* a statement's result as a value (replay and inspect compare and show
      * it); a nested node's by its content hash, which is all --verify needs */
     if (!err)
-        n->result = n->parent && !holds_function(result) ? vt_intern_hash(&r->trace->values, result)
+        n->result = n->parent && !holds_function(result) ? hash_id(r, result)
                                                          : vt_intern(&r->trace->values, result);
     n->self_ns = total > fr.child_ns ? total - fr.child_ns : 0;
 }
@@ -228,6 +268,8 @@ static void on_call_end(void *data, int call, Err err, size_t done, Value out)
 void rec_init(Recorder *r, Trace *t, TraceWriter *w)
 {
     memset(r, 0, sizeof *r);
+    r->small = calloc(REC_SMALL_CACHE, sizeof *r->small);
+    r->hashes = calloc(REC_HASH_CACHE, sizeof *r->hashes);
     r->start_ns = now_ns();
     r->start_ticks = ticks();
     r->max_nested = REC_MAX_NESTED_DEFAULT;
@@ -246,6 +288,8 @@ void rec_free(Recorder *r)
     free(r->slot_ref);
     free(r->bind0);
     free(r->bind);
+    free(r->small);
+    free(r->hashes);
     arena_free(&r->scratch);
     memset(r, 0, sizeof *r);
 }

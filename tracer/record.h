@@ -22,6 +22,22 @@ typedef struct RecFrame {
     uint64_t child_ns; /* time of the frames directly inside it */
 } RecFrame;
 
+#define REC_SMALL_CACHE 8192u /* entries, a power of two */
+#define REC_HASH_CACHE 8192u
+
+typedef struct SmallEntry {
+    int64_t bits;
+    int32_t c;
+    uint8_t tag;
+    uint32_t id; /* value id + 1; 0 = empty */
+} SmallEntry;
+
+typedef struct HashEntry {
+    uint64_t hash;
+    uint8_t tag;
+    uint32_t id; /* value id + 1; 0 = empty */
+} HashEntry;
+
 typedef struct Recorder {
     TraceHooks hooks;
     Trace *trace;          /* programs, samples, value table */
@@ -45,6 +61,8 @@ typedef struct Recorder {
     uint64_t *bind;        /* bindings of the current call, in order */
     size_t nbind, cap_bind;
     Arena scratch;         /* the unit's binding arrays */
+    SmallEntry *small;     /* ids of small values (see record.c) */
+    HashEntry *hashes;     /* ids of nested results' hash entries */
     int failed;            /* a write failed: stop */
     uint64_t start_ns, start_ticks; /* for turning ticks into ns */
     uint64_t max_nested;   /* nested nodes recorded per unit; beyond, only counted */
