@@ -115,7 +115,7 @@ static int atom_eq(const Sched *s, uint32_t id, uint64_t h, const void *key)
     return s->atoms[id].tag == v->tag && v_eq(s->atoms[id], *v);
 }
 
-static uint64_t atom_key(Sched *s, Value v)
+static uint64_t atom_key_by_content(Sched *s, Value v)
 {
     uint64_t h = sched_mix(v_hash(v), v.tag);
     size_t slot = htab_find(&s->atom_tab, h, atom_eq, s, &v);
@@ -126,6 +126,24 @@ static uint64_t atom_key(Sched *s, Value v)
     s->atoms[id] = v;
     htab_put(&s->atom_tab, slot, h, id);
     return key_atom(id);
+}
+
+/* Units share their input objects (a sample's grid, a task's S) across
+ * programs: remembering the key of a Seq already seen saves comparing whole
+ * grids (and S, every train pair) once per unit. Values are immutable and
+ * outlive the Sched, so a pointer names its content. */
+static uint64_t atom_key(Sched *s, Value v)
+{
+    if (v.tag != VT_TUPLE && v.tag != VT_SET)
+        return atom_key_by_content(s, v);
+    size_t k = (size_t)(v_mix64((uint64_t)(uintptr_t)v.u.seq) & (SCHED_SEQ_CACHE - 1));
+    if (s->seq_cache[k].seq == v.u.seq && s->seq_cache[k].tag == v.tag)
+        return s->seq_cache[k].key;
+    uint64_t key = atom_key_by_content(s, v);
+    s->seq_cache[k].seq = v.u.seq;
+    s->seq_cache[k].tag = v.tag;
+    s->seq_cache[k].key = key;
+    return key;
 }
 
 /* ---- signatures ---- */

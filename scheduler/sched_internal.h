@@ -60,7 +60,16 @@ typedef struct Sig {
     const Prim *prim;
 } Sig;
 
+#define SCHED_SEQ_CACHE 1024u /* input Seqs whose atom key is remembered */
+
+typedef struct SeqKey {
+    const Seq *seq;
+    uint8_t tag;
+    uint64_t key;
+} SeqKey;
+
 struct Sched {
+    SeqKey seq_cache[SCHED_SEQ_CACHE]; /* see atom_key */
     const Program *const *programs;
     size_t nprograms;
     int is_batt, ncalls;
