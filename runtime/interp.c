@@ -186,13 +186,6 @@ static Err batt_call(Ctx *ctx, const Program *p, const Inputs *in, const Reuse *
     return e;
 }
 
-Err interp_batt(Ctx *ctx, const Program *p, const Inputs *in, Value *o, Value *s)
-{
-    Frame f;
-    size_t done;
-    return batt_call(ctx, p, in, NULL, &f, &done, NULL, o, s);
-}
-
 void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const Inputs *first,
                       Value expected, double seconds, BattPair *out)
 {

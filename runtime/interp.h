@@ -23,13 +23,9 @@ typedef struct Inputs {
  * failure. A crossed budget (ctx->limit_hit) ends the run with that class. */
 Err interp_solver(Ctx *ctx, const Program *p, const Inputs *in, Value *out);
 
-/* Call a batt once: on ERR_OK, *o and *s are tuples of the appended items.
- * An error the statement's except clause does not catch ends the call and is
- * returned (no o, no s), as does a crossed budget. */
-Err interp_batt(Ctx *ctx, const Program *p, const Inputs *in, Value *o, Value *s);
-
 /* Both calls of a batt sample (SPEC 5): first with C = None, then with C =
- * the expected output. The second call returns only s (as s_c): statements
+ * the expected output. On each call, an error the statement's except clause
+ * does not catch ends that call (no o, no s), as does a crossed budget. The second call returns only s (as s_c): statements
  * that do not depend on C are taken from the first call instead of being run
  * again, which is exact because primitives are pure and deterministic.
  * c_taint comes from interp_c_taint. Results go to the out-parameters; the
