@@ -14,10 +14,28 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wno-unused-pa
            -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 LDLIBS  += -lcjson -lm -lpthread
 
-LIB_SRC  := $(wildcard runtime/*.c ops/*.c tracer/*.c scheduler/*.c)
+# CUDA (cuda/): kernels.cu and device.cu go through nvcc for sm_90 (H100/H200);
+# cudart is linked statically, so ./battrace runs (with 0 devices) on machines
+# without a driver. Without nvcc, cuda/device_stub.c stands in (0 devices).
+# (ASan with a GPU present needs ASAN_OPTIONS=protect_shadow_gap=0 for cudart.)
+NVCC      ?= $(shell command -v nvcc || echo /usr/local/cuda/bin/nvcc)
+CUDA_LIB  ?= $(patsubst %/bin/nvcc,%,$(realpath $(NVCC)))/lib64
+NVCCFLAGS ?= -O2 -std=c++17 --compiler-options -Wall,-Werror -arch=sm_90
+HAVE_NVCC := $(shell test -x "$(NVCC)" && echo 1)
+CUDA_C    := $(filter-out cuda/device_stub.c,$(wildcard cuda/*.c))
+ifeq ($(HAVE_NVCC),1)
+CUDA_CU     := $(wildcard cuda/*.cu)
+CUDA_LDLIBS := -L$(CUDA_LIB) -lcudart_static -ldl -lrt -lpthread -lstdc++
+else
+CUDA_CU     :=
+CUDA_C      += cuda/device_stub.c
+CUDA_LDLIBS :=
+endif
+
+LIB_SRC  := $(wildcard runtime/*.c ops/*.c tracer/*.c scheduler/*.c) $(CUDA_C)
 TOOL_SRC := tools/battrace.c tools/cli.c tools/rows.c tools/runner.c $(wildcard tools/cmd_*.c)
 TEST_SRC := $(wildcard tests/test_*.c) tests/support.c
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(CUDA_CU:%.cu=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
@@ -29,7 +47,7 @@ battrace: $(BUILD)/battrace
 	cp $< $@
 
 $(BUILD)/battrace: $(TOOL_OBJ) $(BUILD)/libbattrace.a
-	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJ) -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) $(CUDA_LDLIBS)
 
 $(BUILD)/libbattrace.a: $(LIB_OBJ)
 	rm -f $@
@@ -39,8 +57,12 @@ $(BUILD)/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"; $(CC) $(CFLAGS) -c -o $@ $<
 
+$(BUILD)/cuda/%.o: cuda/%.cu $(wildcard cuda/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  NVCC $<"; $(NVCC) $(NVCCFLAGS) -c -o $@ $<
+
 $(BUILD)/battrace-tests: $(TEST_OBJ) $(BUILD)/libbattrace.a
-	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) -lcriterion
+	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) $(CUDA_LDLIBS) -lcriterion
 
 test: $(BUILD)/battrace-tests battrace
 	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/battrace $(BUILD)/battrace-tests --jobs 2
@@ -48,7 +70,7 @@ test: $(BUILD)/battrace-tests battrace
 sanitize:
 	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/battrace-tests build-san/battrace
-	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/build-san/battrace ASAN_OPTIONS=detect_leaks=0 build-san/battrace-tests --jobs 2
+	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/build-san/battrace ASAN_OPTIONS=detect_leaks=0:protect_shadow_gap=0 build-san/battrace-tests --jobs 2
 	BATTRACE=build-san/battrace SHARED=$(SHARED) tools/conformance.sh
 
 conformance: battrace
@@ -76,7 +98,7 @@ fuzz:
 	build-san/fuzz_trace build-san/fuzz-seed.trace build-san/fuzz-batt.trace $(FUZZ_SECONDS)
 
 $(BUILD)/fuzz_trace: $(BUILD)/tools/fuzz_trace.o $(BUILD)/libbattrace.a
-	$(CC) $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) $(CUDA_LDLIBS)
 
 deps:
 	@missing=""; for p in libcjson-dev libcriterion-dev python3; do \

@@ -1,0 +1,361 @@
+/* plan.c: one eligibility function per primitive with a kernel (see plan.h).
+ *
+ * Each is a reading of the CPU op's fast path in ops/grid.c and ops/patch.c:
+ * it accepts exactly the argument shapes for which the kernel computes the
+ * same value (v_is_grid grids, VT_INT parameters fitting int32, packed patch
+ * sets), and computes the output shape and parameters there. Everything else
+ * is declined and left to the CPU op, which also raises the errors. */
+#include "plan.h"
+
+#include "../runtime/pyops.h"
+
+/* ---- argument readers ---- */
+
+/* A proper grid within the kernels' size bound. */
+static bool grid_ok(Value g)
+{
+    if (!v_is_grid(g))
+        return false;
+    size_t h = grid_h(g), w = grid_w(g);
+    return h <= BT_MAX_CELLS && w <= BT_MAX_CELLS && h * w <= BT_MAX_CELLS;
+}
+
+/* A plain int (not a bool) fitting int32. */
+static bool int32_arg(Value v, int32_t *out)
+{
+    if (v.tag != VT_INT || !fits32(v.u.i))
+        return false;
+    *out = (int32_t)v.u.i;
+    return true;
+}
+
+/* v[0], v[1] of a tuple whose first two items are plain ints. */
+static bool pair_arg(Value v, int64_t *a, int64_t *b)
+{
+    if (v.tag == VT_PAIR) {
+        *a = v.u.p.a, *b = v.u.p.b;
+        return true;
+    }
+    if (v.tag != VT_TUPLE || v.u.seq->n < 2)
+        return false;
+    Value x = v.u.seq->items[0], y = v.u.seq->items[1];
+    if (x.tag != VT_INT || y.tag != VT_INT)
+        return false;
+    *a = x.u.i, *b = y.u.i;
+    return true;
+}
+
+/* A set of packed positions or cells (or the empty set); cells only when
+ * cells_only. */
+static bool patch_ok(Value p, bool cells_only)
+{
+    if (p.tag != VT_SET)
+        return false;
+    uint32_t f = p.u.seq->flags;
+    return p.u.seq->n == 0 || (f & SEQ_CELLS) || (!cells_only && (f & SEQ_PAIRS));
+}
+
+/* Record an output shape within the size bound; h == 0 is (). */
+static bool out_shape(Plan *pl, int64_t h, int64_t w)
+{
+    if (h <= 0)
+        h = w = 0;
+    if (w < 0 || h > BT_MAX_CELLS || w > BT_MAX_CELLS || h * w > BT_MAX_CELLS)
+        return false;
+    pl->oh = (int32_t)h, pl->ow = (int32_t)w;
+    return true;
+}
+
+/* x + y saturated, as crop's start + dims (a slice clamps a huge bound). */
+static int64_t sat_add(int64_t x, int64_t y)
+{
+    int64_t r;
+    if (__builtin_add_overflow(x, y, &r))
+        r = x > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+static int64_t gh(Value g) { return (int64_t)grid_h(g); }
+static int64_t gw(Value g) { return (int64_t)grid_w(g); }
+
+/* A one-grid plan of the grid's shape (or transposed). */
+static bool one_grid(Plan *pl, Value g, bool transpose)
+{
+    if (!grid_ok(g))
+        return false;
+    pl->ga = g;
+    return transpose ? out_shape(pl, gw(g), gh(g)) : out_shape(pl, gh(g), gw(g));
+}
+
+/* A window of g: rows [r0, r0 + nr), columns [c0, c0 + nc). */
+static bool window(Plan *pl, Value g, int64_t r0, int64_t nr, int64_t c0, int64_t nc)
+{
+    pl->ga = g;
+    pl->p[0] = (int32_t)r0, pl->p[1] = (int32_t)c0;
+    return out_shape(pl, nr, nc);
+}
+
+/* ---- one eligibility function per primitive ---- */
+
+static bool el_rot90(const Value *a, Plan *pl) { return one_grid(pl, a[0], true); }
+static bool el_rot180(const Value *a, Plan *pl) { return one_grid(pl, a[0], false); }
+static bool el_rot270(const Value *a, Plan *pl) { return one_grid(pl, a[0], true); }
+static bool el_hmirror(const Value *a, Plan *pl) { return one_grid(pl, a[0], false); }
+static bool el_vmirror(const Value *a, Plan *pl) { return one_grid(pl, a[0], false); }
+static bool el_dmirror(const Value *a, Plan *pl) { return one_grid(pl, a[0], true); }
+static bool el_cmirror(const Value *a, Plan *pl) { return one_grid(pl, a[0], true); }
+
+/* replace(grid, replacee, replacer) and switch(grid, a, b): int parameters */
+static bool el_replace(const Value *a, Plan *pl)
+{
+    return int32_arg(a[1], &pl->p[0]) && int32_arg(a[2], &pl->p[1]) && one_grid(pl, a[0], false);
+}
+static bool el_switch(const Value *a, Plan *pl) { return el_replace(a, pl); }
+
+/* cellwise(a, b, fallback): b at least as large as a (else IndexError) */
+static bool el_cellwise(const Value *a, Plan *pl)
+{
+    if (!grid_ok(a[1]) || !int32_arg(a[2], &pl->p[0]) || !one_grid(pl, a[0], false))
+        return false;
+    pl->gb = a[1];
+    return gh(a[1]) >= gh(a[0]) && gw(a[1]) >= gw(a[0]);
+}
+
+/* crop(grid, start, dims): grid[s0:s0+d0], then each row [s1:s1+d1] */
+static bool el_crop(const Value *a, Plan *pl)
+{
+    int64_t s0, s1, d0, d1, r0, nr, c0, nc;
+    if (!grid_ok(a[0]) || !pair_arg(a[1], &s0, &s1) || !pair_arg(a[2], &d0, &d1))
+        return false;
+    bt_slice(gh(a[0]), s0, sat_add(s0, d0), &r0, &nr);
+    bt_slice(gw(a[0]), s1, sat_add(s1, d1), &c0, &nc);
+    return window(pl, a[0], r0, nr, c0, nc);
+}
+
+/* upscale(grid, factor): factor <= 0 gives () */
+static bool el_upscale(const Value *a, Plan *pl)
+{
+    if (!grid_ok(a[0]) || a[1].tag != VT_INT || a[1].u.i > BT_MAX_CELLS)
+        return false;
+    int64_t f = a[1].u.i;
+    pl->ga = a[0];
+    pl->p[0] = f > 0 ? (int32_t)f : 1;
+    return f > 0 ? out_shape(pl, gh(a[0]) * f, gw(a[0]) * f) : out_shape(pl, 0, 0);
+}
+
+/* downscale(grid, factor): every |factor|-th row and column; 0 raises */
+static bool el_downscale(const Value *a, Plan *pl)
+{
+    if (!grid_ok(a[0]) || a[1].tag != VT_INT || a[1].u.i == 0 || a[1].u.i == INT64_MIN)
+        return false;
+    int64_t f = a[1].u.i, h = gh(a[0]), w = gw(a[0]), m = h > w ? h : w;
+    f = f < 0 ? -f : f;
+    pl->ga = a[0];
+    pl->p[0] = (int32_t)(f < m ? f : m); /* past the larger side only index 0 is read */
+    return out_shape(pl, (h - 1) / f + 1, (w - 1) / f + 1);
+}
+
+/* hconcat(a, b): rows joined, as many as the shorter has */
+static bool el_hconcat(const Value *a, Plan *pl)
+{
+    if (!grid_ok(a[0]) || !grid_ok(a[1]))
+        return false;
+    pl->ga = a[0], pl->gb = a[1];
+    int64_t h = gh(a[0]) < gh(a[1]) ? gh(a[0]) : gh(a[1]);
+    return out_shape(pl, h, gw(a[0]) + gw(a[1]));
+}
+
+/* vconcat(a, b): a + b; only equal widths make a proper grid */
+static bool el_vconcat(const Value *a, Plan *pl)
+{
+    if (!grid_ok(a[0]) || !grid_ok(a[1]) || gw(a[0]) != gw(a[1]))
+        return false;
+    pl->ga = a[0], pl->gb = a[1];
+    return out_shape(pl, gh(a[0]) + gh(a[1]), gw(a[0]));
+}
+
+/* tophalf: grid[:h // 2]; bottomhalf: grid[h // 2 + h % 2:] */
+static bool el_tophalf(const Value *a, Plan *pl)
+{
+    return grid_ok(a[0]) && window(pl, a[0], 0, gh(a[0]) / 2, 0, gw(a[0]));
+}
+static bool el_bottomhalf(const Value *a, Plan *pl)
+{
+    int64_t h = grid_ok(a[0]) ? gh(a[0]) : 0;
+    return h && window(pl, a[0], h - h / 2, h / 2, 0, gw(a[0]));
+}
+
+/* lefthalf / righthalf: the first / last w // 2 columns, () when none */
+static bool el_lefthalf(const Value *a, Plan *pl)
+{
+    if (!grid_ok(a[0]))
+        return false;
+    int64_t k = gw(a[0]) / 2;
+    return window(pl, a[0], 0, k ? gh(a[0]) : 0, 0, k);
+}
+static bool el_righthalf(const Value *a, Plan *pl)
+{
+    if (!grid_ok(a[0]))
+        return false;
+    int64_t w = gw(a[0]), k = w / 2;
+    return window(pl, a[0], 0, k ? gh(a[0]) : 0, w - k, k);
+}
+
+/* trim: tuple(r[1:-1] for r in grid[1:-1]) */
+static bool el_trim(const Value *a, Plan *pl)
+{
+    int64_t r0, nr, c0, nc;
+    if (!grid_ok(a[0]))
+        return false;
+    bt_slice(gh(a[0]), 1, -1, &r0, &nr);
+    bt_slice(gw(a[0]), 1, -1, &c0, &nc);
+    return window(pl, a[0], r0, nr, c0, nc);
+}
+
+/* canvas(value, (h, w)): h <= 0 gives (), w < 0 rows of () */
+static bool el_canvas(const Value *a, Plan *pl)
+{
+    int64_t h, w;
+    if (!int32_arg(a[0], &pl->p[0]) || !pair_arg(a[1], &h, &w))
+        return false;
+    return out_shape(pl, h, w < 0 ? 0 : w);
+}
+
+/* fill(grid, value, patch), underfill: positions or cells; underfill takes
+ * its background from the colour counts */
+static bool el_fill(const Value *a, Plan *pl)
+{
+    if (!int32_arg(a[1], &pl->p[0]) || !patch_ok(a[2], false) || !one_grid(pl, a[0], false))
+        return false;
+    pl->patch = a[2];
+    return true;
+}
+static bool el_underfill(const Value *a, Plan *pl)
+{
+    pl->small = true;
+    return el_fill(a, pl);
+}
+
+/* cover(grid, patch): fill with mostcolor(grid) */
+static bool el_cover(const Value *a, Plan *pl)
+{
+    if (!patch_ok(a[1], false) || !one_grid(pl, a[0], false))
+        return false;
+    pl->patch = a[1];
+    pl->small = true;
+    return true;
+}
+
+/* paint(grid, obj): cells only (a set of positions raises on the CPU) */
+static bool el_paint(const Value *a, Plan *pl)
+{
+    if (!patch_ok(a[1], true) || !one_grid(pl, a[0], false))
+        return false;
+    pl->patch = a[1];
+    pl->cells = true;
+    return true;
+}
+
+/* colour reductions of a grid of colours 0..9 */
+static bool el_colours(const Value *a, Plan *pl)
+{
+    pl->small = true;
+    return one_grid(pl, a[0], false);
+}
+static bool el_palette(const Value *a, Plan *pl) { return el_colours(a, pl); }
+static bool el_mostcolor(const Value *a, Plan *pl) { return el_colours(a, pl); }
+static bool el_leastcolor(const Value *a, Plan *pl) { return el_colours(a, pl); }
+static bool el_numcolors(const Value *a, Plan *pl) { return el_colours(a, pl); }
+
+/* colorcount(grid, value): any value; only an int 0..9 can match a cell */
+static bool el_colorcount(const Value *a, Plan *pl)
+{
+    Value v = a[1];
+    pl->p[0] = v_is_int(v) && v.u.i >= 0 && v.u.i < BT_COLOURS ? (int32_t)v.u.i : -1;
+    return el_colours(a, pl);
+}
+
+/* ---- the table ---- */
+
+typedef bool (*Eligible)(const Value *args, Plan *pl);
+
+static const struct {
+    PrimId prim;
+    Eligible fn;
+} kinds[BK__COUNT] = {
+    [BK_ROT90] = {P_rot90, el_rot90},
+    [BK_ROT180] = {P_rot180, el_rot180},
+    [BK_ROT270] = {P_rot270, el_rot270},
+    [BK_HMIRROR] = {P_hmirror, el_hmirror},
+    [BK_VMIRROR] = {P_vmirror, el_vmirror},
+    [BK_DMIRROR] = {P_dmirror, el_dmirror},
+    [BK_CMIRROR] = {P_cmirror, el_cmirror},
+    [BK_REPLACE] = {P_replace, el_replace},
+    [BK_SWITCH] = {P_switch, el_switch},
+    [BK_CELLWISE] = {P_cellwise, el_cellwise},
+    [BK_CROP] = {P_crop, el_crop},
+    [BK_UPSCALE] = {P_upscale, el_upscale},
+    [BK_DOWNSCALE] = {P_downscale, el_downscale},
+    [BK_HCONCAT] = {P_hconcat, el_hconcat},
+    [BK_VCONCAT] = {P_vconcat, el_vconcat},
+    [BK_TOPHALF] = {P_tophalf, el_tophalf},
+    [BK_BOTTOMHALF] = {P_bottomhalf, el_bottomhalf},
+    [BK_LEFTHALF] = {P_lefthalf, el_lefthalf},
+    [BK_RIGHTHALF] = {P_righthalf, el_righthalf},
+    [BK_TRIM] = {P_trim, el_trim},
+    [BK_CANVAS] = {P_canvas, el_canvas},
+    [BK_FILL] = {P_fill, el_fill},
+    [BK_UNDERFILL] = {P_underfill, el_underfill},
+    [BK_COVER] = {P_cover, el_cover},
+    [BK_PAINT] = {P_paint, el_paint},
+    [BK_COLORCOUNT] = {P_colorcount, el_colorcount},
+    [BK_PALETTE] = {P_palette, el_palette},
+    [BK_MOSTCOLOR] = {P_mostcolor, el_mostcolor},
+    [BK_LEASTCOLOR] = {P_leastcolor, el_leastcolor},
+    [BK_NUMCOLORS] = {P_numcolors, el_numcolors},
+};
+
+int plan_kind(const Prim *p)
+{
+    if (!p || p < prim_table || p >= prim_table + P__COUNT)
+        return -1;
+    for (int k = 0; k < BK__COUNT; k++)
+        if (&prim_table[kinds[k].prim] == p)
+            return k;
+    return -1;
+}
+
+PlanResult plan_result(int kind)
+{
+    if (kind == BK_PALETTE)
+        return PR_COLOURS;
+    return bt_kind_reduces(kind) ? PR_INT : PR_GRID;
+}
+
+bool plan_make(int kind, const Value *args, Plan *pl)
+{
+    *pl = (Plan){.ga = v_none(), .gb = v_none(), .patch = v_none()};
+    return kind >= 0 && kind < BK__COUNT && kinds[kind].fn(args, pl);
+}
+
+/* One row of w cells: a packed pair or a tuple of VT_INTs (v_is_grid). */
+static bool row_cells(Value row, size_t w, bool small, int32_t *dst)
+{
+    for (size_t j = 0; j < w; j++) {
+        int64_t c = row.tag == VT_PAIR ? (j ? row.u.p.b : row.u.p.a) : row.u.seq->items[j].u.i;
+        if (small ? (uint64_t)c >= BT_COLOURS : !fits32(c))
+            return false;
+        if (dst)
+            dst[j] = (int32_t)c;
+    }
+    return true;
+}
+
+bool plan_cells(Value g, bool small, int32_t *dst)
+{
+    size_t h = grid_h(g), w = grid_w(g);
+    for (size_t i = 0; i < h; i++)
+        if (!row_cells(g.u.seq->items[i], w, small, dst ? dst + i * w : NULL))
+            return false;
+    return true;
+}
