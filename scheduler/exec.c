@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../cuda/batch.h"
 #include "sched_internal.h"
 
 typedef struct Shared {
@@ -37,6 +38,8 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
 {
     Node *nd = &s->nodes[n];
     Value v[SCHED_MAXKEYS];
+    if (nd->state == NS_DONE) /* the kernel backend computed it */
+        return;
     if (!nd->uses) {
         nd->state = NS_SKIPPED;
         return;
@@ -93,6 +96,81 @@ static void settle_launch(Sched *s, size_t l)
                 end_call(s, uc, k);
         }
     }
+}
+
+void sched_set_gpu(Sched *s, int mode, uint32_t min_width)
+{
+    s->gpu_mode = mode;
+    s->gpu_min_width = min_width ? min_width : 1;
+}
+
+/* Launch l through the kernel backend: gather the nodes still needed, run
+ * them as one batch, keep the results computed; the rest stay pending for
+ * the CPU workers. Runs on one thread, with its results arena. */
+static void gpu_launch(Sched *s, Worker *w, size_t l)
+{
+    SchedGpuStats *g = &s->st.gpu;
+    const Prim *p = s->sigs[s->launch_sig[l]].prim;
+    uint32_t start = s->launch_off[l], width = s->launch_off[l + 1] - start;
+    if (!p || !gpu_has_kernel(p)) {
+        g->nodes_cpu_nokernel += width;
+        return;
+    }
+    if (width < s->gpu_min_width) {
+        g->nodes_cpu_costmodel += width;
+        return;
+    }
+    uint64_t t0 = now_ns();
+    uint32_t *ids = sched_xmalloc(width * sizeof *ids);
+    Value *vals = sched_xmalloc((size_t)width * SCHED_MAXKEYS * sizeof *vals), *out = sched_xmalloc(width * sizeof *out);
+    const Value **argp = sched_xmalloc(width * sizeof *argp);
+    Err *err = sched_xmalloc(width * sizeof *err);
+    size_t n = 0;
+    for (uint32_t i = 0; i < width; i++) {
+        uint32_t id = s->launch_nodes[start + i];
+        Node *nd = &s->nodes[id];
+        Value *v = vals + n * SCHED_MAXKEYS;
+        int ready = nd->uses != 0;
+        for (uint32_t a = 0; ready && a < nd->nkeys; a++)
+            ready = sched_key_value(s, s->keys[nd->key_off + a], &v[a]) == ERR_OK;
+        if (!ready)
+            continue; /* the CPU worker marks it skipped */
+        ids[n] = id;
+        argp[n] = v + 1; /* v[0] is the callee */
+        n++;
+    }
+    Ctx rctx;
+    ctx_init(&rctx, w->results);
+    rctx.mem_limit = SIZE_MAX;
+    GpuCounters c = {0};
+    GpuBackend be = s->gpu_mode == SCHED_GPU_HOST ? GPU_HOST : GPU_DEVICE;
+    if (n && gpu_run_batch_on(be, &rctx, p, n, argp, out, err, &c) >= 0) {
+        for (size_t k = 0; k < n; k++) {
+            if (err[k] == ERR__COUNT)
+                continue;
+            Node *nd = &s->nodes[ids[k]];
+            nd->err = (uint8_t)err[k];
+            nd->budget = err[k] == ERR_MEMORY; /* building the result crossed the budget */
+            nd->result = err[k] ? safe_default_of(prim_value(p)) : out[k];
+            nd->state = NS_DONE;
+            w->run++;
+            w->failed += err[k] != ERR_OK;
+        }
+    }
+    g->batches++;
+    g->kernel_launches += c.launches;
+    g->nodes_device += c.items_gpu;
+    g->nodes_host += c.items_host;
+    g->nodes_cpu_ineligible += c.items_ineligible;
+    g->bytes_to_device += c.bytes_to_device;
+    g->bytes_from_device += c.bytes_from_device;
+    g->device_errors += c.device_errors;
+    g->gpu_ns += now_ns() - t0;
+    free(ids);
+    free(vals);
+    free(out);
+    free(argp);
+    free(err);
 }
 
 /* Run the nodes of launches [l0, l1): their node lists are contiguous. */
@@ -152,6 +230,14 @@ static void *worker_main(void *arg)
     Worker *w = arg;
     Shared *sh = w->sh;
     for (size_t l = 0; l < sh->s->nlaunches; l = sh->wave_end[l]) {
+        if (sh->s->gpu_mode != SCHED_GPU_OFF) {
+            /* the kernel backend takes its launches first, on one thread */
+            if (w->id == 0)
+                for (size_t k = l; k < sh->wave_end[l]; k++)
+                    gpu_launch(sh->s, w, k);
+            if (sh->nthreads > 1)
+                pthread_barrier_wait(&sh->barrier);
+        }
         run_wave(w, l, sh->wave_end[l]);
         if (sh->nthreads > 1)
             pthread_barrier_wait(&sh->barrier);

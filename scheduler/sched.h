@@ -30,6 +30,18 @@ typedef struct SchedUnit {
 
 typedef enum { POLICY_DEPTH, POLICY_AGENDA } SchedPolicy;
 
+/* GPU backend counters (replay --gpu), see cuda/batch.h. */
+typedef struct SchedGpuStats {
+    uint64_t batches;        /* launches handed to the kernel backend */
+    uint64_t kernel_launches;/* CUDA kernel launches (CUB's included) */
+    uint64_t nodes_device;   /* nodes computed on the device */
+    uint64_t nodes_host;     /* nodes computed by the host backend (the kernels' logic on the CPU) */
+    uint64_t nodes_cpu_nokernel, nodes_cpu_costmodel, nodes_cpu_ineligible;
+    uint64_t bytes_to_device, bytes_from_device;
+    uint64_t device_errors;
+    uint64_t gpu_ns;         /* time in the kernel backend, packing and unpacking included */
+} SchedGpuStats;
+
 typedef struct SchedStats {
     uint64_t statements;   /* statement applications over all unit-calls */
     uint64_t nodes;        /* distinct nodes after dedup */
@@ -37,6 +49,7 @@ typedef struct SchedStats {
     double mean_width;
     uint64_t build_ns, plan_ns, exec_ns, replay_ns;
     uint64_t nodes_run, nodes_failed;
+    SchedGpuStats gpu;
 } SchedStats;
 
 typedef struct Sched Sched;
@@ -55,6 +68,16 @@ void sched_plan(Sched *s, SchedPolicy policy);
 /* Run the planned launches on `threads` pthreads (1 = the calling thread).
  * Call once, after sched_plan. */
 void sched_execute(Sched *s, int threads);
+
+/* Hand launches to the batched-kernel backend (cuda/batch.h) before the CPU
+ * workers see them: mode SCHED_GPU_DEVICE runs them on the CUDA device,
+ * SCHED_GPU_HOST on the host backend (the kernels' logic compiled for the
+ * CPU: the same path, for machines without a device and for tests). A launch
+ * goes to the kernels when its primitive has one and it has at least
+ * min_width nodes (the cost model); nodes the kernels cannot compute exactly
+ * stay with the CPU workers. Call before sched_execute. */
+enum { SCHED_GPU_OFF, SCHED_GPU_DEVICE, SCHED_GPU_HOST };
+void sched_set_gpu(Sched *s, int mode, uint32_t min_width);
 
 /* What one unit returned. Solver: err and out (None on error). Batt: err, o,
  * s of the first call, err_c and s_c of the second (None where the call

@@ -70,6 +70,8 @@ typedef struct SeqKey {
 
 struct Sched {
     SeqKey seq_cache[SCHED_SEQ_CACHE]; /* see atom_key */
+    int gpu_mode;             /* SCHED_GPU_* */
+    uint32_t gpu_min_width;   /* the cost model: narrower launches stay on the CPU */
     const Program *const *programs;
     size_t nprograms;
     int is_batt, ncalls;

@@ -2,6 +2,8 @@
  * bundled example's rows against the Python oracle (when ../shared is there). */
 #include "support.h"
 
+#include "../cuda/batch.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,4 +109,36 @@ Test(cli, example_rows_match_the_oracle)
     }
     unlink(exp);
     unlink(act);
+}
+
+Test(cli, replay_gpu_without_a_device_exits_2)
+{
+    if (gpu_device_count() > 0)
+        cr_skip_test("a CUDA device is present: the no-device message is not shown");
+    char out[8192], tr[256];
+    snprintf(tr, sizeof tr, "/tmp/battrace-cli-%d.trace", (int)getpid());
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s --quiet",
+                      t_bin(), tr), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu", t_bin(), tr), 2, "%s", out);
+    cr_assert(strstr(out, "no CUDA device"), "%s", out);
+    unlink(tr);
+}
+
+Test(cli, replay_through_the_kernel_backend_gives_runs_rows)
+{
+    char out[16384], tr[256], a[256], b[256];
+    snprintf(tr, sizeof tr, "/tmp/battrace-cli-%d-k.trace", (int)getpid());
+    snprintf(a, sizeof a, "/tmp/battrace-cli-%d-run.jsonl", (int)getpid());
+    snprintf(b, sizeof b, "/tmp/battrace-cli-%d-rep.jsonl", (int)getpid());
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s --json %s --quiet",
+                      t_bin(), tr, a), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --verify --threads 2 --json %s", t_bin(), tr, b),
+                 0, "%s", out);
+    /* the rotations and mirrors of the example run through the kernels' logic */
+    cr_assert(strstr(out, "nodes on the host backend"), "%s", out);
+    cr_assert(!strstr(out, "nodes on the host backend 0,"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py gpu-host %s %s", a, b), 0, "%s", out);
+    unlink(tr);
+    unlink(a);
+    unlink(b);
 }

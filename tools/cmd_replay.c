@@ -8,6 +8,7 @@
 
 #include "../runtime/interp.h"
 #include "../runtime/literal.h"
+#include "../cuda/batch.h"
 #include "../scheduler/sched.h"
 #include "../tracer/trace.h"
 #include "commands.h"
@@ -33,6 +34,13 @@ static const char replay_help[] =
     "  --verify               compare every statement's result with the recorded one\n"
     "                         and re-apply every node recorded inside closures to its\n"
     "                         recorded arguments; the first difference is named, exit 1\n"
+    "  --gpu                  run the launches that have a CUDA kernel on the GPU (the\n"
+    "                         others, and the nodes a kernel cannot compute exactly, on\n"
+    "                         the CPU); exit 2 when there is no CUDA device\n"
+    "  --gpu-host             the same path with the kernels' logic run on the CPU (for\n"
+    "                         machines without a device; checks the wiring and parity)\n"
+    "  --gpu-min-width N      the cost model: launches narrower than N stay on the CPU\n"
+    "                         (default 32 with --gpu, 1 with --gpu-host)\n"
     "  --json FILE            the rows `battrace run --json` writes (\"us\" is 0: units\n"
     "                         share their work here)\n"
     "  --tasks PATH, --mode, --split, --programs, --samples\n"
@@ -67,6 +75,8 @@ typedef struct ReplayOptions {
     Selection sel;
     SchedPolicy policy;
     int threads, verify, quiet;
+    int gpu;              /* SCHED_GPU_* */
+    long gpu_min_width;   /* 0: the default */
     const char *json;
 } ReplayOptions;
 
@@ -99,6 +109,16 @@ static void parse_args(int argc, char **argv, ReplayOptions *o, const char **tra
             }
         } else if (!strcmp(a, "--verify")) {
             o->verify = 1;
+        } else if (!strcmp(a, "--gpu")) {
+            o->gpu = SCHED_GPU_DEVICE;
+        } else if (!strcmp(a, "--gpu-host")) {
+            o->gpu = SCHED_GPU_HOST;
+        } else if (!strcmp(a, "--gpu-min-width")) {
+            char *end;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            o->gpu_min_width = strtol(v, &end, 10);
+            if (!*v || *end || o->gpu_min_width < 1)
+                die_usage("replay", "--gpu-min-width: expected a positive integer, got '%s'", v);
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -454,6 +474,23 @@ static void print_stats(const SchedStats *st, FILE *to, SchedPolicy policy, int 
             (double)st->replay_ns / 1e6);
 }
 
+static void print_gpu_stats(const SchedGpuStats *g, FILE *to, int mode)
+{
+    fprintf(to, "battrace replay: %s: %llu batches, %llu kernel launches, nodes on the %s %llu, "
+                "on the CPU %llu (no kernel %llu, narrower than the cost model's width %llu, "
+                "not computable by the kernels %llu), %llu bytes to the device, %llu from it, "
+                "%.1f ms in the kernel backend%s\n",
+            mode == SCHED_GPU_HOST ? "kernel backend (host)" : "GPU",
+            (unsigned long long)g->batches, (unsigned long long)g->kernel_launches,
+            mode == SCHED_GPU_HOST ? "host backend" : "GPU",
+            (unsigned long long)(mode == SCHED_GPU_HOST ? g->nodes_host : g->nodes_device),
+            (unsigned long long)(g->nodes_cpu_nokernel + g->nodes_cpu_costmodel + g->nodes_cpu_ineligible),
+            (unsigned long long)g->nodes_cpu_nokernel, (unsigned long long)g->nodes_cpu_costmodel,
+            (unsigned long long)g->nodes_cpu_ineligible, (unsigned long long)g->bytes_to_device,
+            (unsigned long long)g->bytes_from_device, (double)g->gpu_ns / 1e6,
+            g->device_errors ? " (device errors!)" : "");
+}
+
 static int load(ReplayJob *j, const ReplayOptions *o)
 {
     char err[1024];
@@ -505,6 +542,11 @@ int cmd_replay(int argc, char **argv)
     parse_args(argc, argv, &o, &trace_path);
     if (o.verify && o.sel.tasks_path)
         die_usage("replay", "--verify compares with the trace's own samples: it cannot go with --tasks");
+    if (o.gpu == SCHED_GPU_DEVICE && gpu_device_count() == 0) {
+        fprintf(stderr, "battrace replay: --gpu: no CUDA device here (no GPU, no driver, or a build "
+                        "without nvcc); --gpu-host runs the same kernels' logic on the CPU\n");
+        return EXIT_USAGE;
+    }
     ReplayJob *j = calloc(1, sizeof *j);
     j->trace_path = trace_path;
     int rc = load(j, &o);
@@ -519,13 +561,20 @@ int cmd_replay(int argc, char **argv)
     }
     if (!rc) {
         sched_plan(s, o.policy);
+        if (o.gpu)
+            sched_set_gpu(s, o.gpu, (uint32_t)(o.gpu_min_width ? o.gpu_min_width
+                                               : o.gpu == SCHED_GPU_HOST ? 1 : 32));
         sched_execute(s, o.threads);
         if (o.json)
             rc = write_rows(j, s, o.json);
         if (!rc && o.verify)
             rc = verify(j, s, o.quiet);
-        if (!o.quiet)
-            print_stats(sched_stats(s), o.json && !strcmp(o.json, "-") ? stderr : stdout, o.policy, o.threads);
+        if (!o.quiet) {
+            FILE *to = o.json && !strcmp(o.json, "-") ? stderr : stdout;
+            print_stats(sched_stats(s), to, o.policy, o.threads);
+            if (o.gpu)
+                print_gpu_stats(&sched_stats(s)->gpu, to, o.gpu);
+        }
     }
     if (s)
         sched_free(s);

@@ -25,8 +25,8 @@ TASKS=$SHARED/arc/training
 failed=0
 
 # compare NAME PROGRAMS ARGS...: make (or reuse) pyref rows, then check
-#   run --json, record + inspect --rows, and replay --verify --json (2 threads)
-# against them.
+#   run --json, record + inspect --rows, replay --verify --json (2 threads) and
+#   replay --gpu-host --verify --json against them.
 compare() {
     local name=$1 progs=$2
     shift 2
@@ -52,6 +52,12 @@ compare() {
         failed=1
     fi
     python3 tools/compare_rows.py "$name replay" "$exp" "$act.replay" || failed=1
+    # the kernels' logic (issue 5) on the CPU: same rows, every node verified
+    if ! "$BATTRACE" replay "$trace" --gpu-host --verify --threads 2 --json "$act.gpuhost" --quiet; then
+        echo "$name: battrace replay --gpu-host --verify failed"
+        failed=1
+    fi
+    python3 tools/compare_rows.py "$name replay --gpu-host" "$exp" "$act.gpuhost" || failed=1
     rm -f "$trace"
 }
 
