@@ -14,6 +14,8 @@
    solvers x 300 samples): replay's time (load, schedule, execute on 2
    threads, replay the units) against run's, the dedup ratio, and the
    scheduling time per node.
+4. replay --gpu against replay on all cores (issue 5), when there is a CUDA
+   device: the full cross workload, verified.
 The machines are shared and noisy: compare the ratios, not the seconds.
 """
 import json
@@ -84,6 +86,25 @@ def replay_against_run(name, programs, extra):
           f'(wall: run {run_wall:.2f} s, replay with trace loading {rep_wall:.2f} s)')
 
 
+def gpu_against_cpu(name, programs, extra):
+    """replay --gpu against replay on all of this machine's cores (issue 5)."""
+    trace = os.path.join(OUT, 'gpu.trace')
+    cores = str(os.cpu_count() or 1)
+    sh([BATTRACE, 'record', programs, '--tasks', TASKS, '-o', trace, '--quiet'] + extra)
+    cpu_out, _ = sh([BATTRACE, 'replay', trace, '--threads', cores])
+    p = subprocess.run([BATTRACE, 'replay', trace, '--threads', cores, '--gpu', '--verify'],
+                       capture_output=True, text=True)
+    if p.returncode == 2 and 'no CUDA device' in p.stderr:
+        print(f'  {name:<30} no CUDA device here: replay --gpu not measured')
+        return
+    if p.returncode != 0:
+        raise SystemExit(f'bench: replay --gpu failed ({p.returncode}):\n{p.stdout}\n{p.stderr}')
+    exe = lambda t: float(re.search(r'execute ([0-9.]+) ms', t).group(1))
+    print(f'  {name:<30} replay on {cores} cores: execute {exe(cpu_out):.1f} ms; --gpu: execute '
+          f'{exe(p.stdout):.1f} ms ({exe(cpu_out) / exe(p.stdout):.1f}x)')
+    print('   ', [l for l in p.stdout.splitlines() if ': GPU:' in l or 'GPU:' in l][-1])
+
+
 def full_cross():
     trace = os.path.join(OUT, 'fullcross.trace')
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -115,6 +136,9 @@ def main():
     replay_against_run('batt: 32 solvers x 1718', batt, few)
     replay_against_run('cross: 100 solvers x 300', solvers, ['--mode', 'cross', '--programs', '100',
                                                               '--samples', '100' if quick else '300'])
+    print('4. replay --gpu against replay on every core (issue 5)')
+    gpu_against_cpu('cross: 400 solvers x 1718', solvers,
+                    ['--mode', 'cross', '--max-nested', '0'] + (['--programs', '40', '--samples', '200'] if quick else []))
 
 
 if __name__ == '__main__':
