@@ -5,43 +5,46 @@
 
 #include "func.h"
 
-/* Frame of one call: the variables, by slot. */
-typedef struct Frame {
-    Value *slots;
-    const Inputs *in;
-    Value log_path;
-} Frame;
-
-static Value input_value(const Frame *f, int id)
+void stmt_env_init(StmtEnv *env, Ctx *ctx, const Program *p, const Inputs *in)
 {
-    switch ((InputId)id) {
-    case INPUT_I: return f->in->I;
-    case INPUT_S: return f->in->S;
-    case INPUT_C: return f->in->C;
-    case INPUT_TASK_ID: return v_str(f->in->task_id ? f->in->task_id : "");
-    case INPUT_LOG_PATH: return f->log_path;
-    }
-    return v_none();
+    size_t n = p->nslots ? (size_t)p->nslots : 1;
+    env->slots = ctx_alloc(ctx, n * sizeof *env->slots);
+    for (size_t k = 0; k < n; k++)
+        env->slots[k] = v_none();
+    env->in[INPUT_I] = in->I;
+    env->in[INPUT_S] = in->S;
+    env->in[INPUT_C] = in->C;
+    env->in[INPUT_TASK_ID] = v_str(in->task_id ? in->task_id : "");
+    env->in[INPUT_LOG_PATH] = v_str("/dev/null"); /* what pyref.py passes */
 }
 
-static Value arg_value(const Frame *f, const Arg *a)
+Value stmt_arg(const StmtEnv *env, const Arg *a)
 {
     switch ((ArgKind)a->kind) {
-    case ARG_VAR: return f->slots[a->slot];
-    case ARG_INPUT: return input_value(f, a->slot);
+    case ARG_VAR: return env->slots[a->slot];
+    case ARG_INPUT: return env->in[a->slot];
     case ARG_CONST: return a->value;
     case ARG_PRIM: return prim_value(a->prim);
     }
     return v_none();
 }
 
-static Value callee_value(const Frame *f, const Stmt *s)
+Value stmt_callee(const StmtEnv *env, const Stmt *s)
 {
     if (s->callee_prim)
         return prim_value(s->callee_prim);
     if (s->callee_slot >= 0)
-        return f->slots[s->callee_slot];
-    return input_value(f, -1 - s->callee_slot);
+        return env->slots[s->callee_slot];
+    return env->in[-1 - s->callee_slot];
+}
+
+Err stmt_append(Ctx *ctx, const StmtEnv *env, const Stmt *s, VBuf *list)
+{
+    Value items[PROGRAM_MAX_ARGS], t;
+    for (unsigned k = 0; k < s->nargs; k++)
+        items[k] = stmt_arg(env, &s->args[k]);
+    TRY(mk_tuple(ctx, s->nargs, items, &t));
+    return vbuf_push(list, t);
 }
 
 bool interp_catches(const Stmt *s, Err e)
@@ -57,11 +60,11 @@ bool interp_catches(const Stmt *s, Err e)
 }
 
 /* Execute statement index k (a call); an error it does not absorb is returned. */
-static Err exec_call(Ctx *ctx, Frame *f, const Stmt *s, size_t k)
+static Err exec_call(Ctx *ctx, StmtEnv *f, const Stmt *s, size_t k)
 {
-    Value args[PROGRAM_MAX_ARGS], fn = callee_value(f, s), result;
+    Value args[PROGRAM_MAX_ARGS], fn = stmt_callee(f, s), result;
     for (unsigned a = 0; a < s->nargs; a++)
-        args[a] = arg_value(f, &s->args[a]);
+        args[a] = stmt_arg(f, &s->args[a]);
     if (ctx->trace)
         ctx->trace->stmt_begin(ctx->trace_data, k);
     Err e = call_value(ctx, fn, s->nargs, args, &result);
@@ -78,25 +81,7 @@ static Err exec_call(Ctx *ctx, Frame *f, const Stmt *s, size_t k)
     return ERR_OK;
 }
 
-static Err append_item(Ctx *ctx, Frame *f, const Stmt *s, VBuf *list)
-{
-    Value items[PROGRAM_MAX_ARGS], t;
-    for (unsigned k = 0; k < s->nargs; k++)
-        items[k] = arg_value(f, &s->args[k]);
-    TRY(mk_tuple(ctx, s->nargs, items, &t));
-    return vbuf_push(list, t);
-}
-
-static Value *new_slots(Ctx *ctx, const Program *p)
-{
-    size_t n = p->nslots ? (size_t)p->nslots : 1;
-    Value *slots = ctx_alloc(ctx, n * sizeof *slots);
-    for (size_t k = 0; k < n; k++)
-        slots[k] = v_none();
-    return slots;
-}
-
-static Err solver_body(Ctx *ctx, const Program *p, Frame *f, size_t *done)
+static Err solver_body(Ctx *ctx, const Program *p, StmtEnv *f, size_t *done)
 {
     for (*done = 0; *done < p->nstmts; ++*done)
         if (p->stmts[*done].kind == ST_CALL)
@@ -106,7 +91,8 @@ static Err solver_body(Ctx *ctx, const Program *p, Frame *f, size_t *done)
 
 Err interp_solver(Ctx *ctx, const Program *p, const Inputs *in, Value *out)
 {
-    Frame f = {new_slots(ctx, p), in, v_none()};
+    StmtEnv f;
+    stmt_env_init(&f, ctx, p, in);
     size_t done;
     if (ctx->trace)
         ctx->trace->call_begin(ctx->trace_data, 0);
@@ -127,7 +113,7 @@ typedef struct Reuse {
 
 /* Run the statements of one batt call. `bound`, when given, receives each
  * call statement's value (for a later call to reuse). */
-static Err batt_body(Ctx *ctx, const Program *p, const Reuse *reuse, Frame *f, size_t *done,
+static Err batt_body(Ctx *ctx, const Program *p, const Reuse *reuse, StmtEnv *f, size_t *done,
                      Value *bound, VBuf *ob, VBuf *sb)
 {
     for (*done = 0; *done < p->nstmts; ++*done) {
@@ -147,23 +133,21 @@ static Err batt_body(Ctx *ctx, const Program *p, const Reuse *reuse, Frame *f, s
             break;
         case ST_APPEND_O:
             if (!reuse) /* the second call's o is not reported */
-                TRY(append_item(ctx, f, st, ob));
+                TRY(stmt_append(ctx, f, st, ob));
             break;
-        case ST_APPEND_S: TRY(append_item(ctx, f, st, sb)); break;
+        case ST_APPEND_S: TRY(stmt_append(ctx, f, st, sb)); break;
         }
     }
     return ERR_OK;
 }
 
 static Err batt_call(Ctx *ctx, const Program *p, const Inputs *in, const Reuse *reuse,
-                     Frame *f, size_t *done, Value *bound, Value *o, Value *s)
+                     StmtEnv *f, size_t *done, Value *bound, Value *o, Value *s)
 {
     VBuf ob, sb;
     vbuf_init(&ob, ctx);
     vbuf_init(&sb, ctx);
-    f->slots = new_slots(ctx, p);
-    f->in = in;
-    f->log_path = v_str("/dev/null");
+    stmt_env_init(f, ctx, p, in);
     int which = reuse != NULL;
     if (ctx->trace)
         ctx->trace->call_begin(ctx->trace_data, which);
@@ -189,7 +173,7 @@ static Err batt_call(Ctx *ctx, const Program *p, const Inputs *in, const Reuse *
 void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const Inputs *first,
                       Value expected, double seconds, BattPair *out)
 {
-    Frame f1, f2;
+    StmtEnv f1, f2;
     size_t done1, done2;
     Value o2;
     Value *bound = ctx_alloc(ctx, (p->nstmts + 1) * sizeof *bound);

@@ -36,6 +36,21 @@ typedef struct BattPair {
 } BattPair;
 void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const Inputs *first,
                       Value expected, double seconds, BattPair *out);
+/* The values a call's statements read: its variables, by slot, and its
+ * parameters, by InputId (I, S, C, task_id, log_path). Shared with the
+ * scheduler's replay of units, which walks the same statements. */
+typedef struct StmtEnv {
+    Value *slots;
+    Value in[5];
+} StmtEnv;
+/* Bind a call's parameters (C as given: None in a batt's first call). */
+void stmt_env_init(StmtEnv *env, Ctx *ctx, const Program *p, const Inputs *in);
+/* An argument's value, and a statement's callee. */
+Value stmt_arg(const StmtEnv *env, const Arg *a);
+Value stmt_callee(const StmtEnv *env, const Stmt *s);
+/* An append statement: the tuple of its items, pushed onto list. */
+Err stmt_append(Ctx *ctx, const StmtEnv *env, const Stmt *s, VBuf *list);
+
 /* Does statement s's except clause catch e? (false for unguarded ones) */
 bool interp_catches(const Stmt *s, Err e);
 

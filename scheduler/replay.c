@@ -6,16 +6,17 @@
  * call statement takes its node's binding instead of calling: the result,
  * the safe default when the guard caught the error, or the error that ends
  * the call. Appends build their tuples here, in the caller's context. */
+#include "../runtime/interp.h"
 #include "sched_internal.h"
 
-/* One unit-call being replayed. */
+/* One unit-call being replayed: its statements read the same environment
+ * the interpreter's would (runtime/interp.h). */
 typedef struct Walk {
     const Sched *s;
     size_t uc;
     const Program *p;
     const ProgInfo *pi;
-    Value *slots;
-    Value in[5]; /* by InputId */
+    StmtEnv env;
 } Walk;
 
 static void walk_init(Walk *w, const Sched *s, size_t unit, int call, Ctx *ctx)
@@ -25,26 +26,8 @@ static void walk_init(Walk *w, const Sched *s, size_t unit, int call, Ctx *ctx)
     w->uc = unit * (size_t)s->ncalls + (size_t)call;
     w->p = s->programs[u->program];
     w->pi = &s->pinfo[u->program];
-    size_t n = w->p->nslots ? (size_t)w->p->nslots : 1;
-    w->slots = ctx_alloc(ctx, n * sizeof *w->slots);
-    for (size_t k = 0; k < n; k++)
-        w->slots[k] = v_none();
-    w->in[INPUT_I] = u->I;
-    w->in[INPUT_S] = u->S;
-    w->in[INPUT_C] = s->is_batt && call == 0 ? v_none() : u->C;
-    w->in[INPUT_TASK_ID] = v_str(u->task_id ? u->task_id : "");
-    w->in[INPUT_LOG_PATH] = v_str("/dev/null");
-}
-
-static Value walk_arg(const Walk *w, const Arg *a)
-{
-    switch ((ArgKind)a->kind) {
-    case ARG_VAR: return w->slots[a->slot];
-    case ARG_INPUT: return w->in[a->slot];
-    case ARG_CONST: return a->value;
-    case ARG_PRIM: return prim_value(a->prim);
-    }
-    return v_none();
+    Inputs in = {u->I, u->S, s->is_batt && call == 0 ? v_none() : u->C, u->task_id};
+    stmt_env_init(&w->env, ctx, w->p, &in);
 }
 
 /* Call statement k: bind its target from the node, or the error ending the call. */
@@ -56,17 +39,8 @@ static Err walk_call(Walk *w, size_t k)
     if (e == ERR__COUNT)
         return ERR_RUNTIME; /* unreachable: a live call's nodes always run */
     if (!e)
-        w->slots[w->p->stmts[k].target] = v;
+        w->env.slots[w->p->stmts[k].target] = v;
     return e;
-}
-
-static Err walk_append(Walk *w, Ctx *ctx, const Stmt *st, VBuf *list)
-{
-    Value items[PROGRAM_MAX_ARGS], t;
-    for (unsigned k = 0; k < st->nargs; k++)
-        items[k] = walk_arg(w, &st->args[k]);
-    TRY(mk_tuple(ctx, st->nargs, items, &t));
-    return vbuf_push(list, t);
 }
 
 /* The statements of a unit-call; ob NULL when o is not wanted. */
@@ -78,9 +52,9 @@ static Err walk_body(Walk *w, Ctx *ctx, VBuf *ob, VBuf *sb)
         case ST_CALL: TRY(walk_call(w, k)); break;
         case ST_APPEND_O:
             if (ob)
-                TRY(walk_append(w, ctx, st, ob));
+                TRY(stmt_append(ctx, &w->env, st, ob));
             break;
-        case ST_APPEND_S: TRY(walk_append(w, ctx, st, sb)); break;
+        case ST_APPEND_S: TRY(stmt_append(ctx, &w->env, st, sb)); break;
         }
     }
     return ERR_OK;
@@ -92,7 +66,7 @@ static Err solver_result(const Sched *s, size_t unit, Ctx *ctx, Value *out)
     ctx_begin_run(ctx, s->time_limit);
     walk_init(&w, s, unit, 0, ctx);
     Err e = walk_body(&w, ctx, NULL, NULL);
-    *out = e ? v_none() : w.slots[w.p->ret_slot];
+    *out = e ? v_none() : w.env.slots[w.p->ret_slot];
     return e;
 }
 
