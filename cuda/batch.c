@@ -11,6 +11,7 @@
 
 #include "batch.h"
 
+#include "../ops/grid_common.h"
 #include "../runtime/pyops.h"
 #include "device.h"
 #include "host.h"
@@ -97,7 +98,7 @@ bool grid_batch_add(GridBatch *b, const Value *args, size_t tag)
     Plan pl;
     if (b->n >= INT32_MAX || !plan_make(b->kind, args, &pl) || !grow_items(b))
         return false;
-    BtItem it = {.p = {pl.p[0], pl.p[1]}};
+    BtItem it = {.p = {pl.p[0], pl.p[1]}, .flags = pl.flags};
     size_t ncells = b->ncells;
     if (!pack_grid(b, pl.ga, pl.small, &it.a) || !pack_grid(b, pl.gb, pl.small, &it.b) ||
         !pack_patch(b, pl.patch, (int32_t)b->n, &it)) {
@@ -188,9 +189,158 @@ static Err colours_result(Ctx *ctx, int64_t mask, Value *out)
     return mk_set_sorted(ctx, m, v, out);
 }
 
+/* A component's place in canonical order: its smallest cell (the first
+ * cell, row-major, of its smallest value). */
+typedef struct ObjKey {
+    int64_t colour;
+    size_t pos, id;
+} ObjKey;
+
+static int cmp_objkey(const void *a, const void *b)
+{
+    const ObjKey *x = a, *y = b;
+    if (x->colour != y->colour)
+        return x->colour < y->colour ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* objects from the labels (each cell's component root, the component's
+ * first cell row-major; -1 for background): cells bucketed by component in
+ * row-major order, components sorted by their smallest cell, each object's
+ * cells in canonical order (row-major is, when univalued; else a stable
+ * bucketing by colour). Disjoint objects differ in their smallest cells, so
+ * that order is the canonical order of the objects. */
+static Err objects_result(const GridBatch *b, Ctx *ctx, const BtItem *it, Value *out)
+{
+    size_t w = (size_t)it->a.w, n = (size_t)it->a.h * w, nc = 0;
+    const int32_t *lab = b->out + it->out.off, *c = b->cells + it->a.off;
+    bool uni = (it->p[0] & BT_OBJ_UNI) != 0;
+    for (size_t p = 0; p < n; p++)
+        nc += lab[p] == (int32_t)p;
+    if (!nc) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    int32_t *id = malloc(n * sizeof *id);
+    size_t *start = calloc(nc + 1, sizeof *start), *fill = malloc(nc * sizeof *fill);
+    ObjKey *key = malloc(nc * sizeof *key);
+    Value *cells = malloc(n * sizeof *cells), *objs = malloc(nc * sizeof *objs);
+    Err e = ERR_MEMORY;
+    if (!id || !start || !fill || !key || !cells || !objs)
+        goto done;
+    for (size_t p = 0, k = 0; p < n; p++)
+        if (lab[p] == (int32_t)p) {
+            key[k] = (ObjKey){INT64_MAX, p, k};
+            id[p] = (int32_t)k++;
+        }
+    for (size_t p = 0; p < n; p++) {
+        if (lab[p] < 0)
+            continue;
+        ObjKey *kk = &key[id[lab[p]]];
+        start[kk->id + 1]++;
+        if (c[p] < kk->colour)
+            kk->colour = c[p], kk->pos = p;
+    }
+    for (size_t k = 0; k < nc; k++)
+        start[k + 1] += start[k], fill[k] = start[k];
+    for (size_t p = 0; p < n; p++)
+        if (lab[p] >= 0)
+            cells[fill[id[lab[p]]]++] = v_cell(c[p], (int32_t)(p / w), (int32_t)(p % w));
+    qsort(key, nc, sizeof *key, cmp_objkey);
+    for (size_t k = 0; k < nc; k++) {
+        size_t s = start[key[k].id], len = start[key[k].id + 1] - s;
+        e = uni ? mk_set_sorted(ctx, len, cells + s, &objs[k]) : gc_cells_by_colour(ctx, cells + s, len, &objs[k]);
+        if (e != ERR_OK)
+            goto done;
+    }
+    e = mk_set_sorted(ctx, nc, objs, out);
+done:
+    free(id), free(start), free(fill), free(key), free(cells), free(objs);
+    return e;
+}
+
+/* partition / fgpartition from the labels (the cell's colour; -1 for
+ * fgpartition's background): the cells bucketed stably by colour, one object
+ * per run, in ascending colour (the canonical order of the objects). */
+static Err partition_result(const GridBatch *b, Ctx *ctx, const BtItem *it, Value *out)
+{
+    size_t w = (size_t)it->a.w, n = (size_t)it->a.h * w, m = 0;
+    const int32_t *lab = b->out + it->out.off;
+    bool fg = b->kind == BK_FGPARTITION;
+    Value *cells = malloc((n ? n : 1) * sizeof *cells), *objs = malloc((n ? n : 1) * sizeof *objs), *sorted;
+    size_t no = 0;
+    Err e = ERR_MEMORY;
+    if (!cells || !objs)
+        goto done;
+    for (size_t p = 0; p < n; p++)
+        if (!fg || lab[p] != -1)
+            cells[m++] = v_cell(lab[p], (int32_t)(p / w), (int32_t)(p % w));
+    if ((e = gc_sort_by_colour(ctx, cells, m, &sorted)) != ERR_OK)
+        goto done;
+    for (size_t k = 0; k < m;) {
+        size_t r = k;
+        while (r < m && sorted[r].c == sorted[k].c)
+            r++;
+        if ((e = mk_set_sorted(ctx, r - k, sorted + k, &objs[no++])) != ERR_OK)
+            goto done;
+        k = r;
+    }
+    e = mk_set_sorted(ctx, no, objs, out);
+done:
+    free(cells), free(objs);
+    return e;
+}
+
+/* The first res[k] output cells, row-major positions of grid a, as pairs
+ * (ofcolor); or every position of a p0 x p1 shape (asindices). */
+static Err indices_result(const GridBatch *b, Ctx *ctx, size_t k, Value *out)
+{
+    const BtItem *it = &b->items[k];
+    bool all = b->kind == BK_ASINDICES;
+    size_t w = all ? (size_t)it->p[1] : (size_t)it->a.w;
+    size_t n = all ? (size_t)it->p[0] * w : (size_t)b->res[k];
+    Value *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return ERR_MEMORY;
+    for (size_t t = 0; t < n; t++) {
+        size_t p = all ? t : (size_t)b->out[(size_t)it->out.off + t];
+        v[t] = v_pair((int32_t)(p / w), (int32_t)(p % w));
+    }
+    Err e = mk_set_sorted(ctx, n, v, out);
+    free(v);
+    return e;
+}
+
+/* shift / normalize: the patch's entries (colours kept for cells) at the
+ * output's positions; a shift keeps the canonical order. */
+static Err patch_result(const GridBatch *b, Ctx *ctx, const BtItem *it, Value *out)
+{
+    size_t n = (size_t)it->patch_n;
+    Value *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return ERR_MEMORY;
+    for (size_t t = 0; t < n; t++) {
+        const BtPatch *q = &b->patch[(size_t)it->patch_off + t];
+        int32_t i = b->out[(size_t)it->out.off + 2 * t], j = b->out[(size_t)it->out.off + 2 * t + 1];
+        v[t] = it->flags ? v_cell(q->c, i, j) : v_pair(i, j);
+    }
+    Err e = mk_set_sorted(ctx, n, v, out);
+    free(v);
+    return e;
+}
+
 Err grid_batch_result(const GridBatch *b, Ctx *ctx, size_t k, Value *out)
 {
     switch (plan_result(b->kind)) {
+    case PR_PARTITION:
+        return partition_result(b, ctx, &b->items[k], out);
+    case PR_OBJECTS:
+        return objects_result(b, ctx, &b->items[k], out);
+    case PR_INDICES:
+    case PR_ALLINDICES:
+        return indices_result(b, ctx, k, out);
+    case PR_PATCH:
+        return patch_result(b, ctx, &b->items[k], out);
     case PR_INT:
         *out = v_int(b->res[k]);
         return ERR_OK;

@@ -49,6 +49,18 @@ typedef enum BtKind {
     BK_FILL, BK_UNDERFILL, BK_COVER, BK_PAINT,
     /* grid -> int or colour set (histogram, then one result per item) */
     BK_COLORCOUNT, BK_PALETTE, BK_MOSTCOLOR, BK_LEASTCOLOR, BK_NUMCOLORS,
+    /* grid -> one label per cell (a copy of the cell, -1 for fgpartition's
+     * background), grouped into objects when unpacked */
+    BK_PARTITION, BK_FGPARTITION,
+    /* grid -> per-item block work (one thread block per grid on the device):
+     * objects labels every cell with its component's root (union-find),
+     * ofcolor compacts the matching positions (a block scan) */
+    BK_OBJECTS, BK_OFCOLOR,
+    /* grid shape -> indices: nothing to compute, built when unpacked */
+    BK_ASINDICES,
+    /* patch -> patch: output (n x 2) = each entry's shifted (i, j), in the
+     * patch's canonical order (a shift keeps it) */
+    BK_SHIFT, BK_NORMALIZE,
     BK__COUNT
 } BtKind;
 
@@ -63,7 +75,7 @@ typedef struct BtItem {
     int32_t p[2];      /* parameters, per kind (see bt_cell) */
     int64_t patch_off; /* first patch entry */
     int32_t patch_n;   /* patch entries */
-    int32_t pad;
+    int32_t flags;     /* shift / normalize: 1 when the patch holds cells */
 } BtItem;
 
 /* The store is uploaded byte for byte: host and device must agree on it. */
@@ -107,12 +119,14 @@ typedef struct BtBatch {
 
 /* ---- kinds ---- */
 
-static inline BT_HD bool bt_kind_reduces(int k) { return k >= BK_COLORCOUNT && k < BK__COUNT; }
+static inline BT_HD bool bt_kind_reduces(int k) { return k >= BK_COLORCOUNT && k <= BK_NUMCOLORS; }
+/* Kinds computed one item at a time (one thread block per item). */
+static inline BT_HD bool bt_kind_blocks(int k) { return k == BK_OBJECTS || k == BK_OFCOLOR; }
 static inline BT_HD bool bt_kind_marks(int k) { return k >= BK_FILL && k <= BK_PAINT; }
 /* Kinds that need the per-item colour histogram (mostcolor as background). */
 static inline BT_HD bool bt_kind_counts(int k)
 {
-    return bt_kind_reduces(k) || k == BK_UNDERFILL || k == BK_COVER;
+    return bt_kind_reduces(k) || k == BK_UNDERFILL || k == BK_COVER || k == BK_FGPARTITION || k == BK_OBJECTS;
 }
 
 /* ---- cells ---- */
@@ -327,6 +341,27 @@ static inline BT_HD int32_t bt_paint_cell(const BtView *v, const BtItem *it, int
     return m >= 0 ? v->patch[m].c : bt_at(v->cells, it->a, i, j);
 }
 
+/* partition: every cell labelled with itself (the colour is the group) */
+static inline BT_HD int32_t bt_partition_cell(const BtView *v, const BtItem *it, int32_t i, int32_t j)
+{
+    return bt_at(v->cells, it->a, i, j);
+}
+/* fgpartition: the same, background (mostcolor) cells -1 (cells are 0..9) */
+static inline BT_HD int32_t bt_fgpartition_cell(const BtView *v, const BtItem *it, int64_t k, int32_t i,
+                                                int32_t j)
+{
+    int32_t x = bt_at(v->cells, it->a, i, j);
+    return x == bt_hist_pick(v->hist[k], true) ? -1 : x;
+}
+
+/* shift / normalize: coordinate j (0: i, 1: j) of patch entry i moved by
+ * (p0, p1) (the packer checked that the results fit int32) */
+static inline BT_HD int32_t bt_shift_cell(const BtView *v, const BtItem *it, int32_t i, int32_t j)
+{
+    BtPatch q = v->patch[it->patch_off + i];
+    return (int32_t)(j ? (int64_t)q.j + it->p[1] : (int64_t)q.i + it->p[0]);
+}
+
 /* Output cell (i, j) of item k of a grid kind. */
 static inline BT_HD int32_t bt_cell(int kind, const BtView *v, const BtItem *it, int64_t k, int32_t i,
                                     int32_t j)
@@ -357,6 +392,10 @@ static inline BT_HD int32_t bt_cell(int kind, const BtView *v, const BtItem *it,
     case BK_UNDERFILL: return bt_underfill_cell(v, it, k, i, j);
     case BK_COVER: return bt_cover_cell(v, it, k, i, j);
     case BK_PAINT: return bt_paint_cell(v, it, i, j);
+    case BK_PARTITION: return bt_partition_cell(v, it, i, j);
+    case BK_FGPARTITION: return bt_fgpartition_cell(v, it, k, i, j);
+    case BK_SHIFT:
+    case BK_NORMALIZE: return bt_shift_cell(v, it, i, j);
     default: return 0;
     }
 }
@@ -425,6 +464,120 @@ static inline BT_HD int64_t bt_reduce(int kind, BtHist h, int32_t p0)
     case BK_NUMCOLORS: return bt_hist_distinct(h);
     default: return 0;
     }
+}
+
+/* ---- objects: connected components by union-find ----
+ *
+ * Item parameters: p0 = flags (BT_OBJ_*). The labels (parent array) of an
+ * item's h * w cells live in shared memory on the device when the grid has
+ * at most BT_CCL_SHARED cells, else in the item's output cells in global
+ * memory (same code, another pointer). Three phases, a barrier between each:
+ *   init     parent[p] = p, or -1 for a background cell (without_bg)
+ *   unite    each cell joins its forward neighbours (right, down, and for
+ *            diagonal the two lower diagonals) that may join it: both not
+ *            background, and equal values when univalued
+ *   flatten  parent[p] = root(p)
+ * Links always go from the larger root to the smaller (an atomic min), so a
+ * component's root is its first cell in row-major order, whatever the order
+ * the threads run in. The output label of a cell is that root, or -1. */
+
+#define BT_OBJ_UNI 1
+#define BT_OBJ_DIAG 2
+#define BT_OBJ_BG 4
+#define BT_CCL_SHARED 4096
+
+/* *p = min(*p, x), returning the old value (an atomic on the device). */
+static inline BT_HD int32_t bt_atomic_min(int32_t *p, int32_t x)
+{
+#if defined(__CUDA_ARCH__)
+    return atomicMin(p, x);
+#else
+    int32_t old = *p;
+    if (x < old)
+        *p = x;
+    return old;
+#endif
+}
+
+static inline BT_HD int32_t bt_ccl_root(int32_t *parent, int32_t p)
+{
+    volatile int32_t *vp = parent; /* other threads relink while we walk */
+    int32_t q = vp[p];
+    while (q != p) {
+        p = q;
+        q = vp[p];
+    }
+    return p;
+}
+
+/* Join the components of a and b (both labelled, not background). */
+static inline BT_HD void bt_ccl_union(int32_t *parent, int32_t a, int32_t b)
+{
+    for (;;) {
+        a = bt_ccl_root(parent, a);
+        b = bt_ccl_root(parent, b);
+        if (a == b)
+            return;
+        if (a > b) {
+            int32_t t = a;
+            a = b;
+            b = t;
+        }
+        /* link root b under a, unless b stopped being a root meanwhile */
+        int32_t old = bt_atomic_min(&parent[b], a);
+        if (old == b)
+            return;
+        b = old; /* b was relinked: retry from where it points */
+    }
+}
+
+/* The background of item k (mostcolor) when it has one, and whether it does. */
+static inline BT_HD bool bt_obj_bg(const BtView *v, const BtItem *it, int64_t k, int32_t *bg)
+{
+    *bg = (it->p[0] & BT_OBJ_BG) ? bt_hist_pick(v->hist[k], true) : 0;
+    return (it->p[0] & BT_OBJ_BG) != 0;
+}
+
+static inline BT_HD void bt_ccl_init(int32_t *parent, const BtView *v, const BtItem *it, bool has_bg,
+                                     int32_t bg, int32_t p)
+{
+    parent[p] = has_bg && v->cells[it->a.off + p] == bg ? -1 : p;
+}
+
+static inline BT_HD void bt_ccl_unite(int32_t *parent, const BtView *v, const BtItem *it, bool has_bg,
+                                      int32_t bg, int32_t p)
+{
+    int32_t w = it->a.w, h = it->a.h, i = p / w, j = p % w;
+    const int32_t *c = v->cells + it->a.off;
+    int32_t x = c[p];
+    if (has_bg && x == bg)
+        return;
+    bool uni = (it->p[0] & BT_OBJ_UNI) != 0, diag = (it->p[0] & BT_OBJ_DIAG) != 0;
+    /* forward neighbours: (0, 1), (1, 0), (1, -1), (1, 1) */
+    const int di[4] = {0, 1, 1, 1}, dj[4] = {1, 0, -1, 1};
+    for (int d = 0; d < (diag ? 4 : 2); d++) {
+        int32_t ni = i + di[d], nj = j + dj[d];
+        if (ni >= h || nj < 0 || nj >= w)
+            continue;
+        int32_t q = ni * w + nj, y = c[q];
+        if ((has_bg && y == bg) || (uni && y != x))
+            continue;
+        bt_ccl_union(parent, p, q);
+    }
+}
+
+static inline BT_HD void bt_ccl_flatten(int32_t *parent, int32_t p)
+{
+    if (parent[p] >= 0)
+        parent[p] = bt_ccl_root(parent, p);
+}
+
+/* ---- ofcolor: positions of cells equal to p0 (when p1: the value is an
+ * int that can match) ---- */
+
+static inline BT_HD bool bt_ofcolor_hit(const BtView *v, const BtItem *it, int64_t p)
+{
+    return it->p[1] && v->cells[it->a.off + p] == it->p[0];
 }
 
 #endif

@@ -41,6 +41,35 @@ static void host_reduce(const BtBatch *b, const BtHist *hist)
         b->res[k] = bt_reduce(b->kind, hist[k], b->items[k].p[0]);
 }
 
+/* objects: the three phases of bt_ccl_* over each item's cells, run to the
+ * end one after another (the device's barriers between them), the labels
+ * built in place in the output; ofcolor: the block scan's compaction. */
+static void host_blocks(const BtBatch *b, const BtView *v)
+{
+    for (int64_t k = 0; k < b->nitems; k++) {
+        const BtItem *it = &b->items[k];
+        int32_t n = it->a.h * it->a.w;
+        int32_t *out = b->out + it->out.off;
+        if (b->kind == BK_OFCOLOR) {
+            int64_t m = 0;
+            for (int32_t p = 0; p < n; p++)
+                if (bt_ofcolor_hit(v, it, p))
+                    out[m++] = p;
+            b->res[k] = m;
+            continue;
+        }
+        int32_t bg;
+        bool has_bg = bt_obj_bg(v, it, k, &bg);
+        for (int32_t p = 0; p < n; p++)
+            bt_ccl_init(out, v, it, has_bg, bg, p);
+        for (int32_t p = 0; p < n; p++)
+            bt_ccl_unite(out, v, it, has_bg, bg, p);
+        for (int32_t p = 0; p < n; p++)
+            bt_ccl_flatten(out, p);
+        b->res[k] = bg;
+    }
+}
+
 int bt_host_run(const BtBatch *b)
 {
     BtHist *hist = NULL;
@@ -58,6 +87,8 @@ int bt_host_run(const BtBatch *b)
     BtView v = {b->cells, b->patch, mark, hist};
     if (bt_kind_reduces(b->kind))
         host_reduce(b, hist);
+    else if (bt_kind_blocks(b->kind))
+        host_blocks(b, &v);
     else
         host_map(b, &v);
     free(hist);

@@ -92,6 +92,75 @@ reduce_kernel(int kind, const BtItem *items, const BtHist *hist, int64_t nitems,
         res[k] = bt_reduce(kind, hist[k], items[k].p[0]);
 }
 
+/* objects: one block per item (grid-stride over items), the three union-find
+ * phases of bt_ccl_* with a barrier between each. The labels live in shared
+ * memory when the grid has at most BT_CCL_SHARED cells (copied out at the
+ * end), else in the item's output cells in global memory (the atomics and
+ * the volatile walks in bt_ccl_root work on either; within one block,
+ * __syncthreads orders global memory too). */
+template <int BLOCK_THREADS>
+__global__ void __launch_bounds__(BLOCK_THREADS)
+objects_kernel(BtView v, const BtItem *items, int64_t nitems, int32_t *out, int64_t *res)
+{
+    __shared__ int32_t sh[BT_CCL_SHARED];
+    for (int64_t k = blockIdx.x; k < nitems; k += gridDim.x) {
+        const BtItem *it = &items[k];
+        int32_t n = it->a.h * it->a.w;
+        int32_t *dst = out + it->out.off;
+        int32_t *parent = n <= BT_CCL_SHARED ? sh : dst;
+        int32_t bg;
+        bool has_bg = bt_obj_bg(&v, it, k, &bg);
+        for (int32_t p = threadIdx.x; p < n; p += BLOCK_THREADS)
+            bt_ccl_init(parent, &v, it, has_bg, bg, p);
+        __syncthreads();
+        for (int32_t p = threadIdx.x; p < n; p += BLOCK_THREADS)
+            bt_ccl_unite(parent, &v, it, has_bg, bg, p);
+        __syncthreads();
+        for (int32_t p = threadIdx.x; p < n; p += BLOCK_THREADS)
+            bt_ccl_flatten(parent, p);
+        __syncthreads();
+        if (parent == sh)
+            for (int32_t p = threadIdx.x; p < n; p += BLOCK_THREADS)
+                dst[p] = sh[p];
+        if (threadIdx.x == 0)
+            res[k] = bg;
+        __syncthreads(); /* sh is reused by the next item */
+    }
+}
+
+/* ofcolor: one block per item; the matching positions compacted in
+ * row-major order by a block-wide exclusive scan per tile of BLOCK_THREADS
+ * cells; res[k] = their count. */
+template <int BLOCK_THREADS>
+__global__ void __launch_bounds__(BLOCK_THREADS)
+ofcolor_kernel(BtView v, const BtItem *items, int64_t nitems, int32_t *out, int64_t *res)
+{
+    using Scan = cub::BlockScan<int32_t, BLOCK_THREADS>;
+    __shared__ typename Scan::TempStorage tmp;
+    __shared__ int32_t base;
+    for (int64_t k = blockIdx.x; k < nitems; k += gridDim.x) {
+        const BtItem *it = &items[k];
+        int32_t n = it->a.h * it->a.w;
+        int32_t *dst = out + it->out.off;
+        if (threadIdx.x == 0)
+            base = 0;
+        __syncthreads();
+        for (int32_t tile = 0; tile < n; tile += BLOCK_THREADS) {
+            int32_t p = tile + (int32_t)threadIdx.x;
+            int32_t hit = p < n && bt_ofcolor_hit(&v, it, p) ? 1 : 0, rank, total;
+            Scan(tmp).ExclusiveSum(hit, rank, total);
+            if (hit)
+                dst[base + rank] = p;
+            __syncthreads(); /* tmp and base are reused */
+            if (threadIdx.x == 0)
+                base += total;
+            __syncthreads();
+        }
+        if (threadIdx.x == 0)
+            res[k] = base;
+    }
+}
+
 static unsigned blocks_for(int64_t work, int64_t per_block)
 {
     int64_t b = (work + per_block - 1) / per_block;
@@ -119,6 +188,7 @@ class DevRun {
     cudaError_t marks();
     cudaError_t map();
     cudaError_t reduce();
+    cudaError_t blocks();
     cudaError_t launched(const char *what);
 
     const BtBatch *b_;
@@ -223,6 +293,24 @@ cudaError_t DevRun::reduce()
     return cudaSuccess;
 }
 
+cudaError_t DevRun::blocks()
+{
+    int32_t *out = nullptr;
+    int64_t *res = nullptr;
+    DEV_TRY("output buffer", alloc((void **)&out, (size_t)b_->nout * sizeof(int32_t)));
+    DEV_TRY("result buffer", alloc((void **)&res, (size_t)b_->nitems * sizeof(int64_t)));
+    BtView v = {cells_, patch_, mark_, hist_};
+    unsigned nb = blocks_for(b_->nitems, 1);
+    if (b_->kind == BK_OBJECTS)
+        objects_kernel<kBlockThreads><<<nb, kBlockThreads>>>(v, items_, b_->nitems, out, res);
+    else
+        ofcolor_kernel<kBlockThreads><<<nb, kBlockThreads>>>(v, items_, b_->nitems, out, res);
+    DEV_TRY("block kernel", launched("block kernel"));
+    DEV_TRY("download cells", download(b_->out, out, (size_t)b_->nout * sizeof(int32_t)));
+    DEV_TRY("download results", download(b_->res, res, (size_t)b_->nitems * sizeof(int64_t)));
+    return cudaSuccess;
+}
+
 cudaError_t DevRun::run()
 {
     DEV_TRY("upload items", upload((void **)&items_, b_->items, (size_t)b_->nitems * sizeof(BtItem)));
@@ -240,6 +328,8 @@ cudaError_t DevRun::run()
     }
     if (bt_kind_reduces(b_->kind))
         return reduce();
+    if (bt_kind_blocks(b_->kind))
+        return blocks();
     return b_->nout ? map() : cudaSuccess;
 }
 

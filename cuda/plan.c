@@ -275,6 +275,90 @@ static bool el_colorcount(const Value *a, Plan *pl)
     return el_colours(a, pl);
 }
 
+/* partition(grid): any int32 cells; fgpartition leaves out mostcolor, taken
+ * from the colour counts (cells 0..9) */
+static bool el_partition(const Value *a, Plan *pl) { return one_grid(pl, a[0], false); }
+static bool el_fgpartition(const Value *a, Plan *pl)
+{
+    pl->small = true;
+    return one_grid(pl, a[0], false);
+}
+
+/* objects(grid, univalued, diagonal, without_bg): the flags by truthiness;
+ * the labels take the grid's shape; without_bg takes mostcolor from the
+ * colour counts (cells 0..9), otherwise any int32 cells */
+static bool el_objects(const Value *a, Plan *pl)
+{
+    bool uni = v_truthy(a[1]), diag = v_truthy(a[2]), wbg = v_truthy(a[3]);
+    pl->p[0] = (uni ? BT_OBJ_UNI : 0) | (diag ? BT_OBJ_DIAG : 0) | (wbg ? BT_OBJ_BG : 0);
+    pl->small = wbg;
+    return one_grid(pl, a[0], false);
+}
+
+/* ofcolor(grid, value): an int (bools as 0/1) fitting int32 can match a
+ * cell; any other value matches none (p1 = 0); output: up to h * w positions */
+static bool el_ofcolor(const Value *a, Plan *pl)
+{
+    Value v = a[1];
+    bool can = v_is_int(v) && fits32(v.u.i);
+    pl->p[0] = can ? (int32_t)v.u.i : 0;
+    pl->p[1] = can;
+    return one_grid(pl, a[0], false);
+}
+
+/* asindices(grid): only the shape (p0, p1); no cells packed, no output */
+static bool el_asindices(const Value *a, Plan *pl)
+{
+    if (!grid_ok(a[0]))
+        return false;
+    pl->p[0] = (int32_t)gh(a[0]), pl->p[1] = (int32_t)gw(a[0]);
+    return true;
+}
+
+/* A non-empty set of packed pairs or cells moved by (di, dj): eligible when
+ * the offsets fit int32 and every moved coordinate does (the CPU op's fast
+ * path; past it, it builds unpacked tuples). Output: n rows of (i, j). */
+static bool moved_patch(Plan *pl, Value p, int64_t di, int64_t dj)
+{
+    if (p.tag != VT_SET || !p.u.seq->n || !(p.u.seq->flags & (SEQ_PAIRS | SEQ_CELLS)) || !fits32(di) ||
+        !fits32(dj))
+        return false;
+    const Seq *s = p.u.seq;
+    for (uint32_t k = 0; k < s->n; k++)
+        if (!fits32(s->items[k].u.p.a + di) || !fits32(s->items[k].u.p.b + dj))
+            return false;
+    pl->patch = p;
+    pl->flags = (s->flags & SEQ_CELLS) != 0;
+    pl->p[0] = (int32_t)di, pl->p[1] = (int32_t)dj;
+    return out_shape(pl, s->n, 2);
+}
+
+/* shift(patch, directions): directions a pair of ints (bools as 0/1) */
+static bool el_shift(const Value *a, Plan *pl)
+{
+    Value d = a[1];
+    if (d.tag == VT_PAIR)
+        return moved_patch(pl, a[0], d.u.p.a, d.u.p.b);
+    if (d.tag != VT_TUPLE || d.u.seq->n != 2 || !v_is_int(d.u.seq->items[0]) || !v_is_int(d.u.seq->items[1]))
+        return false;
+    return moved_patch(pl, a[0], d.u.seq->items[0].u.i, d.u.seq->items[1].u.i);
+}
+
+/* normalize(patch): shift by (-top, -left) of its bounding box */
+static bool el_normalize(const Value *a, Plan *pl)
+{
+    Value p = a[0];
+    if (p.tag != VT_SET || !p.u.seq->n || !(p.u.seq->flags & (SEQ_PAIRS | SEQ_CELLS)))
+        return false;
+    const Seq *s = p.u.seq;
+    int64_t t = s->items[0].u.p.a, l = s->items[0].u.p.b;
+    for (uint32_t k = 1; k < s->n; k++) {
+        t = s->items[k].u.p.a < t ? s->items[k].u.p.a : t;
+        l = s->items[k].u.p.b < l ? s->items[k].u.p.b : l;
+    }
+    return moved_patch(pl, p, -t, -l);
+}
+
 /* ---- the table ---- */
 
 typedef bool (*Eligible)(const Value *args, Plan *pl);
@@ -313,6 +397,13 @@ static const struct {
     [BK_MOSTCOLOR] = {P_mostcolor, el_mostcolor},
     [BK_LEASTCOLOR] = {P_leastcolor, el_leastcolor},
     [BK_NUMCOLORS] = {P_numcolors, el_numcolors},
+    [BK_PARTITION] = {P_partition, el_partition},
+    [BK_FGPARTITION] = {P_fgpartition, el_fgpartition},
+    [BK_OBJECTS] = {P_objects, el_objects},
+    [BK_OFCOLOR] = {P_ofcolor, el_ofcolor},
+    [BK_ASINDICES] = {P_asindices, el_asindices},
+    [BK_SHIFT] = {P_shift, el_shift},
+    [BK_NORMALIZE] = {P_normalize, el_normalize},
 };
 
 int plan_kind(const Prim *p)
@@ -327,8 +418,17 @@ int plan_kind(const Prim *p)
 
 PlanResult plan_result(int kind)
 {
-    if (kind == BK_PALETTE)
-        return PR_COLOURS;
+    switch (kind) {
+    case BK_PALETTE: return PR_COLOURS;
+    case BK_PARTITION:
+    case BK_FGPARTITION: return PR_PARTITION;
+    case BK_OBJECTS: return PR_OBJECTS;
+    case BK_OFCOLOR: return PR_INDICES;
+    case BK_ASINDICES: return PR_ALLINDICES;
+    case BK_SHIFT:
+    case BK_NORMALIZE: return PR_PATCH;
+    default: break;
+    }
     return bt_kind_reduces(kind) ? PR_INT : PR_GRID;
 }
 

@@ -17,7 +17,16 @@
 #include "grid_kernels.h"
 
 /* How a kind's results come back as Values. */
-typedef enum PlanResult { PR_GRID, PR_INT, PR_COLOURS } PlanResult;
+typedef enum PlanResult {
+    PR_GRID,      /* the output cells as a grid */
+    PR_INT,       /* res[k] */
+    PR_COLOURS,   /* res[k], a 10-bit mask, as a set of colours */
+    PR_PARTITION, /* output labels (colours; -1 skipped) grouped by colour */
+    PR_OBJECTS,   /* output labels (component roots; -1 skipped) as objects */
+    PR_INDICES,   /* res[k] row-major positions in the output as a set of pairs */
+    PR_ALLINDICES, /* every (i, j) of the p0 x p1 shape */
+    PR_PATCH       /* the patch's entries with the output's (i, j) rows */
+} PlanResult;
 
 typedef struct Plan {
     Value ga, gb;   /* grids to pack (VT_NONE when the kind has fewer) */
@@ -26,6 +35,7 @@ typedef struct Plan {
     int32_t p[2];   /* kernel parameters (BtItem.p) */
     bool small;     /* the grid's cells must all be colours 0..9 */
     bool cells;     /* the patch must hold cells (paint), not only positions */
+    int32_t flags;  /* BtItem.flags */
 } Plan;
 
 /* The kernel kind of primitive p, or -1 when it has none. */

@@ -13,6 +13,7 @@
 
 #include "../cuda/batch.h"
 #include "../runtime/func.h"
+#include "../runtime/literal.h"
 #include "../runtime/pyops.h"
 
 /* ---- random values ---- */
@@ -196,7 +197,118 @@ static void gen_colorcount(Value *a)
     a[1] = chance(90) ? rand_param() : chance(50) ? v_bool(chance(50)) : pair(1, 2);
 }
 
+/* Grids for the extractions (objects, partition, ofcolor, asindices):
+ * sizes around the shared-memory bound of the objects kernel (64x64 = 4096
+ * cells; 65x63 and the tall ones take the global-memory variant), and
+ * shapes that matter: one colour (all background), checkerboards (single
+ * cells, diagonal joins), sparse marks on a background, stripes, few colours
+ * (ties for mostcolor), ints beyond colours. */
+static const int XSIZES[][2] = {{1, 1}, {1, 9}, {7, 1}, {2, 2}, {3, 2}, {2, 5}, {4, 4}, {5, 3},
+                                {30, 30}, {48, 48}, {64, 64}, {65, 63}, {200, 37}, {300, 5},
+                                {13, 29}, {1, 30}, {30, 1}};
+#define NXSIZES (sizeof XSIZES / sizeof XSIZES[0])
+
+static Value extract_grid(void)
+{
+    size_t s = (size_t)rin(0, NXSIZES - 1);
+    int64_t h = XSIZES[s][0], w = XSIZES[s][1];
+    int64_t *c = malloc((size_t)(h * w) * sizeof *c);
+    int shape = (int)rin(0, 9), ncol = (int)rin(1, 4);
+    int64_t a = rin(0, 9), b = rin(0, 9);
+    for (int64_t i = 0; i < h; i++)
+        for (int64_t j = 0; j < w; j++) {
+            int64_t *x = &c[i * w + j];
+            switch (shape) {
+            case 0: *x = a; break;                                        /* one colour */
+            case 1: *x = (i + j) % 2 ? a : b; break;                      /* checkerboard */
+            case 2: *x = chance(10) ? rin(0, 9) : a; break;               /* sparse */
+            case 3: *x = (chance(50) ? i : j) % 3 ? a : b; break;         /* stripes, crosses */
+            case 4: *x = rand_cell(true); break;                          /* wide ints */
+            default: *x = rin(0, ncol - 1); break;                        /* few colours */
+            }
+        }
+    Value g;
+    cr_assert_eq(mk_grid(t_ctx(), (size_t)h, (size_t)w, c, &g), ERR_OK);
+    free(c);
+    return g;
+}
+
+/* A truthy or falsy flag, mostly a bool. */
+static Value rand_flag(void)
+{
+    switch (rin(0, 9)) {
+    case 0: return v_int(rin(0, 2));
+    case 1: return v_none();
+    default: return v_bool(chance(50));
+    }
+}
+
+static void gen_extract(Value *a) { a[0] = extract_grid(); }
+
+static void gen_objects(Value *a)
+{
+    a[0] = extract_grid();
+    a[1] = rand_flag();
+    a[2] = rand_flag();
+    a[3] = rand_flag();
+}
+
+static void gen_ofcolor(Value *a)
+{
+    a[0] = extract_grid();
+    switch (rin(0, 9)) {
+    case 0: a[1] = v_bool(chance(50)); break;           /* True == 1 */
+    case 1: a[1] = pair(1, 2); break;                    /* matches nothing */
+    case 2: a[1] = v_int((int64_t)1 << 40); break;       /* beyond int32: nothing */
+    case 3: a[1] = v_int(INT32_MIN); break;
+    default: a[1] = rand_param(); break;
+    }
+}
+
+/* A set of positions or cells for shift / normalize: up to 60 entries,
+ * sometimes empty, sometimes near the int32 bounds (beyond the fast path
+ * once moved). */
+static Value move_patch(void)
+{
+    int64_t n = chance(5) ? 0 : rin(1, 60), base = chance(5) ? INT32_MAX - 3 : chance(5) ? INT32_MIN + 2 : 0;
+    bool cells = chance(50);
+    Value *it = malloc((size_t)(n ? n : 1) * sizeof *it);
+    for (int64_t k = 0; k < n; k++) {
+        int32_t i = (int32_t)(base + rin(-2, 2) * (base != 0) + (base ? 0 : rin(-3, 30)));
+        int32_t j = (int32_t)rin(-3, 30);
+        it[k] = cells ? v_cell((int32_t)rand_cell(true), i, j) : v_pair(i, j);
+    }
+    Value s;
+    cr_assert_eq(mk_set(t_ctx(), (size_t)n, it, &s), ERR_OK);
+    free(it);
+    return s;
+}
+
+static void gen_shift(Value *a)
+{
+    a[0] = move_patch();
+    switch (rin(0, 9)) {
+    case 0: a[1] = V("(True, -1)"); break;
+    case 1: a[1] = V("(1, 2, 3)"); break;      /* ValueError on the CPU */
+    case 2: a[1] = pair((int64_t)1 << 40, 0); break;
+    case 3: a[1] = pair(INT32_MAX, INT32_MIN); break;
+    default: a[1] = pair(rin(-6, 6), rin(-6, 6)); break;
+    }
+}
+
+static void gen_normalize(Value *a) { a[0] = move_patch(); }
+
 /* ---- checking ---- */
+
+/* The full literal of v (sets print in storage order, so equal strings
+ * mean the same canonical order); buf is a big static buffer. */
+static const char *full_repr(Value v, int which)
+{
+    static char bufs[2][1 << 21];
+    lit_repr(v, bufs[which], sizeof bufs[which]);
+    cr_assert_lt(strlen(bufs[which]), sizeof bufs[which] - 1, "repr truncated");
+    return bufs[which];
+}
 
 /* Same value and same representation (tags, rows packed alike). */
 static bool same_kind(Value a, Value b)
@@ -226,7 +338,7 @@ static void check_prim(const char *name, Gen gen, int min_pct)
     const Prim *p = prim_lookup(name);
     cr_assert(p && gpu_has_kernel(p), "%s has no kernel", name);
     seed(name);
-    static Value argv[NCASES][3], out[NCASES];
+    static Value argv[NCASES][4], out[NCASES];
     static const Value *ptr[NCASES];
     static Err err[NCASES];
     for (int k = 0; k < NCASES; k++) {
@@ -251,6 +363,8 @@ static void check_prim(const char *name, Gen gen, int min_pct)
         cr_assert(v_eq(out[k], want) && same_kind(out[k], want),
                   "%s case %d (%s, %s, %s):\n kernel %s\n cpu    %s", name, k, R(argv[k][0]),
                   p->arity > 1 ? R(argv[k][1]) : "", p->arity > 2 ? R(argv[k][2]) : "", R(out[k]), R(want));
+        cr_assert_str_eq(full_repr(out[k], 0), full_repr(want, 1), "%s case %d: storage order differs", name, k);
+        cr_assert_eq(v_cmp(out[k], want), 0);
     }
     cr_log_info("%s: %d of %d cases eligible", name, eligible, NCASES);
     cr_assert_eq(ran, eligible);
@@ -296,11 +410,21 @@ KERNEL_TEST(palette, gen_grid, 60)
 KERNEL_TEST(mostcolor, gen_grid, 60)
 KERNEL_TEST(leastcolor, gen_grid, 60)
 KERNEL_TEST(numcolors, gen_grid, 60)
+/* extractions: grids of any int32 cells, except where mostcolor is the
+ * background (fgpartition, objects without_bg: cells 0..9) */
+KERNEL_TEST(objects, gen_objects, 80)
+KERNEL_TEST(partition, gen_extract, 95)
+KERNEL_TEST(fgpartition, gen_extract, 80)
+KERNEL_TEST(ofcolor, gen_ofcolor, 95)
+KERNEL_TEST(asindices, gen_extract, 95)
+/* patches: non-empty packed sets whose moved coordinates fit int32 */
+KERNEL_TEST(shift, gen_shift, 60)
+KERNEL_TEST(normalize, gen_normalize, 85)
 
 /* Hand-picked edge cases, with the CPU op's literal results. */
 Test(kernels, edges)
 {
-    static const char *const cases[][4] = {
+    static const char *const cases[][5] = {
         {"crop", "((1, 2, 3), (4, 5, 6))", "(-1, -2)", "(5, 5)"},   /* negative starts */
         {"crop", "((1, 2, 3), (4, 5, 6))", "(0, 3)", "(2, 2)"},     /* rows of () */
         {"crop", "((1, 2, 3), (4, 5, 6))", "(2, 0)", "(2, 2)"},     /* () */
@@ -317,10 +441,36 @@ Test(kernels, edges)
         {"paint", "((0, 0),)", "frozenset({(1, (0, 0)), (2, (0, 0))})", NULL}, /* last wins */
         {"mostcolor", "((1, 2), (2, 1))", NULL, NULL},              /* tie: smallest */
         {"leastcolor", "((1, 2, 3), (3, 2, 1))", NULL, NULL},
+        /* objects: a tie for the background (1 and 2 twice: 1), diagonal
+         * joins, single cells, all background, a colour ring around another */
+        {"objects", "((1, 2), (2, 1))", "True", "False", "True"},
+        {"objects", "((1, 2), (2, 1))", "True", "True", "True"},
+        {"objects", "((1, 2), (2, 1))", "False", "True", "False"},
+        {"objects", "((1, 2), (2, 1))", "False", "False", "False"},
+        {"objects", "((3, 3), (3, 3))", "True", "False", "True"},
+        {"objects", "((0, 0, 0, 0), (0, 5, 5, 0), (0, 5, 0, 0), (0, 0, 0, 7))", "False", "True", "True"},
+        {"objects", "((1, 1, 1), (1, 2, 1), (1, 1, 1))", "True", "False", "False"},
+        {"objects", "((1, 1, 1), (1, 2, 1), (1, 1, 1))", "False", "False", "False"},
+        {"objects", "((9, 0, 9), (0, 9, 0), (9, 0, 9))", "True", "True", "False"},
+        {"objects", "((-1, 7), (2147483647, -1))", "True", "True", "False"},
+        {"objects", "((1, 0), (0, 4))", "1", "None", "()"},
+        {"partition", "((1, 2), (2, 1))", NULL, NULL},
+        {"partition", "((-5, 2147483647), (-2147483648, -5))", NULL, NULL},
+        {"fgpartition", "((1, 2), (2, 1))", NULL, NULL},           /* tie: 1 left out */
+        {"fgpartition", "((4, 4), (4, 4))", NULL, NULL},           /* frozenset() */
+        {"ofcolor", "((1, 2), (2, 1))", "True", NULL},             /* True == 1 */
+        {"ofcolor", "((1, 2), (2, 1))", "(1, 2)", NULL},
+        {"ofcolor", "((1, 2), (2, 1))", "3", NULL},
+        {"asindices", "((1, 2, 3),)", NULL, NULL},
+        {"asindices", "((1099511627776,),)", NULL, NULL},          /* cells are not read */
+        {"shift", "frozenset({(3, (0, 0)), (1, (2, -1))})", "(-2, 5)", NULL},
+        {"shift", "frozenset({(0, 0), (5, 7)})", "(True, False)", NULL},
+        {"normalize", "frozenset({(3, (4, 9)), (1, (2, 7)), (1, (5, 2))})", NULL, NULL},
+        {"normalize", "frozenset({(-4, -9)})", NULL, NULL},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         const Prim *p = prim_lookup(cases[k][0]);
-        Value a[3] = {V(cases[k][1])}, got, want;
+        Value a[4] = {V(cases[k][1])}, got, want;
         for (int q = 1; q < p->arity; q++)
             a[q] = V(cases[k][q + 1]);
         const Value *ptr = a;
@@ -330,13 +480,14 @@ Test(kernels, edges)
         cr_assert_eq(cpu_call(p, a, &want), ERR_OK);
         cr_assert(e == ERR_OK && v_eq(got, want) && same_kind(got, want), "%s(%s, ...) = %s, cpu %s",
                   cases[k][0], cases[k][1], R(got), R(want));
+        cr_assert_str_eq(R(got), R(want));
     }
 }
 
 /* Inputs the kernels must leave to the CPU op. */
 Test(kernels, not_eligible)
 {
-    static const char *const cases[][4] = {
+    static const char *const cases[][5] = {
         {"rot90", "((1, 2), (3,))", NULL, NULL},                     /* ragged */
         {"rot90", "()", NULL, NULL},                                 /* empty */
         {"rot90", "((),)", NULL, NULL},                              /* empty rows */
@@ -370,11 +521,30 @@ Test(kernels, not_eligible)
         {"mostcolor", "((-1, 1),)", NULL, NULL},
         {"numcolors", "frozenset({(1, (0, 0))})", NULL, NULL},
         {"colorcount", "((1, 2), (2,))", "2", NULL},
+        {"objects", "((1, 2), (2,))", "True", "False", "True"},      /* ragged */
+        {"objects", "((12, 1),)", "True", "False", "True"},          /* background past 9 */
+        {"objects", "((1099511627776, 1),)", "True", "False", "False"}, /* beyond int32 */
+        {"objects", "frozenset({(1, (0, 0))})", "True", "False", "False"},
+        {"partition", "((1, 2), (3,))", NULL, NULL},
+        {"partition", "((4294967296, 2),)", NULL, NULL},
+        {"fgpartition", "((10, 2),)", NULL, NULL},
+        {"ofcolor", "((1, 2), (3,))", "1", NULL},
+        {"ofcolor", "((4294967296, 2),)", "2", NULL},
+        {"asindices", "((1, 2), (3,))", NULL, NULL},
+        {"asindices", "()", NULL, NULL},
+        {"shift", "frozenset()", "(1, 1)", NULL},                      /* empty */
+        {"shift", "((0, 0), (1, 1))", "(1, 1)", NULL},                 /* a tuple patch */
+        {"shift", "frozenset({(0, 0)})", "(1, 2, 3)", NULL},           /* ValueError */
+        {"shift", "frozenset({(0, 0)})", "(1, None)", NULL},
+        {"shift", "frozenset({(2147483647, 0)})", "(1, 0)", NULL},     /* leaves int32 */
+        {"shift", "frozenset({(0, 0), (1, (0, 0))})", "(1, 0)", NULL}, /* mixed */
+        {"normalize", "frozenset()", NULL, NULL},
+        {"normalize", "frozenset({(2147483647, 0), (-2147483648, 0)})", NULL, NULL},
     };
     size_t n = sizeof cases / sizeof cases[0];
     for (size_t k = 0; k < n; k++) {
         const Prim *p = prim_lookup(cases[k][0]);
-        Value a[3] = {V(cases[k][1])}, got = v_none();
+        Value a[4] = {V(cases[k][1])}, got = v_none();
         for (int q = 1; q < p->arity; q++)
             a[q] = V(cases[k][q + 1]);
         cr_assert(!gpu_eligible(p, a), "%s(%s, ...) should not be eligible", cases[k][0], cases[k][1]);
@@ -384,8 +554,8 @@ Test(kernels, not_eligible)
         cr_assert_eq(gpu_run_batch(t_ctx(), p, 1, &ptr, &got, &e, &c), 0);
         cr_assert(e == ERR__COUNT && got.tag == VT_NONE && c.items_ineligible == 1 && c.host_runs == 0);
     }
-    const Prim *objects = prim_lookup("objects");
-    cr_assert(!gpu_has_kernel(objects) && !gpu_has_kernel(NULL));
+    const Prim *occ = prim_lookup("occurrences");
+    cr_assert(!gpu_has_kernel(occ) && !gpu_has_kernel(NULL));
 }
 
 /* What gpu_run_batch counts, and which results land where. */
@@ -439,8 +609,11 @@ Test(kernels, device_matches_host)
         {"canvas", gen_canvas}, {"fill", gen_fill}, {"underfill", gen_fill}, {"cover", gen_cover},
         {"paint", gen_paint}, {"colorcount", gen_colorcount}, {"palette", gen_grid},
         {"mostcolor", gen_grid}, {"leastcolor", gen_grid}, {"numcolors", gen_grid},
+        {"objects", gen_objects}, {"partition", gen_extract}, {"fgpartition", gen_extract},
+        {"ofcolor", gen_ofcolor}, {"asindices", gen_extract}, {"shift", gen_shift},
+        {"normalize", gen_normalize},
     };
-    static Value argv[NCASES][3], host[NCASES], dev[NCASES];
+    static Value argv[NCASES][4], host[NCASES], dev[NCASES];
     static const Value *ptr[NCASES];
     static Err eh[NCASES], ed[NCASES];
     for (size_t q = 0; q < sizeof kinds / sizeof kinds[0]; q++) {
