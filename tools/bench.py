@@ -90,6 +90,12 @@ def gpu_against_cpu(name, programs, extra):
     """replay --gpu against replay on all of this machine's cores (issue 5)."""
     trace = os.path.join(OUT, 'gpu.trace')
     cores = str(os.cpu_count() or 1)
+    probe = os.path.join(OUT, 'probe.trace')
+    sh([BATTRACE, 'record', 'traces/example_solvers.py', '--tasks', 'traces/tasks', '-o', probe, '--quiet'])
+    p = subprocess.run([BATTRACE, 'replay', probe, '--gpu'], capture_output=True, text=True)
+    if p.returncode == 2 and 'no CUDA device' in p.stderr:
+        print(f'  {name:<30} no CUDA device here: replay --gpu not measured')
+        return
     # a 1 s budget (per run when recording, per node in replay) keeps the few
     # runaway solvers (d22278a0 takes minutes on some inputs) from dominating
     limit = ['--time-limit', '1']
