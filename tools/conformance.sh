@@ -23,6 +23,13 @@ PYREF="python3 $SHARED/tools/pyref.py"
 SOLVERS=$SHARED/reference/arc-dsl/solvers.py
 TASKS=$SHARED/arc/training
 failed=0
+# a CUDA device? (replay --gpu says "no CUDA device" and exits 2 without one)
+HAVE_GPU=0
+if "$BATTRACE" record traces/example_solvers.py --tasks traces/tasks -o "$OUT/probe.trace" --quiet &&
+   "$BATTRACE" replay "$OUT/probe.trace" --gpu --quiet 2>/dev/null; then
+    HAVE_GPU=1
+    echo "conformance: a CUDA device is present: replay --gpu is checked too"
+fi
 
 # compare NAME PROGRAMS ARGS...: make (or reuse) pyref rows, then check
 #   run --json, record + inspect --rows, replay --verify --json (2 threads) and
@@ -58,6 +65,14 @@ compare() {
         failed=1
     fi
     python3 tools/compare_rows.py "$name replay --gpu-host" "$exp" "$act.gpuhost" || failed=1
+    if [ "$HAVE_GPU" = 1 ]; then # the kernels on the CUDA device
+        if ! "$BATTRACE" replay "$trace" --gpu --gpu-min-width 1 --verify --threads 2 --json "$act.gpu" >"$act.gpu.log"; then
+            echo "$name: battrace replay --gpu --verify failed"
+            failed=1
+        fi
+        grep 'GPU:' "$act.gpu.log"
+        python3 tools/compare_rows.py "$name replay --gpu" "$exp" "$act.gpu" || failed=1
+    fi
     rm -f "$trace"
 }
 
