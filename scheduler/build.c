@@ -210,11 +210,31 @@ static uint32_t sig_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint3
 
 /* ---- nodes ---- */
 
+typedef struct NodeKey {
+    KeyRef r;
+    uint32_t salt;
+} NodeKey;
+
 static int node_eq(const Sched *s, uint32_t id, uint64_t h, const void *key)
 {
-    const KeyRef *r = key;
+    const NodeKey *nk = key;
     const Node *nd = &s->nodes[id];
-    return nd->nkeys == r->n && !memcmp(s->keys + nd->key_off, r->k, r->n * sizeof *r->k);
+    return nd->salt == nk->salt && nd->nkeys == nk->r.n &&
+           !memcmp(s->keys + nd->key_off, nk->r.k, nk->r.n * sizeof *nk->r.k);
+}
+
+/* Python compares functions by identity: two statements of one call that
+ * build a closure from the same parts make two different functions
+ * (equality says False). So applications that may build a function (closure
+ * constructors, and variable callees, whose result is only known when run)
+ * merge only with the same statement of other unit-calls: the salt is the
+ * statement's index. A batt's second call reuses the first call's closure,
+ * as the interpreter does. */
+static uint32_t identity_salt(const Stmt *st, size_t k)
+{
+    if (st->callee_prim && st->callee_prim->safe_default != SD_CALLABLE)
+        return 0;
+    return (uint32_t)k + 1;
 }
 
 static uint32_t node_level(const Sched *s, const uint64_t *kk, uint32_t nk)
@@ -227,11 +247,11 @@ static uint32_t node_level(const Sched *s, const uint64_t *kk, uint32_t nk)
 }
 
 /* The node with these keys, made when new. */
-static uint32_t node_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint32_t nk)
+static uint32_t node_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint32_t nk, uint32_t salt)
 {
-    KeyRef r = {kk, nk};
-    uint64_t h = keys_hash(kk, nk);
-    size_t slot = htab_find(&s->node_tab, h, node_eq, s, &r);
+    NodeKey key = {{kk, nk}, salt};
+    uint64_t h = sched_mix(keys_hash(kk, nk), salt);
+    size_t slot = htab_find(&s->node_tab, h, node_eq, s, &key);
     if (s->node_tab.ids[slot] != SCHED_NONE)
         return s->node_tab.ids[slot];
     SCHED_GROW(s->keys, s->nkeys, s->keys_cap, s->nkeys + nk);
@@ -244,6 +264,7 @@ static uint32_t node_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint
     nd->prim = prim;
     nd->key_off = (uint32_t)s->nkeys;
     nd->nkeys = (uint8_t)nk;
+    nd->salt = salt;
     nd->level = node_level(s, kk, nk);
     nd->occ_head = SCHED_NONE;
     s->nkeys += nk;
@@ -325,7 +346,7 @@ static void build_call(Sched *s, uint32_t uc, const Program *p, const ProgInfo *
             kk[0] = st->callee_slot >= 0 ? slot_keys[st->callee_slot] : in_keys[-1 - st->callee_slot];
         for (unsigned a = 0; a < st->nargs; a++)
             kk[1 + a] = arg_key(&st->args[a], fixed + 1 + a, slot_keys, in_keys);
-        uint32_t n = node_intern(s, st->callee_prim, kk, 1u + st->nargs);
+        uint32_t n = node_intern(s, st->callee_prim, kk, 1u + st->nargs, identity_salt(st, k));
         add_occurrence(s, uc, g, n);
         slot_keys[st->target] = key_bind(n, pi->mask[k]);
     }

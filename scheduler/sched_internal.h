@@ -38,6 +38,8 @@ typedef struct Node {
     uint32_t sig;      /* launch signature */
     uint32_t uses;     /* occurrences in unit-calls that have not ended before them */
     uint32_t occ_head; /* first occurrence (a global statement index), chained by occ_next */
+    uint32_t salt;     /* 0, or the statement index + 1 for applications that may build
+                          a function (see identity_salt in build.c) */
     uint8_t nkeys, state, err, budget; /* budget: err is a crossed budget (ends any call) */
 } Node;
 

@@ -729,3 +729,35 @@ Test(sched, shared_mkbatt_equals_the_interpreter, .timeout = 600)
     free(w.units);
     taskset_free(&w.ts);
 }
+
+/* Python compares functions by identity: two statements that build the same
+ * closure make two functions. Replay must not merge them into one. */
+Test(sched, closures_built_twice_stay_distinct)
+{
+    ProgramFile pf;
+    parse_ok(&pf, "def solve_t(I):\n"
+                  "    x1 = compose(rot90, rot90)\n"
+                  "    x2 = compose(rot90, rot90)\n"
+                  "    x3 = equality(x1, x2)\n"
+                  "    x4 = equality(x1, x1)\n"
+                  "    x5 = x1(I)\n"
+                  "    x6 = x2(I)\n"
+                  "    O = astuple(x3, x4)\n"
+                  "    return O\n");
+    const Program *progs[1] = {&pf.programs[0]};
+    SchedUnit u[2] = {unit(0, "((1, 2), (3, 4))", NULL), unit(0, "((1, 2), (3, 4))", NULL)};
+    Sched *s = run_sched(progs, 1, 0, u, 2, POLICY_DEPTH, 1);
+    Arena a;
+    Ctx c;
+    UnitResult r;
+    sched_unit_result(s, 0, fresh_ctx(&a, &c), &r);
+    cr_assert_eq(r.err, ERR_OK);
+    cr_assert_str_eq(R(r.out), "(False, True)", "as the interpreter: x1 is not x2");
+    /* the same statement on two equal samples still merges: 7 statements, 7 nodes */
+    cr_assert_eq(sched_stats(s)->statements, 14);
+    cr_assert_eq(sched_stats(s)->nodes, 7);
+    check_units(s, progs, 0, u, 2);
+    arena_free(&a);
+    sched_free(s);
+    program_free(&pf);
+}
