@@ -308,9 +308,16 @@ static bool content_eq(Value a, Value b)
     return v_eq(a, b);
 }
 
+/* Recorded as a whole value, or by content hash and kind (HASH entries). */
 static int same_as_recorded(Verifier *v, Value got, int64_t id)
 {
-    return id >= 0 && content_eq(got, vdecode(v, (uint32_t)id));
+    uint64_t hash;
+    uint8_t kind;
+    if (id < 0)
+        return 0;
+    if (vt_hash_only(&v->j->trace.values, (uint32_t)id, &hash, &kind))
+        return v_hash(got) == hash && got.tag == kind;
+    return content_eq(got, vdecode(v, (uint32_t)id));
 }
 
 static int verify_call(Verifier *v, size_t u, int call)
@@ -333,7 +340,12 @@ static int verify_call(Verifier *v, size_t u, int call)
             int ended = e == ERR__COUNT || (e && !interp_catches(&p->stmts[k], e));
             if (ended || !same_as_recorded(v, got, want)) {
                 char a[160], bb[160];
-                lit_repr(want >= 0 ? vdecode(v, (uint32_t)want) : v_none(), a, sizeof a);
+                uint64_t hh;
+                uint8_t kk;
+                if (want >= 0 && vt_hash_only(&v->j->trace.values, (uint32_t)want, &hh, &kk))
+                    snprintf(a, sizeof a, "a value of hash %016llx", (unsigned long long)hh);
+                else
+                    lit_repr(want >= 0 ? vdecode(v, (uint32_t)want) : v_none(), a, sizeof a);
                 lit_repr(got, bb, sizeof bb);
                 snprintf(what, sizeof what, "%s: recorded %s, replay gave %s",
                          p->stmts[k].callee_prim ? p->stmts[k].callee_prim->name : "variable callee", a,
@@ -372,14 +384,7 @@ static int verify_nested(Verifier *v, size_t u, const TraceNode *n, uint64_t ind
     Value got;
     Err e = call_value(&v->ctx, prim_value(&prim_table[n->op]), n->nargs, args, &got);
     v->nested++;
-    uint64_t hash;
-    uint8_t kind;
-    int same = e == (Err)n->err;
-    if (same && !e)
-        same = vt_hash_only(&v->j->trace.values, n->result, &hash, &kind)
-                   ? v_hash(got) == hash && got.tag == kind
-                   : same_as_recorded(v, got, n->result);
-    if (!same) {
+    if (e != (Err)n->err || (!e && !same_as_recorded(v, got, n->result))) {
         char what[512];
         snprintf(what, sizeof what, "node %llu (%s inside a closure): recorded %s, re-applied %s",
                  (unsigned long long)index, prim_table[n->op].name,

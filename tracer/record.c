@@ -201,11 +201,11 @@ static void on_apply_leave(void *data, Value f, Err err, Value result)
         return;
     TraceNode *n = &r->nodes[fr.node];
     n->err = (uint8_t)err;
-    /* a statement's result as a value (replay and inspect compare and show
-     * it); a nested node's by its content hash, which is all --verify needs */
+    /* results by content hash and kind, which is what --verify compares (the
+     * outputs a row needs are stored whole, at the end of each call); a result
+     * holding a function is stored whole, since functions hash by identity */
     if (!err)
-        n->result = n->parent && !holds_function(result) ? hash_id(r, result)
-                                                         : vt_intern(&r->trace->values, result);
+        n->result = holds_function(result) ? vt_intern(&r->trace->values, result) : hash_id(r, result);
     n->self_ns = total > fr.child_ns ? total - fr.child_ns : 0;
 }
 
