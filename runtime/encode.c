@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "func.h"
+#include "xalloc.h"
 
 void sb_init(StrBuf *b) { memset(b, 0, sizeof *b); }
 void sb_free(StrBuf *b) { free(b->data); sb_init(b); }
@@ -18,12 +19,7 @@ static void sb_reserve(StrBuf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
-    char *d = realloc(b->data, cap);
-    if (!d) {
-        fprintf(stderr, "battrace: out of memory\n");
-        exit(3);
-    }
-    b->data = d;
+    b->data = xrealloc(b->data, cap);
     b->cap = cap;
 }
 

@@ -17,6 +17,7 @@
  * numbers such as 01 or 1., raw control characters and bad escapes in
  * strings, NUL bytes. */
 #include "tasks.h"
+#include "xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -52,15 +53,6 @@ typedef struct Where {
 
 /* ---- memory outside the arena (file buffers, name lists) ---- */
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n);
-    if (!p) {
-        fprintf(stderr, "battrace: out of memory (asked for %zu bytes)\n", n);
-        exit(3);
-    }
-    return p;
-}
 
 /* ---- messages ---- */
 

@@ -16,36 +16,6 @@
 #include "../runtime/limits.h"
 #include "sched_internal.h"
 
-void *sched_xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("battrace: out of memory\n", stderr);
-        exit(3);
-    }
-    return p;
-}
-
-void *sched_xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fputs("battrace: out of memory\n", stderr);
-        exit(3);
-    }
-    return p;
-}
-
-void *sched_xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        fputs("battrace: out of memory\n", stderr);
-        exit(3);
-    }
-    return p;
-}
-
 uint64_t sched_mix(uint64_t h, uint64_t x)
 {
     h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -63,8 +33,8 @@ static void htab_init(HTab *t, size_t cap)
 {
     t->cap = cap;
     t->n = 0;
-    t->ids = sched_xmalloc(cap * sizeof *t->ids);
-    t->hashes = sched_xmalloc(cap * sizeof *t->hashes);
+    t->ids = xmalloc(cap * sizeof *t->ids);
+    t->hashes = xmalloc(cap * sizeof *t->hashes);
     memset(t->ids, 0xff, cap * sizeof *t->ids);
 }
 
@@ -286,8 +256,8 @@ static uint16_t guard_mask(const Stmt *st)
 
 static void prog_info(Sched *s, const Program *p, ProgInfo *pi)
 {
-    pi->fixed = sched_xcalloc(p->nstmts * SCHED_MAXKEYS, sizeof *pi->fixed);
-    pi->mask = sched_xcalloc(p->nstmts, sizeof *pi->mask);
+    pi->fixed = xcalloc(p->nstmts * SCHED_MAXKEYS, sizeof *pi->fixed);
+    pi->mask = xcalloc(p->nstmts, sizeof *pi->mask);
     for (size_t k = 0; k < p->nstmts; k++) {
         const Stmt *st = &p->stmts[k];
         uint64_t *f = pi->fixed + k * SCHED_MAXKEYS;
@@ -356,7 +326,7 @@ static void build_call(Sched *s, uint32_t uc, const Program *p, const ProgInfo *
 /* Sizes and offsets of the unit-calls; 0 when beyond 32-bit indexes. */
 static int layout(Sched *s)
 {
-    s->uc_off = sched_xmalloc((s->nuc + 1) * sizeof *s->uc_off);
+    s->uc_off = xmalloc((s->nuc + 1) * sizeof *s->uc_off);
     size_t total = 0;
     for (size_t uc = 0; uc < s->nuc; uc++) {
         s->uc_off[uc] = (uint32_t)total;
@@ -366,10 +336,10 @@ static int layout(Sched *s)
     }
     s->uc_off[s->nuc] = (uint32_t)total;
     s->nstmts = total;
-    s->alive = sched_xmalloc((s->nuc ? s->nuc : 1) * sizeof *s->alive);
-    s->stmt_node = sched_xmalloc((total ? total : 1) * sizeof *s->stmt_node);
-    s->occ_next = sched_xmalloc((total ? total : 1) * sizeof *s->occ_next);
-    s->occ_uc = sched_xmalloc((total ? total : 1) * sizeof *s->occ_uc);
+    s->alive = xmalloc((s->nuc ? s->nuc : 1) * sizeof *s->alive);
+    s->stmt_node = xmalloc((total ? total : 1) * sizeof *s->stmt_node);
+    s->occ_next = xmalloc((total ? total : 1) * sizeof *s->occ_next);
+    s->occ_uc = xmalloc((total ? total : 1) * sizeof *s->occ_uc);
     return 1;
 }
 
@@ -382,7 +352,7 @@ static void build_all(Sched *s)
         if (s->programs[p]->nslots > maxslots)
             maxslots = s->programs[p]->nslots;
     }
-    uint64_t *slot_keys = sched_xmalloc((size_t)maxslots * sizeof *slot_keys);
+    uint64_t *slot_keys = xmalloc((size_t)maxslots * sizeof *slot_keys);
     uint64_t in_keys[5];
     in_keys[INPUT_LOG_PATH] = atom_key(s, v_str("/dev/null"));
     for (size_t u = 0; u < s->nunits; u++) {
@@ -408,19 +378,19 @@ Sched *sched_build(const Program *const *programs, size_t nprograms, int is_batt
     for (size_t u = 0; u < nunits; u++)
         if (units[u].program >= nprograms)
             return NULL;
-    Sched *s = sched_xcalloc(1, sizeof *s);
+    Sched *s = xcalloc(1, sizeof *s);
     s->programs = programs;
     s->nprograms = nprograms;
     s->is_batt = is_batt;
     s->ncalls = is_batt ? 2 : 1;
-    s->units = sched_xmalloc((nunits ? nunits : 1) * sizeof *s->units);
+    s->units = xmalloc((nunits ? nunits : 1) * sizeof *s->units);
     if (nunits) /* units may be NULL then */
         memcpy(s->units, units, nunits * sizeof *units);
     s->nunits = nunits;
     s->nuc = nunits * (size_t)s->ncalls;
     s->time_limit = time_limit;
     s->mem_limit = mem_limit ? mem_limit : LIMIT_RUN_BYTES_DEFAULT;
-    s->pinfo = sched_xcalloc(nprograms, sizeof *s->pinfo);
+    s->pinfo = xcalloc(nprograms, sizeof *s->pinfo);
     htab_init(&s->atom_tab, 256);
     htab_init(&s->node_tab, 1024);
     htab_init(&s->sig_tab, 256);

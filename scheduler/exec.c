@@ -121,10 +121,10 @@ static void gpu_launch(Sched *s, Worker *w, size_t l)
         return;
     }
     uint64_t t0 = now_ns();
-    uint32_t *ids = sched_xmalloc(width * sizeof *ids);
-    Value *vals = sched_xmalloc((size_t)width * SCHED_MAXKEYS * sizeof *vals), *out = sched_xmalloc(width * sizeof *out);
-    const Value **argp = sched_xmalloc(width * sizeof *argp);
-    Err *err = sched_xmalloc(width * sizeof *err);
+    uint32_t *ids = xmalloc(width * sizeof *ids);
+    Value *vals = xmalloc((size_t)width * SCHED_MAXKEYS * sizeof *vals), *out = xmalloc(width * sizeof *out);
+    const Value **argp = xmalloc(width * sizeof *argp);
+    Err *err = xmalloc(width * sizeof *err);
     size_t n = 0;
     for (uint32_t i = 0; i < width; i++) {
         uint32_t id = s->launch_nodes[start + i];
@@ -197,7 +197,7 @@ static void run_wave(Worker *w, size_t l0, size_t l1)
 static size_t *plan_waves(const Sched *s, int threads)
 {
     size_t n = s->nlaunches;
-    size_t *end = sched_xcalloc(n + 1, sizeof *end);
+    size_t *end = xcalloc(n + 1, sizeof *end);
     if (threads == 1) {
         /* no barriers to save: settle after every launch, so that a call
          * ended by one launch skips its statements in the next ones */
@@ -205,7 +205,7 @@ static size_t *plan_waves(const Sched *s, int threads)
             end[l] = l + 1;
         return end;
     }
-    uint32_t *lvl = sched_xcalloc(n + 1, sizeof *lvl); /* level, or UINT32_MAX when mixed */
+    uint32_t *lvl = xcalloc(n + 1, sizeof *lvl); /* level, or UINT32_MAX when mixed */
     for (size_t l = 0; l < n; l++) {
         uint32_t first = s->launch_off[l] < s->launch_off[l + 1]
                              ? s->nodes[s->launch_nodes[s->launch_off[l]]].level : 0;
@@ -263,8 +263,8 @@ void sched_execute(Sched *s, int threads)
     Shared sh = {.s = s, .nthreads = threads, .wave_end = plan_waves(s, threads)};
     atomic_init(&sh.next, 0);
     s->narenas = threads;
-    s->arenas = sched_xcalloc((size_t)threads, sizeof *s->arenas);
-    Worker *w = sched_xcalloc((size_t)threads, sizeof *w);
+    s->arenas = xcalloc((size_t)threads, sizeof *s->arenas);
+    Worker *w = xcalloc((size_t)threads, sizeof *w);
     for (int t = 0; t < threads; t++) {
         arena_init(&s->arenas[t]);
         arena_init(&w[t].scratch);
@@ -275,7 +275,7 @@ void sched_execute(Sched *s, int threads)
         w[t].id = t;
     }
     if (threads > 1) {
-        pthread_t *tid = sched_xcalloc((size_t)threads, sizeof *tid);
+        pthread_t *tid = xcalloc((size_t)threads, sizeof *tid);
         pthread_barrier_init(&sh.barrier, NULL, (unsigned)threads);
         for (int t = 1; t < threads; t++)
             if (pthread_create(&tid[t], NULL, worker_main, &w[t]) != 0) {

@@ -24,10 +24,10 @@ static void plan_alloc(Sched *s)
     free(s->launch_level);
     free(s->launch_sig);
     size_t n = s->nnodes + 1;
-    s->launch_off = sched_xmalloc((n + 1) * sizeof *s->launch_off);
-    s->launch_nodes = sched_xmalloc(n * sizeof *s->launch_nodes);
-    s->launch_level = sched_xmalloc(n * sizeof *s->launch_level);
-    s->launch_sig = sched_xmalloc(n * sizeof *s->launch_sig);
+    s->launch_off = xmalloc((n + 1) * sizeof *s->launch_off);
+    s->launch_nodes = xmalloc(n * sizeof *s->launch_nodes);
+    s->launch_level = xmalloc(n * sizeof *s->launch_level);
+    s->launch_sig = xmalloc(n * sizeof *s->launch_sig);
     s->nlaunches = 0;
     s->launch_off[0] = 0;
 }
@@ -39,12 +39,12 @@ static uint32_t *by_level(const Sched *s, uint32_t *nlevels)
     for (size_t n = 0; n < s->nnodes; n++)
         if (s->nodes[n].level + 1 > nl)
             nl = s->nodes[n].level + 1;
-    uint32_t *start = sched_xcalloc((size_t)nl + 1, sizeof *start);
+    uint32_t *start = xcalloc((size_t)nl + 1, sizeof *start);
     for (size_t n = 0; n < s->nnodes; n++)
         start[s->nodes[n].level + 1]++;
     for (uint32_t l = 0; l < nl; l++)
         start[l + 1] += start[l];
-    uint32_t *order = sched_xmalloc((s->nnodes + 1) * sizeof *order);
+    uint32_t *order = xmalloc((s->nnodes + 1) * sizeof *order);
     for (size_t n = 0; n < s->nnodes; n++)
         order[start[s->nodes[n].level]++] = (uint32_t)n;
     free(start);
@@ -56,10 +56,10 @@ void sched_plan_depth(Sched *s)
 {
     uint32_t nl;
     uint32_t *order = by_level(s, &nl);
-    uint32_t *stamp = sched_xmalloc((s->nsigs + 1) * sizeof *stamp);
-    uint32_t *sig_launch = sched_xmalloc((s->nsigs + 1) * sizeof *sig_launch);
-    uint32_t *node_launch = sched_xmalloc((s->nnodes + 1) * sizeof *node_launch);
-    uint32_t *width = sched_xcalloc(s->nnodes + 1, sizeof *width);
+    uint32_t *stamp = xmalloc((s->nsigs + 1) * sizeof *stamp);
+    uint32_t *sig_launch = xmalloc((s->nsigs + 1) * sizeof *sig_launch);
+    uint32_t *node_launch = xmalloc((s->nnodes + 1) * sizeof *node_launch);
+    uint32_t *width = xcalloc(s->nnodes + 1, sizeof *width);
     memset(stamp, 0xff, (s->nsigs + 1) * sizeof *stamp);
     plan_alloc(s);
     /* one launch per (level, signature), in order of first appearance */
@@ -147,8 +147,8 @@ typedef struct Deps {
 
 static void deps_build(const Sched *s, Deps *d)
 {
-    d->off = sched_xcalloc(s->nnodes + 2, sizeof *d->off);
-    d->pending = sched_xcalloc(s->nnodes + 1, sizeof *d->pending);
+    d->off = xcalloc(s->nnodes + 2, sizeof *d->off);
+    d->pending = xcalloc(s->nnodes + 1, sizeof *d->pending);
     for (size_t n = 0; n < s->nnodes; n++) {
         const uint64_t *kk = s->keys + s->nodes[n].key_off;
         for (uint32_t a = 0; a < s->nodes[n].nkeys; a++)
@@ -159,7 +159,7 @@ static void deps_build(const Sched *s, Deps *d)
     }
     for (size_t n = 0; n < s->nnodes; n++)
         d->off[n + 2] += d->off[n + 1];
-    d->dep = sched_xmalloc((d->off[s->nnodes + 1] + 1) * sizeof *d->dep);
+    d->dep = xmalloc((d->off[s->nnodes + 1] + 1) * sizeof *d->dep);
     for (size_t n = 0; n < s->nnodes; n++) {
         const uint64_t *kk = s->keys + s->nodes[n].key_off;
         for (uint32_t a = 0; a < s->nodes[n].nkeys; a++)
@@ -230,9 +230,9 @@ void sched_plan_agenda(Sched *s)
     Deps d;
     deps_build(s, &d);
     plan_alloc(s);
-    Agenda ag = {s, sched_xcalloc(s->nsigs + 1, sizeof *ag.b), {0}, NULL, 0, NULL, 1};
-    ag.touched = sched_xmalloc((s->nsigs + 1) * sizeof *ag.touched);
-    ag.touch_stamp = sched_xcalloc(s->nsigs + 1, sizeof *ag.touch_stamp);
+    Agenda ag = {s, xcalloc(s->nsigs + 1, sizeof *ag.b), {0}, NULL, 0, NULL, 1};
+    ag.touched = xmalloc((s->nsigs + 1) * sizeof *ag.touched);
+    ag.touch_stamp = xcalloc(s->nsigs + 1, sizeof *ag.touch_stamp);
     for (size_t n = 0; n < s->nnodes; n++)
         if (!d.pending[n])
             agenda_ready(&ag, (uint32_t)n);

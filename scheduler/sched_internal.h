@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../runtime/arena.h"
+#include "../runtime/xalloc.h"
 #include "sched.h"
 
 #define SCHED_NONE UINT32_MAX
@@ -115,14 +116,11 @@ struct Sched {
 };
 
 /* Allocation that exits on out-of-memory, as the arena does. */
-void *sched_xmalloc(size_t n);
-void *sched_xcalloc(size_t n, size_t size);
-void *sched_xrealloc(void *p, size_t n);
 #define SCHED_GROW(arr, n, cap, need) do { \
         if ((need) > (cap)) { \
             size_t c_ = (cap) ? (cap) * 2 : 64; \
             while (c_ < (need)) c_ *= 2; \
-            (arr) = sched_xrealloc((arr), c_ * sizeof *(arr)); \
+            (arr) = xrealloc((arr), c_ * sizeof *(arr)); \
             (cap) = c_; \
         } \
     } while (0)

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../runtime/ctx.h"
+#include "../runtime/xalloc.h"
 #include "lex.h"
 
 /* ---- fixed vocabulary ---- */
@@ -77,15 +78,6 @@ static const InputId batt_inputs[] = {INPUT_TASK_ID, INPUT_S, INPUT_I, INPUT_C, 
 
 /* ---- scratch memory ---- */
 
-static void *xrealloc(void *p, size_t size)
-{
-    void *q = realloc(p, size ? size : 1);
-    if (!q) {
-        fprintf(stderr, "battrace: out of memory while parsing\n");
-        exit(3);
-    }
-    return q;
-}
 
 /* The malloc'd vector v of *cap items of size sz, grown to hold more than n. */
 static void *grow(void *v, size_t *cap, size_t n, size_t sz)

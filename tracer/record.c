@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../runtime/func.h"
+#include "../runtime/xalloc.h"
 
 #define NO_REF UINT64_MAX
 
@@ -26,13 +27,9 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     size_t c = *cap ? *cap : 64;
     while (c < need)
         c *= 2;
-    void *q = realloc(p, c * size);
-    if (!q) {
-        fprintf(stderr, "battrace record: out of memory\n");
-        exit(3);
-    }
+    p = xrealloc(p, c * size);
     *cap = c;
-    return q;
+    return p;
 }
 
 /* Small values (ints, pairs, cells, bools, None) recur across millions of

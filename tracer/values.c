@@ -20,6 +20,7 @@
 
 #include "../ops/ops.h"
 #include "../runtime/func.h"
+#include "../runtime/xalloc.h"
 #include "varint.h"
 
 enum {
@@ -34,28 +35,6 @@ struct VtPtr {
     const void *key;
     uint32_t id, gen;
 };
-
-static void oom(size_t n)
-{
-    fprintf(stderr, "battrace: out of memory (asked for %zu bytes)\n", n);
-    exit(3);
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q)
-        oom(n);
-    return q;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *q = calloc(n ? n : 1, size);
-    if (!q)
-        oom(n * size);
-    return q;
-}
 
 void vt_init(ValueTable *vt) { memset(vt, 0, sizeof *vt); }
 

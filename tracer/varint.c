@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../runtime/xalloc.h"
+
 void bb_grow(ByteBuf *b, size_t extra)
 {
     size_t cap = b->cap ? b->cap : 256;
@@ -15,12 +17,7 @@ void bb_grow(ByteBuf *b, size_t extra)
         }
         cap *= 2;
     }
-    uint8_t *p = realloc(b->p, cap);
-    if (!p) {
-        fprintf(stderr, "battrace: out of memory (asked for %zu bytes)\n", cap);
-        exit(3);
-    }
-    b->p = p;
+    b->p = xrealloc(b->p, cap);
     b->cap = cap;
 }
 
