@@ -180,3 +180,24 @@ void workload_free(Workload *w)
     taskset_free(&w->ts);
     memset(w, 0, sizeof *w);
 }
+
+FILE *cli_open_out(const char *cmd, const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    if (!f) {
+        fprintf(stderr, "battrace %s: %s: cannot open for writing: ", cmd, path);
+        perror(NULL);
+    }
+    return f;
+}
+
+int cli_close_out(const char *cmd, FILE *f, const char *path)
+{
+    int bad = ferror(f);
+    bad |= f == stdout ? fflush(f) != 0 : fclose(f) != 0;
+    if (bad) {
+        fprintf(stderr, "battrace %s: %s: could not write\n", cmd, path);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}

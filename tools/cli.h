@@ -4,6 +4,7 @@
 #define BATTRACE_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../runtime/tasks.h"
 #include "../tracer/program.h"
@@ -55,6 +56,13 @@ int workload_load(const Selection *sel, Workload *w);
 /* Same, with the program file's text given (name is used in messages). */
 int workload_load_source(const Selection *sel, const char *name, const char *source, Workload *w);
 void workload_free(Workload *w);
+
+/* An output file of a command ('-' is stdout); NULL with a message naming
+ * the command and the path when it cannot be opened. */
+FILE *cli_open_out(const char *cmd, const char *path);
+/* Close it (or flush stdout): EXIT_FAIL with a message when anything written
+ * was lost, else EXIT_OK. */
+int cli_close_out(const char *cmd, FILE *f, const char *path);
 
 /* Messages. */
 void die_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));

@@ -91,31 +91,6 @@ static void fresh_arena(Insp *in)
     in->ctx.mem_limit = SIZE_MAX;
 }
 
-static FILE *open_out(const char *path)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-    if (!f) {
-        fprintf(stderr, "battrace inspect: %s: cannot open for writing: ", path);
-        perror(NULL);
-    }
-    return f;
-}
-
-/* Close (or flush stdout); EXIT_FAIL with a message when anything failed. */
-static int close_out(FILE *f, const char *path)
-{
-    int bad = ferror(f);
-    if (f == stdout)
-        bad |= fflush(f) != 0;
-    else
-        bad |= fclose(f) != 0;
-    if (bad) {
-        fprintf(stderr, "battrace inspect: %s: could not write\n", path);
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
-
 /* ---- summary ---- */
 
 typedef struct OpCount {
@@ -265,7 +240,7 @@ static int write_rows(Insp *in, FILE *f)
             row_batt(&in->sb, s->key, split, s->index, u->us, e1, o, sv, e2, s_c);
         }
         if (fwrite(in->sb.data, 1, in->sb.len, f) != in->sb.len)
-            return EXIT_FAIL; /* close_out says so */
+            return EXIT_FAIL; /* cli_close_out says so */
     }
     return EXIT_OK;
 }
@@ -549,28 +524,28 @@ int cmd_inspect(int argc, char **argv)
     sb_init(&in.sb);
     int rc = EXIT_OK;
     if (rows_path) {
-        FILE *f = open_out(rows_path);
+        FILE *f = cli_open_out("inspect", rows_path);
         if (!f) {
             rc = EXIT_FAIL;
         } else {
             rc = write_rows(&in, f);
-            int c = close_out(f, rows_path);
+            int c = cli_close_out("inspect", f, rows_path);
             rc = rc ? rc : c;
         }
     }
     if (!rc && json_path) {
-        FILE *f = open_out(json_path);
+        FILE *f = cli_open_out("inspect", json_path);
         if (!f) {
             rc = EXIT_FAIL;
         } else {
             rc = write_json(&in, f);
-            int c = close_out(f, json_path);
+            int c = cli_close_out("inspect", f, json_path);
             rc = rc ? rc : c;
         }
     }
     if (!rc && dot_spec) {
         write_dot(&in.t, (uint32_t)dot_sample, stdout);
-        rc = close_out(stdout, "stdout");
+        rc = cli_close_out("inspect", stdout, "stdout");
     }
     if (!rc)
         summary(&in, to_stdout ? stderr : stdout);

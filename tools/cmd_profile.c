@@ -573,26 +573,6 @@ static void write_html(const Profile *p, const char *trace_path, FILE *f)
     fputs("</tbody></table>\n</body></html>\n", f);
 }
 
-static FILE *open_out(const char *path)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-    if (!f) {
-        fprintf(stderr, "battrace profile: %s: cannot open for writing: ", path);
-        perror(NULL);
-    }
-    return f;
-}
-
-static int close_out(FILE *f, const char *path)
-{
-    int bad = ferror(f);
-    bad |= f == stdout ? fflush(f) != 0 : fclose(f) != 0;
-    if (bad) {
-        fprintf(stderr, "battrace profile: %s: could not write\n", path);
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
 
 int cmd_profile(int argc, char **argv)
 {
@@ -639,18 +619,18 @@ int cmd_profile(int argc, char **argv)
     qsort_r(p->order, p->nrows, sizeof *p->order, cmp_rows, p);
     int rc = EXIT_OK;
     if (json_path) {
-        FILE *f = open_out(json_path);
+        FILE *f = cli_open_out("profile", json_path);
         rc = f ? write_json(p, f) : EXIT_FAIL;
         if (f) {
-            int c = close_out(f, json_path);
+            int c = cli_close_out("profile", f, json_path);
             rc = rc ? rc : c;
         }
     }
     if (!rc && html_path) {
-        FILE *f = open_out(html_path);
+        FILE *f = cli_open_out("profile", html_path);
         if (f)
             write_html(p, path, f);
-        rc = f ? close_out(f, html_path) : EXIT_FAIL;
+        rc = f ? cli_close_out("profile", f, html_path) : EXIT_FAIL;
     }
     if (!rc)
         write_table(p, path, to_stdout ? stderr : stdout);

@@ -425,19 +425,16 @@ static int verify(ReplayJob *j, Sched *s, int quiet)
 
 static int write_rows(ReplayJob *j, Sched *s, const char *path)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-    if (!f) {
-        fprintf(stderr, "battrace replay: %s: cannot open for writing\n", path);
+    FILE *f = cli_open_out("replay", path);
+    if (!f)
         return EXIT_FAIL;
-    }
     Arena a;
     arena_init(&a);
     Ctx ctx;
     ctx_init(&ctx, &a);
     StrBuf row;
     sb_init(&row);
-    int rc = EXIT_OK;
-    for (size_t u = 0; u < j->nunits && !rc; u++) {
+    for (size_t u = 0; u < j->nunits; u++) {
         arena_reset(&a);
         UnitResult r;
         sched_unit_result(s, u, &ctx, &r);
@@ -449,12 +446,9 @@ static int write_rows(ReplayJob *j, Sched *s, const char *path)
             row_solver(&row, j->names[u], j->keys[u], (Split)j->splits[u], j->indexes[u], 0, r.err, r.out, match);
         }
         if (fwrite(row.data, 1, row.len, f) != row.len)
-            rc = EXIT_FAIL;
+            break; /* cli_close_out reports it */
     }
-    if ((f != stdout && fclose(f) != 0) || rc) {
-        fprintf(stderr, "battrace replay: %s: write failed\n", path);
-        rc = EXIT_FAIL;
-    }
+    int rc = cli_close_out("replay", f, path);
     sb_free(&row);
     arena_free(&a);
     return rc;
