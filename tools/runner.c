@@ -25,6 +25,7 @@ static void progress(Runner *r)
         fputc('\n', stderr);
 }
 
+/* Write the row built in r->row (callers build it only when r->json is set). */
 static int write_row(Runner *r)
 {
     if (r->json && fwrite(r->row.data, 1, r->row.len, r->json) != r->row.len) {
@@ -69,9 +70,11 @@ static int run_solver_once(Runner *r, size_t pi, size_t si, int *write_err)
         r->st.returned++;
         r->st.matched += match;
     }
-    sb_clear(&r->row);
-    row_solver(&r->row, p->name, task->key, s->split, s->index, (dt + 500) / 1000, e, out, match);
-    *write_err = write_row(r);
+    if (r->json) {
+        sb_clear(&r->row);
+        row_solver(&r->row, p->name, task->key, s->split, s->index, (dt + 500) / 1000, e, out, match);
+        *write_err = write_row(r);
+    }
     return match;
 }
 
@@ -128,9 +131,11 @@ static int run_batt_once(Runner *r, size_t si, int *write_err)
     r->st.runs++;
     size_t matched = e1 ? 0 : batt_matches(o, expect);
     r->st.matched += matched;
-    sb_clear(&r->row);
-    row_batt(&r->row, task->key, s->split, s->index, (dt + 500) / 1000, e1, o, sv, e2, s_c);
-    *write_err = write_row(r);
+    if (r->json) {
+        sb_clear(&r->row);
+        row_batt(&r->row, task->key, s->split, s->index, (dt + 500) / 1000, e1, o, sv, e2, s_c);
+        *write_err = write_row(r);
+    }
     return matched > 0 && s->sample->has_output;
 }
 
