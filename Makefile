@@ -18,10 +18,27 @@ LDLIBS  += -lcjson -lm -lpthread
 # cudart is linked statically, so ./battrace runs (with 0 devices) on machines
 # without a driver. Without nvcc, cuda/device_stub.c stands in (0 devices).
 # (ASan with a GPU present needs ASAN_OPTIONS=protect_shadow_gap=0 for cudart.)
+# nvcc may be a wrapper script outside the toolkit (CI has /usr/local/bin/nvcc),
+# so the toolkit root comes from nvcc itself (--dryrun prints TOP=...), and the
+# static runtime is looked for where toolkits put it. No nvcc, or no
+# libcudart_static.a: the stub backend, said once at build time.
 NVCC      ?= $(shell command -v nvcc || echo /usr/local/cuda/bin/nvcc)
-CUDA_LIB  ?= $(patsubst %/bin/nvcc,%,$(realpath $(NVCC)))/lib64
 NVCCFLAGS ?= -O2 -std=c++17 --compiler-options -Wall,-Werror -arch=sm_90
 HAVE_NVCC := $(shell test -x "$(NVCC)" && echo 1)
+ifeq ($(HAVE_NVCC),1)
+CUDA_TOP  := $(shell "$(NVCC)" --dryrun -c -x cu /dev/null -o /dev/null 2>&1 | sed -n 's/^\#\$$ TOP=//p')
+ifndef CUDA_LIB
+CUDA_LIB  := $(patsubst %/,%,$(dir $(firstword $(wildcard \
+               $(CUDA_TOP)/lib64/libcudart_static.a \
+               $(CUDA_TOP)/targets/x86_64-linux/lib/libcudart_static.a \
+               /usr/local/cuda/lib64/libcudart_static.a \
+               /usr/lib/x86_64-linux-gnu/libcudart_static.a))))
+endif
+ifeq ($(CUDA_LIB),)
+$(info battrace: $(NVCC) found but no libcudart_static.a; building the CPU-only stub backend)
+HAVE_NVCC :=
+endif
+endif
 CUDA_C    := $(filter-out cuda/device_stub.c,$(wildcard cuda/*.c))
 ifeq ($(HAVE_NVCC),1)
 CUDA_CU     := $(wildcard cuda/*.cu)
