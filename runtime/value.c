@@ -600,17 +600,80 @@ bool v_eq(Value a, Value b)
 
 static inline uint64_t mix64(uint64_t x) { return v_mix64(x); }
 
-static inline uint64_t combine(uint64_t h, uint64_t x) { return mix64(h ^ (x + 0x9e3779b97f4a7c15ULL + (h << 6))); }
+/* A sequence hashes its items' hashes in four independent lanes (item k into
+ * lane k % 4, one multiply each), finished by one mix: the chain of dependent
+ * multiplies is a quarter of the items long, so a 30x30 grid hashes at the
+ * rate the item hashes are made rather than at one mix64 latency per cell.
+ * Every representation of one value goes through these same steps (a packed
+ * pair and a Seq of two ints; an ALLINT row and a row holding bools), which
+ * keeps the hash consistent with v_eq. */
+#define SEED_TUPLE 0x7475706cULL
+#define SEED_SET 0x66736574ULL
+#define LANE_MUL 0x9fb21c651e98df25ULL
 
-static uint64_t hash_int(int64_t i) { return mix64((uint64_t)i ^ 0x1234567ULL); }
+typedef struct {
+    uint64_t l[4];
+} HashLanes;
 
-static uint64_t hash_items(Value v, uint64_t seed)
+static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static inline void lanes_init(HashLanes *h, uint64_t seed)
 {
-    uint64_t h = seed;
-    size_t n = v_len(v);
-    for (size_t k = 0; k < n; k++)
-        h = combine(h, v_hash(v_item(v, k)));
-    return combine(h, n);
+    h->l[0] = seed;
+    h->l[1] = seed ^ 0x243f6a8885a308d3ULL;
+    h->l[2] = seed ^ 0x13198a2e03707344ULL;
+    h->l[3] = seed ^ 0xa4093822299f31d0ULL;
+}
+
+static inline void lanes_add(HashLanes *h, size_t k, uint64_t item) { h->l[k & 3] = (h->l[k & 3] ^ item) * LANE_MUL; }
+
+static inline uint64_t lanes_finish(const HashLanes *h, size_t n)
+{
+    return mix64(h->l[0] ^ rotl64(h->l[1], 16) ^ rotl64(h->l[2], 32) ^ rotl64(h->l[3], 48) ^ (n * LANE_MUL));
+}
+
+static inline uint64_t hash_int(int64_t i) { return mix64((uint64_t)i ^ 0x1234567ULL); }
+
+/* (a, b) with a and b ints: a VT_PAIR, or a Seq of two ints */
+static inline uint64_t hash_int_pair(int64_t a, int64_t b)
+{
+    HashLanes h;
+    lanes_init(&h, SEED_TUPLE);
+    lanes_add(&h, 0, hash_int(a));
+    lanes_add(&h, 1, hash_int(b));
+    return lanes_finish(&h, 2);
+}
+
+/* (c, (a, b)): a VT_CELL */
+static inline uint64_t hash_cell(int64_t c, int64_t a, int64_t b)
+{
+    HashLanes h;
+    lanes_init(&h, SEED_TUPLE);
+    lanes_add(&h, 0, hash_int(c));
+    lanes_add(&h, 1, hash_int_pair(a, b));
+    return lanes_finish(&h, 2);
+}
+
+static uint64_t hash_items(const Seq *s, uint64_t seed)
+{
+    HashLanes h;
+    lanes_init(&h, seed);
+    const Value *it = s->items;
+    size_t n = s->n;
+    if (s->flags & SEQ_ALLINT) {
+        for (size_t k = 0; k < n; k++)
+            lanes_add(&h, k, hash_int(it[k].u.i));
+    } else if (s->flags & SEQ_PAIRS) {
+        for (size_t k = 0; k < n; k++)
+            lanes_add(&h, k, hash_int_pair(it[k].u.p.a, it[k].u.p.b));
+    } else if (s->flags & SEQ_CELLS) {
+        for (size_t k = 0; k < n; k++)
+            lanes_add(&h, k, hash_cell(it[k].c, it[k].u.p.a, it[k].u.p.b));
+    } else {
+        for (size_t k = 0; k < n; k++)
+            lanes_add(&h, k, v_hash(it[k]));
+    }
+    return lanes_finish(&h, n);
 }
 
 uint64_t v_hash(Value v)
@@ -618,18 +681,15 @@ uint64_t v_hash(Value v)
     switch (v.tag) {
     case VT_NONE: return 0x6e6f6e65ULL;
     case VT_BOOL: case VT_INT: return hash_int(v.u.i);
-    case VT_PAIR: return combine(combine(combine(0x7475706cULL, hash_int(v.u.p.a)), hash_int(v.u.p.b)), 2);
-    case VT_CELL: {
-        uint64_t inner = combine(combine(combine(0x7475706cULL, hash_int(v.u.p.a)), hash_int(v.u.p.b)), 2);
-        return combine(combine(combine(0x7475706cULL, hash_int(v.c)), inner), 2);
-    }
+    case VT_PAIR: return hash_int_pair(v.u.p.a, v.u.p.b);
+    case VT_CELL: return hash_cell(v.c, v.u.p.a, v.u.p.b);
     case VT_TUPLE: case VT_SET: {
         /* cached on the Seq; values are shared between replay threads, and
          * two threads may store the same hash at once: relaxed atomics */
         Seq *s = v.u.seq;
         uint64_t h = __atomic_load_n(&s->hash, __ATOMIC_RELAXED);
         if (!h) {
-            h = hash_items(v, v.tag == VT_TUPLE ? 0x7475706cULL : 0x66736574ULL);
+            h = hash_items(s, v.tag == VT_TUPLE ? SEED_TUPLE : SEED_SET);
             h = h ? h : 1;
             __atomic_store_n(&s->hash, h, __ATOMIC_RELAXED);
         }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../runtime/interp.h"
+#include "../tracer/recheck.h"
 #include "../tracer/record.h"
 
 /* Record one program of `source` on input I (and for a batt, C = expected)
@@ -67,6 +68,7 @@ static void record_source(const char *source, const char *input, const char *exp
         (void)interp_solver(&ctx, p, &in, &out);
     }
     cr_assert_eq(rec_unit_end(&rec, 1), 0);
+    cr_assert_eq(rec_drain(&rec), 0);
     cr_assert_eq(tw_close(tw, &w, "{}", err, sizeof err), 0, "%s", err);
     rec_free(&rec);
     w.source = NULL;
@@ -285,5 +287,69 @@ Test(record, an_uncaught_error_ends_the_call)
     cr_assert_eq(t.units[0].calls[0].err, ERR_TYPE);
     cr_assert_eq(t.units[0].calls[0].done, 2);
     cr_assert_eq(t.units[0].calls[0].out, 0);
+    trace_free(&t);
+}
+
+static const char sizes_program[] = "def solve_t(I):\n"
+                                    "    x1 = objects(I, T, F, T)\n"
+                                    "    O = apply(size, x1)\n"
+                                    "    return O\n";
+
+Test(record, sets_given_to_nested_nodes_are_kept_by_hash)
+{
+    Trace t;
+    record_source(sizes_program, "((1, 0, 2), (1, 0, 0))", NULL, &t);
+    /* objects, apply, and size applied to each of the 2 objects */
+    cr_assert_eq(t.units[0].nnodes, 4);
+    for (uint32_t k = 2; k < 4; k++) {
+        cr_assert_str_eq(op_name(node(&t, k)), "size");
+        cr_assert_eq(ref_kind(arg(&t, node(&t, k), 0)), REF_VALUE);
+    }
+    /* the two objects, in the order apply visits them */
+    uint32_t a0 = (uint32_t)ref_index(arg(&t, node(&t, 2), 0)), a1 = (uint32_t)ref_index(arg(&t, node(&t, 3), 0));
+    const char *one = "frozenset({(2, (0, 2))})", *two = "frozenset({(1, (0, 0)), (1, (1, 0))})";
+    cr_assert((recorded_as(&t, a0, one) && recorded_as(&t, a1, two)) ||
+              (recorded_as(&t, a0, two) && recorded_as(&t, a1, one)));
+    uint64_t hash;
+    uint8_t kind;
+    cr_assert(vt_hash_only(&t.values, a0, &hash, &kind), "a set a nested node received is a hash entry");
+    cr_assert(vt_hash_only(&t.values, a1, &hash, &kind));
+    cr_assert(recorded_as(&t, node(&t, 2)->result, recorded_as(&t, a0, one) ? "1" : "2"));
+    trace_free(&t);
+}
+
+/* recheck_units on the trace of sizes_program; 0 or -1 with err. */
+static int recheck(const Trace *t, const char *input, RecheckStats *st, char *err, size_t errlen)
+{
+    ProgramFile pf;
+    char perr[256];
+    cr_assert_eq(program_parse("test.py", sizes_program, &pf, perr, sizeof perr), 0, "%s", perr);
+    RecheckUnit u = {&pf.programs[0], 0, V(input), V("()"), v_none(), "t"};
+    int rc = recheck_units(t, &u, 1, 0, REC_MAX_NESTED_DEFAULT, 0, st, err, errlen);
+    program_free(&pf);
+    return rc;
+}
+
+Test(record, recording_again_checks_every_node)
+{
+    Trace t;
+    const char *input = "((1, 0, 2), (1, 0, 0))";
+    record_source(sizes_program, input, NULL, &t);
+    RecheckStats st;
+    char err[600] = "";
+    cr_assert_eq(recheck(&t, input, &st, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(st.units, 1);
+    cr_assert_eq(st.nodes, 4);
+    cr_assert_eq(st.skipped, 0);
+    /* a nested node's result changed to the other size's */
+    TraceNode *n = &t.nodes[t.units[0].first_node + 2];
+    uint32_t was = n->result;
+    n->result = t.nodes[t.units[0].first_node + 3].result;
+    cr_assert_eq(recheck(&t, input, &st, err, sizeof err), -1);
+    cr_assert(strstr(err, "node 2 (size): another result"), "message: %s", err);
+    n->result = was;
+    /* another input: objects already differ */
+    cr_assert_eq(recheck(&t, "((1, 1, 2), (1, 0, 0))", &st, err, sizeof err), -1);
+    cr_assert(strstr(err, "unit 0 ("), "message: %s", err);
     trace_free(&t);
 }

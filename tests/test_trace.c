@@ -586,7 +586,7 @@ Test(trace, refuses_empty_short_and_bad_headers)
     copy[0] = 'X';
     expect_refused(copy, size, "magic");
     memcpy(copy, data, size);
-    copy[8] = 2;
+    copy[8] = (uint8_t)(TRACE_VERSION + 1);
     expect_refused(copy, size, "version");
     memcpy(copy, data, size);
     copy[12] = 65;

@@ -114,6 +114,7 @@ static char *meta_json(const RecordJob *j, uint64_t record_ns)
     cJSON_AddNumberToObject(m, "nodes", (double)j->rec.total_nodes);
     cJSON_AddNumberToObject(m, "nested_nodes", (double)j->rec.nested_nodes);
     cJSON_AddNumberToObject(m, "nested_dropped", (double)j->rec.nested_dropped);
+    cJSON_AddNumberToObject(m, "max_nested", (double)j->rec.max_nested);
     cJSON_AddNumberToObject(m, "values", (double)j->trace.values.count);
     cJSON_AddNumberToObject(m, "record_ns", (double)record_ns);
     char *s = cJSON_PrintUnformatted(m);
@@ -210,7 +211,12 @@ int cmd_record(int argc, char **argv)
         j->run.ctx.trace = &j->rec.hooks;
         j->run.ctx.trace_data = &j->rec;
         j->run.hooks = (UnitHooks){unit_begin, unit_end, j};
+        j->run.alternate = 1; /* a unit's values stay while the writer's thread works */
         rc = runner_execute(&j->run);
+        if (rec_drain(&j->rec) != 0 && !rc) {
+            fprintf(stderr, "battrace record: %s\n", j->rec.err);
+            rc = EXIT_FAIL;
+        }
         if (rc)
             tw_abort(j->writer);
         else

@@ -2,6 +2,7 @@
  * programs on new samples) executed by the scheduler: merged, deduplicated,
  * levelled, grouped into launches, run on the CPU backend, then each unit
  * replayed with the results (docs/scheduler.md). */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #include "../runtime/literal.h"
 #include "../cuda/batch.h"
 #include "../scheduler/sched.h"
+#include "../tracer/recheck.h"
+#include "../tracer/record.h"
 #include "../tracer/trace.h"
 #include "commands.h"
 #include "rows.h"
@@ -31,9 +34,10 @@ static const char replay_help[] =
     "  --policy depth|agenda  launch order: level by level (default), or DyNet's\n"
     "                         agenda (the ready operation with the lowest mean depth)\n"
     "  --threads N            worker threads for the launches (default 1)\n"
-    "  --verify               compare every statement's result with the recorded one\n"
-    "                         and re-apply every node recorded inside closures to its\n"
-    "                         recorded arguments; the first difference is named, exit 1\n"
+    "  --verify               compare every statement's result with the recorded one,\n"
+    "                         then record every unit again and compare every node\n"
+    "                         (those inside closures too) with the trace; the first\n"
+    "                         difference is named, exit 1\n"
     "  --gpu                  run the launches that have a CUDA kernel on the GPU (the\n"
     "                         others, and the nodes a kernel cannot compute exactly, on\n"
     "                         the CPU); exit 2 when there is no CUDA device\n"
@@ -244,11 +248,9 @@ static int programs_from_trace(ReplayJob *j)
 typedef struct Verifier {
     ReplayJob *j;
     Sched *s;
-    Arena arena;
-    Ctx ctx;
     Value *decoded;       /* per value id, NULL tag-none until decoded */
     uint8_t *have;
-    uint64_t statements, nested;
+    uint64_t statements;
 } Verifier;
 
 static Value vdecode(Verifier *v, uint32_t id)
@@ -281,31 +283,6 @@ static int64_t bound_id(Verifier *v, const TraceUnit *tu, uint64_t ref)
     }
     default: return -1;
     }
-}
-
-/* Equal by content, as the trace stores values: closures compare by their
- * parts here (Python compares them by identity, which a replay cannot
- * reproduce: the replayed closure is a new one). */
-static bool content_eq(Value a, Value b)
-{
-    if (a.tag == VT_FUNC && b.tag == VT_FUNC) {
-        const Func *f = a.u.fn, *g = b.u.fn;
-        if (f == g)
-            return true;
-        if (f->kind != g->kind || f->arity != g->arity || f->n != g->n || f->prim != g->prim)
-            return false;
-        for (int k = 0; k < 3; k++)
-            if (!content_eq(f->cap[k], g->cap[k]))
-                return false;
-        return true;
-    }
-    if ((a.tag == VT_TUPLE || a.tag == VT_SET) && a.tag == b.tag && v_len(a) == v_len(b)) {
-        for (size_t k = 0; k < v_len(a); k++)
-            if (!content_eq(v_item(a, k), v_item(b, k)))
-                return false;
-        return true;
-    }
-    return v_eq(a, b);
 }
 
 /* Recorded as a whole value, or by content hash and kind (HASH entries). */
@@ -365,40 +342,41 @@ static int verify_call(Verifier *v, size_t u, int call)
     return EXIT_OK;
 }
 
-/* A node recorded inside a closure: re-apply its primitive to its arguments. */
-static int verify_nested(Verifier *v, size_t u, const TraceNode *n, uint64_t index)
+/* max_nested of the recording (META), to record again alike. */
+static uint64_t recorded_max_nested(const Trace *t)
 {
-    const Trace *t = &v->j->trace;
-    Value args[9];
-    for (unsigned a = 0; a < n->nargs; a++) {
-        uint64_t ref = t->args[n->args_at + a];
-        if (ref_kind(ref) == REF_PRIM)
-            args[a] = prim_value(&prim_table[ref_index(ref)]);
-        else if (ref_kind(ref) == REF_VALUE)
-            args[a] = vdecode(v, (uint32_t)ref_index(ref));
-        else
-            return report(v, u, 0, n->stmt, "a nested node's argument is not a value");
+    uint64_t n = REC_MAX_NESTED_DEFAULT;
+    cJSON *m = t->meta_json ? cJSON_Parse(t->meta_json) : NULL;
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(m, "max_nested");
+    if (cJSON_IsNumber(x) && x->valuedouble >= 0)
+        n = (uint64_t)x->valuedouble;
+    cJSON_Delete(m);
+    return n;
+}
+
+/* Every node of the trace, nested ones included: record each unit again
+ * and compare (tracer/recheck.h). */
+static int verify_nodes(ReplayJob *j, double seconds, RecheckStats *st)
+{
+    RecheckUnit *ru = calloc(j->nunits + 1, sizeof *ru);
+    for (size_t u = 0; u < j->nunits; u++) {
+        const SchedUnit *su = &j->units[u];
+        ru[u] = (RecheckUnit){j->w.programs[su->program], su->program, su->I, su->S, su->C, su->task_id};
     }
-    arena_reset(&v->arena);
-    ctx_begin_run(&v->ctx, 0);
-    Value got;
-    Err e = call_value(&v->ctx, prim_value(&prim_table[n->op]), n->nargs, args, &got);
-    v->nested++;
-    if (e != (Err)n->err || (!e && !same_as_recorded(v, got, n->result))) {
-        char what[512];
-        snprintf(what, sizeof what, "node %llu (%s inside a closure): recorded %s, re-applied %s",
-                 (unsigned long long)index, prim_table[n->op].name,
-                 n->err ? err_name((Err)n->err) : "a value", e ? err_name(e) : "another value");
-        return report(v, u, 0, n->stmt, what);
+    char err[600];
+    int rc = recheck_units(&j->trace, ru, j->nunits, j->w.pf.is_batt, recorded_max_nested(&j->trace), seconds,
+                           st, err, sizeof err);
+    free(ru);
+    if (rc) {
+        fprintf(stderr, "battrace replay: --verify: recording again differs: %s\n", err);
+        return EXIT_FAIL;
     }
     return EXIT_OK;
 }
 
-static int verify(ReplayJob *j, Sched *s, int quiet)
+static int verify(ReplayJob *j, Sched *s, double seconds, int quiet)
 {
     Verifier v = {.j = j, .s = s};
-    arena_init(&v.arena);
-    ctx_init(&v.ctx, &v.arena);
     v.decoded = calloc(j->trace.values.count + 1, sizeof *v.decoded);
     v.have = calloc(j->trace.values.count + 1, 1);
     int rc = EXIT_OK;
@@ -406,18 +384,17 @@ static int verify(ReplayJob *j, Sched *s, int quiet)
         const TraceUnit *tu = &j->trace.units[u];
         for (int c = 0; c < tu->ncalls && !rc; c++)
             rc = verify_call(&v, u, c);
-        for (uint32_t k = 0; k < tu->nnodes && !rc; k++) {
-            const TraceNode *n = &j->trace.nodes[tu->first_node + k];
-            if (n->parent && n->op != TRACE_OP_CLOSURE)
-                rc = verify_nested(&v, u, n, k);
-        }
     }
-    if (!rc && !quiet)
-        printf("battrace replay: --verify: %llu statement results and %llu nested nodes agree with the trace\n",
-               (unsigned long long)v.statements, (unsigned long long)v.nested);
     free(v.decoded);
     free(v.have);
-    arena_free(&v.arena);
+    RecheckStats st = {0};
+    if (!rc)
+        rc = verify_nodes(j, seconds, &st);
+    if (!rc && !quiet)
+        printf("battrace replay: --verify: %llu statement results agree with the trace; recorded again, "
+               "%llu nodes of %llu units agree (%llu units a budget ended not compared)\n",
+               (unsigned long long)v.statements, (unsigned long long)st.nodes, (unsigned long long)st.units,
+               (unsigned long long)st.skipped);
     return rc;
 }
 
@@ -567,7 +544,7 @@ int cmd_replay(int argc, char **argv)
         if (o.json)
             rc = write_rows(j, s, o.json);
         if (!rc && o.verify)
-            rc = verify(j, s, o.quiet);
+            rc = verify(j, s, o.sel.time_limit, o.quiet);
         if (!o.quiet) {
             FILE *to = o.json && !strcmp(o.json, "-") ? stderr : stdout;
             print_stats(sched_stats(s), to, o.policy, o.threads);

@@ -37,7 +37,10 @@ static int write_row(Runner *r)
 
 static void begin_run(Runner *r, size_t program, size_t sample)
 {
-    arena_reset(&r->arena);
+    if (r->alternate)
+        r->turn ^= 1u;
+    r->ctx.arena = &r->arena[r->turn];
+    arena_reset(r->ctx.arena);
     ctx_begin_run(&r->ctx, r->sel.time_limit);
     if (r->hooks.begin)
         r->hooks.begin(r->hooks.data, program, sample);
@@ -202,8 +205,9 @@ int runner_open(Runner *r, const char *cmd, const Selection *sel)
     int rc = workload_load(&r->sel, &r->w);
     if (rc)
         return rc;
-    arena_init(&r->arena);
-    ctx_init(&r->ctx, &r->arena);
+    arena_init(&r->arena[0]);
+    arena_init(&r->arena[1]);
+    ctx_init(&r->ctx, &r->arena[0]);
     r->ctx.mem_limit = r->sel.mem_limit;
     sb_init(&r->row);
     r->task_solved = calloc(r->w.ts.ntasks + 1, 1);
@@ -227,6 +231,7 @@ void runner_close(Runner *r)
     free(r->task_solved);
     free(r->c_taint);
     sb_free(&r->row);
-    arena_free(&r->arena);
+    arena_free(&r->arena[0]);
+    arena_free(&r->arena[1]);
     workload_free(&r->w);
 }

@@ -28,7 +28,9 @@ typedef struct Runner {
     Selection sel;
     FILE *json;       /* rows, or NULL */
     int quiet;
-    Arena arena;
+    Arena arena[2];   /* a run's values; both in turn when `alternate` */
+    int alternate;    /* record: a unit's values must outlive the next unit */
+    unsigned turn;
     Ctx ctx;
     StrBuf row;
     RunStats st;

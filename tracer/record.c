@@ -1,4 +1,13 @@
-/* record.c: the tracing mode of the interpreter (see record.h). */
+/* record.c: the tracing mode of the interpreter (see record.h).
+ *
+ * Two threads. The interpreter's thread, in the hooks, builds the unit's
+ * nodes and refs and only notes the values it meets (RecPending). At the end
+ * of the unit it hands the RecUnit to the writer's thread, which turns every
+ * pending value into a value id (interning whole values, hashing results)
+ * and streams the unit, while the interpreter runs the next unit into the
+ * other RecUnit. The values of a unit live in the run's arena, so the runner
+ * alternates two arenas: the one a unit reset was last used two units ago,
+ * and its unit is written by then (rec_unit_end waits for that). */
 #include "record.h"
 
 #include <stdio.h>
@@ -32,6 +41,8 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     return p;
 }
 
+/* ---- the writer's thread: values into ids ---- */
+
 /* Small values (ints, pairs, cells, bools, None) recur across millions of
  * nested nodes (connect's points, shift's offsets): a direct-mapped cache of
  * their ids saves encoding and looking each one up in the value table. */
@@ -51,23 +62,18 @@ static uint32_t small_id(Recorder *r, Value v)
     return id;
 }
 
-static uint64_t value_ref(Recorder *r, Value v)
+static uint32_t value_id(Recorder *r, Value v)
 {
     switch (v.tag) {
-    case VT_FUNC:
-        if (v.u.fn->kind == FN_PRIM)
-            return ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
-        break;
     case VT_NONE: case VT_BOOL: case VT_INT: case VT_PAIR: case VT_CELL:
-        return ref_make(REF_VALUE, small_id(r, v));
+        return small_id(r, v);
     default:
-        break;
+        return vt_intern(&r->trace->values, v);
     }
-    return ref_make(REF_VALUE, vt_intern(&r->trace->values, v));
 }
 
-/* The id of a nested result's hash entry, through a cache keyed by the hash:
- * the same results (a point, an empty set) recur across the nodes. */
+/* The id of a result's hash entry, through a cache keyed by the hash: the
+ * same results (a point, an empty set) recur across the nodes. */
 static uint32_t hash_id(Recorder *r, Value v)
 {
     uint64_t h = v_hash(v);
@@ -78,6 +84,126 @@ static uint32_t hash_id(Recorder *r, Value v)
     *e = (HashEntry){h, v.tag, id + 1};
     return id;
 }
+
+/* Does v hold a function? Functions hash by identity, so a result holding
+ * one cannot be recorded by its hash alone. */
+static bool holds_function(Value v)
+{
+    if (v.tag == VT_FUNC)
+        return true;
+    if (v.tag != VT_TUPLE && v.tag != VT_SET)
+        return false;
+    if (v.u.seq->flags & (SEQ_ALLINT | SEQ_GRID | SEQ_PAIRS | SEQ_CELLS))
+        return false;
+    for (uint32_t k = 0; k < v.u.seq->n; k++)
+        if (holds_function(v.u.seq->items[k]))
+            return true;
+    return false;
+}
+
+/* Results, and the tuples and sets nested nodes receive, by content hash and
+ * kind: what --verify compares, and what the profile counts distinct calls
+ * by; interning them whole was most of recording's cost. The outputs a row
+ * needs are stored whole, at the end of each call, and so is anything that
+ * holds a function, since functions hash by identity. */
+static uint32_t pending_id(Recorder *r, RecPending *p)
+{
+    if (!p->done) {
+        int by_hash = p->as == PEND_RESULT || (p->as == PEND_ARG && (p->v.tag == VT_TUPLE || p->v.tag == VT_SET));
+        p->id = by_hash && !holds_function(p->v) ? hash_id(r, p->v) : value_id(r, p->v);
+        p->done = 1;
+    }
+    return p->id;
+}
+
+static uint64_t resolve_ref(Recorder *r, RecUnit *u, uint64_t ref)
+{
+    if (ref == NO_REF || !(ref & REC_PENDING_BIT))
+        return ref;
+    return ref_make(REF_VALUE, pending_id(r, &u->pend[ref & ~REC_PENDING_BIT]));
+}
+
+/* Every pending value of u into an id, then u into the trace file. */
+static int write_unit(Recorder *r, RecUnit *u)
+{
+    /* the unit's arena was reset before it ran: addresses seen in earlier
+     * units may hold other values now */
+    vt_forget_pointers(&r->trace->values);
+    for (size_t k = 0; k < u->nargs; k++)
+        u->args[k] = resolve_ref(r, u, u->args[k]);
+    for (size_t k = 0; k < u->nnodes; k++)
+        if (!u->nodes[k].err)
+            u->nodes[k].result = pending_id(r, &u->pend[u->nodes[k].result]);
+    for (int c = 0; c < u->unit.ncalls; c++) {
+        TraceCall *tc = &u->unit.calls[c];
+        if (tc->out)
+            tc->out = pending_id(r, &u->pend[tc->out - 1]) + 1;
+        for (uint32_t b = 0; b < tc->nbind; b++)
+            tc->bind[b] = resolve_ref(r, u, tc->bind[b]);
+    }
+    return r->sink(r->sink_data, &u->unit, u->nodes, u->args);
+}
+
+static int writer_sink(void *data, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args)
+{
+    return tw_unit(data, u, nodes, args);
+}
+
+static void *writer_main(void *arg)
+{
+    Recorder *r = arg;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        while (!r->job && !r->quit)
+            pthread_cond_wait(&r->cv, &r->mu);
+        if (!r->job)
+            break;
+        RecUnit *u = r->job;
+        int failed = r->failed;
+        pthread_mutex_unlock(&r->mu);
+        if (!failed && write_unit(r, u) != 0)
+            failed = 1;
+        pthread_mutex_lock(&r->mu);
+        r->failed |= failed;
+        r->job = NULL;
+        pthread_cond_broadcast(&r->cv);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* Wait until the unit handed over last is written. */
+static int wait_idle(Recorder *r)
+{
+    pthread_mutex_lock(&r->mu);
+    while (r->job)
+        pthread_cond_wait(&r->cv, &r->mu);
+    int failed = r->failed;
+    pthread_mutex_unlock(&r->mu);
+    if (failed)
+        snprintf(r->err, sizeof r->err, "writing the trace failed");
+    return failed ? -1 : 0;
+}
+
+/* ---- the interpreter's thread: nodes, refs, and values to resolve ---- */
+
+/* A value the writer's thread will turn into an id: its RecPending index. */
+static uint64_t pend(Recorder *r, Value v, enum RecPendAs as)
+{
+    RecUnit *u = r->cur;
+    u->pend = grow(u->pend, &u->cap_pend, u->npend + 1, sizeof *u->pend);
+    u->pend[u->npend] = (RecPending){v, (uint8_t)as, 0, 0};
+    return u->npend++;
+}
+
+static uint64_t value_ref_as(Recorder *r, Value v, enum RecPendAs as)
+{
+    if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM)
+        return ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
+    return REC_PENDING_BIT | pend(r, v, as);
+}
+
+static uint64_t value_ref(Recorder *r, Value v) { return value_ref_as(r, v, PEND_WHOLE); }
 
 /* An input as a ref. A batt's first call always binds C to None, so there C
  * is recorded as that constant; REF_INPUT C always means the expected output. */
@@ -111,8 +237,9 @@ static uint64_t callee_ref(Recorder *r, const Stmt *s)
 
 static void push_arg(Recorder *r, uint64_t ref)
 {
-    r->args = grow(r->args, &r->cap_args, r->nargs + 1, sizeof *r->args);
-    r->args[r->nargs++] = ref;
+    RecUnit *u = r->cur;
+    u->args = grow(u->args, &u->cap_args, u->nargs + 1, sizeof *u->args);
+    u->args[u->nargs++] = ref;
 }
 
 /* The nearest recorded node on the stack, as a parent link (index + 1). */
@@ -126,14 +253,15 @@ static uint32_t parent_link(const Recorder *r)
 
 static int64_t new_node(Recorder *r, Value f, int argc, const Value *args, int direct)
 {
-    r->nodes = grow(r->nodes, &r->cap_nodes, r->nnodes + 1, sizeof *r->nodes);
-    TraceNode *n = &r->nodes[r->nnodes];
+    RecUnit *u = r->cur;
+    u->nodes = grow(u->nodes, &u->cap_nodes, u->nnodes + 1, sizeof *u->nodes);
+    TraceNode *n = &u->nodes[u->nnodes];
     const Func *fn = f.u.fn;
     memset(n, 0, sizeof *n);
     n->op = fn->kind == FN_PRIM ? (uint16_t)(fn->prim - prim_table) : (uint16_t)TRACE_OP_CLOSURE;
     n->parent = parent_link(r);
     n->stmt = (uint32_t)r->stmt;
-    n->args_at = r->nargs;
+    n->args_at = u->nargs;
     if (direct) {
         /* a statement's own application: arguments by provenance */
         const Stmt *s = &r->prog->stmts[r->stmt];
@@ -143,11 +271,11 @@ static int64_t new_node(Recorder *r, Value f, int argc, const Value *args, int d
             push_arg(r, arg_ref(r, &s->args[k]));
     } else {
         for (int k = 0; k < argc; k++)
-            push_arg(r, value_ref(r, args[k]));
+            push_arg(r, value_ref_as(r, args[k], PEND_ARG));
         r->nested_nodes++;
     }
-    n->nargs = (uint8_t)(r->nargs - n->args_at);
-    return (int64_t)r->nnodes++;
+    n->nargs = (uint8_t)(u->nargs - n->args_at);
+    return (int64_t)u->nnodes++;
 }
 
 static void on_apply_enter(void *data, Value f, int argc, const Value *args)
@@ -170,22 +298,6 @@ static void on_apply_enter(void *data, Value f, int argc, const Value *args)
     r->stack[r->depth++] = (RecFrame){node, ticks(), 0};
 }
 
-/* Does v hold a function? Functions hash by identity, so a result holding
- * one cannot be recorded by its hash alone. */
-static bool holds_function(Value v)
-{
-    if (v.tag == VT_FUNC)
-        return true;
-    if (v.tag != VT_TUPLE && v.tag != VT_SET)
-        return false;
-    if (v.u.seq->flags & (SEQ_ALLINT | SEQ_GRID | SEQ_PAIRS | SEQ_CELLS))
-        return false;
-    for (uint32_t k = 0; k < v.u.seq->n; k++)
-        if (holds_function(v.u.seq->items[k]))
-            return true;
-    return false;
-}
-
 static void on_apply_leave(void *data, Value f, Err err, Value result)
 {
     (void)f;
@@ -196,13 +308,10 @@ static void on_apply_leave(void *data, Value f, Err err, Value result)
         r->stack[r->depth - 1].child_ns += total;
     if (fr.node < 0)
         return;
-    TraceNode *n = &r->nodes[fr.node];
+    TraceNode *n = &r->cur->nodes[fr.node];
     n->err = (uint8_t)err;
-    /* results by content hash and kind, which is what --verify compares (the
-     * outputs a row needs are stored whole, at the end of each call); a result
-     * holding a function is stored whole, since functions hash by identity */
     if (!err)
-        n->result = holds_function(result) ? vt_intern(&r->trace->values, result) : hash_id(r, result);
+        n->result = (uint32_t)pend(r, result, PEND_RESULT);
     n->self_ns = total > fr.child_ns ? total - fr.child_ns : 0;
 }
 
@@ -251,43 +360,81 @@ static void on_stmt_reused(void *data, size_t index)
 static void on_call_end(void *data, int call, Err err, size_t done, Value out)
 {
     Recorder *r = data;
-    TraceCall *c = &r->unit.calls[call];
+    RecUnit *u = r->cur;
+    TraceCall *c = &u->unit.calls[call];
     c->err = (uint8_t)err;
     c->done = (uint32_t)done;
-    c->out = err ? 0 : vt_intern(&r->trace->values, out) + 1;
+    c->out = err ? 0 : (uint32_t)pend(r, out, PEND_WHOLE) + 1;
     c->nbind = (uint32_t)r->nbind;
-    c->bind = arena_alloc(&r->scratch, (r->nbind + 1) * sizeof *c->bind);
+    c->bind = arena_alloc(&u->scratch, (r->nbind + 1) * sizeof *c->bind);
     memcpy(c->bind, r->bind, r->nbind * sizeof *c->bind);
-    if ((int)r->unit.ncalls < call + 1)
-        r->unit.ncalls = (uint8_t)(call + 1);
+    if ((int)u->unit.ncalls < call + 1)
+        u->unit.ncalls = (uint8_t)(call + 1);
 }
 
 void rec_init(Recorder *r, Trace *t, TraceWriter *w)
 {
+    rec_init_sink(r, t, writer_sink, w);
+    r->writer = w;
+}
+
+void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data)
+{
     memset(r, 0, sizeof *r);
-    r->small = calloc(REC_SMALL_CACHE, sizeof *r->small);
-    r->hashes = calloc(REC_HASH_CACHE, sizeof *r->hashes);
+    r->small = xcalloc(REC_SMALL_CACHE, sizeof *r->small);
+    r->hashes = xcalloc(REC_HASH_CACHE, sizeof *r->hashes);
     r->start_ns = now_ns();
     r->start_ticks = ticks();
     r->max_nested = REC_MAX_NESTED_DEFAULT;
     r->trace = t;
-    r->writer = w;
-    arena_init(&r->scratch);
+    r->sink = sink;
+    r->sink_data = data;
+    for (int b = 0; b < 2; b++)
+        arena_init(&r->bufs[b].scratch);
+    r->cur = &r->bufs[0];
     r->hooks = (TraceHooks){on_call_begin, on_call_end, on_stmt_begin, on_stmt_end,
                             on_stmt_reused, on_apply_enter, on_apply_leave};
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->cv, NULL);
+    if (pthread_create(&r->thread, NULL, writer_main, r) != 0) {
+        fprintf(stderr, "battrace: cannot start the trace writer's thread\n");
+        exit(3);
+    }
+    r->started = 1;
+}
+
+int rec_drain(Recorder *r)
+{
+    if (!r->started)
+        return r->failed ? -1 : 0;
+    int rc = wait_idle(r);
+    pthread_mutex_lock(&r->mu);
+    r->quit = 1;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    pthread_join(r->thread, NULL);
+    r->started = 0;
+    return rc;
 }
 
 void rec_free(Recorder *r)
 {
-    free(r->nodes);
-    free(r->args);
+    rec_drain(r);
+    pthread_mutex_destroy(&r->mu);
+    pthread_cond_destroy(&r->cv);
+    for (int b = 0; b < 2; b++) {
+        RecUnit *u = &r->bufs[b];
+        free(u->nodes);
+        free(u->args);
+        free(u->pend);
+        arena_free(&u->scratch);
+    }
     free(r->stack);
     free(r->slot_ref);
     free(r->bind0);
     free(r->bind);
     free(r->small);
     free(r->hashes);
-    arena_free(&r->scratch);
     memset(r, 0, sizeof *r);
 }
 
@@ -297,38 +444,42 @@ void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sa
         r->prog = p;
         free(r->slot_ref);
         free(r->bind0);
-        r->slot_ref = malloc(((size_t)p->nslots + 1) * sizeof *r->slot_ref);
-        r->bind0 = malloc((p->nstmts + 1) * sizeof *r->bind0);
+        r->slot_ref = xmalloc(((size_t)p->nslots + 1) * sizeof *r->slot_ref);
+        r->bind0 = xmalloc((p->nstmts + 1) * sizeof *r->bind0);
     }
-    memset(&r->unit, 0, sizeof r->unit);
-    r->unit.program = program;
-    r->unit.sample = sample;
-    r->nnodes = r->nargs = r->depth = 0;
+    /* cur is not the unit being written (rec_unit_end swapped after waiting) */
+    RecUnit *u = r->cur;
+    memset(&u->unit, 0, sizeof u->unit);
+    u->unit.program = program;
+    u->unit.sample = sample;
+    u->nnodes = u->nargs = u->npend = 0;
+    arena_reset(&u->scratch);
+    r->depth = 0;
     r->unit_nested = 0;
-    arena_reset(&r->scratch);
-    /* the run's arena was reset: addresses seen before may hold new values */
-    vt_forget_pointers(&r->trace->values);
 }
 
 /* self_ns was measured in ticks: convert with the rate seen so far. */
-static void ticks_to_ns(Recorder *r)
+static void ticks_to_ns(Recorder *r, RecUnit *u)
 {
     uint64_t dn = now_ns() - r->start_ns, dt = ticks() - r->start_ticks;
     double rate = dt ? (double)dn / (double)dt : 1.0;
-    for (size_t k = 0; k < r->nnodes; k++)
-        r->nodes[k].self_ns = (uint64_t)((double)r->nodes[k].self_ns * rate);
+    for (size_t k = 0; k < u->nnodes; k++)
+        u->nodes[k].self_ns = (uint64_t)((double)u->nodes[k].self_ns * rate);
 }
 
 int rec_unit_end(Recorder *r, uint64_t us)
 {
-    ticks_to_ns(r);
-    r->unit.us = us;
-    r->unit.nnodes = (uint32_t)r->nnodes;
-    r->total_nodes += r->nnodes;
-    if (tw_unit(r->writer, &r->unit, r->nodes, r->args) != 0) {
-        snprintf(r->err, sizeof r->err, "writing the trace failed");
-        r->failed = 1;
+    RecUnit *u = r->cur;
+    ticks_to_ns(r, u);
+    u->unit.us = us;
+    u->unit.nnodes = (uint32_t)u->nnodes;
+    r->total_nodes += u->nnodes;
+    if (wait_idle(r) != 0)
         return -1;
-    }
+    pthread_mutex_lock(&r->mu);
+    r->job = u;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    r->cur = u == &r->bufs[0] ? &r->bufs[1] : &r->bufs[0];
     return 0;
 }

@@ -8,9 +8,15 @@
  * primitives) with the values they received and a link to the node that
  * made them; a statement applying a closure is a node too. At the end of a
  * unit the nodes are streamed to the TraceWriter and dropped, so memory holds
- * only the value table. */
+ * only the value table.
+ *
+ * Recording runs on two threads: the interpreter's thread only notes values
+ * (RecPending); a writer thread interns them into the value table, hashes
+ * results and streams the unit, while the interpreter runs the next unit. */
 #ifndef BATTRACE_RECORD_H
 #define BATTRACE_RECORD_H
+
+#include <pthread.h>
 
 #include "../runtime/ctx.h"
 #include "program.h"
@@ -38,17 +44,52 @@ typedef struct HashEntry {
     uint32_t id; /* value id + 1; 0 = empty */
 } HashEntry;
 
-typedef struct Recorder {
-    TraceHooks hooks;
-    Trace *trace;          /* programs, samples, value table */
-    TraceWriter *writer;
-    const Program *prog;
-    /* the unit being recorded */
+/* A value the interpreter's thread met and the writer's thread turns into a
+ * value id (RecPendAs says how). */
+enum RecPendAs {
+    PEND_WHOLE,  /* the value itself */
+    PEND_RESULT, /* a node's result: its content hash, unless it holds a function */
+    PEND_ARG,    /* a nested node's argument: a tuple or set by its content hash
+                    (unless it holds a function), anything else itself */
+};
+
+typedef struct RecPending {
+    Value v;
+    uint8_t as;                /* RecPendAs */
+    uint8_t done;
+    uint32_t id;
+} RecPending;
+
+/* One unit's recording. The interpreter's thread fills one while the
+ * writer's thread finishes the other (see record.c). Refs with
+ * REC_PENDING_BIT name a RecPending of the same unit, resolved by the writer;
+ * a node's result is a pending index until then, a call's out one plus 1. */
+typedef struct RecUnit {
     TraceUnit unit;
     TraceNode *nodes;
     size_t nnodes, cap_nodes;
     uint64_t *args;
     size_t nargs, cap_args;
+    RecPending *pend;
+    size_t npend, cap_pend;
+    Arena scratch;         /* the calls' binding arrays */
+} RecUnit;
+
+#define REC_PENDING_BIT (1ull << 62)
+
+/* Where finished units go (on the writer's thread): tw_unit by default. */
+typedef int (*RecSink)(void *data, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args);
+
+typedef struct Recorder {
+    TraceHooks hooks;
+    Trace *trace;          /* programs, samples, value table (the writer's) */
+    TraceWriter *writer;
+    RecSink sink;
+    void *sink_data;
+    const Program *prog;
+    /* the unit being recorded, and the one being written */
+    RecUnit bufs[2];
+    RecUnit *cur;
     RecFrame *stack;
     size_t depth, cap_stack;
     /* statement context */
@@ -60,13 +101,18 @@ typedef struct Recorder {
     uint64_t *bind0;       /* per statement: call 0's binding (for reuse) */
     uint64_t *bind;        /* bindings of the current call, in order */
     size_t nbind, cap_bind;
-    Arena scratch;         /* the unit's binding arrays */
-    SmallEntry *small;     /* ids of small values (see record.c) */
-    HashEntry *hashes;     /* ids of nested results' hash entries */
-    int failed;            /* a write failed: stop */
     uint64_t start_ns, start_ticks; /* for turning ticks into ns */
     uint64_t max_nested;   /* nested nodes recorded per unit; beyond, only counted */
     uint64_t unit_nested;
+    /* the writer's thread: its caches, and the hand-over of units */
+    SmallEntry *small;     /* ids of small values (see record.c) */
+    HashEntry *hashes;     /* ids of results' hash entries */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    RecUnit *job;          /* handed over, not yet written; NULL when idle */
+    int started, quit;
+    int failed;            /* a write failed: stop */
     /* totals */
     uint64_t total_nodes, nested_nodes, nested_dropped;
     char err[512];
@@ -80,9 +126,17 @@ typedef struct Recorder {
 
 /* Attach to a trace and writer; set ctx->trace / ctx->trace_data to use. */
 void rec_init(Recorder *r, Trace *t, TraceWriter *w);
+/* The same, with units going to sink instead of a writer (replay --verify). */
+void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data);
 void rec_free(Recorder *r);
-/* Around each unit. rec_unit_end streams it; returns 0 or -1 (r->err). */
+/* Around each unit. rec_unit_end hands it to the writer's thread, after
+ * that thread finished the unit before it; returns 0 or -1 (r->err). The
+ * values of a unit must stay in place until the next rec_unit_end returns:
+ * a runner alternates two arenas (Runner.alternate). */
 void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sample);
 int rec_unit_end(Recorder *r, uint64_t us);
+/* Wait for the writer's thread to finish every unit and stop it (before
+ * closing the writer); returns 0 or -1 (r->err). rec_free calls it too. */
+int rec_drain(Recorder *r);
 
 #endif
