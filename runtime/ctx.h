@@ -48,6 +48,8 @@ void ctx_init(Ctx *ctx, Arena *arena);
 void ctx_begin_run(Ctx *ctx, double seconds);
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
+/* CPU time of the calling thread in nanoseconds. */
+uint64_t thread_cpu_ns(void);
 
 /* The clock check behind ctx_tick, every 1024 steps. */
 Err ctx_tick_slow(Ctx *ctx);

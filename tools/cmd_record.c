@@ -213,6 +213,7 @@ int cmd_record(int argc, char **argv)
         j->run.hooks = (UnitHooks){unit_begin, unit_end, j};
         j->run.alternate = 1; /* a unit's values stay while the writer's thread works */
         rc = runner_execute(&j->run);
+        uint64_t main_cpu = thread_cpu_ns();
         if (rec_drain(&j->rec) != 0 && !rc) {
             fprintf(stderr, "battrace record: %s\n", j->rec.err);
             rc = EXIT_FAIL;
@@ -227,6 +228,8 @@ int cmd_record(int argc, char **argv)
                    "%u distinct values -> %s\n",
                    (unsigned long long)j->rec.total_nodes, (unsigned long long)j->rec.nested_nodes,
                    (unsigned long long)j->rec.nested_dropped, j->trace.values.count, out);
+            printf("battrace record: CPU time: %.3f s on the interpreter's thread, %.3f s on the writer's\n",
+                   (double)main_cpu / 1e9, (double)j->rec.writer_cpu_ns / 1e9);
         }
         rec_free(&j->rec);
     }

@@ -168,6 +168,7 @@ static void *writer_main(void *arg)
         r->job = NULL;
         pthread_cond_broadcast(&r->cv);
     }
+    r->writer_cpu_ns = thread_cpu_ns();
     pthread_mutex_unlock(&r->mu);
     return NULL;
 }

@@ -112,6 +112,7 @@ typedef struct Recorder {
     pthread_cond_t cv;
     RecUnit *job;          /* handed over, not yet written; NULL when idle */
     int started, quit;
+    uint64_t writer_cpu_ns;  /* CPU time of the writer's thread, once drained */
     int failed;            /* a write failed: stop */
     /* totals */
     uint64_t total_nodes, nested_nodes, nested_dropped;
