@@ -165,17 +165,32 @@ int grid_batch_run_device(GridBatch *b, GpuCounters *c, char *msg, size_t msglen
 
 /* ---- results ---- */
 
-static Err grid_result(const GridBatch *b, Ctx *ctx, const BtItem *it, Value *out)
+/* The h x w output cells from out[off] as a grid (h == 0: (), w == 0:
+ * rows of ()). */
+static Err cells_result(const GridBatch *b, Ctx *ctx, size_t off, size_t h, size_t w, Value *out)
 {
-    size_t n = (size_t)it->out.h * (size_t)it->out.w;
+    size_t n = h * w;
     int64_t *c = malloc((n ? n : 1) * sizeof *c);
     if (!c)
         return ERR_MEMORY;
     for (size_t t = 0; t < n; t++)
-        c[t] = b->out[(size_t)it->out.off + t];
-    Err e = mk_grid(ctx, (size_t)it->out.h, (size_t)it->out.w, c, out);
+        c[t] = b->out[off + t];
+    Err e = mk_grid(ctx, h, w, c, out);
     free(c);
     return e;
+}
+
+static Err grid_result(const GridBatch *b, Ctx *ctx, const BtItem *it, Value *out)
+{
+    return cells_result(b, ctx, (size_t)it->out.off, (size_t)it->out.h, (size_t)it->out.w, out);
+}
+
+/* compress: the kernel's shape (res[k]) over the start of the item's region. */
+static Err compressed_result(const GridBatch *b, Ctx *ctx, size_t k, Value *out)
+{
+    int64_t r = b->res[k];
+    size_t nh = (size_t)(r >> 32), nw = (size_t)(uint32_t)r;
+    return cells_result(b, ctx, (size_t)b->items[k].out.off, nh, nw, out);
 }
 
 /* A palette mask as the frozenset of its colours. */
@@ -341,6 +356,8 @@ Err grid_batch_result(const GridBatch *b, Ctx *ctx, size_t k, Value *out)
         return indices_result(b, ctx, k, out);
     case PR_PATCH:
         return patch_result(b, ctx, &b->items[k], out);
+    case PR_COMPRESSED:
+        return compressed_result(b, ctx, k, out);
     case PR_INT:
         *out = v_int(b->res[k]);
         return ERR_OK;

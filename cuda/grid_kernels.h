@@ -44,7 +44,7 @@ typedef enum BtKind {
     BK_HMIRROR, BK_VMIRROR, BK_DMIRROR, BK_CMIRROR,
     BK_REPLACE, BK_SWITCH, BK_CELLWISE,
     BK_CROP, BK_UPSCALE, BK_DOWNSCALE, BK_HCONCAT, BK_VCONCAT,
-    BK_TOPHALF, BK_BOTTOMHALF, BK_LEFTHALF, BK_RIGHTHALF, BK_TRIM, BK_CANVAS,
+    BK_TOPHALF, BK_BOTTOMHALF, BK_LEFTHALF, BK_RIGHTHALF, BK_TRIM, BK_CANVAS, BK_SUBGRID,
     /* grid + patch -> grid (marks first) */
     BK_FILL, BK_UNDERFILL, BK_COVER, BK_PAINT,
     /* grid -> int or colour set (histogram, then one result per item) */
@@ -54,8 +54,9 @@ typedef enum BtKind {
     BK_PARTITION, BK_FGPARTITION,
     /* grid -> per-item block work (one thread block per grid on the device):
      * objects labels every cell with its component's root (union-find),
-     * ofcolor compacts the matching positions (a block scan) */
-    BK_OBJECTS, BK_OFCOLOR,
+     * ofcolor compacts the matching positions (a block scan), compress
+     * compacts the kept rows and columns (block scans), then gathers */
+    BK_OBJECTS, BK_OFCOLOR, BK_COMPRESS,
     /* grid shape -> indices: nothing to compute, built when unpacked */
     BK_ASINDICES,
     /* patch -> patch: output (n x 2) = each entry's shifted (i, j), in the
@@ -121,7 +122,10 @@ typedef struct BtBatch {
 
 static inline BT_HD bool bt_kind_reduces(int k) { return k >= BK_COLORCOUNT && k <= BK_NUMCOLORS; }
 /* Kinds computed one item at a time (one thread block per item). */
-static inline BT_HD bool bt_kind_blocks(int k) { return k == BK_OBJECTS || k == BK_OFCOLOR; }
+static inline BT_HD bool bt_kind_blocks(int k)
+{
+    return k == BK_OBJECTS || k == BK_OFCOLOR || k == BK_COMPRESS;
+}
 static inline BT_HD bool bt_kind_marks(int k) { return k >= BK_FILL && k <= BK_PAINT; }
 /* Kinds that need the per-item colour histogram (mostcolor as background). */
 static inline BT_HD bool bt_kind_counts(int k)
@@ -287,6 +291,11 @@ static inline BT_HD int32_t bt_trim_cell(const BtView *v, const BtItem *it, int3
 {
     return bt_window_cell(v, it, i, j);
 }
+/* subgrid: crop to the patch's bounding box (window found when planning) */
+static inline BT_HD int32_t bt_subgrid_cell(const BtView *v, const BtItem *it, int32_t i, int32_t j)
+{
+    return bt_window_cell(v, it, i, j);
+}
 /* upscale by p0 >= 1 */
 static inline BT_HD int32_t bt_upscale_cell(const BtView *v, const BtItem *it, int32_t i, int32_t j)
 {
@@ -388,6 +397,7 @@ static inline BT_HD int32_t bt_cell(int kind, const BtView *v, const BtItem *it,
     case BK_RIGHTHALF: return bt_righthalf_cell(v, it, i, j);
     case BK_TRIM: return bt_trim_cell(v, it, i, j);
     case BK_CANVAS: return bt_canvas_cell(v, it, i, j);
+    case BK_SUBGRID: return bt_subgrid_cell(v, it, i, j);
     case BK_FILL: return bt_fill_cell(v, it, i, j);
     case BK_UNDERFILL: return bt_underfill_cell(v, it, k, i, j);
     case BK_COVER: return bt_cover_cell(v, it, k, i, j);
@@ -578,6 +588,48 @@ static inline BT_HD void bt_ccl_flatten(int32_t *parent, int32_t p)
 static inline BT_HD bool bt_ofcolor_hit(const BtView *v, const BtItem *it, int64_t p)
 {
     return it->p[1] && v->cells[it->a.off + p] == it->p[0];
+}
+
+/* ---- compress: grid a without its uniform rows and columns (frontiers) ----
+ *
+ * The output shape depends on the cells, so the packer reserves the most an
+ * item can need and the kernel says what it used. The item's output region
+ * holds h * w + h + w cells:
+ *   [0, h * w)              the kept cells, nh x nw row-major
+ *   [h * w, h * w + h)      the kept row indices, ascending (nh of them)
+ *   [h * w + h, ... + w)    the kept column indices, ascending (nw)
+ * and res[k] = bt_compress_shape(nh, nw). The cells never overlap the lists
+ * (nh * nw <= h * w), so the gather reads the lists while writing cells. */
+
+/* Is line x of grid a uniform (all its cells equal)? side 0: row x, side 1:
+ * column x. A line of one cell is. */
+static inline BT_HD bool bt_line_uniform(const BtView *v, const BtItem *it, int side, int32_t x)
+{
+    int32_t n = side ? it->a.h : it->a.w;
+    int32_t first = side ? bt_at(v->cells, it->a, 0, x) : bt_at(v->cells, it->a, x, 0);
+    for (int32_t y = 1; y < n; y++)
+        if ((side ? bt_at(v->cells, it->a, y, x) : bt_at(v->cells, it->a, x, y)) != first)
+            return false;
+    return true;
+}
+
+/* The lists of kept row / column indices in item it's output region. */
+static inline BT_HD int32_t *bt_compress_lists(int32_t *out, const BtItem *it, int side)
+{
+    return out + it->out.off + (int64_t)it->a.h * it->a.w + (side ? it->a.h : 0);
+}
+
+/* Kept cell t (row-major in nh x nw) of the compressed grid. */
+static inline BT_HD int32_t bt_compress_cell(const BtView *v, const BtItem *it, const int32_t *rows,
+                                             const int32_t *cols, int32_t nw, int64_t t)
+{
+    return bt_at(v->cells, it->a, rows[t / nw], cols[t % nw]);
+}
+
+/* The output shape in one result (both sides are at most BT_MAX_CELLS). */
+static inline BT_HD int64_t bt_compress_shape(int32_t nh, int32_t nw)
+{
+    return (int64_t)nh << 32 | (int64_t)(uint32_t)nw;
 }
 
 #endif

@@ -41,13 +41,36 @@ static void host_reduce(const BtBatch *b, const BtHist *hist)
         b->res[k] = bt_reduce(b->kind, hist[k], b->items[k].p[0]);
 }
 
+/* compress of item k: the kept rows, then the kept columns, compacted into
+ * their lists in order (the device's block scans), then the gather. */
+static void host_compress(const BtBatch *b, const BtView *v, int64_t k)
+{
+    const BtItem *it = &b->items[k];
+    int32_t *rows = bt_compress_lists(b->out, it, 0), *cols = bt_compress_lists(b->out, it, 1);
+    int32_t nh = 0, nw = 0;
+    for (int32_t i = 0; i < it->a.h; i++)
+        if (!bt_line_uniform(v, it, 0, i))
+            rows[nh++] = i;
+    for (int32_t j = 0; j < it->a.w; j++)
+        if (!bt_line_uniform(v, it, 1, j))
+            cols[nw++] = j;
+    for (int64_t t = 0; t < (int64_t)nh * nw; t++)
+        b->out[it->out.off + t] = bt_compress_cell(v, it, rows, cols, nw, t);
+    b->res[k] = bt_compress_shape(nh, nw);
+}
+
 /* objects: the three phases of bt_ccl_* over each item's cells, run to the
  * end one after another (the device's barriers between them), the labels
- * built in place in the output; ofcolor: the block scan's compaction. */
+ * built in place in the output; ofcolor: the block scan's compaction;
+ * compress: host_compress. */
 static void host_blocks(const BtBatch *b, const BtView *v)
 {
     for (int64_t k = 0; k < b->nitems; k++) {
         const BtItem *it = &b->items[k];
+        if (b->kind == BK_COMPRESS) {
+            host_compress(b, v, k);
+            continue;
+        }
         int32_t n = it->a.h * it->a.w;
         int32_t *out = b->out + it->out.off;
         if (b->kind == BK_OFCOLOR) {

@@ -161,6 +161,51 @@ ofcolor_kernel(BtView v, const BtItem *items, int64_t nitems, int32_t *out, int6
     }
 }
 
+/* compress: one block per item. The kept rows, then the kept columns, are
+ * compacted in ascending order into the item's lists by a block-wide
+ * exclusive scan per tile of BLOCK_THREADS lines (each thread tests its
+ * line's uniformity); after a barrier every thread gathers kept cells;
+ * res[k] = the shape (layout: bt_compress_lists). */
+template <int BLOCK_THREADS>
+__global__ void __launch_bounds__(BLOCK_THREADS)
+compress_kernel(BtView v, const BtItem *items, int64_t nitems, int32_t *out, int64_t *res)
+{
+    using Scan = cub::BlockScan<int32_t, BLOCK_THREADS>;
+    __shared__ typename Scan::TempStorage tmp;
+    __shared__ int32_t kept[2]; /* rows, columns kept so far */
+    for (int64_t k = blockIdx.x; k < nitems; k += gridDim.x) {
+        const BtItem *it = &items[k];
+        if (threadIdx.x == 0)
+            kept[0] = kept[1] = 0;
+        __syncthreads();
+        for (int side = 0; side < 2; side++) {
+            int32_t n = side ? it->a.w : it->a.h;
+            int32_t *list = bt_compress_lists(out, it, side);
+            for (int32_t tile = 0; tile < n; tile += BLOCK_THREADS) {
+                int32_t x = tile + (int32_t)threadIdx.x;
+                int32_t keep = x < n && !bt_line_uniform(&v, it, side, x) ? 1 : 0, rank, total;
+                Scan(tmp).ExclusiveSum(keep, rank, total);
+                if (keep)
+                    list[kept[side] + rank] = x;
+                __syncthreads(); /* tmp and kept are reused */
+                if (threadIdx.x == 0)
+                    kept[side] += total;
+                __syncthreads();
+            }
+        }
+        /* the lists are complete and visible (the barriers order global
+         * memory within the block) */
+        int32_t nh = kept[0], nw = kept[1];
+        const int32_t *rows = bt_compress_lists(out, it, 0), *cols = bt_compress_lists(out, it, 1);
+        int32_t *dst = out + it->out.off;
+        for (int64_t t = threadIdx.x; t < (int64_t)nh * nw; t += BLOCK_THREADS)
+            dst[t] = bt_compress_cell(&v, it, rows, cols, nw, t);
+        if (threadIdx.x == 0)
+            res[k] = bt_compress_shape(nh, nw);
+        __syncthreads(); /* kept is reset for the next item */
+    }
+}
+
 static unsigned blocks_for(int64_t work, int64_t per_block)
 {
     int64_t b = (work + per_block - 1) / per_block;
@@ -303,6 +348,8 @@ cudaError_t DevRun::blocks()
     unsigned nb = blocks_for(b_->nitems, 1);
     if (b_->kind == BK_OBJECTS)
         objects_kernel<kBlockThreads><<<nb, kBlockThreads>>>(v, items_, b_->nitems, out, res);
+    else if (b_->kind == BK_COMPRESS)
+        compress_kernel<kBlockThreads><<<nb, kBlockThreads>>>(v, items_, b_->nitems, out, res);
     else
         ofcolor_kernel<kBlockThreads><<<nb, kBlockThreads>>>(v, items_, b_->nitems, out, res);
     DEV_TRY("block kernel", launched("block kernel"));

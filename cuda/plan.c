@@ -121,15 +121,23 @@ static bool el_cellwise(const Value *a, Plan *pl)
     return gh(a[1]) >= gh(a[0]) && gw(a[1]) >= gw(a[0]);
 }
 
-/* crop(grid, start, dims): grid[s0:s0+d0], then each row [s1:s1+d1] */
+/* The window crop(g, (s0, s1), (d0, d1)) reads: g[s0:s0+d0], then each row
+ * [s1:s1+d1] (no rows: (), whatever the columns) */
+static bool crop_window(Plan *pl, Value g, int64_t s0, int64_t s1, int64_t d0, int64_t d1)
+{
+    int64_t r0, nr, c0, nc;
+    bt_slice(gh(g), s0, sat_add(s0, d0), &r0, &nr);
+    bt_slice(gw(g), s1, sat_add(s1, d1), &c0, &nc);
+    return window(pl, g, r0, nr, c0, nc);
+}
+
+/* crop(grid, start, dims) */
 static bool el_crop(const Value *a, Plan *pl)
 {
-    int64_t s0, s1, d0, d1, r0, nr, c0, nc;
+    int64_t s0, s1, d0, d1;
     if (!grid_ok(a[0]) || !pair_arg(a[1], &s0, &s1) || !pair_arg(a[2], &d0, &d1))
         return false;
-    bt_slice(gh(a[0]), s0, sat_add(s0, d0), &r0, &nr);
-    bt_slice(gw(a[0]), s1, sat_add(s1, d1), &c0, &nc);
-    return window(pl, a[0], r0, nr, c0, nc);
+    return crop_window(pl, a[0], s0, s1, d0, d1);
 }
 
 /* upscale(grid, factor): factor <= 0 gives () */
@@ -210,6 +218,27 @@ static bool el_trim(const Value *a, Plan *pl)
     bt_slice(gh(a[0]), 1, -1, &r0, &nr);
     bt_slice(gw(a[0]), 1, -1, &c0, &nc);
     return window(pl, a[0], r0, nr, c0, nc);
+}
+
+/* subgrid(patch, grid) = crop(grid, ulcorner(patch), shape(patch)): for a
+ * non-empty set of packed positions or cells, the window of the bounding box
+ * (top, left) .. (bottom, right) with crop's slicing, so parts outside the
+ * grid are clipped and negative corners count from the end as in Python.
+ * Not eligible: the empty set (ulcorner is (), crop raises IndexError),
+ * tuples (shape is then their length), mixed or unpacked sets. */
+static bool el_subgrid(const Value *a, Plan *pl)
+{
+    Value p = a[0];
+    if (!grid_ok(a[1]) || p.tag != VT_SET || !p.u.seq->n || !(p.u.seq->flags & (SEQ_PAIRS | SEQ_CELLS)))
+        return false;
+    const Seq *s = p.u.seq;
+    int64_t t = INT64_MAX, l = INT64_MAX, b = INT64_MIN, r = INT64_MIN;
+    for (uint32_t k = 0; k < s->n; k++) {
+        int64_t i = s->items[k].u.p.a, j = s->items[k].u.p.b;
+        t = i < t ? i : t, b = i > b ? i : b;
+        l = j < l ? j : l, r = j > r ? j : r;
+    }
+    return crop_window(pl, a[1], t, l, b - t + 1, r - l + 1);
 }
 
 /* canvas(value, (h, w)): h <= 0 gives (), w < 0 rows of () */
@@ -306,6 +335,18 @@ static bool el_ofcolor(const Value *a, Plan *pl)
     return one_grid(pl, a[0], false);
 }
 
+/* compress(grid): any int32 cells (uniformity is equality). The output
+ * shape is known only once the rows and columns are scanned, on the device:
+ * the item reserves h * w cells plus room for the kept row and column lists
+ * (see bt_compress_lists), laid out as one (h * w + h + w) x 1 region. */
+static bool el_compress(const Value *a, Plan *pl)
+{
+    if (!grid_ok(a[0]))
+        return false;
+    pl->ga = a[0];
+    return out_shape(pl, gh(a[0]) * gw(a[0]) + gh(a[0]) + gw(a[0]), 1);
+}
+
 /* asindices(grid): only the shape (p0, p1); no cells packed, no output */
 static bool el_asindices(const Value *a, Plan *pl)
 {
@@ -388,6 +429,7 @@ static const struct {
     [BK_RIGHTHALF] = {P_righthalf, el_righthalf},
     [BK_TRIM] = {P_trim, el_trim},
     [BK_CANVAS] = {P_canvas, el_canvas},
+    [BK_SUBGRID] = {P_subgrid, el_subgrid},
     [BK_FILL] = {P_fill, el_fill},
     [BK_UNDERFILL] = {P_underfill, el_underfill},
     [BK_COVER] = {P_cover, el_cover},
@@ -401,6 +443,7 @@ static const struct {
     [BK_FGPARTITION] = {P_fgpartition, el_fgpartition},
     [BK_OBJECTS] = {P_objects, el_objects},
     [BK_OFCOLOR] = {P_ofcolor, el_ofcolor},
+    [BK_COMPRESS] = {P_compress, el_compress},
     [BK_ASINDICES] = {P_asindices, el_asindices},
     [BK_SHIFT] = {P_shift, el_shift},
     [BK_NORMALIZE] = {P_normalize, el_normalize},
@@ -424,6 +467,7 @@ PlanResult plan_result(int kind)
     case BK_FGPARTITION: return PR_PARTITION;
     case BK_OBJECTS: return PR_OBJECTS;
     case BK_OFCOLOR: return PR_INDICES;
+    case BK_COMPRESS: return PR_COMPRESSED;
     case BK_ASINDICES: return PR_ALLINDICES;
     case BK_SHIFT:
     case BK_NORMALIZE: return PR_PATCH;

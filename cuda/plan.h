@@ -25,7 +25,8 @@ typedef enum PlanResult {
     PR_OBJECTS,   /* output labels (component roots; -1 skipped) as objects */
     PR_INDICES,   /* res[k] row-major positions in the output as a set of pairs */
     PR_ALLINDICES, /* every (i, j) of the p0 x p1 shape */
-    PR_PATCH       /* the patch's entries with the output's (i, j) rows */
+    PR_PATCH,      /* the patch's entries with the output's (i, j) rows */
+    PR_COMPRESSED  /* the first nh * nw output cells as a grid, the shape in res[k] */
 } PlanResult;
 
 typedef struct Plan {

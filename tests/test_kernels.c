@@ -298,6 +298,79 @@ static void gen_shift(Value *a)
 
 static void gen_normalize(Value *a) { a[0] = move_patch(); }
 
+/* subgrid(patch, grid): a box of rows [t, t + ph) and columns [l, l + pw)
+ * placed around the grid (inside it, across its edges, beyond them, at
+ * negative corners that count from the end), filled with random positions
+ * or cells; now and then a corner at an int32 bound, the empty set (not
+ * eligible) or a tuple of positions (not eligible). */
+static Value subgrid_patch(Value g)
+{
+    int64_t h = H(g), w = W(g), t = rin(-h - 3, h + 2), l = rin(-w - 3, w + 2);
+    int64_t ph = rin(1, h + 3), pw = rin(1, w + 3), n = chance(4) ? 0 : rin(1, 24);
+    bool cells = chance(50);
+    Value *it = malloc((size_t)(n + 2) * sizeof *it);
+    for (int64_t k = 0; k < n; k++) {
+        int32_t i = (int32_t)rin(t, t + ph - 1), j = (int32_t)rin(l, l + pw - 1);
+        if (k == 0 && chance(5))
+            i = chance(50) ? INT32_MIN : INT32_MAX;
+        if (k == 1 && chance(5))
+            j = chance(50) ? INT32_MIN : INT32_MAX;
+        it[k] = cells ? v_cell((int32_t)rand_cell(true), i, j) : v_pair(i, j);
+    }
+    Value s;
+    if (n && chance(3))
+        cr_assert_eq(mk_tuple(t_ctx(), (size_t)n, it, &s), ERR_OK);
+    else
+        cr_assert_eq(mk_set(t_ctx(), (size_t)n, it, &s), ERR_OK);
+    free(it);
+    return s;
+}
+
+static void gen_subgrid(Value *a)
+{
+    a[1] = chance(30) ? extract_grid() : rand_grid();
+    a[0] = subgrid_patch(a[1]);
+}
+
+/* compress(grid): random cells from few colours (or wide ints), then some
+ * rows and some columns made uniform: in half the grids all of one value
+ * (ARC's separator lines: rows and columns both stay uniform), otherwise
+ * each of its own value (a column written over the rows, so crossings break
+ * row uniformity); sometimes all of them: () when every row is uniform,
+ * rows of () when every column is and some row is not; one grid in twenty
+ * has a cell beyond int32 (not eligible). Sizes include 1x1, one row, one
+ * column, tall and wide. */
+static const int CSIZES[][2] = {{1, 1}, {1, 7}, {6, 1}, {2, 2}, {3, 4}, {5, 5}, {10, 3},
+                                {30, 30}, {31, 45}, {64, 2}, {200, 37}, {1, 30}, {30, 1}};
+#define NCSIZES (sizeof CSIZES / sizeof CSIZES[0])
+
+static void gen_compress(Value *a)
+{
+    size_t s = (size_t)rin(0, NCSIZES - 1);
+    int64_t h = CSIZES[s][0], w = CSIZES[s][1], ncol = chance(5) ? 1 : rin(2, 4);
+    bool wide = chance(20), one = chance(50);
+    int rows_pct = chance(8) ? 100 : (int)rin(0, 40), cols_pct = chance(8) ? 100 : (int)rin(0, 40);
+    int64_t *c = malloc((size_t)(h * w) * sizeof *c), line = wide ? rand_cell(true) : rin(0, 9);
+    for (int64_t k = 0; k < h * w; k++)
+        c[k] = wide ? rand_cell(true) : rin(0, ncol - 1);
+    for (int64_t i = 0; i < h; i++)
+        if (chance(rows_pct)) {
+            int64_t x = one ? line : wide ? rand_cell(true) : rin(0, ncol - 1);
+            for (int64_t j = 0; j < w; j++)
+                c[i * w + j] = x;
+        }
+    for (int64_t j = 0; j < w; j++)
+        if (chance(cols_pct)) {
+            int64_t x = one ? line : wide ? rand_cell(true) : rin(0, ncol - 1);
+            for (int64_t i = 0; i < h; i++)
+                c[i * w + j] = x;
+        }
+    if (chance(5))
+        c[rin(0, h * w - 1)] = (int64_t)1 << 40;
+    cr_assert_eq(mk_grid(t_ctx(), (size_t)h, (size_t)w, c, &a[0]), ERR_OK);
+    free(c);
+}
+
 /* ---- checking ---- */
 
 /* The full literal of v (sets print in storage order, so equal strings
@@ -400,6 +473,10 @@ KERNEL_TEST(lefthalf, gen_grid, 95)
 KERNEL_TEST(righthalf, gen_grid, 95)
 KERNEL_TEST(trim, gen_grid, 95)
 KERNEL_TEST(canvas, gen_canvas, 95)
+/* subgrid: not the empty set, nor tuples */
+KERNEL_TEST(subgrid, gen_subgrid, 85)
+/* compress: any int32 cells */
+KERNEL_TEST(compress, gen_compress, 85)
 KERNEL_TEST(fill, gen_fill, 95)
 /* colour kinds: grids with other ints are left to the CPU */
 KERNEL_TEST(underfill, gen_fill, 60)
@@ -467,6 +544,25 @@ Test(kernels, edges)
         {"shift", "frozenset({(0, 0), (5, 7)})", "(True, False)", NULL},
         {"normalize", "frozenset({(3, (4, 9)), (1, (2, 7)), (1, (5, 2))})", NULL, NULL},
         {"normalize", "frozenset({(-4, -9)})", NULL, NULL},
+        /* subgrid: the bounding box, clipped; negative corners count from
+         * the end (rows [-1:2] of 2 rows: row 1; of 3 rows: none, ()) */
+        {"subgrid", "frozenset({(0, 1), (1, 2)})", "((1, 2, 3), (4, 5, 6), (7, 8, 9))", NULL},
+        {"subgrid", "frozenset({(3, (1, 1)), (4, (5, 7))})", "((1, 2, 3), (4, 5, 6), (7, 8, 9))", NULL},
+        {"subgrid", "frozenset({(-1, 0), (1, 1)})", "((1, 2, 3), (4, 5, 6))", NULL},
+        {"subgrid", "frozenset({(-1, 0), (1, 1)})", "((1, 2, 3), (4, 5, 6), (7, 8, 9))", NULL},
+        {"subgrid", "frozenset({(0, 5), (1, 6)})", "((1, 2, 3), (4, 5, 6))", NULL},   /* rows of () */
+        {"subgrid", "frozenset({(5, 0)})", "((1, 2, 3), (4, 5, 6))", NULL},           /* () */
+        {"subgrid", "frozenset({(0, -2)})", "((1, 2, 3), (4, 5, 6))", NULL},          /* [-2:-1] */
+        {"subgrid", "frozenset({(-2147483648, 0), (2147483647, 1)})", "((1, 2), (3, 4))", NULL},
+        /* compress: uniform rows and columns go; all rows: (); all columns
+         * but not all rows: rows of () */
+        {"compress", "((1, 1, 1), (1, 2, 3), (1, 4, 5))", NULL, NULL},
+        {"compress", "((1, 2), (1, 2))", NULL, NULL},
+        {"compress", "((1, 2, 3),)", NULL, NULL},
+        {"compress", "((7,),)", NULL, NULL},
+        {"compress", "((1, 1), (2, 2))", NULL, NULL},
+        {"compress", "((0, 5, 0), (0, 5, 1), (3, 5, 0), (0, 5, 0))", NULL, NULL},
+        {"compress", "((-2147483648, 2147483647), (2147483647, 2147483647))", NULL, NULL},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         const Prim *p = prim_lookup(cases[k][0]);
@@ -540,6 +636,20 @@ Test(kernels, not_eligible)
         {"shift", "frozenset({(0, 0), (1, (0, 0))})", "(1, 0)", NULL}, /* mixed */
         {"normalize", "frozenset()", NULL, NULL},
         {"normalize", "frozenset({(2147483647, 0), (-2147483648, 0)})", NULL, NULL},
+        {"subgrid", "frozenset()", "((1, 2),)", NULL},                 /* IndexError */
+        {"subgrid", "((0, 0), (1, 1))", "((1, 2), (3, 4))", NULL},     /* a tuple: shape is its length */
+        {"subgrid", "frozenset({(0, 0), (1, (1, 1))})", "((1, 2), (3, 4))", NULL}, /* mixed */
+        {"subgrid", "frozenset({(0, 4294967296)})", "((1, 2),)", NULL}, /* unpacked */
+        {"subgrid", "frozenset({frozenset({(0, 0)})})", "((1, 2),)", NULL},
+        {"subgrid", "frozenset({(0, 0)})", "((1, 2), (3,))", NULL},    /* ragged */
+        {"subgrid", "frozenset({(0, 0)})", "((4294967296, 2),)", NULL},
+        {"subgrid", "frozenset({(0, 0)})", "()", NULL},
+        {"compress", "((1, 2), (3,))", NULL, NULL},
+        {"compress", "()", NULL, NULL},
+        {"compress", "((),)", NULL, NULL},
+        {"compress", "((True, 1), (0, 1))", NULL, NULL},
+        {"compress", "((4294967296, 1), (0, 1))", NULL, NULL},
+        {"compress", "frozenset({(1, (0, 0))})", NULL, NULL},
     };
     size_t n = sizeof cases / sizeof cases[0];
     for (size_t k = 0; k < n; k++) {
@@ -611,7 +721,7 @@ Test(kernels, device_matches_host)
         {"mostcolor", gen_grid}, {"leastcolor", gen_grid}, {"numcolors", gen_grid},
         {"objects", gen_objects}, {"partition", gen_extract}, {"fgpartition", gen_extract},
         {"ofcolor", gen_ofcolor}, {"asindices", gen_extract}, {"shift", gen_shift},
-        {"normalize", gen_normalize},
+        {"normalize", gen_normalize}, {"subgrid", gen_subgrid}, {"compress", gen_compress},
     };
     static Value argv[NCASES][4], host[NCASES], dev[NCASES];
     static const Value *ptr[NCASES];
