@@ -33,30 +33,27 @@ static void htab_init(HTab *t, size_t cap)
 {
     t->cap = cap;
     t->n = 0;
-    t->ids = xmalloc(cap * sizeof *t->ids);
-    t->hashes = xmalloc(cap * sizeof *t->hashes);
-    memset(t->ids, 0xff, cap * sizeof *t->ids);
+    t->slots = xmalloc(cap * sizeof *t->slots);
+    for (size_t k = 0; k < cap; k++)
+        t->slots[k].id = SCHED_NONE;
 }
 
-static void htab_free(HTab *t)
-{
-    free(t->ids);
-    free(t->hashes);
-}
+static void htab_free(HTab *t) { free(t->slots); }
+
+static inline uint32_t htab_id(const HTab *t, size_t slot) { return t->slots[slot].id; }
 
 /* The slot holding the id whose key equals `key`, or the empty slot where it goes. */
 static size_t htab_find(const HTab *t, uint64_t h, IdEq eq, const Sched *s, const void *key)
 {
     size_t mask = t->cap - 1, i = (size_t)h & mask;
-    while (t->ids[i] != SCHED_NONE && !(t->hashes[i] == h && eq(s, t->ids[i], h, key)))
+    while (t->slots[i].id != SCHED_NONE && !(t->slots[i].hash == h && eq(s, t->slots[i].id, h, key)))
         i = (i + 1) & mask;
     return i;
 }
 
 static void htab_put(HTab *t, size_t slot, uint64_t h, uint32_t id)
 {
-    t->ids[slot] = id;
-    t->hashes[slot] = h;
+    t->slots[slot] = (HSlot){h, id};
     if (++t->n * 2 <= t->cap)
         return;
     /* grow: rehash by the kept hashes, no key comparisons needed */
@@ -64,13 +61,12 @@ static void htab_put(HTab *t, size_t slot, uint64_t h, uint32_t id)
     htab_init(t, old.cap * 2);
     t->n = old.n;
     for (size_t k = 0; k < old.cap; k++) {
-        if (old.ids[k] == SCHED_NONE)
+        if (old.slots[k].id == SCHED_NONE)
             continue;
-        size_t i = (size_t)old.hashes[k] & (t->cap - 1);
-        while (t->ids[i] != SCHED_NONE)
+        size_t i = (size_t)old.slots[k].hash & (t->cap - 1);
+        while (t->slots[i].id != SCHED_NONE)
             i = (i + 1) & (t->cap - 1);
-        t->ids[i] = old.ids[k];
-        t->hashes[i] = old.hashes[k];
+        t->slots[i] = old.slots[k];
     }
     htab_free(&old);
 }
@@ -89,8 +85,8 @@ static uint64_t atom_key_by_content(Sched *s, Value v)
 {
     uint64_t h = sched_mix(v_hash(v), v.tag);
     size_t slot = htab_find(&s->atom_tab, h, atom_eq, s, &v);
-    if (s->atom_tab.ids[slot] != SCHED_NONE)
-        return key_atom(s->atom_tab.ids[slot]);
+    if (htab_id(&s->atom_tab, slot) != SCHED_NONE)
+        return key_atom(htab_id(&s->atom_tab, slot));
     SCHED_GROW(s->atoms, s->natoms, s->atoms_cap, s->natoms + 1);
     uint32_t id = (uint32_t)s->natoms++;
     s->atoms[id] = v;
@@ -166,8 +162,8 @@ static uint32_t sig_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint3
     KeyRef r = {sk, m};
     uint64_t h = keys_hash(sk, m);
     size_t slot = htab_find(&s->sig_tab, h, sig_eq, s, &r);
-    if (s->sig_tab.ids[slot] != SCHED_NONE)
-        return s->sig_tab.ids[slot];
+    if (htab_id(&s->sig_tab, slot) != SCHED_NONE)
+        return htab_id(&s->sig_tab, slot);
     SCHED_GROW(s->sig_keys, s->nsig_keys, s->sig_keys_cap, s->nsig_keys + m);
     memcpy(s->sig_keys + s->nsig_keys, sk, m * sizeof *sk);
     SCHED_GROW(s->sigs, s->nsigs, s->sigs_cap, s->nsigs + 1);
@@ -222,8 +218,8 @@ static uint32_t node_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint
     NodeKey key = {{kk, nk}, salt};
     uint64_t h = sched_mix(keys_hash(kk, nk), salt);
     size_t slot = htab_find(&s->node_tab, h, node_eq, s, &key);
-    if (s->node_tab.ids[slot] != SCHED_NONE)
-        return s->node_tab.ids[slot];
+    if (htab_id(&s->node_tab, slot) != SCHED_NONE)
+        return htab_id(&s->node_tab, slot);
     SCHED_GROW(s->keys, s->nkeys, s->keys_cap, s->nkeys + nk);
     memcpy(s->keys + s->nkeys, kk, nk * sizeof *kk);
     SCHED_GROW(s->nodes, s->nnodes, s->nodes_cap, s->nnodes + 1);
@@ -273,6 +269,10 @@ static void prog_info(Sched *s, const Program *p, ProgInfo *pi)
         }
         pi->mask[k] = guard_mask(st);
     }
+    if (s->is_batt) {
+        pi->c_taint = xmalloc(p->nstmts + 1);
+        interp_c_taint(p, pi->c_taint);
+    }
 }
 
 static uint64_t arg_key(const Arg *a, const uint64_t *fixed, const uint64_t *slot_keys,
@@ -295,9 +295,12 @@ static void add_occurrence(Sched *s, uint32_t uc, uint32_t g, uint32_t n)
     s->nodes[n].uses++;
 }
 
-/* One pass over a unit-call's statements. slot_keys: the program's slots. */
+/* One pass over a unit-call's statements. slot_keys: the program's slots.
+ * first: for a batt's second call, the first call's nodes; a statement that
+ * does not depend on C has the same keys in both calls, so it is the same
+ * node, found without hashing its keys (the merge's most common hit). */
 static void build_call(Sched *s, uint32_t uc, const Program *p, const ProgInfo *pi,
-                       const uint64_t *in_keys, uint64_t *slot_keys, uint64_t none_key)
+                       const uint64_t *in_keys, uint64_t *slot_keys, uint64_t none_key, const uint32_t *first)
 {
     for (int32_t k = 0; k < p->nslots; k++)
         slot_keys[k] = none_key; /* an unassigned variable reads as None, as in interp.c */
@@ -307,6 +310,11 @@ static void build_call(Sched *s, uint32_t uc, const Program *p, const ProgInfo *
         const uint64_t *fixed = pi->fixed + k * SCHED_MAXKEYS;
         if (st->kind != ST_CALL) {
             s->stmt_node[g] = SCHED_NONE;
+            continue;
+        }
+        if (first && !pi->c_taint[k] && first[k] != SCHED_NONE) {
+            add_occurrence(s, uc, g, first[k]);
+            slot_keys[st->target] = key_bind(first[k], pi->mask[k]);
             continue;
         }
         uint64_t kk[SCHED_MAXKEYS];
@@ -364,8 +372,9 @@ static void build_all(Sched *s)
             /* a batt's first call has C = None; its second the expected output */
             in_keys[INPUT_C] = s->is_batt && c == 0 ? none_key : atom_key(s, un->C);
             size_t uc = u * (size_t)s->ncalls + (size_t)c;
+            const uint32_t *first = c == 1 ? s->stmt_node + s->uc_off[uc - 1] : NULL;
             build_call(s, (uint32_t)uc, s->programs[un->program], &s->pinfo[un->program], in_keys,
-                       slot_keys, none_key);
+                       slot_keys, none_key, first);
         }
     }
     free(slot_keys);
@@ -413,6 +422,7 @@ void sched_free(Sched *s)
     for (size_t p = 0; p < s->nprograms && s->pinfo; p++) {
         free(s->pinfo[p].fixed);
         free(s->pinfo[p].mask);
+        free(s->pinfo[p].c_taint);
     }
     for (int t = 0; t < s->narenas; t++)
         arena_free(&s->arenas[t]);
