@@ -69,7 +69,7 @@ typedef struct Sig {
     const Prim *prim;
 } Sig;
 
-#define SCHED_SEQ_CACHE 1024u /* input Seqs whose atom key is remembered */
+#define SCHED_SEQ_CACHE 16384u /* input Seqs whose atom key is remembered */
 
 typedef struct SeqKey {
     const Seq *seq;
