@@ -65,7 +65,7 @@ typedef enum { RM_ROT90, RM_ROT180, RM_ROT270, RM_VMIRROR, RM_DMIRROR, RM_CMIRRO
 static Err remap_grid(Ctx *ctx, Value g, Remap kind, Value *out)
 {
     size_t h = grid_h(g), w = grid_w(g);
-    const int64_t *src = gc_cells(ctx, g);
+    const int64_t *src = gc_cells_ro(ctx, g);
     int64_t *dst = gc_scratch(ctx, h * w, sizeof *dst);
     if (!src || !dst)
         return ERR_MEMORY;
@@ -911,7 +911,7 @@ Err op_hconcat(Ctx *ctx, const Value *args, Value *out)
     Value a = args[0], b = args[1];
     if (v_is_grid(a) && v_is_grid(b)) {
         size_t h = grid_h(a) < grid_h(b) ? grid_h(a) : grid_h(b), wa = grid_w(a), wb = grid_w(b);
-        int64_t *ca = gc_cells(ctx, a), *cb = gc_cells(ctx, b);
+        const int64_t *ca = gc_cells_ro(ctx, a), *cb = gc_cells_ro(ctx, b);
         int64_t *c = gc_scratch(ctx, h * (wa + wb), sizeof *c);
         if (!ca || !cb || !c)
             return ERR_MEMORY;

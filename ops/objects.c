@@ -420,7 +420,7 @@ Err op_objects(Ctx *ctx, const Value *args, Value *out)
     Value grid = args[0];
     bool uni = v_truthy(args[1]), diag = v_truthy(args[2]), wbg = v_truthy(args[3]);
     if (v_is_grid(grid)) {
-        int64_t *c = gc_cells(ctx, grid);
+        const int64_t *c = gc_cells_ro(ctx, grid);
         if (!c)
             return ERR_MEMORY;
         if (cells_fit32(c, grid_h(grid) * grid_w(grid)))
@@ -508,7 +508,7 @@ static Err partition_generic(Ctx *ctx, Value grid, bool fg, Value *out)
 static Err partition_v(Ctx *ctx, Value grid, bool fg, Value *out)
 {
     if (v_is_grid(grid)) {
-        int64_t *c = gc_cells(ctx, grid);
+        const int64_t *c = gc_cells_ro(ctx, grid);
         if (!c)
             return ERR_MEMORY;
         if (cells_fit32(c, grid_h(grid) * grid_w(grid)))
@@ -538,29 +538,20 @@ static bool uniform_rect(const Value *it, size_t n, int64_t oh, int64_t ow)
 
 /* occurrences of a one-colour oh x ow rectangle (solvers search for blank
  * canvases of many sizes): a summed-area table of the cells of that colour
- * answers each placement in O(1), where the cell-by-cell test is O(oh * ow). */
-static Err occurrences_rect(Ctx *ctx, const int64_t *c, int64_t h, int64_t w, int64_t colour,
-                            int64_t oh, int64_t ow, Value *out)
+ * (cached with the grid, as solvers search one grid for many sizes) answers
+ * each placement in O(1), where the cell-by-cell test is O(oh * ow). */
+static Err occurrences_rect(Ctx *ctx, Value grid, int64_t colour, int64_t oh, int64_t ow, Value *out)
 {
-    size_t W = (size_t)w + 1;
-    int32_t *sat = gc_scratch(ctx, ((size_t)h + 1) * W, sizeof *sat);
+    size_t h = grid_h(grid), w = grid_w(grid), W = w + 1;
+    const int32_t *sat = gc_colour_sat(ctx, grid, colour);
     if (!sat)
         return ERR_MEMORY;
-    memset(sat, 0, W * sizeof *sat);
-    for (size_t i = 0; i < (size_t)h; i++) {
-        int32_t row = 0;
-        sat[(i + 1) * W] = 0;
-        for (size_t j = 0; j < (size_t)w; j++) {
-            row += c[i * (size_t)w + j] == colour;
-            sat[(i + 1) * W + j + 1] = sat[i * W + j + 1] + row;
-        }
-    }
     VBuf b;
     vbuf_init(&b, ctx);
     int32_t full = (int32_t)(oh * ow);
-    for (size_t i = 0; i + (size_t)oh <= (size_t)h; i++) {
+    for (size_t i = 0; i + (size_t)oh <= h; i++) {
         const int32_t *top = sat + i * W, *bot = sat + (i + (size_t)oh) * W;
-        for (size_t j = 0; j + (size_t)ow <= (size_t)w; j++)
+        for (size_t j = 0; j + (size_t)ow <= w; j++)
             if (bot[j + (size_t)ow] - bot[j] - top[j + (size_t)ow] + top[j] == full)
                 TRY(vbuf_push(&b, v_pair((int32_t)i, (int32_t)j)));
         TRY(ctx_tick(ctx));
@@ -588,9 +579,9 @@ static Err occurrences_fast(Ctx *ctx, Value grid, Value obj, Value *out)
         *out = v_empty_set();
         return ERR_OK;
     }
-    const int64_t *c = gc_cells(ctx, grid);
-    if (c && uniform_rect(it, n, i1 - i0 + 1, j1 - j0 + 1))
-        return occurrences_rect(ctx, c, h, w, it[0].c, i1 - i0 + 1, j1 - j0 + 1, out);
+    if (uniform_rect(it, n, i1 - i0 + 1, j1 - j0 + 1))
+        return occurrences_rect(ctx, grid, it[0].c, i1 - i0 + 1, j1 - j0 + 1, out);
+    const int64_t *c = gc_cells_ro(ctx, grid);
     size_t *off = gc_scratch(ctx, n, sizeof *off); /* offset of each cell */
     int64_t *col = gc_scratch(ctx, n, sizeof *col);
     if (!c || !off || !col)
@@ -819,7 +810,7 @@ Err op_frontiers(Ctx *ctx, const Value *args, Value *out)
 {
     Value grid = args[0];
     if (v_is_grid(grid)) {
-        int64_t *c = gc_cells(ctx, grid);
+        const int64_t *c = gc_cells_ro(ctx, grid);
         if (!c)
             return ERR_MEMORY;
         if (cells_fit32(c, grid_h(grid) * grid_w(grid)))
@@ -831,7 +822,7 @@ Err op_frontiers(Ctx *ctx, const Value *args, Value *out)
 static Err compress_fast(Ctx *ctx, Value grid, Value *out)
 {
     size_t h = grid_h(grid), w = grid_w(grid), nh = 0, nw = 0, o = 0;
-    int64_t *c = gc_cells(ctx, grid);
+    const int64_t *c = gc_cells_ro(ctx, grid);
     bool *ru = gc_scratch(ctx, h, 1), *cu = gc_scratch(ctx, w, 1);
     int64_t *d = gc_scratch(ctx, h * w, sizeof *d);
     if (!c || !ru || !cu || !d)

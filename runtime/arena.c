@@ -1,6 +1,7 @@
 /* arena.c: chunked bump allocator (see arena.h). */
 #include "arena.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,15 @@ struct ArenaChunk {
     _Alignas(16) unsigned char data[];
 };
 
-void arena_init(Arena *a) { memset(a, 0, sizeof *a); }
+static _Atomic uint64_t next_epoch = 1;
+
+static uint64_t new_epoch(void) { return atomic_fetch_add_explicit(&next_epoch, 1, memory_order_relaxed); }
+
+void arena_init(Arena *a)
+{
+    memset(a, 0, sizeof *a);
+    a->epoch = new_epoch();
+}
 
 static void free_list(ArenaChunk *c)
 {
@@ -33,6 +42,7 @@ void arena_free(Arena *a)
     free_list(a->head);
     free_list(a->spare);
     memset(a, 0, sizeof *a);
+    a->epoch = new_epoch();
 }
 
 void arena_reset(Arena *a)
@@ -54,6 +64,7 @@ void arena_reset(Arena *a)
     }
     a->head = NULL;
     a->used = 0;
+    a->epoch = new_epoch();
 }
 
 static ArenaChunk *new_chunk(Arena *a, size_t need)

@@ -9,6 +9,7 @@
 #define BATTRACE_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct ArenaChunk ArenaChunk;
 
@@ -18,6 +19,9 @@ typedef struct Arena {
     size_t used;        /* bytes handed out since the last reset */
     size_t peak;        /* largest `used` seen */
     size_t spare_bytes; /* bytes in the spare chunks */
+    uint64_t epoch;     /* new on every init and reset, never reused: memory
+                         * handed out under one epoch stays valid while the
+                         * arena's epoch is unchanged (caches key on it) */
 } Arena;
 
 void arena_init(Arena *a);
