@@ -20,6 +20,7 @@
 #include "../runtime/limits.h"
 #include "../runtime/pyops.h"
 #include "ops.h"
+#include "packed.h"
 
 /* ------------------------------------------------------------------ */
 /* closure constructors                                                */
@@ -93,7 +94,7 @@ static Value *scratch(Ctx *ctx, size_t n)
 static Err build_like(Ctx *ctx, Value like, size_t n, const Value *items, Value *out)
 {
     if (like.tag == VT_SET)
-        return mk_set(ctx, n, items, out);
+        return n > 1 && pk_items_kind(items, n) ? pk_set_of(ctx, items, n, out) : mk_set(ctx, n, items, out);
     return mk_tuple(ctx, n, items, out);
 }
 

@@ -1,0 +1,187 @@
+/* test_ops_packed.c: set algebra and set building on packed pairs and cells
+ * (ops/packed.c), which difference, intersection, combine, contained and the
+ * set-building higher-order primitives (merge, mapply, apply) use when both
+ * sides are sets of one packed kind.
+ *
+ * The literal cases are what arc-dsl's dsl.py returns. The random cases hold
+ * the packed paths to the generic ones (v_cmp order: mk_set, and pyops's set
+ * algebra) over sets that take every branch: dense boxes (bitmap), sparse
+ * ones (radix, one to several passes), spans past 64 key bits (mk_set), runs
+ * long enough to gallop, disjoint and equal sets. */
+#include "support.h"
+
+#include <stdio.h>
+
+#include "../ops/packed.h"
+#include "../runtime/pyops.h"
+
+Test(packed, literal_cases)
+{
+    const char *a = "frozenset({(0, 0), (0, 1), (1, 5), (2, 2), (7, -3)})";
+    const char *b = "frozenset({(0, 1), (2, 2), (9, 9)})";
+    expect_same("frozenset({(0, 0), (1, 5), (7, -3)})", "difference", a, b);
+    expect_same("frozenset({(0, 1), (2, 2)})", "intersection", a, b);
+    expect_same("frozenset({(0, 0), (0, 1), (1, 5), (2, 2), (7, -3), (9, 9)})", "combine", a, b);
+    expect_same(a, "difference", a, "frozenset({(3, 3)})");
+    expect_same("frozenset()", "difference", a, a);
+    expect_same(a, "intersection", a, a);
+    expect_same(a, "combine", a, a);
+    expect_same("frozenset()", "intersection", a, "frozenset({(-5, 0)})");
+    expect_same(a, "difference", a, "frozenset({(-5, 0), (99, 0)})");
+    const char *c = "frozenset({(1, (0, 0)), (2, (0, 0)), (2, (-1, 4))})";
+    const char *d = "frozenset({(2, (0, 0)), (3, (0, 0))})";
+    expect_same("frozenset({(1, (0, 0)), (2, (-1, 4))})", "difference", c, d);
+    expect_same("frozenset({(2, (0, 0))})", "intersection", c, d);
+    expect_same("frozenset({(1, (0, 0)), (2, (-1, 4)), (2, (0, 0)), (3, (0, 0))})", "combine", c, d);
+    expect_same("True", "contained", "(2, (-1, 4))", c);
+    expect_same("False", "contained", "(2, (-1, 5))", c);
+    expect_same("True", "contained", "(7, -3)", a);
+    expect_same("False", "contained", "(7, -2)", a);
+    /* pairs and cells are never equal */
+    expect_same(a, "difference", a, c);
+    expect_same("frozenset()", "intersection", a, c);
+    expect_same("frozenset({(0, 0), (5, (0, 0))})", "combine", "frozenset({(0, 0)})", "frozenset({(5, (0, 0))})");
+    expect_same("frozenset({(-3, 2), (0, 1), (5, 5)})", "merge",
+                "frozenset({frozenset({(0, 1), (5, 5)}), frozenset({(0, 1), (-3, 2)})})");
+}
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t next(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return rng;
+}
+
+/* n items of kind k with colours in [c0, c0 + nc), i in [i0, i0 + h), j in
+ * [j0, j0 + w) (spans as int64: up to the whole int32 range). */
+static Value *random_items(uint8_t k, size_t n, int64_t c0, uint64_t nc, int64_t i0, uint64_t h, int64_t j0,
+                           uint64_t w)
+{
+    Value *v = ctx_alloc(t_ctx(), n * sizeof *v);
+    for (size_t x = 0; x < n; x++) {
+        int32_t i = (int32_t)(i0 + (int64_t)(next() % h)), j = (int32_t)(j0 + (int64_t)(next() % w));
+        v[x] = k == VT_CELL ? v_cell((int32_t)(c0 + (int64_t)(next() % nc)), i, j) : v_pair(i, j);
+    }
+    return v;
+}
+
+static void check_same(Value got, Value want, const char *what)
+{
+    cr_assert(v_eq(got, want), "%s: %s, expected %s", what, R(got), R(want));
+    cr_assert_eq(got.tag, VT_SET, "%s", what);
+    cr_assert_eq(v_flags(got), v_flags(want), "%s: flags %u, expected %u", what, v_flags(got), v_flags(want));
+    for (size_t x = 1; x < v_len(got); x++)
+        cr_assert(v_cmp(v_item(got, x - 1), v_item(got, x)) < 0, "%s: not ascending", what);
+}
+
+typedef struct Shape {
+    int64_t c0;
+    uint64_t nc;
+    int64_t i0;
+    uint64_t h;
+    int64_t j0;
+    uint64_t w;
+} Shape;
+
+static const Shape shapes[] = {
+    {0, 1, 0, 4, 0, 4},                                   /* tiny box: dense, many repeats */
+    {1, 9, -14, 57, -58, 145},                            /* shifted copies (bitmap or radix) */
+    {0, 10, 0, 30, 0, 30},                                /* a grid's cells */
+    {-3, 7, -1000, 5000, -70000, 300000},                 /* sparse: radix, several passes */
+    {0, 1, INT32_MIN, UINT32_MAX, INT32_MIN, UINT32_MAX}, /* pairs over all of int32 */
+    {INT32_MIN, UINT32_MAX, -5, 10, -5, 10},              /* cells with huge colours */
+    {-100, 300, INT32_MIN, UINT32_MAX, INT32_MIN, UINT32_MAX}, /* cells past 64 key bits: mk_set */
+};
+
+Test(packed, set_of_matches_mk_set)
+{
+    Ctx *ctx = t_ctx();
+    static const size_t sizes[] = {2, 3, 17, 64, 300, 5000};
+    for (int k = 0; k < 2; k++) {
+        uint8_t kind = k ? VT_CELL : VT_PAIR;
+        for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++)
+            for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+                const Shape *sh = &shapes[s];
+                size_t n = sizes[z];
+                Value *items = random_items(kind, n, sh->c0, sh->nc, sh->i0, sh->h, sh->j0, sh->w);
+                Value got, want;
+                cr_assert_eq(pk_items_kind(items, n), kind);
+                cr_assert_eq(pk_set_of(ctx, items, n, &got), ERR_OK);
+                cr_assert_eq(mk_set(ctx, n, items, &want), ERR_OK);
+                char what[96];
+                snprintf(what, sizeof what, "kind %d shape %zu n %zu", kind, s, n);
+                check_same(got, want, what);
+                /* already sorted input, and sorted with repeats */
+                Value *twice = ctx_alloc(ctx, 2 * v_len(want) * sizeof *twice);
+                for (size_t x = 0; x < v_len(want); x++)
+                    twice[2 * x] = twice[2 * x + 1] = v_item(want, x);
+                cr_assert_eq(pk_set_of(ctx, want.u.seq->items, v_len(want), &got), ERR_OK);
+                check_same(got, want, what);
+                cr_assert_eq(pk_set_of(ctx, twice, 2 * v_len(want), &got), ERR_OK);
+                check_same(got, want, what);
+            }
+    }
+    Value mixed[2] = {v_pair(0, 0), v_cell(0, 0, 0)};
+    cr_assert_eq(pk_items_kind(mixed, 2), 0);
+    Value ints[2] = {v_int(1), v_int(2)};
+    cr_assert_eq(pk_items_kind(ints, 2), 0);
+}
+
+/* a random subset-ish pair of sets of one kind from one shape */
+static void random_sets(uint8_t kind, const Shape *sh, size_t na, size_t nb, Value *a, Value *b)
+{
+    Ctx *ctx = t_ctx();
+    cr_assert_eq(mk_set(ctx, na, random_items(kind, na, sh->c0, sh->nc, sh->i0, sh->h, sh->j0, sh->w), a), ERR_OK);
+    Value *items = random_items(kind, nb, sh->c0, sh->nc, sh->i0, sh->h, sh->j0, sh->w);
+    /* share about half of b with a, so that there is something in common */
+    for (size_t x = 0; x < nb; x += 2)
+        items[x] = v_item(*a, next() % v_len(*a));
+    cr_assert_eq(mk_set(ctx, nb, items, b), ERR_OK);
+}
+
+Test(packed, algebra_matches_generic)
+{
+    Ctx *ctx = t_ctx();
+    static const size_t sizes[][2] = {{1, 1}, {1, 50}, {50, 1}, {9, 400}, {400, 9}, {200, 250}, {3000, 40}};
+    for (int k = 0; k < 2; k++) {
+        uint8_t kind = k ? VT_CELL : VT_PAIR;
+        for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++)
+            for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+                Value a, b, got, want;
+                random_sets(kind, &shapes[s], sizes[z][0], sizes[z][1], &a, &b);
+                if (!pk_kind(a) || !pk_kind(b))
+                    continue;
+                char what[96];
+                snprintf(what, sizeof what, "kind %d shape %zu sizes %zu %zu", kind, s, sizes[z][0], sizes[z][1]);
+                for (int swap = 0; swap < 2; swap++) {
+                    Value x = swap ? b : a, y = swap ? a : b;
+                    cr_assert_eq(pk_difference(ctx, x, y, &got), ERR_OK);
+                    cr_assert_eq(py_set_difference(ctx, x, y, &want), ERR_OK);
+                    if (v_len(want))
+                        check_same(got, want, what);
+                    else
+                        cr_assert_eq(v_len(got), 0u, "%s", what);
+                    cr_assert_eq(pk_intersection(ctx, x, y, &got), ERR_OK);
+                    cr_assert_eq(py_and(ctx, x, y, &want), ERR_OK);
+                    if (v_len(want))
+                        check_same(got, want, what);
+                    else
+                        cr_assert_eq(v_len(got), 0u, "%s", what);
+                    cr_assert_eq(pk_union(ctx, x, y, &got), ERR_OK);
+                    cr_assert_eq(py_or(ctx, x, y, &want), ERR_OK);
+                    check_same(got, want, what);
+                    for (size_t q = 0; q < v_len(y); q++)
+                        cr_assert_eq(pk_find(x, v_item(y, q)) >= 0, set_find(x, v_item(y, q)) >= 0, "%s", what);
+                }
+                /* a set against itself and against a copy */
+                Value copy;
+                cr_assert_eq(mk_set(ctx, v_len(a), a.u.seq->items, &copy), ERR_OK);
+                cr_assert_eq(pk_difference(ctx, a, copy, &got), ERR_OK);
+                cr_assert_eq(v_len(got), 0u);
+                cr_assert_eq(pk_intersection(ctx, a, copy, &got), ERR_OK);
+                check_same(got, a, what);
+                cr_assert_eq(pk_union(ctx, a, copy, &got), ERR_OK);
+                check_same(got, a, what);
+            }
+    }
+}
