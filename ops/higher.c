@@ -103,6 +103,9 @@ static Err build_like(Ctx *ctx, Value like, size_t n, const Value *items, Value 
  * the sizes are summed first so that the result is allocated once. */
 static Err merge_of(Ctx *ctx, Value containers, Value *out)
 {
+    Err e;
+    if (containers.tag == VT_SET && pk_merge(ctx, containers, out, &e))
+        return e;
     Items outer;
     TRY(py_items(containers, &outer));
     size_t total = 0;

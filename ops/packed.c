@@ -73,29 +73,28 @@ static uint64_t *radix(uint64_t *k, uint64_t *tmp, size_t n, unsigned bits)
     return k;
 }
 
-Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
+/* A run of items of one packed kind: one of the parts a set is built from. */
+typedef struct Part {
+    const Value *v;
+    size_t n;
+} Part;
+
+/* frozenset of the items of all parts (kind k, n in all, any order, repeats
+ * allowed; np > 0). fallback: the parts as one array, for mk_set when the
+ * keys do not fit 64 bits (NULL: gather them). */
+static Err build(Ctx *ctx, uint8_t k, const Part *parts, size_t np, size_t n, const Value *fallback, Value *out)
 {
-    uint8_t k = items[0].tag;
-    bool sorted = true;
-    for (size_t x = 1; x < n && sorted; x++)
-        sorted = pk_cmp(k, &items[x - 1], &items[x]) < 0;
-    if (sorted) {
-        Seq *s = seq_alloc(ctx, n);
-        if (!s)
-            return ERR_MEMORY;
-        memcpy(s->items, items, n * sizeof(Value));
-        *out = finish(s, n, k);
-        return ERR_OK;
-    }
     /* the bounding box of (colour, i, j) */
-    int64_t c0 = colour(k, &items[0]), c1 = c0, i0 = items[0].u.p.a, i1 = i0, j0 = items[0].u.p.b, j1 = j0;
-    for (size_t x = 1; x < n; x++) {
-        const Value *v = &items[x];
-        int64_t c = colour(k, v), i = v->u.p.a, j = v->u.p.b;
-        c0 = c < c0 ? c : c0, c1 = c > c1 ? c : c1;
-        i0 = i < i0 ? i : i0, i1 = i > i1 ? i : i1;
-        j0 = j < j0 ? j : j0, j1 = j > j1 ? j : j1;
-    }
+    const Value *first = parts[0].v;
+    int64_t c0 = colour(k, first), c1 = c0, i0 = first->u.p.a, i1 = i0, j0 = first->u.p.b, j1 = j0;
+    for (size_t q = 0; q < np; q++)
+        for (size_t x = 0; x < parts[q].n; x++) {
+            const Value *v = &parts[q].v[x];
+            int64_t c = colour(k, v), i = v->u.p.a, j = v->u.p.b;
+            c0 = c < c0 ? c : c0, c1 = c > c1 ? c : c1;
+            i0 = i < i0 ? i : i0, i1 = i > i1 ? i : i1;
+            j0 = j < j0 ? j : j0, j1 = j > j1 ? j : j1;
+        }
     uint64_t nc = (uint64_t)(c1 - c0) + 1, h = (uint64_t)(i1 - i0) + 1, w = (uint64_t)(j1 - j0) + 1;
     if (nc <= 64 && h <= 65536 && w <= 65536 && nc * h * w <= 4 * (uint64_t)n + 4096) {
         /* dense: mark a bitmap of the box and read it back in order */
@@ -105,13 +104,14 @@ Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
             return ERR_MEMORY;
         memset(seen, 0, cells + 8);
         size_t distinct = 0;
-        for (size_t x = 0; x < n; x++) {
-            const Value *v = &items[x];
-            uint8_t *m = &seen[((uint64_t)(colour(k, v) - c0) * h + (uint64_t)(v->u.p.a - i0)) * w +
-                               (uint64_t)(v->u.p.b - j0)];
-            distinct += !*m;
-            *m = 1;
-        }
+        for (size_t q = 0; q < np; q++)
+            for (size_t x = 0; x < parts[q].n; x++) {
+                const Value *v = &parts[q].v[x];
+                uint8_t *m = &seen[((uint64_t)(colour(k, v) - c0) * h + (uint64_t)(v->u.p.a - i0)) * w +
+                                   (uint64_t)(v->u.p.b - j0)];
+                distinct += !*m;
+                *m = 1;
+            }
         Seq *s = seq_alloc(ctx, distinct);
         if (!s)
             return ERR_MEMORY;
@@ -137,18 +137,29 @@ Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
         return ERR_OK;
     }
     unsigned bc = bits_for(nc - 1), bi = bits_for(h - 1), bj = bits_for(w - 1);
-    if (bc + bi + bj > 64 || n > LIMIT_SEQ_ITEMS)
-        return mk_set(ctx, n, items, out);
+    if (bc + bi + bj > 64) {
+        if (!fallback) {
+            Value *all = scratch(ctx, n, sizeof *all);
+            if (!all)
+                return ERR_MEMORY;
+            for (size_t q = 0, at = 0; q < np; at += parts[q].n, q++)
+                memcpy(all + at, parts[q].v, parts[q].n * sizeof *all);
+            fallback = all;
+        }
+        return mk_set(ctx, n, fallback, out);
+    }
     /* sparse: sort integer keys relative to the box, then drop repeats */
     uint64_t *key = (uint64_t *)scratch(ctx, 2 * n, sizeof *key);
     Seq *s = seq_alloc(ctx, n);
     if (!key || !s)
         return ERR_MEMORY;
-    for (size_t x = 0; x < n; x++) {
-        const Value *v = &items[x];
-        key[x] = ((uint64_t)(colour(k, v) - c0) << bi << bj) | ((uint64_t)(v->u.p.a - i0) << bj) |
-                 (uint64_t)(v->u.p.b - j0);
-    }
+    size_t at = 0;
+    for (size_t q = 0; q < np; q++)
+        for (size_t x = 0; x < parts[q].n; x++) {
+            const Value *v = &parts[q].v[x];
+            key[at++] = ((uint64_t)(colour(k, v) - c0) << bi << bj) | ((uint64_t)(v->u.p.a - i0) << bj) |
+                        (uint64_t)(v->u.p.b - j0);
+        }
     uint64_t *sk = radix(key, key + n, n, bc + bi + bj);
     uint64_t jmask = ((uint64_t)1 << bj) - 1, imask = ((uint64_t)1 << bi) - 1;
     size_t m = 0;
@@ -161,6 +172,68 @@ Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
     }
     *out = finish(s, m, k);
     return ERR_OK;
+}
+
+Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
+{
+    uint8_t k = items[0].tag;
+    bool sorted = true;
+    for (size_t x = 1; x < n && sorted; x++)
+        sorted = pk_cmp(k, &items[x - 1], &items[x]) < 0;
+    if (sorted) {
+        Seq *s = seq_alloc(ctx, n);
+        if (!s)
+            return ERR_MEMORY;
+        memcpy(s->items, items, n * sizeof(Value));
+        *out = finish(s, n, k);
+        return ERR_OK;
+    }
+    if (n > LIMIT_SEQ_ITEMS)
+        return mk_set(ctx, n, items, out);
+    Part whole = {items, n};
+    return build(ctx, k, &whole, 1, n, items, out);
+}
+
+bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err)
+{
+    const Seq *outer = sets.u.seq;
+    uint8_t k = 0;
+    size_t n = 0, np = 0;
+    Value last = v_empty_set();
+    for (uint32_t q = 0; q < outer->n; q++) {
+        Value s = outer->items[q];
+        if (s.tag != VT_SET)
+            return false;
+        if (!s.u.seq->n)
+            continue;
+        uint8_t sk = pk_kind(s);
+        if (!sk || (k && sk != k))
+            return false;
+        k = sk;
+        n += s.u.seq->n;
+        np++;
+        last = s;
+    }
+    if (n > LIMIT_SEQ_ITEMS)
+        return false; /* the generic path says MemoryError */
+    *err = ERR_OK;
+    if (np <= 1) { /* frozenset(e for e in c) of one set c: c's items */
+        *out = last;
+        return true;
+    }
+    Part *parts = (Part *)scratch(ctx, np, sizeof *parts);
+    if (!parts) {
+        *err = ERR_MEMORY;
+        return true;
+    }
+    size_t p = 0;
+    for (uint32_t q = 0; q < outer->n; q++) {
+        const Seq *s = outer->items[q].u.seq;
+        if (s->n)
+            parts[p++] = (Part){s->items, s->n};
+    }
+    *err = build(ctx, k, parts, np, n, NULL, out);
+    return true;
 }
 
 /* ---- set algebra ---- */

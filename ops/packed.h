@@ -46,6 +46,11 @@ uint8_t pk_items_kind(const Value *items, size_t n);
  * cells, in any order, repeats allowed (pk_items_kind must have said so). */
 Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out);
 
+/* merge(sets) for a frozenset of frozensets that are all empty or all of
+ * one packed kind: true with *out (or *err) set, false when the sets are
+ * not all such (the caller takes the generic path). */
+bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err);
+
 /* a - b, a & b, a | b for two sets of one packed kind (pk_kind equal and
  * non-zero). The difference returns a itself when nothing is taken out. */
 Err pk_difference(Ctx *ctx, Value a, Value b, Value *out);

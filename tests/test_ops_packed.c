@@ -185,3 +185,56 @@ Test(packed, algebra_matches_generic)
             }
     }
 }
+
+/* shift adds in 32 bits and falls back when a coordinate leaves them */
+Test(packed, shift_leaving_32_bits)
+{
+    expect_same("frozenset({(2147483648, 0), (1, 5)})", "shift", "frozenset({(2147483647, 0), (0, 5)})", "(1, 0)");
+    expect_same("frozenset({(1, (-1, 3)), (3, (-2147483649, -2))})", "shift",
+                "frozenset({(3, (-2147483648, 0)), (1, (0, 5))})", "(-1, -2)");
+    expect_same("frozenset({(4294967295, -4294967296), (4294967296, -4294967291)})", "shift",
+                "frozenset({(0, 0), (1, 5)})", "(4294967295, -4294967296)");
+    expect_same("frozenset({(2147483647, 2), (4294967296, 7)})", "shift", "frozenset({(-2147483648, 0), (1, 5)})",
+                "(4294967295, 2)");
+    expect_same("frozenset({(-2147483646, 2147483647), (2147483647, -2147483648)})", "shift",
+                "frozenset({(2147483646, -2147483647), (-2147483647, 2147483648)})", "(1, -1)");
+}
+
+/* merge of a frozenset of packed sets: the union of their items */
+Test(packed, merge_matches_generic)
+{
+    Ctx *ctx = t_ctx();
+    expect_same("frozenset()", "merge", "frozenset({frozenset()})");
+    expect_same("frozenset({(1, 2)})", "merge", "frozenset({frozenset(), frozenset({(1, 2)})})");
+    expect_same("frozenset({(0, 0), (5, (0, 0))})", "merge", "frozenset({frozenset({(0, 0)}), frozenset({(5, (0, 0))})})");
+    expect_same("frozenset({(0, 0), 3})", "merge", "frozenset({frozenset({(0, 0)}), frozenset({3})})");
+    expect_same("(0, 1, 2)", "merge", "((0, 1), (2,))");
+    for (int k = 0; k < 2; k++) {
+        uint8_t kind = k ? VT_CELL : VT_PAIR;
+        for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++)
+            for (size_t nsets = 2; nsets <= 40; nsets *= 3) {
+                const Shape *sh = &shapes[s];
+                Value *sets = ctx_alloc(ctx, nsets * sizeof *sets);
+                size_t total = 0;
+                for (size_t q = 0; q < nsets; q++) {
+                    size_t n = 1 + next() % 200;
+                    cr_assert_eq(mk_set(ctx, n, random_items(kind, n, sh->c0, sh->nc, sh->i0, sh->h, sh->j0, sh->w),
+                                        &sets[q]), ERR_OK);
+                    total += v_len(sets[q]);
+                }
+                sets[nsets - 1] = v_empty_set();
+                Value outer, got, want, *all = ctx_alloc(ctx, total * sizeof *all);
+                cr_assert_eq(mk_set(ctx, nsets, sets, &outer), ERR_OK);
+                size_t at = 0;
+                for (size_t q = 0; q < v_len(outer); q++)
+                    for (size_t x = 0; x < v_len(v_item(outer, q)); x++)
+                        all[at++] = v_item(v_item(outer, q), x);
+                cr_assert_eq(mk_set(ctx, at, all, &want), ERR_OK);
+                Value arg = outer;
+                cr_assert_eq(call_value(ctx, prim_value(prim_lookup("merge")), 1, &arg, &got), ERR_OK);
+                char what[64];
+                snprintf(what, sizeof what, "kind %d shape %zu sets %zu", kind, s, nsets);
+                check_same(got, want, what);
+            }
+    }
+}
