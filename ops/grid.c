@@ -425,9 +425,25 @@ static Err mgrid_slot(MGrid *m, Value i, Value j, Value **slot)
 }
 
 /* Can a fill / paint take the int-cell fast path? A packed patch or {}. */
+/* A tuple of packed values of one tag (or ()): dsl.py's loops read it as
+ * they read a set of them, in its own order. */
+static bool packed_tuple_of(Value p, uint8_t tag)
+{
+    if (p.tag != VT_TUPLE)
+        return false;
+    const Seq *s = p.u.seq;
+    for (uint32_t k = 0; k < s->n; k++)
+        if (s->items[k].tag != tag)
+            return false;
+    return true;
+}
+
+/* Patches fill, underfill and cover read by position: packed sets, {}, and
+ * tuples of packed pairs or cells (merge of a tuple of patches). */
 static bool fast_patch(Value p)
 {
-    return gc_packed_patch(p) || (p.tag == VT_SET && p.u.seq->n == 0);
+    return gc_packed_patch(p) || (p.tag == VT_SET && p.u.seq->n == 0) || packed_tuple_of(p, VT_PAIR) ||
+           packed_tuple_of(p, VT_CELL);
 }
 
 /* Write value at the in-grid positions of a packed patch (cells count by
@@ -557,9 +573,13 @@ static Err paint_generic(Ctx *ctx, Value grid, Value obj, bool under, Value *out
     return mgrid_tuple(ctx, &m, out);
 }
 
+/* Objects paint and underpaint read in order: sets of packed cells, {},
+ * and tuples of packed cells (merge of a tuple of objects), whose later
+ * items overwrite earlier ones as dsl.py's loop does. */
 static bool fast_cells(Value obj)
 {
-    return obj.tag == VT_SET && (obj.u.seq->n == 0 || (obj.u.seq->flags & SEQ_CELLS));
+    return (obj.tag == VT_SET && (obj.u.seq->n == 0 || (obj.u.seq->flags & SEQ_CELLS))) ||
+           packed_tuple_of(obj, VT_CELL);
 }
 
 static Err paint_v(Ctx *ctx, Value grid, Value obj, bool under, Value *out)

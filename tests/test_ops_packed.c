@@ -238,3 +238,26 @@ Test(packed, merge_matches_generic)
             }
     }
 }
+
+/* fill, underfill, cover, paint and underpaint read a tuple of packed pairs
+ * or cells (what merge makes of a tuple of patches) in its own order, with
+ * repeats and cells outside the grid, as dsl.py's loops do */
+Test(packed, grid_tuple_patches)
+{
+    const char *g = "((0, 0, 0), (0, 1, 0), (2, 0, 0))";
+    const char *t = "((3, (0, 0)), (4, (0, 0)), (5, (2, 2)), (6, (9, 9)), (7, (-1, 0)), (8, (1, 1)))";
+    const char *p = "((0, 1), (2, 0), (5, 5), (0, 1))";
+    expect_same("((4, 0, 0), (0, 8, 0), (2, 0, 5))", "paint", g, t);
+    expect_same("((3, 0, 0), (0, 1, 0), (2, 0, 5))", "underpaint", g, t);
+    expect_same("((0, 9, 0), (0, 1, 0), (9, 0, 0))", "fill", g, "9", p);
+    expect_same("((0, 9, 0), (0, 1, 0), (2, 0, 0))", "underfill", g, "9", p);
+    expect_same("((0, 0, 0), (0, 1, 0), (0, 0, 0))", "cover", g, p);
+    expect_same("((0, 0, 0), (0, 0, 0), (2, 0, 0))", "cover", g, t);
+    expect_same("((7, 0, 0), (0, 7, 0), (2, 0, 7))", "fill", g, "7", t);
+    expect_same(g, "paint", g, "()");
+    expect_same(g, "fill", g, "3", "()");
+    /* not all packed: the generic paths and their errors */
+    expect_same("((5, 0, 0), (0, 1, 0), (2, 0, 0))", "paint", g, "((5, (0, 0)), (None, (7, 7)))");
+    expect_err(ERR_TYPE, "paint", g, "((5, (0, 0)), 3)");
+    expect_err(ERR_TYPE, "fill", g, "1", "((0, 0), 3)");
+}
