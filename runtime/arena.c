@@ -45,8 +45,17 @@ void arena_free(Arena *a)
     a->epoch = new_epoch();
 }
 
+/* The head chunk's fill, kept in cur while it is the head. */
+static void sync_head(Arena *a)
+{
+    if (a->head)
+        a->head->off = (size_t)(a->cur - a->head->data);
+}
+
 void arena_reset(Arena *a)
 {
+    if (a->used > a->peak)
+        a->peak = a->used;
     /* move the chunks used since the last reset to the spare list, keeping
      * up to SPARE_KEEP bytes; O(chunks used), since replay resets per node */
     ArenaChunk *c = a->head;
@@ -63,6 +72,7 @@ void arena_reset(Arena *a)
         c = next;
     }
     a->head = NULL;
+    a->cur = a->end = NULL;
     a->used = 0;
     a->epoch = new_epoch();
 }
@@ -109,24 +119,19 @@ static ArenaChunk *new_chunk(Arena *a, size_t need)
     return c;
 }
 
-void *arena_alloc(Arena *a, size_t size)
+void *arena_alloc_slow(Arena *a, size_t size)
 {
-    size = (size + 15u) & ~(size_t)15u;
-    if (size == 0)
-        size = 16;
-    ArenaChunk *c = a->head;
-    if (!c || c->size - c->off < size) {
-        /* grow geometrically with what this arena already holds */
-        size_t want = size > a->used / 4 ? size : a->used / 4;
-        c = new_chunk(a, want);
-        c->next = a->head;
-        a->head = c;
-    }
-    void *p = c->data + c->off;
-    c->off += size;
+    sync_head(a);
+    /* grow geometrically with what this arena already holds */
+    size_t want = size > a->used / 4 ? size : a->used / 4;
+    ArenaChunk *c = new_chunk(a, want);
+    c->next = a->head;
+    a->head = c;
+    void *p = c->data;
+    c->off = size;
+    a->cur = c->data + size;
+    a->end = c->data + c->size;
     a->used += size;
-    if (a->used > a->peak)
-        a->peak = a->used;
     return p;
 }
 
@@ -141,8 +146,10 @@ char *arena_strdup(Arena *a, const char *s)
 int arena_owns(const Arena *a, const void *p)
 {
     const unsigned char *q = p;
-    for (const ArenaChunk *c = a->head; c; c = c->next)
-        if (q >= c->data && q < c->data + c->off)
+    for (const ArenaChunk *c = a->head; c; c = c->next) {
+        const unsigned char *fill = c == a->head ? a->cur : c->data + c->off;
+        if (q >= c->data && q < fill)
             return 1;
+    }
     return 0;
 }
