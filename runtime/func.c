@@ -118,15 +118,15 @@ static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *o
     return e;
 }
 
-/* Without a tracer, the last application a closure makes (compose's outer
- * function, chain's and fork's first capture, the function rbind and lbind
- * bind) is its result as it stands, so it runs in this frame's loop instead
- * of a nested call: each level still counts one step and one level of depth
+/* call_value for closures and while recording. Without a tracer, the last
+ * application a closure makes (compose's outer function, chain's and fork's
+ * first capture, the function rbind and lbind bind) is its result as it
+ * stands, so it runs in this frame's loop instead of a nested call: each level still counts one step and one level of depth
  * (released when the whole chain returns, as the nested frames would be), so
  * the budgets and RecursionError fall where they did; only the C frames and
  * the repeated checks on the way back out are saved. Closures calling
  * closures are most of what solvers apply. */
-Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+static __attribute__((noinline)) Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
 {
     if (__builtin_expect(ctx->trace != NULL, 0))
         return call_traced(ctx, fv, argc, args, out);
@@ -193,6 +193,29 @@ Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
     }
 done:
     ctx->depth -= entered;
+    if (!e && ctx->limit_hit)
+        e = ctx->limit_hit;
+    return e;
+}
+
+/* A primitive applied directly (most applications, inside closures and from
+ * the higher-order primitives' loops) takes this short path, with a frame
+ * small enough not to matter; closures and recording take call_loop. */
+Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+{
+    if (__builtin_expect(fv.tag != VT_FUNC || fv.u.fn->kind != FN_PRIM || ctx->trace != NULL, 0))
+        return call_loop(ctx, fv, argc, args, out);
+    const Func *f = fv.u.fn;
+    if (argc != f->arity)
+        return ERR_TYPE;
+    Err e = ctx_tick(ctx);
+    if (e)
+        return e;
+    if (ctx->depth >= LIMIT_CALL_DEPTH)
+        return ERR_RECURSION;
+    ctx->depth++;
+    e = f->prim->fn(ctx, args, out);
+    ctx->depth--;
     if (!e && ctx->limit_hit)
         e = ctx->limit_hit;
     return e;
