@@ -85,11 +85,55 @@ Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
     return mk_set_sorted(ctx, b.n, b.items, out);
 }
 
+/* asobject of an int grid whose colours fit 32 bits and span at most 1024
+ * values: count the colours, then place each cell straight into the result
+ * at its colour's next slot (row-major within a colour: the canonical
+ * order). False when the colours do not suit (the caller sorts). */
+static bool asobject_counted(Ctx *ctx, Value grid, Value *out, Err *err)
+{
+    size_t h = grid_h(grid), w = grid_w(grid), n = h * w;
+    int64_t lo = grid_at(grid, 0, 0), hi = lo;
+    for (size_t i = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++) {
+            int64_t v = grid_at(grid, i, j);
+            lo = v < lo ? v : lo, hi = v > hi ? v : hi;
+        }
+    if (!fits32(lo) || !fits32(hi) || hi - lo >= 1024)
+        return false;
+    size_t span = (size_t)(hi - lo) + 1, start[1025];
+    memset(start, 0, (span + 1) * sizeof *start);
+    for (size_t i = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++)
+            start[grid_at(grid, i, j) - lo + 1]++;
+    for (size_t c = 0; c < span; c++)
+        start[c + 1] += start[c];
+    Seq *s = seq_alloc(ctx, n);
+    if (!s) {
+        *err = ERR_MEMORY;
+        return true;
+    }
+    for (size_t i = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++) {
+            int64_t v = grid_at(grid, i, j);
+            s->items[start[v - lo]++] = v_cell((int32_t)v, (int32_t)i, (int32_t)j);
+        }
+    s->flags = SEQ_CELLS;
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = s;
+    *out = v;
+    *err = ERR_OK;
+    return true;
+}
+
 /* asobject: (v, (i, j)) for every cell of every row. */
 Err op_asobject(Ctx *ctx, const Value *args, Value *out)
 {
     Value grid = args[0];
     if (v_is_grid(grid)) {
+        Err e;
+        if (asobject_counted(ctx, grid, out, &e))
+            return e;
         size_t h = grid_h(grid), w = grid_w(grid);
         bool fit = true;
         Value *c = gc_scratch(ctx, h * w, sizeof *c);

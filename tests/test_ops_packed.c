@@ -261,3 +261,16 @@ Test(packed, grid_tuple_patches)
     expect_err(ERR_TYPE, "paint", g, "((5, (0, 0)), 3)");
     expect_err(ERR_TYPE, "fill", g, "1", "((0, 0), 3)");
 }
+
+/* asobject of an int grid counts colours when they span at most 1024 values,
+ * and sorts otherwise: both give dsl.py's set */
+Test(packed, asobject_colour_spans)
+{
+    expect_same("frozenset({(1018, (0, 1)), (-5, (1, 1)), (3, (1, 0)), (-5, (0, 0))})", "asobject",
+                "((-5, 1018), (3, -5))");
+    expect_same("frozenset({(1024, (0, 1)), (0, (1, 1)), (0, (0, 0)), (3, (1, 0))})", "asobject", "((0, 1024), (3, 0))");
+    expect_same("frozenset({(-2147483648, (0, 1)), (2147483647, (0, 0))})", "asobject", "((2147483647, -2147483648),)");
+    expect_same("frozenset({(7, (0, 0))})", "asobject", "((7,),)");
+    expect_same("frozenset({(0, (0, 0)), (0, (0, 1)), (0, (1, 0)), (0, (1, 1)), (0, (2, 0)), (0, (2, 1))})", "asobject",
+                "((0, 0), (0, 0), (0, 0))");
+}
