@@ -393,12 +393,9 @@ static int cmp_cell_values(const void *a, const void *b)
     return (x->u.p.b > y->u.p.b) - (x->u.p.b < y->u.p.b);
 }
 
-Err gc_sort_by_colour(Ctx *ctx, const Value *cells, size_t n, Value **sorted)
+/* The stable colour sort of gc_sort_by_colour into res (n items). */
+static Err sort_by_colour_into(Ctx *ctx, const Value *cells, size_t n, Value *res)
 {
-    Value *res = gc_scratch(ctx, n, sizeof *res);
-    if (!res)
-        return ERR_MEMORY;
-    *sorted = res;
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     for (size_t k = 0; k < n; k++) {
         if (cells[k].c < lo) lo = cells[k].c;
@@ -423,11 +420,44 @@ Err gc_sort_by_colour(Ctx *ctx, const Value *cells, size_t n, Value **sorted)
     return ERR_OK;
 }
 
+Err gc_sort_by_colour(Ctx *ctx, const Value *cells, size_t n, Value **sorted)
+{
+    Value *res = gc_scratch(ctx, n, sizeof *res);
+    if (!res)
+        return ERR_MEMORY;
+    *sorted = res;
+    return sort_by_colour_into(ctx, cells, n, res);
+}
+
 Err gc_cells_by_colour(Ctx *ctx, const Value *cells, size_t n, Value *out)
 {
-    Value *sorted;
-    TRY(gc_sort_by_colour(ctx, cells, n, &sorted));
-    return mk_set_sorted(ctx, n, sorted, out);
+    if (n == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    Seq *s = seq_alloc(ctx, n);
+    if (!s)
+        return ERR_MEMORY;
+    Value *res = s->items;
+    if (n <= 32) { /* few cells (toobject of neighbours): a stable insertion sort */
+        for (size_t k = 0; k < n; k++) {
+            Value x = cells[k];
+            size_t j = k;
+            while (j > 0 && res[j - 1].c > x.c) {
+                res[j] = res[j - 1];
+                j--;
+            }
+            res[j] = x;
+        }
+    } else {
+        TRY(sort_by_colour_into(ctx, cells, n, res));
+    }
+    s->flags = SEQ_CELLS; /* n packed cells, (colour, i, j) ascending */
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = s;
+    *out = v;
+    return ERR_OK;
 }
 
 Err gc_cell(Ctx *ctx, Value v, Value i, Value j, Value *out)
