@@ -93,8 +93,14 @@ static Value *scratch(Ctx *ctx, size_t n)
 /* type(like)(items): a tuple for tuples, a frozenset for sets. */
 static Err build_like(Ctx *ctx, Value like, size_t n, const Value *items, Value *out)
 {
-    if (like.tag == VT_SET)
-        return n > 1 && pk_items_kind(items, n) ? pk_set_of(ctx, items, n, out) : mk_set(ctx, n, items, out);
+    if (like.tag == VT_SET) {
+        uint8_t k;
+        if (n > 1 && pk_items_kind(items, n))
+            return pk_set_of(ctx, items, n, out);
+        if (n > 1 && (k = pk_sets_kind(items, n)))
+            return pk_set_of_sets(ctx, k, items, n, out);
+        return mk_set(ctx, n, items, out);
+    }
     return mk_tuple(ctx, n, items, out);
 }
 

@@ -383,3 +383,87 @@ int64_t pk_find(Value set, Value x)
     }
     return -1;
 }
+
+/* ---- sets of packed sets ---- */
+
+uint8_t pk_sets_kind(const Value *items, size_t n)
+{
+    uint8_t k = 0;
+    for (size_t x = 0; x < n; x++) {
+        if (items[x].tag != VT_SET)
+            return 0;
+        if (!items[x].u.seq->n)
+            continue; /* frozenset() orders before any set: any kind */
+        uint8_t ik = pk_kind(items[x]);
+        if (!ik || (k && ik != k))
+            return 0;
+        k = ik;
+    }
+    return k ? k : VT_PAIR; /* all empty: either kind */
+}
+
+/* The canonical order of two sets of packed items of kind k: their items
+ * lexicographically, then the shorter first (value.c's rule for sets). */
+static int cmp_pkset(uint8_t k, Value x, Value y)
+{
+    const Seq *a = x.u.seq, *b = y.u.seq;
+    if (a == b)
+        return 0;
+    uint32_t n = a->n < b->n ? a->n : b->n;
+    for (uint32_t i = 0; i < n; i++) {
+        int c = pk_cmp(k, &a->items[i], &b->items[i]);
+        if (c)
+            return c;
+    }
+    return (a->n > b->n) - (a->n < b->n);
+}
+
+/* Stable merge sort of n sets (tmp: n / 2 + 1 values). */
+static void sort_sets(uint8_t k, Value *v, Value *tmp, size_t n)
+{
+    if (n < 12) {
+        for (size_t i = 1; i < n; i++) {
+            Value x = v[i];
+            size_t j = i;
+            while (j > 0 && cmp_pkset(k, v[j - 1], x) > 0) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_sets(k, v, tmp, h);
+    sort_sets(k, v + h, tmp, n - h);
+    if (cmp_pkset(k, v[h - 1], v[h]) <= 0)
+        return;
+    memcpy(tmp, v, h * sizeof *v);
+    size_t i = 0, j = h, o = 0;
+    while (i < h && j < n)
+        v[o++] = cmp_pkset(k, v[j], tmp[i]) < 0 ? v[j++] : tmp[i++];
+    while (i < h)
+        v[o++] = tmp[i++];
+}
+
+Err pk_set_of_sets(Ctx *ctx, uint8_t k, const Value *items, size_t n, Value *out)
+{
+    Seq *s = seq_alloc(ctx, n);
+    Value *tmp = scratch(ctx, n / 2 + 1, sizeof *tmp);
+    if (!s || !tmp)
+        return ERR_MEMORY;
+    memcpy(s->items, items, n * sizeof(Value));
+    sort_sets(k, s->items, tmp, n);
+    size_t m = 1; /* equal sets collapse to the first */
+    for (size_t x = 1; x < n; x++)
+        if (cmp_pkset(k, s->items[m - 1], s->items[x]) != 0)
+            s->items[m++] = s->items[x];
+    s->n = (uint32_t)m;
+    s->flags = 0; /* sets of sets: none of the item-kind flags */
+    s->hash = 0;
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = s;
+    *out = v;
+    return ERR_OK;
+}

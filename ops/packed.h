@@ -51,6 +51,14 @@ Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out);
  * not all such (the caller takes the generic path). */
 bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err);
 
+/* When n > 0 items are all frozensets, each empty or of one packed kind
+ * (the same for all), that kind (VT_PAIR when all are empty), else 0. */
+uint8_t pk_sets_kind(const Value *items, size_t n);
+
+/* frozenset(items) of n > 0 such sets (kind from pk_sets_kind), in any
+ * order, repeats allowed: sorted by their items without v_cmp or hashing. */
+Err pk_set_of_sets(Ctx *ctx, uint8_t kind, const Value *items, size_t n, Value *out);
+
 /* a - b, a & b, a | b for two sets of one packed kind (pk_kind equal and
  * non-zero). The difference returns a itself when nothing is taken out. */
 Err pk_difference(Ctx *ctx, Value a, Value b, Value *out);

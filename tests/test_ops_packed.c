@@ -290,3 +290,61 @@ Test(packed, cells_by_colour)
     expect_same("frozenset({(3, (3, 4)), (1, (4, 6)), (0, (5, 0)), (4, (3, 1)), (1, (3, 0)), (4, (4, 2)), (0, (4, 4)), (4, (2, 5)), (1, (2, 4)), (3, (1, 2)), (2, (3, 7)), (4, (2, 0)), (3, (2, 3)), (3, (0, 1)), (2, (1, 5)), (0, (3, 3)), (0, (1, 6)), (0, (5, 5)), (4, (1, 4)), (3, (1, 7)), (2, (1, 0)), (1, (0, 7)), (2, (2, 1)), (1, (1, 3)), (2, (0, 4)), (0, (2, 7)), (4, (0, 3)), (2, (2, 6)), (0, (1, 1)), (3, (0, 6)), (0, (2, 2)), (0, (0, 5)), (1, (0, 2)), (0, (0, 0)), (3, (4, 5)), (3, (5, 1)), (1, (4, 1)), (1, (3, 5)), (3, (4, 0)), (2, (5, 4)), (1, (5, 7)), (2, (3, 2)), (4, (5, 3)), (4, (3, 6)), (3, (5, 6)), (4, (4, 7)), (1, (5, 2)), (2, (4, 3))})", "toobject", "frozenset({(0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (0, 5), (0, 6), (0, 7), (1, 0), (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (2, 0), (2, 1), (2, 2), (2, 3), (2, 4), (2, 5), (2, 6), (2, 7), (3, 0), (3, 1), (3, 2), (3, 3), (3, 4), (3, 5), (3, 6), (3, 7), (4, 0), (4, 1), (4, 2), (4, 3), (4, 4), (4, 5), (4, 6), (4, 7), (5, 0), (5, 1), (5, 2), (5, 3), (5, 4), (5, 5), (5, 6), (5, 7)})", gg);
     expect_same("frozenset({frozenset({(3, (3, 4)), (1, (4, 6)), (0, (5, 0)), (1, (3, 0)), (4, (3, 1)), (4, (4, 2)), (0, (4, 4)), (1, (2, 4)), (3, (1, 2)), (4, (3, 6)), (2, (3, 7)), (4, (2, 0)), (3, (2, 3)), (4, (4, 7)), (3, (0, 1)), (2, (1, 5)), (0, (3, 3)), (0, (5, 5)), (4, (1, 4)), (2, (2, 6)), (0, (1, 6)), (2, (1, 0)), (3, (1, 7)), (2, (2, 1)), (1, (1, 3)), (2, (0, 4)), (0, (2, 7)), (4, (0, 3)), (1, (0, 7)), (0, (1, 1)), (3, (0, 6)), (0, (2, 2)), (1, (0, 2)), (0, (0, 5)), (0, (0, 0)), (3, (4, 5)), (3, (5, 1)), (1, (4, 1)), (3, (4, 0)), (2, (5, 4)), (1, (5, 7)), (2, (3, 2)), (4, (5, 3)), (1, (3, 5)), (3, (5, 6)), (5000, (2, 5)), (1, (5, 2)), (2, (4, 3))})})", "objects", h, "False", "False", "False");
 }
+
+/* sets of packed sets (apply over objects): sorted by their items, repeats
+ * collapsed, as mk_set orders them */
+Test(packed, sets_of_sets_match_mk_set)
+{
+    Ctx *ctx = t_ctx();
+    static const size_t counts[] = {2, 5, 11, 12, 40, 200};
+    for (int k = 0; k < 2; k++) {
+        uint8_t kind = k ? VT_CELL : VT_PAIR;
+        for (size_t s = 0; s < 3; s++)
+            for (size_t z = 0; z < sizeof counts / sizeof *counts; z++) {
+                const Shape *sh = &shapes[s];
+                size_t n = counts[z];
+                Value *sets = ctx_alloc(ctx, n * sizeof *sets);
+                for (size_t q = 0; q < n; q++) {
+                    if (q % 7 == 3) {
+                        sets[q] = v_empty_set();
+                        continue;
+                    }
+                    if (q % 5 == 4) { /* a repeat, and a prefix of another set */
+                        sets[q] = sets[q - 1];
+                        if (v_len(sets[q - 1]) > 1 && q % 2)
+                            cr_assert_eq(mk_set(ctx, v_len(sets[q - 1]) - 1, sets[q - 1].u.seq->items, &sets[q]),
+                                         ERR_OK);
+                        continue;
+                    }
+                    size_t m = 1 + next() % 6;
+                    cr_assert_eq(mk_set(ctx, m, random_items(kind, m, sh->c0, sh->nc, sh->i0, sh->h, sh->j0, sh->w),
+                                        &sets[q]), ERR_OK);
+                }
+                uint8_t got_kind = pk_sets_kind(sets, n);
+                cr_assert_eq(got_kind, kind);
+                Value got, want;
+                cr_assert_eq(pk_set_of_sets(ctx, got_kind, sets, n, &got), ERR_OK);
+                cr_assert_eq(mk_set(ctx, n, sets, &want), ERR_OK);
+                cr_assert(v_eq(got, want), "kind %d shape %zu n %zu: %s, expected %s", kind, s, n, R(got), R(want));
+                cr_assert_eq(v_len(got), v_len(want));
+                for (size_t x = 0; x < v_len(got); x++)
+                    cr_assert(v_eq(v_item(got, x), v_item(want, x)));
+                cr_assert_eq(v_flags(got), v_flags(want));
+            }
+    }
+    Value mixed[3] = {V("frozenset({(0, 0)})"), V("frozenset({(1, (0, 0))})"), v_empty_set()};
+    cr_assert_eq(pk_sets_kind(mixed, 3), 0);
+    Value empties[2] = {v_empty_set(), v_empty_set()};
+    cr_assert_neq(pk_sets_kind(empties, 2), 0);
+    Value not_sets[2] = {V("frozenset({(0, 0)})"), V("((0, 0),)")};
+    cr_assert_eq(pk_sets_kind(not_sets, 2), 0);
+    expect_same("frozenset({frozenset(), frozenset({(0, 1)}), frozenset({(0, 1), (2, 2)})})", "apply", "first",
+                "frozenset({(frozenset({(0, 1), (2, 2)}), 1), (frozenset(), 2), (frozenset({(0, 1)}), 3), (frozenset(), 4)})");
+    Value caps[2] = {prim_value(prim_lookup("shift")), v_pair(1, 1)}, by11, args[2], got;
+    cr_assert_eq(func_closure(ctx, FN_RBIND, 1, 2, caps, 0, &by11), ERR_OK);
+    args[0] = by11;
+    args[1] = V("frozenset({frozenset({(3, (0, 1))}), frozenset({(3, (0, 0)), (1, (5, 5))}), frozenset({(3, (1, 1))})})");
+    cr_assert_eq(call_value(ctx, prim_value(prim_lookup("apply")), 2, args, &got), ERR_OK);
+    cr_assert_str_eq(R(got), R(V("frozenset({frozenset({(3, (1, 2))}), frozenset({(3, (2, 2))}), "
+                                 "frozenset({(3, (1, 1)), (1, (6, 6))})})")));
+}
