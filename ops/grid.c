@@ -490,7 +490,9 @@ static Err fill_fast(Ctx *ctx, Value grid, int64_t value, Value patch, bool unde
     int64_t *c = gc_cells(ctx, grid);
     if (!c)
         return ERR_MEMORY;
-    int64_t bg = under ? gc_mostcolor_ints(ctx, c, h * w) : 0;
+    int64_t bg = 0;
+    if (under && !gc_grid_mostcolor(ctx, grid, &bg))
+        return ERR_MEMORY;
     fill_cells(c, h, w, patch, value, under, bg);
     return gc_mk_grid(ctx, h, w, c, out);
 }
@@ -541,7 +543,9 @@ static Err paint_fast(Ctx *ctx, Value grid, Value obj, bool under, Value *out)
     int64_t *c = gc_cells(ctx, grid);
     if (!c)
         return ERR_MEMORY;
-    int64_t bg = under ? gc_mostcolor_ints(ctx, c, h * w) : 0;
+    int64_t bg = 0;
+    if (under && !gc_grid_mostcolor(ctx, grid, &bg))
+        return ERR_MEMORY;
     paint_cells(c, h, w, obj, 0, 0, under, bg);
     return gc_mk_grid(ctx, h, w, c, out);
 }
@@ -606,7 +610,10 @@ static Err cover_v(Ctx *ctx, Value grid, Value patch, Value *out)
         int64_t *c = gc_cells(ctx, grid);
         if (!c)
             return ERR_MEMORY;
-        fill_cells(c, h, w, patch, gc_mostcolor_ints(ctx, c, h * w), false, 0);
+        int64_t bg;
+        if (!gc_grid_mostcolor(ctx, grid, &bg))
+            return ERR_MEMORY;
+        fill_cells(c, h, w, patch, bg, false, 0);
         return gc_mk_grid(ctx, h, w, c, out);
     }
     Value bg, idx;
@@ -650,7 +657,10 @@ static Err move_v(Ctx *ctx, Value grid, Value obj, Value offset, Value *out)
         int64_t *c = gc_cells(ctx, grid);
         if (!c)
             return ERR_MEMORY;
-        fill_cells(c, h, w, obj, gc_mostcolor_ints(ctx, c, h * w), false, 0);
+        int64_t bg;
+        if (!gc_grid_mostcolor(ctx, grid, &bg))
+            return ERR_MEMORY;
+        fill_cells(c, h, w, obj, bg, false, 0);
         paint_cells(c, h, w, obj, offset.u.p.a, offset.u.p.b, false, 0);
         return gc_mk_grid(ctx, h, w, c, out);
     }

@@ -48,6 +48,8 @@ typedef struct GcEntry {
     const int64_t *cells;
     const int32_t *sat;  /* summed-area table of sat_colour, or NULL */
     int64_t sat_colour;
+    bool has_most;       /* most is the grid's mostcolor */
+    int64_t most;
 } GcEntry;
 
 static _Thread_local GcEntry gc_cache[GC_CACHE];
@@ -78,6 +80,7 @@ static GcEntry *cache_put(Ctx *ctx, Value g, const int64_t *cells)
     e->epoch = ctx->arena->epoch;
     e->cells = cells;
     e->sat = NULL;
+    e->has_most = false;
     return e;
 }
 
@@ -116,6 +119,19 @@ int64_t *gc_cells(Ctx *ctx, Value g)
         return NULL;
     memcpy(c, e->cells, n * sizeof *c);
     return c;
+}
+
+bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out)
+{
+    GcEntry *e = cache_get(ctx, g);
+    if (!e)
+        return false;
+    if (!e->has_most) {
+        e->most = gc_mostcolor_ints(ctx, e->cells, grid_h(g) * grid_w(g));
+        e->has_most = true;
+    }
+    *out = e->most;
+    return true;
 }
 
 const int32_t *gc_colour_sat(Ctx *ctx, Value g, int64_t colour)
@@ -267,11 +283,10 @@ Err gc_element_values(Ctx *ctx, Value element, VBuf *vals)
 Err gc_mostcolor(Ctx *ctx, Value element, Value *out)
 {
     if (v_is_grid(element)) {
-        size_t n = grid_h(element) * grid_w(element);
-        const int64_t *c = gc_cells_ro(ctx, element);
-        if (!c)
+        int64_t m;
+        if (!gc_grid_mostcolor(ctx, element, &m))
             return ERR_MEMORY;
-        *out = v_int(gc_mostcolor_ints(ctx, c, n));
+        *out = v_int(m);
         return ERR_OK;
     }
     VBuf vals;

@@ -40,6 +40,10 @@ int64_t *gc_cells(Ctx *ctx, Value g);
  * in it, or older than it) can have been freed and their memory reused. */
 const int64_t *gc_cells_ro(Ctx *ctx, Value g);
 
+/* mostcolor of a v_is_grid grid, cached with its cells; false when the
+ * run's memory budget is spent. */
+bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out);
+
 /* The summed-area table of the cells equal to colour, (h + 1) x (w + 1),
  * sat[i * (w + 1) + j] = how many of the cells above row i and left of
  * column j hold colour; cached with the grid's cells. */

@@ -322,7 +322,9 @@ static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool d
                         Value *out)
 {
     size_t h = grid_h(grid), w = grid_w(grid), n = h * w;
-    int64_t bg = without_bg ? gc_mostcolor_ints(ctx, c, n) : 0;
+    int64_t bg = 0;
+    if (without_bg && !gc_grid_mostcolor(ctx, grid, &bg))
+        return ERR_MEMORY;
     size_t np = (h + 2) * (w + 2);
     int32_t *label = gc_scratch(ctx, n, sizeof *label);
     size_t *stack = gc_scratch(ctx, n, sizeof *stack);
@@ -334,8 +336,7 @@ static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool d
     /* bucket the cells of each component in row-major order */
     size_t *start = gc_scratch(ctx, nc + 1, sizeof *start);
     CompKey *key = gc_scratch(ctx, nc, sizeof *key);
-    Value *cells = gc_scratch(ctx, n, sizeof *cells);
-    if (!start || !key || !cells)
+    if (!start || !key)
         return ERR_MEMORY;
     memset(start, 0, (nc + 1) * sizeof *start);
     for (size_t k = 0; k < nc; k++)
@@ -350,27 +351,56 @@ static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool d
     }
     for (size_t k = 0; k < nc; k++)
         start[k + 1] += start[k];
-    size_t *fillp = gc_scratch(ctx, nc, sizeof *fillp);
-    if (!fillp)
-        return ERR_MEMORY;
-    memcpy(fillp, start, nc * sizeof *fillp);
-    for (size_t i = 0, p = 0; i < h; i++)
-        for (size_t j = 0; j < w; j++, p++)
-            if (label[p] >= 0)
-                cells[fillp[label[p]]++] = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
     TRY(order_components(ctx, key, nc, label, n));
-    Value *objs = gc_scratch(ctx, nc, sizeof *objs);
-    if (!objs)
+    Seq *res = seq_alloc(ctx, nc);
+    Value **fill = (Value **)gc_scratch(ctx, nc, sizeof *fill); /* where a component's cells go next */
+    if (!res || !fill)
         return ERR_MEMORY;
-    for (size_t k = 0; k < nc; k++) {
-        size_t id = key[k].id, s = start[id], m = start[id + 1] - s;
-        if (uni)
-            TRY(mk_set_sorted(ctx, m, cells + s, &objs[k]));
-        else
-            TRY(gc_cells_by_colour(ctx, cells + s, m, &objs[k]));
-        TRY(gc_tick(ctx, k));
+    if (uni) {
+        /* one colour each: row-major is the canonical order, so the cells go
+         * straight into the objects, which are made up front */
+        for (size_t k = 0; k < nc; k++) {
+            size_t id = key[k].id, m = start[id + 1] - start[id];
+            Seq *o = seq_alloc(ctx, m);
+            if (!o)
+                return ERR_MEMORY;
+            o->flags = SEQ_CELLS;
+            fill[id] = o->items;
+            Value ov = {0};
+            ov.tag = VT_SET;
+            ov.u.seq = o;
+            res->items[k] = ov;
+        }
+        for (size_t i = 0, p = 0; i < h; i++)
+            for (size_t j = 0; j < w; j++, p++)
+                if (label[p] >= 0)
+                    *fill[label[p]]++ = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
+    } else {
+        Value *cells = gc_scratch(ctx, n, sizeof *cells);
+        if (!cells)
+            return ERR_MEMORY;
+        for (size_t k = 0; k < nc; k++)
+            fill[k] = cells + start[k];
+        for (size_t i = 0, p = 0; i < h; i++)
+            for (size_t j = 0; j < w; j++, p++)
+                if (label[p] >= 0)
+                    *fill[label[p]]++ = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
+        for (size_t k = 0; k < nc; k++) {
+            size_t id = key[k].id, s0 = start[id], m = start[id + 1] - s0;
+            TRY(gc_cells_by_colour(ctx, cells + s0, m, &res->items[k]));
+            TRY(gc_tick(ctx, k));
+        }
     }
-    return mk_set_sorted(ctx, nc, objs, out);
+    if (nc == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    res->flags = 0; /* a set of sets; in key order, the canonical order */
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = res;
+    *out = v;
+    return ERR_OK;
 }
 
 /* grid[i][j] of a tuple grid, with Python's errors for odd rows. */
@@ -484,7 +514,9 @@ Err op_objects(Ctx *ctx, const Value *args, Value *out)
 static Err partition_fast(Ctx *ctx, Value grid, const int64_t *c, bool fg, Value *out)
 {
     size_t h = grid_h(grid), w = grid_w(grid), n = h * w;
-    int64_t bg = fg ? gc_mostcolor_ints(ctx, c, n) : 0;
+    int64_t bg = 0;
+    if (fg && !gc_grid_mostcolor(ctx, grid, &bg))
+        return ERR_MEMORY;
     Value *cells = gc_scratch(ctx, n, sizeof *cells), *sorted;
     if (!cells)
         return ERR_MEMORY;

@@ -108,3 +108,33 @@ Test(grid_cache, arena_reset)
     cr_log_info("built grids at %p and %p", addr[0], addr[1]);
     arena_free(&a);
 }
+
+/* the background (mostcolor) of a grid is cached with its cells: primitives
+ * after the first reuse it, and a changed copy never feeds it back */
+Test(grid_cache, background)
+{
+    Ctx *ctx = t_ctx();
+    const char *gs = "((1, 1, 0, 0), (1, 1, 0, 2), (0, 0, 0, 2))";
+    Value g = V(gs), none = v_none();
+    expect_value("((1, 1, 5, 0), (1, 1, 0, 2), (0, 0, 0, 2))",
+                 call(ctx, "underfill", 3, g, v_int(5), V("frozenset({(0, 0), (0, 2), (2, 3)})")));
+    expect_value("((1, 1, 0, 0), (1, 1, 0, 2), (7, 0, 0, 2))",
+                 call(ctx, "underpaint", 2, g, V("frozenset({(7, (0, 0)), (7, (2, 0))})"), none));
+    expect_value("((0, 1, 0, 0), (1, 1, 0, 2), (0, 0, 0, 2))", call(ctx, "cover", 2, g, V("frozenset({(0, 0)})"), none));
+    Value objs = V("frozenset({frozenset({(1, (0, 1)), (1, (1, 1)), (1, (0, 0)), (1, (1, 0))}), "
+                   "frozenset({(2, (2, 3)), (2, (1, 3))})})");
+    const Prim *p = prim_lookup("objects");
+    Value a[4] = {g, v_bool(true), v_bool(false), v_bool(true)}, got;
+    cr_assert_eq(call_value(ctx, prim_value(p), 4, a, &got), ERR_OK);
+    expect_value(R(objs), got);
+    expect_value(R(objs), call(ctx, "fgpartition", 1, g, none, none));
+    expect_value("((1, 1, 0, 0), (1, 1, 2, 0), (0, 0, 2, 0))",
+                 call(ctx, "move", 3, g, V("frozenset({(2, (1, 3)), (2, (2, 3))})"), V("(0, -1)")));
+    expect_value("0", call(ctx, "mostcolor", 1, g, none, none));
+    /* a grid built with a new background: its own entry */
+    Value f = call(ctx, "fill", 3, g, v_int(1), V("frozenset({(2, 0), (2, 1), (2, 2)})"));
+    expect_value("1", call(ctx, "mostcolor", 1, f, none, none));
+    expect_value("((9, 1, 0, 0), (1, 1, 0, 2), (1, 1, 9, 2))",
+                 call(ctx, "underfill", 3, f, v_int(9), V("frozenset({(0, 2), (0, 3), (1, 2), (2, 2), (0, 0)})")));
+    expect_value("0", call(ctx, "mostcolor", 1, g, none, none));
+}
