@@ -82,19 +82,41 @@ typedef struct Part {
 /* frozenset of the items of all parts (kind k, n in all, any order, repeats
  * allowed; np > 0). fallback: the parts as one array, for mk_set when the
  * keys do not fit 64 bits (NULL: gather them). */
-static Err build(Ctx *ctx, uint8_t k, const Part *parts, size_t np, size_t n, const Value *fallback, Value *out)
+static Err build(Ctx *ctx, uint8_t k, const Part *parts, size_t np, size_t n, bool sorted_parts,
+                 const Value *fallback, Value *out)
 {
-    /* the bounding box of (colour, i, j) */
+    /* the bounding box of (colour, i, j); a part in canonical order gives
+     * its leading field's range (colour for cells, i for pairs) by its ends */
     const Value *first = parts[0].v;
-    int64_t c0 = colour(k, first), c1 = c0, i0 = first->u.p.a, i1 = i0, j0 = first->u.p.b, j1 = j0;
-    for (size_t q = 0; q < np; q++)
-        for (size_t x = 0; x < parts[q].n; x++) {
-            const Value *v = &parts[q].v[x];
-            int64_t c = colour(k, v), i = v->u.p.a, j = v->u.p.b;
-            c0 = c < c0 ? c : c0, c1 = c > c1 ? c : c1;
-            i0 = i < i0 ? i : i0, i1 = i > i1 ? i : i1;
-            j0 = j < j0 ? j : j0, j1 = j > j1 ? j : j1;
+    int32_t bc0 = colour(k, first), bc1 = bc0, bi0 = first->u.p.a, bi1 = bi0, bj0 = first->u.p.b, bj1 = bj0;
+    for (size_t q = 0; q < np; q++) {
+        const Value *v = parts[q].v;
+        size_t m = parts[q].n;
+        if (sorted_parts && k == VT_PAIR) {
+            bi0 = v[0].u.p.a < bi0 ? v[0].u.p.a : bi0;
+            bi1 = v[m - 1].u.p.a > bi1 ? v[m - 1].u.p.a : bi1;
+            for (size_t x = 0; x < m; x++) {
+                int32_t j = v[x].u.p.b;
+                bj0 = j < bj0 ? j : bj0, bj1 = j > bj1 ? j : bj1;
+            }
+            continue;
         }
+        if (sorted_parts) {
+            bc0 = v[0].c < bc0 ? v[0].c : bc0;
+            bc1 = v[m - 1].c > bc1 ? v[m - 1].c : bc1;
+        } else if (k == VT_CELL) {
+            for (size_t x = 0; x < m; x++) {
+                int32_t c = v[x].c;
+                bc0 = c < bc0 ? c : bc0, bc1 = c > bc1 ? c : bc1;
+            }
+        }
+        for (size_t x = 0; x < m; x++) {
+            int32_t i = v[x].u.p.a, j = v[x].u.p.b;
+            bi0 = i < bi0 ? i : bi0, bi1 = i > bi1 ? i : bi1;
+            bj0 = j < bj0 ? j : bj0, bj1 = j > bj1 ? j : bj1;
+        }
+    }
+    int64_t c0 = bc0, c1 = bc1, i0 = bi0, i1 = bi1, j0 = bj0, j1 = bj1;
     uint64_t nc = (uint64_t)(c1 - c0) + 1, h = (uint64_t)(i1 - i0) + 1, w = (uint64_t)(j1 - j0) + 1;
     if (nc <= 64 && h <= 65536 && w <= 65536 && nc * h * w <= 4 * (uint64_t)n + 4096) {
         /* dense: mark a bitmap of the box and read it back in order */
@@ -104,13 +126,15 @@ static Err build(Ctx *ctx, uint8_t k, const Part *parts, size_t np, size_t n, co
             return ERR_MEMORY;
         memset(seen, 0, cells + 8);
         size_t distinct = 0;
+        uint64_t hw = h * w;
         for (size_t q = 0; q < np; q++)
             for (size_t x = 0; x < parts[q].n; x++) {
                 const Value *v = &parts[q].v[x];
-                uint8_t *m = &seen[((uint64_t)(colour(k, v) - c0) * h + (uint64_t)(v->u.p.a - i0)) * w +
-                                   (uint64_t)(v->u.p.b - j0)];
-                distinct += !*m;
-                *m = 1;
+                uint64_t at = (uint64_t)(v->u.p.a - i0) * w + (uint64_t)(v->u.p.b - j0);
+                if (k == VT_CELL)
+                    at += (uint64_t)(v->c - c0) * hw;
+                distinct += !seen[at];
+                seen[at] = 1;
             }
         Seq *s = seq_alloc(ctx, distinct);
         if (!s)
@@ -191,7 +215,7 @@ Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
     if (n > LIMIT_SEQ_ITEMS)
         return mk_set(ctx, n, items, out);
     Part whole = {items, n};
-    return build(ctx, k, &whole, 1, n, items, out);
+    return build(ctx, k, &whole, 1, n, false, items, out);
 }
 
 bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err)
@@ -232,7 +256,7 @@ bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err)
         if (s->n)
             parts[p++] = (Part){s->items, s->n};
     }
-    *err = build(ctx, k, parts, np, n, NULL, out);
+    *err = build(ctx, k, parts, np, n, true, NULL, out);
     return true;
 }
 
