@@ -20,6 +20,7 @@
 #include "../runtime/limits.h"
 #include "../runtime/pyops.h"
 #include "ops.h"
+#include "packed.h"
 
 /* ------------------------------------------------------------------ */
 /* closure constructors                                                */
@@ -92,8 +93,14 @@ static Value *scratch(Ctx *ctx, size_t n)
 /* type(like)(items): a tuple for tuples, a frozenset for sets. */
 static Err build_like(Ctx *ctx, Value like, size_t n, const Value *items, Value *out)
 {
-    if (like.tag == VT_SET)
+    if (like.tag == VT_SET) {
+        uint8_t k;
+        if (n > 1 && pk_items_kind(items, n))
+            return pk_set_of(ctx, items, n, out);
+        if (n > 1 && (k = pk_sets_kind(items, n)))
+            return pk_set_of_sets(ctx, k, items, n, out);
         return mk_set(ctx, n, items, out);
+    }
     return mk_tuple(ctx, n, items, out);
 }
 
@@ -102,6 +109,9 @@ static Err build_like(Ctx *ctx, Value like, size_t n, const Value *items, Value 
  * the sizes are summed first so that the result is allocated once. */
 static Err merge_of(Ctx *ctx, Value containers, Value *out)
 {
+    Err e;
+    if (containers.tag == VT_SET && pk_merge(ctx, containers, out, &e))
+        return e;
     Items outer;
     TRY(py_items(containers, &outer));
     size_t total = 0;
