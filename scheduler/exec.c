@@ -294,6 +294,7 @@ void sched_execute(Sched *s, int threads)
     for (int t = 0; t < threads; t++) {
         s->st.nodes_run += w[t].run;
         s->st.nodes_failed += w[t].failed;
+        s->st.result_bytes += s->arenas[t].used;
         arena_free(&w[t].scratch);
     }
     free(w);

@@ -49,6 +49,7 @@ typedef struct SchedStats {
     double mean_width;
     uint64_t build_ns, plan_ns, exec_ns, replay_ns;
     uint64_t nodes_run, nodes_failed;
+    uint64_t result_bytes; /* kept in the results arenas after execution */
     SchedGpuStats gpu;
 } SchedStats;
 

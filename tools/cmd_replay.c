@@ -442,12 +442,12 @@ static void print_stats(const SchedStats *st, FILE *to, SchedPolicy policy, int 
             (unsigned long long)st->launches, policy == POLICY_AGENDA ? "agenda" : "depth",
             st->mean_width, (unsigned long long)st->max_width);
     fprintf(to, "battrace replay: merge+dedup %.1f ms (%.0f ns per statement), levels+plan %.1f ms "
-                "(%.0f ns per node), execute %.1f ms on %d thread%s (%llu nodes run, %llu raised), "
-                "replay %.1f ms\n",
+                "(%.0f ns per node), execute %.1f ms on %d thread%s (%llu nodes run, %llu raised, "
+                "results %.1f MB), replay %.1f ms\n",
             (double)st->build_ns / 1e6, per_stmt, (double)st->plan_ns / 1e6, per_node,
             (double)st->exec_ns / 1e6, threads, threads == 1 ? "" : "s",
             (unsigned long long)st->nodes_run, (unsigned long long)st->nodes_failed,
-            (double)st->replay_ns / 1e6);
+            (double)st->result_bytes / 1e6, (double)st->replay_ns / 1e6);
 }
 
 static void print_gpu_stats(const SchedGpuStats *g, FILE *to, int mode)
