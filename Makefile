@@ -2,6 +2,7 @@
 #   make            build ./battrace
 #   make test       build and run the Criterion suite
 #   make sanitize   the suite (and a conformance sample) under ASan + UBSan
+#   make tsan       record, replay and --verify on the examples under TSan
 #   make conformance  compare `battrace run --json` rows with pyref.py rows
 #   make bench      speed against the Python oracle
 #   make fuzz       the trace reader under a mutation fuzzer (FUZZ_SECONDS=60)
@@ -56,7 +57,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(CUDA_CU:%.cu=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all test sanitize conformance bench deps clean example fuzz
+.PHONY: all test sanitize tsan conformance bench deps clean example fuzz
 
 all: battrace
 
@@ -89,6 +90,16 @@ sanitize:
 	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/battrace-tests build-san/battrace
 	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/build-san/battrace ASAN_OPTIONS=detect_leaks=0:protect_shadow_gap=0 build-san/battrace-tests --jobs 2
 	BATTRACE=build-san/battrace SHARED=$(SHARED) tools/conformance.sh
+
+# tsan: the threaded paths (record's writer thread, replay's workers, --verify's
+# recording again) under ThreadSanitizer, on the bundled examples
+tsan:
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fsanitize=thread" LDLIBS="$(LDLIBS) -fsanitize=thread" build-tsan/battrace
+	@mkdir -p build-tsan/out
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace record traces/example_batt.py --tasks traces/tasks -o build-tsan/out/batt.trace
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace replay build-tsan/out/batt.trace --threads 2 --verify
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace record traces/example_solvers.py --tasks traces/tasks -o build-tsan/out/own.trace
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace replay build-tsan/out/own.trace --threads 2 --verify --gpu-host
 
 conformance: battrace
 	BATTRACE=./battrace SHARED=$(SHARED) tools/conformance.sh

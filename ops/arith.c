@@ -148,6 +148,15 @@ Err op_decrement(Ctx *ctx, const Value *args, Value *out) { return unary(ctx, A_
  * so past it x is an int. */
 static Err step_away(Value x, bool away, Value *out)
 {
+    if (v_is_int(x)) { /* ints and bools: `x == 0`, `x > 0` and `x +- 1` on the int */
+        int64_t r = x.u.i;
+        if (r != 0 && !away)
+            r = r > 0 ? 1 : -1;
+        else if (r != 0)
+            TRY(int_arith(r > 0 ? A_ADD : A_SUB, x.u.i, 1, &r));
+        *out = v_int(r);
+        return ERR_OK;
+    }
     if (v_eq(x, v_int(0))) {
         *out = v_int(0);
         return ERR_OK;

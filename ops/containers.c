@@ -10,6 +10,7 @@
  * checks its arguments in that order. Set-by-set work walks the two sorted
  * arrays; tuple lookups use a small hash set instead of Python's O(n*m). */
 #include "ops.h"
+#include "packed.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,11 @@ Err op_contained(Ctx *ctx, const Value *args, Value *out)
 {
     (void)ctx;
     bool in;
-    TRY(py_contains(args[1], args[0], &in));
+    uint8_t k = pk_kind(args[1]);
+    if (k && args[0].tag == k)
+        in = pk_find(args[1], args[0]) >= 0;
+    else
+        TRY(py_contains(args[1], args[0], &in));
     *out = v_bool(in);
     return ERR_OK;
 }
@@ -127,6 +132,9 @@ Err op_combine(Ctx *ctx, const Value *args, Value *out)
     Items ia, ib;
     TRY(py_items(a, &ia));
     TRY(py_items(b, &ib));
+    uint8_t k = pk_kind(a);
+    if (k && pk_kind(b) == k)
+        return pk_union(ctx, a, b, out);
     if (a.tag == VT_SET && b.tag == VT_SET)
         return py_or(ctx, a, b, out); /* union keeping a's item on ties */
     if (v_is_tuple(a) && ib.n == 0) {
@@ -150,6 +158,9 @@ Err op_combine(Ctx *ctx, const Value *args, Value *out)
  * iterates, which shows when True meets 1), or bitwise and of ints. */
 Err op_intersection(Ctx *ctx, const Value *args, Value *out)
 {
+    uint8_t k = pk_kind(args[0]);
+    if (k && pk_kind(args[1]) == k)
+        return pk_intersection(ctx, args[0], args[1], out);
     return py_and(ctx, args[0], args[1], out);
 }
 
@@ -189,6 +200,9 @@ Err op_difference(Ctx *ctx, const Value *args, Value *out)
     }
     if (!v_is_container(b))
         return ERR_TYPE; /* the first `e not in b` */
+    uint8_t kind = pk_kind(a);
+    if (kind && pk_kind(b) == kind)
+        return pk_difference(ctx, a, b, out);
     if (a.tag == VT_SET && b.tag == VT_SET)
         return set_minus(ctx, a, b, out);
     HSet hb = {0};

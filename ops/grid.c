@@ -65,7 +65,7 @@ typedef enum { RM_ROT90, RM_ROT180, RM_ROT270, RM_VMIRROR, RM_DMIRROR, RM_CMIRRO
 static Err remap_grid(Ctx *ctx, Value g, Remap kind, Value *out)
 {
     size_t h = grid_h(g), w = grid_w(g);
-    const int64_t *src = gc_cells(ctx, g);
+    const int64_t *src = gc_cells_ro(ctx, g);
     int64_t *dst = gc_scratch(ctx, h * w, sizeof *dst);
     if (!src || !dst)
         return ERR_MEMORY;
@@ -425,9 +425,25 @@ static Err mgrid_slot(MGrid *m, Value i, Value j, Value **slot)
 }
 
 /* Can a fill / paint take the int-cell fast path? A packed patch or {}. */
+/* A tuple of packed values of one tag (or ()): dsl.py's loops read it as
+ * they read a set of them, in its own order. */
+static bool packed_tuple_of(Value p, uint8_t tag)
+{
+    if (p.tag != VT_TUPLE)
+        return false;
+    const Seq *s = p.u.seq;
+    for (uint32_t k = 0; k < s->n; k++)
+        if (s->items[k].tag != tag)
+            return false;
+    return true;
+}
+
+/* Patches fill, underfill and cover read by position: packed sets, {}, and
+ * tuples of packed pairs or cells (merge of a tuple of patches). */
 static bool fast_patch(Value p)
 {
-    return gc_packed_patch(p) || (p.tag == VT_SET && p.u.seq->n == 0);
+    return gc_packed_patch(p) || (p.tag == VT_SET && p.u.seq->n == 0) || packed_tuple_of(p, VT_PAIR) ||
+           packed_tuple_of(p, VT_CELL);
 }
 
 /* Write value at the in-grid positions of a packed patch (cells count by
@@ -474,7 +490,9 @@ static Err fill_fast(Ctx *ctx, Value grid, int64_t value, Value patch, bool unde
     int64_t *c = gc_cells(ctx, grid);
     if (!c)
         return ERR_MEMORY;
-    int64_t bg = under ? gc_mostcolor_ints(ctx, c, h * w) : 0;
+    int64_t bg = 0;
+    if (under && !gc_grid_mostcolor(ctx, grid, &bg))
+        return ERR_MEMORY;
     fill_cells(c, h, w, patch, value, under, bg);
     return gc_mk_grid(ctx, h, w, c, out);
 }
@@ -525,7 +543,9 @@ static Err paint_fast(Ctx *ctx, Value grid, Value obj, bool under, Value *out)
     int64_t *c = gc_cells(ctx, grid);
     if (!c)
         return ERR_MEMORY;
-    int64_t bg = under ? gc_mostcolor_ints(ctx, c, h * w) : 0;
+    int64_t bg = 0;
+    if (under && !gc_grid_mostcolor(ctx, grid, &bg))
+        return ERR_MEMORY;
     paint_cells(c, h, w, obj, 0, 0, under, bg);
     return gc_mk_grid(ctx, h, w, c, out);
 }
@@ -557,9 +577,13 @@ static Err paint_generic(Ctx *ctx, Value grid, Value obj, bool under, Value *out
     return mgrid_tuple(ctx, &m, out);
 }
 
+/* Objects paint and underpaint read in order: sets of packed cells, {},
+ * and tuples of packed cells (merge of a tuple of objects), whose later
+ * items overwrite earlier ones as dsl.py's loop does. */
 static bool fast_cells(Value obj)
 {
-    return obj.tag == VT_SET && (obj.u.seq->n == 0 || (obj.u.seq->flags & SEQ_CELLS));
+    return (obj.tag == VT_SET && (obj.u.seq->n == 0 || (obj.u.seq->flags & SEQ_CELLS))) ||
+           packed_tuple_of(obj, VT_CELL);
 }
 
 static Err paint_v(Ctx *ctx, Value grid, Value obj, bool under, Value *out)
@@ -586,7 +610,10 @@ static Err cover_v(Ctx *ctx, Value grid, Value patch, Value *out)
         int64_t *c = gc_cells(ctx, grid);
         if (!c)
             return ERR_MEMORY;
-        fill_cells(c, h, w, patch, gc_mostcolor_ints(ctx, c, h * w), false, 0);
+        int64_t bg;
+        if (!gc_grid_mostcolor(ctx, grid, &bg))
+            return ERR_MEMORY;
+        fill_cells(c, h, w, patch, bg, false, 0);
         return gc_mk_grid(ctx, h, w, c, out);
     }
     Value bg, idx;
@@ -630,7 +657,10 @@ static Err move_v(Ctx *ctx, Value grid, Value obj, Value offset, Value *out)
         int64_t *c = gc_cells(ctx, grid);
         if (!c)
             return ERR_MEMORY;
-        fill_cells(c, h, w, obj, gc_mostcolor_ints(ctx, c, h * w), false, 0);
+        int64_t bg;
+        if (!gc_grid_mostcolor(ctx, grid, &bg))
+            return ERR_MEMORY;
+        fill_cells(c, h, w, obj, bg, false, 0);
         paint_cells(c, h, w, obj, offset.u.p.a, offset.u.p.b, false, 0);
         return gc_mk_grid(ctx, h, w, c, out);
     }
@@ -911,7 +941,7 @@ Err op_hconcat(Ctx *ctx, const Value *args, Value *out)
     Value a = args[0], b = args[1];
     if (v_is_grid(a) && v_is_grid(b)) {
         size_t h = grid_h(a) < grid_h(b) ? grid_h(a) : grid_h(b), wa = grid_w(a), wb = grid_w(b);
-        int64_t *ca = gc_cells(ctx, a), *cb = gc_cells(ctx, b);
+        const int64_t *ca = gc_cells_ro(ctx, a), *cb = gc_cells_ro(ctx, b);
         int64_t *c = gc_scratch(ctx, h * (wa + wb), sizeof *c);
         if (!ca || !cb || !c)
             return ERR_MEMORY;

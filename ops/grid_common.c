@@ -21,12 +21,9 @@ bool gc_fits(uint64_t n1, uint64_t n2)
     return n1 <= LIMIT_SEQ_ITEMS && n2 <= LIMIT_SEQ_ITEMS / n1;
 }
 
-int64_t *gc_cells(Ctx *ctx, Value g)
+static void convert_cells(Value g, int64_t *c)
 {
     size_t h = grid_h(g), w = grid_w(g);
-    int64_t *c = gc_scratch(ctx, h * w, sizeof *c);
-    if (!c)
-        return NULL;
     for (size_t i = 0; i < h; i++) {
         Value r = g.u.seq->items[i];
         int64_t *dst = c + i * w;
@@ -38,7 +35,129 @@ int64_t *gc_cells(Ctx *ctx, Value g)
         for (size_t j = 0; j < w; j++)
             dst[j] = src[j].u.i;
     }
+}
+
+/* ---- the per-thread grid cache (see gc_cells_ro) ---- */
+
+#define GC_CACHE 8
+
+typedef struct GcEntry {
+    const Seq *g;        /* the grid */
+    const Arena *arena;  /* where cells (and sat) live */
+    uint64_t epoch;      /* arena's epoch when they were made */
+    const int64_t *cells;
+    const int32_t *sat;  /* summed-area table of sat_colour, or NULL */
+    int64_t sat_colour;
+    bool has_most;       /* most is the grid's mostcolor */
+    int64_t most;
+} GcEntry;
+
+static _Thread_local GcEntry gc_cache[GC_CACHE];
+static _Thread_local unsigned gc_cache_next;
+
+static GcEntry *cache_find(Ctx *ctx, Value g)
+{
+    const Arena *a = ctx->arena;
+    for (unsigned k = 0; k < GC_CACHE; k++) {
+        GcEntry *e = &gc_cache[k];
+        if (e->g == g.u.seq && e->arena == a && e->epoch == a->epoch)
+            return e;
+    }
+    return NULL;
+}
+
+static GcEntry *cache_put(Ctx *ctx, Value g, const int64_t *cells)
+{
+    if (!ctx->arena->epoch) /* an arena arena_init never saw: no identity */
+        return NULL;
+    GcEntry *e = cache_find(ctx, g);
+    if (!e) {
+        e = &gc_cache[gc_cache_next];
+        gc_cache_next = (gc_cache_next + 1) % GC_CACHE;
+    }
+    e->g = g.u.seq;
+    e->arena = ctx->arena;
+    e->epoch = ctx->arena->epoch;
+    e->cells = cells;
+    e->sat = NULL;
+    e->has_most = false;
+    return e;
+}
+
+static GcEntry *cache_get(Ctx *ctx, Value g)
+{
+    GcEntry *e = cache_find(ctx, g);
+    if (e)
+        return e;
+    int64_t *c = gc_scratch(ctx, grid_h(g) * grid_w(g), sizeof *c);
+    if (!c)
+        return NULL;
+    convert_cells(g, c);
+    e = cache_put(ctx, g, c);
+    if (!e) { /* not cacheable: a one-off entry */
+        static _Thread_local GcEntry once;
+        once = (GcEntry){.g = g.u.seq, .cells = c};
+        e = &once;
+    }
+    return e;
+}
+
+const int64_t *gc_cells_ro(Ctx *ctx, Value g)
+{
+    GcEntry *e = cache_get(ctx, g);
+    return e ? e->cells : NULL;
+}
+
+int64_t *gc_cells(Ctx *ctx, Value g)
+{
+    /* through the cache: a grid changed once (fill, paint) is often changed
+     * again, and the copy costs less than the conversion */
+    size_t n = grid_h(g) * grid_w(g);
+    GcEntry *e = cache_get(ctx, g);
+    int64_t *c = e ? gc_scratch(ctx, n, sizeof *c) : NULL;
+    if (!c)
+        return NULL;
+    memcpy(c, e->cells, n * sizeof *c);
     return c;
+}
+
+bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out)
+{
+    GcEntry *e = cache_get(ctx, g);
+    if (!e)
+        return false;
+    if (!e->has_most) {
+        e->most = gc_mostcolor_ints(ctx, e->cells, grid_h(g) * grid_w(g));
+        e->has_most = true;
+    }
+    *out = e->most;
+    return true;
+}
+
+const int32_t *gc_colour_sat(Ctx *ctx, Value g, int64_t colour)
+{
+    GcEntry *e = cache_get(ctx, g);
+    if (!e)
+        return NULL;
+    if (e->sat && e->sat_colour == colour)
+        return e->sat;
+    size_t h = grid_h(g), w = grid_w(g), W = w + 1;
+    int32_t *sat = gc_scratch(ctx, (h + 1) * W, sizeof *sat);
+    if (!sat)
+        return NULL;
+    const int64_t *c = e->cells;
+    memset(sat, 0, W * sizeof *sat);
+    for (size_t i = 0; i < h; i++) {
+        int32_t row = 0;
+        sat[(i + 1) * W] = 0;
+        for (size_t j = 0; j < w; j++) {
+            row += c[i * w + j] == colour;
+            sat[(i + 1) * W + j + 1] = sat[i * W + j + 1] + row;
+        }
+    }
+    e->sat = sat;
+    e->sat_colour = colour;
+    return sat;
 }
 
 Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out)
@@ -68,6 +187,7 @@ Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out)
     v.tag = VT_TUPLE;
     v.u.seq = g;
     *out = v;
+    cache_put(ctx, v, cells);
     return ERR_OK;
 }
 
@@ -163,11 +283,10 @@ Err gc_element_values(Ctx *ctx, Value element, VBuf *vals)
 Err gc_mostcolor(Ctx *ctx, Value element, Value *out)
 {
     if (v_is_grid(element)) {
-        size_t n = grid_h(element) * grid_w(element);
-        int64_t *c = gc_cells(ctx, element);
-        if (!c)
+        int64_t m;
+        if (!gc_grid_mostcolor(ctx, element, &m))
             return ERR_MEMORY;
-        *out = v_int(gc_mostcolor_ints(ctx, c, n));
+        *out = v_int(m);
         return ERR_OK;
     }
     VBuf vals;
@@ -289,12 +408,9 @@ static int cmp_cell_values(const void *a, const void *b)
     return (x->u.p.b > y->u.p.b) - (x->u.p.b < y->u.p.b);
 }
 
-Err gc_sort_by_colour(Ctx *ctx, const Value *cells, size_t n, Value **sorted)
+/* The stable colour sort of gc_sort_by_colour into res (n items). */
+static Err sort_by_colour_into(Ctx *ctx, const Value *cells, size_t n, Value *res)
 {
-    Value *res = gc_scratch(ctx, n, sizeof *res);
-    if (!res)
-        return ERR_MEMORY;
-    *sorted = res;
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     for (size_t k = 0; k < n; k++) {
         if (cells[k].c < lo) lo = cells[k].c;
@@ -319,11 +435,44 @@ Err gc_sort_by_colour(Ctx *ctx, const Value *cells, size_t n, Value **sorted)
     return ERR_OK;
 }
 
+Err gc_sort_by_colour(Ctx *ctx, const Value *cells, size_t n, Value **sorted)
+{
+    Value *res = gc_scratch(ctx, n, sizeof *res);
+    if (!res)
+        return ERR_MEMORY;
+    *sorted = res;
+    return sort_by_colour_into(ctx, cells, n, res);
+}
+
 Err gc_cells_by_colour(Ctx *ctx, const Value *cells, size_t n, Value *out)
 {
-    Value *sorted;
-    TRY(gc_sort_by_colour(ctx, cells, n, &sorted));
-    return mk_set_sorted(ctx, n, sorted, out);
+    if (n == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    Seq *s = seq_alloc(ctx, n);
+    if (!s)
+        return ERR_MEMORY;
+    Value *res = s->items;
+    if (n <= 32) { /* few cells (toobject of neighbours): a stable insertion sort */
+        for (size_t k = 0; k < n; k++) {
+            Value x = cells[k];
+            size_t j = k;
+            while (j > 0 && res[j - 1].c > x.c) {
+                res[j] = res[j - 1];
+                j--;
+            }
+            res[j] = x;
+        }
+    } else {
+        TRY(sort_by_colour_into(ctx, cells, n, res));
+    }
+    s->flags = SEQ_CELLS; /* n packed cells, (colour, i, j) ascending */
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = s;
+    *out = v;
+    return ERR_OK;
 }
 
 Err gc_cell(Ctx *ctx, Value v, Value i, Value j, Value *out)

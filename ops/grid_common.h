@@ -27,13 +27,33 @@ void *gc_scratch(Ctx *ctx, size_t n, size_t sz);
 /* Is n1 * n2 within LIMIT_SEQ_ITEMS (both non-negative)? */
 bool gc_fits(uint64_t n1, uint64_t n2);
 
-/* The cells of a v_is_grid grid, row-major, in a new scratch array (a faster
- * grid_cells: one branch per row, not per cell). */
+/* The cells of a v_is_grid grid, row-major, in a new scratch array the
+ * caller may change (a faster grid_cells: one branch per row, not per cell). */
 int64_t *gc_cells(Ctx *ctx, Value g);
+
+/* The same cells, read-only, from a small per-thread cache of the grids seen
+ * last: solvers hand one grid to many primitives (and closures apply one
+ * primitive to the same grid over and over), so most calls find it there
+ * instead of converting h * w cells again. An entry is the grid's Seq, the
+ * cells' arena and that arena's epoch: it is used only while ctx's arena is
+ * that arena under that epoch, when neither the cells nor the grid (made
+ * in it, or older than it) can have been freed and their memory reused. */
+const int64_t *gc_cells_ro(Ctx *ctx, Value g);
+
+/* mostcolor of a v_is_grid grid, cached with its cells; false when the
+ * run's memory budget is spent. */
+bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out);
+
+/* The summed-area table of the cells equal to colour, (h + 1) x (w + 1),
+ * sat[i * (w + 1) + j] = how many of the cells above row i and left of
+ * column j hold colour; cached with the grid's cells. */
+const int32_t *gc_colour_sat(Ctx *ctx, Value g, int64_t colour);
 
 /* mk_grid for the fast paths: the same value, built without re-deriving the
  * flags item by item (rows of w ints are SEQ_ALLINT, the grid SEQ_GRID, as
- * value.h defines them); widths 0 and 2 go through mk_grid for its packing. */
+ * value.h defines them); widths 0 and 2 go through mk_grid for its packing.
+ * cells must be the run's arena memory that nobody changes afterwards: it
+ * becomes the new grid's entry in the gc_cells_ro cache. */
 Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out);
 
 /* h, w = len(grid), len(grid[0]): TypeError for non-containers and for a

@@ -20,6 +20,7 @@
 #include "../runtime/limits.h"
 #include "../runtime/pyops.h"
 #include "ops.h"
+#include "packed.h"
 
 /* ------------------------------------------------------------------ */
 /* closure constructors                                                */
@@ -92,8 +93,14 @@ static Value *scratch(Ctx *ctx, size_t n)
 /* type(like)(items): a tuple for tuples, a frozenset for sets. */
 static Err build_like(Ctx *ctx, Value like, size_t n, const Value *items, Value *out)
 {
-    if (like.tag == VT_SET)
+    if (like.tag == VT_SET) {
+        uint8_t k;
+        if (n > 1 && pk_items_kind(items, n))
+            return pk_set_of(ctx, items, n, out);
+        if (n > 1 && (k = pk_sets_kind(items, n)))
+            return pk_set_of_sets(ctx, k, items, n, out);
         return mk_set(ctx, n, items, out);
+    }
     return mk_tuple(ctx, n, items, out);
 }
 
@@ -102,6 +109,9 @@ static Err build_like(Ctx *ctx, Value like, size_t n, const Value *items, Value 
  * the sizes are summed first so that the result is allocated once. */
 static Err merge_of(Ctx *ctx, Value containers, Value *out)
 {
+    Err e;
+    if (containers.tag == VT_SET && pk_merge(ctx, containers, out, &e))
+        return e;
     Items outer;
     TRY(py_items(containers, &outer));
     size_t total = 0;
@@ -589,7 +599,42 @@ static Err line_of_key(Ctx *ctx, uint64_t key, Value *out)
     return ERR_OK;
 }
 
-static Err prapply_connect(Ctx *ctx, const Seq *a, const Seq *b, Value *out)
+/* The line a pair's key stands for: the empty set, or the distinct line
+ * built for that key (lines[k] for dk[k], dk sorted). */
+static Value line_for(uint64_t key, const uint64_t *dk, const Value *lines, size_t nd)
+{
+    if (key == UINT64_MAX)
+        return v_empty_set();
+    size_t lo = 0, hi = nd;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (dk[mid] <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lines[lo];
+}
+
+/* When recording: the calls the fast path stands for, reported one by one in
+ * the slow path's order (for j in b, for i in a), each with its line. The
+ * tracer sees the nodes it would see without the fast path, while each
+ * distinct line is still built once (results shared by identity also hash
+ * once). Their self time is near zero: the work is the prapply's. */
+static void trace_connect_calls(Ctx *ctx, Value f, const Seq *a, const Seq *b, const uint64_t *dk,
+                                const Value *lines, size_t nd)
+{
+    const TraceHooks *t = ctx->trace;
+    for (uint32_t y = 0; y < b->n; y++)
+        for (uint32_t x = 0; x < a->n; x++) {
+            Value args[2] = {a->items[x], b->items[y]};
+            Value r = line_for(connect_key(args[0], args[1]), dk, lines, nd);
+            t->apply_enter(ctx->trace_data, f, 2, args);
+            t->apply_leave(ctx->trace_data, f, ERR_OK, r);
+        }
+}
+
+static Err prapply_connect(Ctx *ctx, Value f, const Seq *a, const Seq *b, Value *out)
 {
     size_t n = (size_t)a->n * b->n, m = 0;
     bool empty = false;
@@ -607,25 +652,30 @@ static Err prapply_connect(Ctx *ctx, const Seq *a, const Seq *b, Value *out)
     }
     if (m)
         radix_sort_keys(keys, keys + n, m);
-    Value *sets = scratch(ctx, m + 1);
+    size_t nd = 0; /* distinct keys, compacted in place */
+    for (size_t k = 0; k < m; k++)
+        if (k == 0 || keys[k] != keys[nd - 1])
+            keys[nd++] = keys[k];
+    Value *sets = scratch(ctx, nd + 1);
     if (!sets)
         return ERR_MEMORY;
-    size_t w = 0;
+    Value *lines = sets + empty;
     if (empty)
-        sets[w++] = v_empty_set();
-    for (size_t k = 0; k < m; k++)
-        if (k == 0 || keys[k] != keys[k - 1])
-            TRY(line_of_key(ctx, keys[k], &sets[w++]));
-    return mk_set_sorted(ctx, w, sets, out);
+        sets[0] = v_empty_set();
+    for (size_t k = 0; k < nd; k++)
+        TRY(line_of_key(ctx, keys[k], &lines[k]));
+    if (ctx->trace)
+        trace_connect_calls(ctx, f, a, b, keys, lines, nd);
+    return mk_set_sorted(ctx, nd + empty, sets, out);
 }
 
-/* Can prapply take the connect fast path? Only when no tracer watches the
- * calls, the calls could not pass the depth limit, and both sets hold pairs
- * with coordinates that fit the keys. */
+/* Can prapply take the connect fast path? Only when the calls could not
+ * pass the depth limit, and both sets hold pairs with coordinates that fit
+ * the keys. (A tracer is told about every call: trace_connect_calls.) */
 static bool prapply_connect_ok(Ctx *ctx, const Value *args)
 {
     Value f = args[0];
-    return !ctx->trace && ctx->depth + 1 < LIMIT_CALL_DEPTH && f.tag == VT_FUNC &&
+    return ctx->depth + 1 < LIMIT_CALL_DEPTH && f.tag == VT_FUNC &&
            f.u.fn->kind == FN_PRIM && f.u.fn->prim == &prim_table[P_connect] &&
            small_pairs(args[1]) && small_pairs(args[2]) &&
            (uint64_t)args[1].u.seq->n * args[2].u.seq->n <= LIMIT_SEQ_ITEMS;
@@ -636,7 +686,7 @@ static bool prapply_connect_ok(Ctx *ctx, const Value *args)
 Err op_prapply(Ctx *ctx, const Value *args, Value *out)
 {
     if (prapply_connect_ok(ctx, args))
-        return prapply_connect(ctx, args[1].u.seq, args[2].u.seq, out);
+        return prapply_connect(ctx, args[0], args[1].u.seq, args[2].u.seq, out);
     Items a, b;
     TRY(py_items(args[2], &b));
     VBuf buf;

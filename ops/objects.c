@@ -85,11 +85,55 @@ Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
     return mk_set_sorted(ctx, b.n, b.items, out);
 }
 
+/* asobject of an int grid whose colours fit 32 bits and span at most 1024
+ * values: count the colours, then place each cell straight into the result
+ * at its colour's next slot (row-major within a colour: the canonical
+ * order). False when the colours do not suit (the caller sorts). */
+static bool asobject_counted(Ctx *ctx, Value grid, Value *out, Err *err)
+{
+    size_t h = grid_h(grid), w = grid_w(grid), n = h * w;
+    int64_t lo = grid_at(grid, 0, 0), hi = lo;
+    for (size_t i = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++) {
+            int64_t v = grid_at(grid, i, j);
+            lo = v < lo ? v : lo, hi = v > hi ? v : hi;
+        }
+    if (!fits32(lo) || !fits32(hi) || hi - lo >= 1024)
+        return false;
+    size_t span = (size_t)(hi - lo) + 1, start[1025];
+    memset(start, 0, (span + 1) * sizeof *start);
+    for (size_t i = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++)
+            start[grid_at(grid, i, j) - lo + 1]++;
+    for (size_t c = 0; c < span; c++)
+        start[c + 1] += start[c];
+    Seq *s = seq_alloc(ctx, n);
+    if (!s) {
+        *err = ERR_MEMORY;
+        return true;
+    }
+    for (size_t i = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++) {
+            int64_t v = grid_at(grid, i, j);
+            s->items[start[v - lo]++] = v_cell((int32_t)v, (int32_t)i, (int32_t)j);
+        }
+    s->flags = SEQ_CELLS;
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = s;
+    *out = v;
+    *err = ERR_OK;
+    return true;
+}
+
 /* asobject: (v, (i, j)) for every cell of every row. */
 Err op_asobject(Ctx *ctx, const Value *args, Value *out)
 {
     Value grid = args[0];
     if (v_is_grid(grid)) {
+        Err e;
+        if (asobject_counted(ctx, grid, out, &e))
+            return e;
         size_t h = grid_h(grid), w = grid_w(grid);
         bool fit = true;
         Value *c = gc_scratch(ctx, h * w, sizeof *c);
@@ -278,7 +322,9 @@ static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool d
                         Value *out)
 {
     size_t h = grid_h(grid), w = grid_w(grid), n = h * w;
-    int64_t bg = without_bg ? gc_mostcolor_ints(ctx, c, n) : 0;
+    int64_t bg = 0;
+    if (without_bg && !gc_grid_mostcolor(ctx, grid, &bg))
+        return ERR_MEMORY;
     size_t np = (h + 2) * (w + 2);
     int32_t *label = gc_scratch(ctx, n, sizeof *label);
     size_t *stack = gc_scratch(ctx, n, sizeof *stack);
@@ -290,8 +336,7 @@ static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool d
     /* bucket the cells of each component in row-major order */
     size_t *start = gc_scratch(ctx, nc + 1, sizeof *start);
     CompKey *key = gc_scratch(ctx, nc, sizeof *key);
-    Value *cells = gc_scratch(ctx, n, sizeof *cells);
-    if (!start || !key || !cells)
+    if (!start || !key)
         return ERR_MEMORY;
     memset(start, 0, (nc + 1) * sizeof *start);
     for (size_t k = 0; k < nc; k++)
@@ -306,27 +351,56 @@ static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool d
     }
     for (size_t k = 0; k < nc; k++)
         start[k + 1] += start[k];
-    size_t *fillp = gc_scratch(ctx, nc, sizeof *fillp);
-    if (!fillp)
-        return ERR_MEMORY;
-    memcpy(fillp, start, nc * sizeof *fillp);
-    for (size_t i = 0, p = 0; i < h; i++)
-        for (size_t j = 0; j < w; j++, p++)
-            if (label[p] >= 0)
-                cells[fillp[label[p]]++] = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
     TRY(order_components(ctx, key, nc, label, n));
-    Value *objs = gc_scratch(ctx, nc, sizeof *objs);
-    if (!objs)
+    Seq *res = seq_alloc(ctx, nc);
+    Value **fill = (Value **)gc_scratch(ctx, nc, sizeof *fill); /* where a component's cells go next */
+    if (!res || !fill)
         return ERR_MEMORY;
-    for (size_t k = 0; k < nc; k++) {
-        size_t id = key[k].id, s = start[id], m = start[id + 1] - s;
-        if (uni)
-            TRY(mk_set_sorted(ctx, m, cells + s, &objs[k]));
-        else
-            TRY(gc_cells_by_colour(ctx, cells + s, m, &objs[k]));
-        TRY(gc_tick(ctx, k));
+    if (uni) {
+        /* one colour each: row-major is the canonical order, so the cells go
+         * straight into the objects, which are made up front */
+        for (size_t k = 0; k < nc; k++) {
+            size_t id = key[k].id, m = start[id + 1] - start[id];
+            Seq *o = seq_alloc(ctx, m);
+            if (!o)
+                return ERR_MEMORY;
+            o->flags = SEQ_CELLS;
+            fill[id] = o->items;
+            Value ov = {0};
+            ov.tag = VT_SET;
+            ov.u.seq = o;
+            res->items[k] = ov;
+        }
+        for (size_t i = 0, p = 0; i < h; i++)
+            for (size_t j = 0; j < w; j++, p++)
+                if (label[p] >= 0)
+                    *fill[label[p]]++ = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
+    } else {
+        Value *cells = gc_scratch(ctx, n, sizeof *cells);
+        if (!cells)
+            return ERR_MEMORY;
+        for (size_t k = 0; k < nc; k++)
+            fill[k] = cells + start[k];
+        for (size_t i = 0, p = 0; i < h; i++)
+            for (size_t j = 0; j < w; j++, p++)
+                if (label[p] >= 0)
+                    *fill[label[p]]++ = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
+        for (size_t k = 0; k < nc; k++) {
+            size_t id = key[k].id, s0 = start[id], m = start[id + 1] - s0;
+            TRY(gc_cells_by_colour(ctx, cells + s0, m, &res->items[k]));
+            TRY(gc_tick(ctx, k));
+        }
     }
-    return mk_set_sorted(ctx, nc, objs, out);
+    if (nc == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    res->flags = 0; /* a set of sets; in key order, the canonical order */
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = res;
+    *out = v;
+    return ERR_OK;
 }
 
 /* grid[i][j] of a tuple grid, with Python's errors for odd rows. */
@@ -420,7 +494,7 @@ Err op_objects(Ctx *ctx, const Value *args, Value *out)
     Value grid = args[0];
     bool uni = v_truthy(args[1]), diag = v_truthy(args[2]), wbg = v_truthy(args[3]);
     if (v_is_grid(grid)) {
-        int64_t *c = gc_cells(ctx, grid);
+        const int64_t *c = gc_cells_ro(ctx, grid);
         if (!c)
             return ERR_MEMORY;
         if (cells_fit32(c, grid_h(grid) * grid_w(grid)))
@@ -440,7 +514,9 @@ Err op_objects(Ctx *ctx, const Value *args, Value *out)
 static Err partition_fast(Ctx *ctx, Value grid, const int64_t *c, bool fg, Value *out)
 {
     size_t h = grid_h(grid), w = grid_w(grid), n = h * w;
-    int64_t bg = fg ? gc_mostcolor_ints(ctx, c, n) : 0;
+    int64_t bg = 0;
+    if (fg && !gc_grid_mostcolor(ctx, grid, &bg))
+        return ERR_MEMORY;
     Value *cells = gc_scratch(ctx, n, sizeof *cells), *sorted;
     if (!cells)
         return ERR_MEMORY;
@@ -508,7 +584,7 @@ static Err partition_generic(Ctx *ctx, Value grid, bool fg, Value *out)
 static Err partition_v(Ctx *ctx, Value grid, bool fg, Value *out)
 {
     if (v_is_grid(grid)) {
-        int64_t *c = gc_cells(ctx, grid);
+        const int64_t *c = gc_cells_ro(ctx, grid);
         if (!c)
             return ERR_MEMORY;
         if (cells_fit32(c, grid_h(grid) * grid_w(grid)))
@@ -538,34 +614,76 @@ static bool uniform_rect(const Value *it, size_t n, int64_t oh, int64_t ow)
 
 /* occurrences of a one-colour oh x ow rectangle (solvers search for blank
  * canvases of many sizes): a summed-area table of the cells of that colour
- * answers each placement in O(1), where the cell-by-cell test is O(oh * ow). */
-static Err occurrences_rect(Ctx *ctx, const int64_t *c, int64_t h, int64_t w, int64_t colour,
-                            int64_t oh, int64_t ow, Value *out)
+ * (cached with the grid, as solvers search one grid for many sizes) answers
+ * each placement in O(1), where the cell-by-cell test is O(oh * ow). */
+/* Four placements of a row at once (GCC/Clang vector extensions: SSE2 on
+ * x86-64, whatever the target offers elsewhere): lane k is -1 when the
+ * rectangle at column j + k holds `full` cells of the colour. */
+typedef uint32_t occ_u4 __attribute__((vector_size(16)));
+typedef int32_t occ_i4 __attribute__((vector_size(16)));
+
+static inline occ_i4 occ_hits4(const int32_t *top, const int32_t *bot, size_t j, size_t ow, occ_u4 full)
 {
-    size_t W = (size_t)w + 1;
-    int32_t *sat = gc_scratch(ctx, ((size_t)h + 1) * W, sizeof *sat);
+    occ_u4 a, b, c, d;
+    memcpy(&a, bot + j + ow, sizeof a);
+    memcpy(&b, bot + j, sizeof b);
+    memcpy(&c, top + j + ow, sizeof c);
+    memcpy(&d, top + j, sizeof d);
+    return (occ_i4)(a - b - c + d == full);
+}
+
+static Err occurrences_rect(Ctx *ctx, Value grid, int64_t colour, int64_t oh, int64_t ow, Value *out)
+{
+    size_t h = grid_h(grid), w = grid_w(grid), W = w + 1;
+    const int32_t *sat = gc_colour_sat(ctx, grid, colour);
     if (!sat)
         return ERR_MEMORY;
-    memset(sat, 0, W * sizeof *sat);
-    for (size_t i = 0; i < (size_t)h; i++) {
-        int32_t row = 0;
-        sat[(i + 1) * W] = 0;
-        for (size_t j = 0; j < (size_t)w; j++) {
-            row += c[i * (size_t)w + j] == colour;
-            sat[(i + 1) * W + j + 1] = sat[i * W + j + 1] + row;
-        }
-    }
-    VBuf b;
-    vbuf_init(&b, ctx);
+    size_t h2 = h - (size_t)oh + 1, w2 = w - (size_t)ow + 1, n = 0, uow = (size_t)ow;
     int32_t full = (int32_t)(oh * ow);
-    for (size_t i = 0; i + (size_t)oh <= (size_t)h; i++) {
+    occ_u4 full4 = {(uint32_t)full, (uint32_t)full, (uint32_t)full, (uint32_t)full};
+    /* count first, four placements at a time, so that an empty answer costs
+     * no allocation and a non-empty one is built once, in order */
+    if (sat[h * W + w] >= full)
+        for (size_t i = 0; i < h2; i++) {
+            const int32_t *top = sat + i * W, *bot = sat + (i + (size_t)oh) * W;
+            occ_i4 acc = {0, 0, 0, 0};
+            size_t j = 0;
+            for (; j + 4 <= w2; j += 4)
+                acc -= occ_hits4(top, bot, j, uow, full4);
+            n += (size_t)(acc[0] + acc[1] + acc[2] + acc[3]);
+            for (; j < w2; j++)
+                n += bot[j + uow] - bot[j] - top[j + uow] + top[j] == full;
+        }
+    if (n == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    Seq *s = seq_alloc(ctx, n);
+    if (!s)
+        return ERR_MEMORY;
+    size_t m = 0;
+    for (size_t i = 0; i < h2 && m < n; i++) {
         const int32_t *top = sat + i * W, *bot = sat + (i + (size_t)oh) * W;
-        for (size_t j = 0; j + (size_t)ow <= (size_t)w; j++)
-            if (bot[j + (size_t)ow] - bot[j] - top[j + (size_t)ow] + top[j] == full)
-                TRY(vbuf_push(&b, v_pair((int32_t)i, (int32_t)j)));
+        size_t j = 0;
+        for (; j + 4 <= w2; j += 4) {
+            occ_i4 hit = occ_hits4(top, bot, j, uow, full4);
+            if (!(hit[0] | hit[1] | hit[2] | hit[3]))
+                continue;
+            for (int k = 0; k < 4; k++)
+                if (hit[k])
+                    s->items[m++] = v_pair((int32_t)i, (int32_t)(j + (size_t)k));
+        }
+        for (; j < w2; j++)
+            if (bot[j + uow] - bot[j] - top[j + uow] + top[j] == full)
+                s->items[m++] = v_pair((int32_t)i, (int32_t)j);
         TRY(ctx_tick(ctx));
     }
-    return mk_set_sorted(ctx, b.n, b.items, out);
+    s->flags = SEQ_PAIRS; /* row-major positions: the canonical order */
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = s;
+    *out = v;
+    return ERR_OK;
 }
 
 /* Int grid, packed cells: every placement of the normalized object inside
@@ -588,9 +706,9 @@ static Err occurrences_fast(Ctx *ctx, Value grid, Value obj, Value *out)
         *out = v_empty_set();
         return ERR_OK;
     }
-    const int64_t *c = gc_cells(ctx, grid);
-    if (c && uniform_rect(it, n, i1 - i0 + 1, j1 - j0 + 1))
-        return occurrences_rect(ctx, c, h, w, it[0].c, i1 - i0 + 1, j1 - j0 + 1, out);
+    if (uniform_rect(it, n, i1 - i0 + 1, j1 - j0 + 1))
+        return occurrences_rect(ctx, grid, it[0].c, i1 - i0 + 1, j1 - j0 + 1, out);
+    const int64_t *c = gc_cells_ro(ctx, grid);
     size_t *off = gc_scratch(ctx, n, sizeof *off); /* offset of each cell */
     int64_t *col = gc_scratch(ctx, n, sizeof *col);
     if (!c || !off || !col)
@@ -819,7 +937,7 @@ Err op_frontiers(Ctx *ctx, const Value *args, Value *out)
 {
     Value grid = args[0];
     if (v_is_grid(grid)) {
-        int64_t *c = gc_cells(ctx, grid);
+        const int64_t *c = gc_cells_ro(ctx, grid);
         if (!c)
             return ERR_MEMORY;
         if (cells_fit32(c, grid_h(grid) * grid_w(grid)))
@@ -831,7 +949,7 @@ Err op_frontiers(Ctx *ctx, const Value *args, Value *out)
 static Err compress_fast(Ctx *ctx, Value grid, Value *out)
 {
     size_t h = grid_h(grid), w = grid_w(grid), nh = 0, nw = 0, o = 0;
-    int64_t *c = gc_cells(ctx, grid);
+    const int64_t *c = gc_cells_ro(ctx, grid);
     bool *ru = gc_scratch(ctx, h, 1), *cu = gc_scratch(ctx, w, 1);
     int64_t *d = gc_scratch(ctx, h * w, sizeof *d);
     if (!c || !ru || !cu || !d)

@@ -647,6 +647,32 @@ Err op_numcolors(Ctx *ctx, const Value *args, Value *out)
 static bool shift_fast(Ctx *ctx, Value patch, int64_t di, int64_t dj, Value *out, Err *err)
 {
     const Seq *s = patch.u.seq;
+    if (fits32(di) && fits32(dj)) {
+        /* one pass: shift in 32 bits and note an overflow (then the
+         * generic path below, or the caller's, takes over) */
+        Seq *o = seq_alloc(ctx, s->n);
+        if (!o) {
+            *err = ERR_MEMORY;
+            return true;
+        }
+        int32_t a = (int32_t)di, b = (int32_t)dj;
+        bool over = false;
+        for (uint32_t k = 0; k < s->n; k++) {
+            Value v = s->items[k];
+            over |= __builtin_add_overflow(v.u.p.a, a, &v.u.p.a);
+            over |= __builtin_add_overflow(v.u.p.b, b, &v.u.p.b);
+            o->items[k] = v;
+        }
+        if (!over) {
+            o->flags = s->flags & (SEQ_PAIRS | SEQ_CELLS); /* as the input: all pairs or all cells */
+            Value v = {0};
+            v.tag = VT_SET;
+            v.u.seq = o;
+            *out = v;
+            *err = ERR_OK;
+            return true;
+        }
+    }
     int64_t t, l, b, r;
     ps_bbox(patch, &t, &l, &b, &r);
     if (!fits32(t + di) || !fits32(b + di) || !fits32(l + dj) || !fits32(r + dj))

@@ -1,6 +1,7 @@
 /* arena.c: chunked bump allocator (see arena.h). */
 #include "arena.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,15 @@ struct ArenaChunk {
     _Alignas(16) unsigned char data[];
 };
 
-void arena_init(Arena *a) { memset(a, 0, sizeof *a); }
+static _Atomic uint64_t next_epoch = 1;
+
+static uint64_t new_epoch(void) { return atomic_fetch_add_explicit(&next_epoch, 1, memory_order_relaxed); }
+
+void arena_init(Arena *a)
+{
+    memset(a, 0, sizeof *a);
+    a->epoch = new_epoch();
+}
 
 static void free_list(ArenaChunk *c)
 {
@@ -33,10 +42,20 @@ void arena_free(Arena *a)
     free_list(a->head);
     free_list(a->spare);
     memset(a, 0, sizeof *a);
+    a->epoch = new_epoch();
+}
+
+/* The head chunk's fill, kept in cur while it is the head. */
+static void sync_head(Arena *a)
+{
+    if (a->head)
+        a->head->off = (size_t)(a->cur - a->head->data);
 }
 
 void arena_reset(Arena *a)
 {
+    if (a->used > a->peak)
+        a->peak = a->used;
     /* move the chunks used since the last reset to the spare list, keeping
      * up to SPARE_KEEP bytes; O(chunks used), since replay resets per node */
     ArenaChunk *c = a->head;
@@ -53,15 +72,25 @@ void arena_reset(Arena *a)
         c = next;
     }
     a->head = NULL;
+    a->cur = a->end = NULL;
     a->used = 0;
+    a->epoch = new_epoch();
 }
 
 static ArenaChunk *new_chunk(Arena *a, size_t need)
 {
-    /* reuse the first spare chunk when it is big enough (no search: O(1)) */
-    if (a->spare && a->spare->size >= need) {
-        ArenaChunk *c = a->spare;
-        a->spare = c->next;
+    /* reuse the first spare chunk that is big enough. Runs differ in what
+     * they allocate, so the spare list's order (the last run's chunks, the
+     * smallest first) need not match this run's requests; taking only the
+     * head made one bigger request turn every later chunk of the run into a
+     * fresh malloc, whose pages fault in again (a third of a big run's time).
+     * The list holds at most SPARE_KEEP bytes of chunks of CHUNK_MIN or more,
+     * so the walk is short. */
+    for (ArenaChunk **pp = &a->spare; *pp; pp = &(*pp)->next) {
+        ArenaChunk *c = *pp;
+        if (c->size < need)
+            continue;
+        *pp = c->next;
         a->spare_bytes -= c->size;
         c->off = 0;
         return c;
@@ -90,24 +119,19 @@ static ArenaChunk *new_chunk(Arena *a, size_t need)
     return c;
 }
 
-void *arena_alloc(Arena *a, size_t size)
+void *arena_alloc_slow(Arena *a, size_t size)
 {
-    size = (size + 15u) & ~(size_t)15u;
-    if (size == 0)
-        size = 16;
-    ArenaChunk *c = a->head;
-    if (!c || c->size - c->off < size) {
-        /* grow geometrically with what this arena already holds */
-        size_t want = size > a->used / 4 ? size : a->used / 4;
-        c = new_chunk(a, want);
-        c->next = a->head;
-        a->head = c;
-    }
-    void *p = c->data + c->off;
-    c->off += size;
+    sync_head(a);
+    /* grow geometrically with what this arena already holds */
+    size_t want = size > a->used / 4 ? size : a->used / 4;
+    ArenaChunk *c = new_chunk(a, want);
+    c->next = a->head;
+    a->head = c;
+    void *p = c->data;
+    c->off = size;
+    a->cur = c->data + size;
+    a->end = c->data + c->size;
     a->used += size;
-    if (a->used > a->peak)
-        a->peak = a->used;
     return p;
 }
 
@@ -122,8 +146,10 @@ char *arena_strdup(Arena *a, const char *s)
 int arena_owns(const Arena *a, const void *p)
 {
     const unsigned char *q = p;
-    for (const ArenaChunk *c = a->head; c; c = c->next)
-        if (q >= c->data && q < c->data + c->off)
+    for (const ArenaChunk *c = a->head; c; c = c->next) {
+        const unsigned char *fill = c == a->head ? a->cur : c->data + c->off;
+        if (q >= c->data && q < fill)
             return 1;
+    }
     return 0;
 }

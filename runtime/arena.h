@@ -9,6 +9,7 @@
 #define BATTRACE_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct ArenaChunk ArenaChunk;
 
@@ -16,16 +17,32 @@ typedef struct Arena {
     ArenaChunk *head;   /* chunk being filled */
     ArenaChunk *spare;  /* chunks kept after a reset, reused first */
     size_t used;        /* bytes handed out since the last reset */
-    size_t peak;        /* largest `used` seen */
+    size_t peak;        /* largest `used` seen at a reset */
     size_t spare_bytes; /* bytes in the spare chunks */
+    uint64_t epoch;     /* new on every init and reset, never reused: memory
+                         * handed out under one epoch stays valid while the
+                         * arena's epoch is unchanged (caches key on it) */
+    unsigned char *cur, *end; /* the free part of the head chunk */
 } Arena;
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
 /* Drop every allocation, keeping (some) memory for reuse. */
 void arena_reset(Arena *a);
-/* size bytes, 16-byte aligned. Exits the process on real out-of-memory. */
-void *arena_alloc(Arena *a, size_t size);
+/* arena_alloc when the head chunk lacks room: a new chunk. */
+void *arena_alloc_slow(Arena *a, size_t size);
+/* size bytes, 16-byte aligned. Exits the process on real out-of-memory.
+ * Inline: runs allocate on almost every value they build. */
+static inline void *arena_alloc(Arena *a, size_t size)
+{
+    size = size ? (size + 15u) & ~(size_t)15u : 16u;
+    if (__builtin_expect((size_t)(a->end - a->cur) < size, 0))
+        return arena_alloc_slow(a, size);
+    void *p = a->cur;
+    a->cur += size;
+    a->used += size;
+    return p;
+}
 char *arena_strdup(Arena *a, const char *s);
 /* Does p point into memory a handed out since its last reset? */
 int arena_owns(const Arena *a, const void *p);

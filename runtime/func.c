@@ -96,7 +96,9 @@ static Err call_closure(Ctx *ctx, const Func *f, int argc, const Value *args, Va
     return ERR_TYPE;
 }
 
-Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+/* call_value while recording: every application is reported to the tracer,
+ * nested as Python nests them. */
+static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
 {
     if (fv.tag != VT_FUNC)
         return ERR_TYPE; /* 'x' object is not callable */
@@ -107,11 +109,112 @@ Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
     if (ctx->depth >= LIMIT_CALL_DEPTH)
         return ERR_RECURSION;
     ctx->depth++;
-    if (ctx->trace)
-        ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
+    ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
     Err e = f->kind == FN_PRIM ? f->prim->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
-    if (ctx->trace)
-        ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
+    ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
+    ctx->depth--;
+    if (!e && ctx->limit_hit)
+        e = ctx->limit_hit;
+    return e;
+}
+
+/* call_value for closures and while recording. Without a tracer, the last
+ * application a closure makes (compose's outer function, chain's and fork's
+ * first capture, the function rbind and lbind bind) is its result as it
+ * stands, so it runs in this frame's loop instead of a nested call: each level still counts one step and one level of depth
+ * (released when the whole chain returns, as the nested frames would be), so
+ * the budgets and RecursionError fall where they did; only the C frames and
+ * the repeated checks on the way back out are saved. Closures calling
+ * closures are most of what solvers apply. */
+static __attribute__((noinline)) Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+{
+    if (__builtin_expect(ctx->trace != NULL, 0))
+        return call_traced(ctx, fv, argc, args, out);
+    Value buf[2][4], t, u; /* the arguments of the next level, alternately */
+    int which = 0, entered = 0;
+    Err e;
+    for (;;) {
+        if (fv.tag != VT_FUNC) {
+            e = ERR_TYPE; /* 'x' object is not callable */
+            break;
+        }
+        const Func *f = fv.u.fn;
+        if (f->kind != FN_SAFE && argc != f->arity) {
+            e = ERR_TYPE;
+            break;
+        }
+        if ((e = ctx_tick(ctx)))
+            break;
+        if (ctx->depth >= LIMIT_CALL_DEPTH) {
+            e = ERR_RECURSION;
+            break;
+        }
+        ctx->depth++;
+        entered++;
+        Value *next = buf[which];
+        which ^= 1;
+        switch ((FnKind)f->kind) {
+        case FN_PRIM:
+            e = f->prim->fn(ctx, args, out);
+            goto done;
+        case FN_COMPOSE: /* cap0(cap1(x)) */
+            if ((e = call1(ctx, f->cap[1], args[0], &next[0])))
+                goto done;
+            fv = f->cap[0], argc = 1;
+            break;
+        case FN_CHAIN: /* cap0(cap1(cap2(x))) */
+            if ((e = call1(ctx, f->cap[2], args[0], &t)) || (e = call1(ctx, f->cap[1], t, &next[0])))
+                goto done;
+            fv = f->cap[0], argc = 1;
+            break;
+        case FN_FORK: /* cap0(cap1(x), cap2(x)) */
+            if ((e = call1(ctx, f->cap[1], args[0], &t)) || (e = call1(ctx, f->cap[2], args[0], &u)))
+                goto done;
+            next[0] = t, next[1] = u;
+            fv = f->cap[0], argc = 2;
+            break;
+        case FN_RBIND: /* cap0(x.., cap1) */
+            for (int k = 0; k < argc; k++)
+                next[k] = args[k];
+            next[argc] = f->cap[1];
+            fv = f->cap[0], argc++;
+            break;
+        case FN_LBIND: /* cap0(cap1, y..) */
+            next[0] = f->cap[1];
+            for (int k = 0; k < argc; k++)
+                next[k + 1] = args[k];
+            fv = f->cap[0], argc++;
+            break;
+        default: /* matcher, power, the safe default */
+            e = call_closure(ctx, f, argc, args, out);
+            goto done;
+        }
+        args = next;
+    }
+done:
+    ctx->depth -= entered;
+    if (!e && ctx->limit_hit)
+        e = ctx->limit_hit;
+    return e;
+}
+
+/* A primitive applied directly (most applications, inside closures and from
+ * the higher-order primitives' loops) takes this short path, with a frame
+ * small enough not to matter; closures and recording take call_loop. */
+Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+{
+    if (__builtin_expect(fv.tag != VT_FUNC || fv.u.fn->kind != FN_PRIM || ctx->trace != NULL, 0))
+        return call_loop(ctx, fv, argc, args, out);
+    const Func *f = fv.u.fn;
+    if (argc != f->arity)
+        return ERR_TYPE;
+    Err e = ctx_tick(ctx);
+    if (e)
+        return e;
+    if (ctx->depth >= LIMIT_CALL_DEPTH)
+        return ERR_RECURSION;
+    ctx->depth++;
+    e = f->prim->fn(ctx, args, out);
     ctx->depth--;
     if (!e && ctx->limit_hit)
         e = ctx->limit_hit;

@@ -33,30 +33,27 @@ static void htab_init(HTab *t, size_t cap)
 {
     t->cap = cap;
     t->n = 0;
-    t->ids = xmalloc(cap * sizeof *t->ids);
-    t->hashes = xmalloc(cap * sizeof *t->hashes);
-    memset(t->ids, 0xff, cap * sizeof *t->ids);
+    t->slots = xmalloc(cap * sizeof *t->slots);
+    for (size_t k = 0; k < cap; k++)
+        t->slots[k].id = SCHED_NONE;
 }
 
-static void htab_free(HTab *t)
-{
-    free(t->ids);
-    free(t->hashes);
-}
+static void htab_free(HTab *t) { free(t->slots); }
+
+static inline uint32_t htab_id(const HTab *t, size_t slot) { return t->slots[slot].id; }
 
 /* The slot holding the id whose key equals `key`, or the empty slot where it goes. */
 static size_t htab_find(const HTab *t, uint64_t h, IdEq eq, const Sched *s, const void *key)
 {
     size_t mask = t->cap - 1, i = (size_t)h & mask;
-    while (t->ids[i] != SCHED_NONE && !(t->hashes[i] == h && eq(s, t->ids[i], h, key)))
+    while (t->slots[i].id != SCHED_NONE && !(t->slots[i].hash == h && eq(s, t->slots[i].id, h, key)))
         i = (i + 1) & mask;
     return i;
 }
 
 static void htab_put(HTab *t, size_t slot, uint64_t h, uint32_t id)
 {
-    t->ids[slot] = id;
-    t->hashes[slot] = h;
+    t->slots[slot] = (HSlot){h, id};
     if (++t->n * 2 <= t->cap)
         return;
     /* grow: rehash by the kept hashes, no key comparisons needed */
@@ -64,13 +61,12 @@ static void htab_put(HTab *t, size_t slot, uint64_t h, uint32_t id)
     htab_init(t, old.cap * 2);
     t->n = old.n;
     for (size_t k = 0; k < old.cap; k++) {
-        if (old.ids[k] == SCHED_NONE)
+        if (old.slots[k].id == SCHED_NONE)
             continue;
-        size_t i = (size_t)old.hashes[k] & (t->cap - 1);
-        while (t->ids[i] != SCHED_NONE)
+        size_t i = (size_t)old.slots[k].hash & (t->cap - 1);
+        while (t->slots[i].id != SCHED_NONE)
             i = (i + 1) & (t->cap - 1);
-        t->ids[i] = old.ids[k];
-        t->hashes[i] = old.hashes[k];
+        t->slots[i] = old.slots[k];
     }
     htab_free(&old);
 }
@@ -89,8 +85,8 @@ static uint64_t atom_key_by_content(Sched *s, Value v)
 {
     uint64_t h = sched_mix(v_hash(v), v.tag);
     size_t slot = htab_find(&s->atom_tab, h, atom_eq, s, &v);
-    if (s->atom_tab.ids[slot] != SCHED_NONE)
-        return key_atom(s->atom_tab.ids[slot]);
+    if (htab_id(&s->atom_tab, slot) != SCHED_NONE)
+        return key_atom(htab_id(&s->atom_tab, slot));
     SCHED_GROW(s->atoms, s->natoms, s->atoms_cap, s->natoms + 1);
     uint32_t id = (uint32_t)s->natoms++;
     s->atoms[id] = v;
@@ -166,8 +162,8 @@ static uint32_t sig_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint3
     KeyRef r = {sk, m};
     uint64_t h = keys_hash(sk, m);
     size_t slot = htab_find(&s->sig_tab, h, sig_eq, s, &r);
-    if (s->sig_tab.ids[slot] != SCHED_NONE)
-        return s->sig_tab.ids[slot];
+    if (htab_id(&s->sig_tab, slot) != SCHED_NONE)
+        return htab_id(&s->sig_tab, slot);
     SCHED_GROW(s->sig_keys, s->nsig_keys, s->sig_keys_cap, s->nsig_keys + m);
     memcpy(s->sig_keys + s->nsig_keys, sk, m * sizeof *sk);
     SCHED_GROW(s->sigs, s->nsigs, s->sigs_cap, s->nsigs + 1);
@@ -216,14 +212,18 @@ static uint32_t node_level(const Sched *s, const uint64_t *kk, uint32_t nk)
     return level;
 }
 
-/* The node with these keys, made when new. */
-static uint32_t node_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint32_t nk, uint32_t salt)
+static inline uint64_t node_hash(const uint64_t *kk, uint32_t nk, uint32_t salt)
+{
+    return sched_mix(keys_hash(kk, nk), salt);
+}
+
+/* The node with these keys (h = node_hash of them), made when new. */
+static uint32_t node_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint32_t nk, uint32_t salt, uint64_t h)
 {
     NodeKey key = {{kk, nk}, salt};
-    uint64_t h = sched_mix(keys_hash(kk, nk), salt);
     size_t slot = htab_find(&s->node_tab, h, node_eq, s, &key);
-    if (s->node_tab.ids[slot] != SCHED_NONE)
-        return s->node_tab.ids[slot];
+    if (htab_id(&s->node_tab, slot) != SCHED_NONE)
+        return htab_id(&s->node_tab, slot);
     SCHED_GROW(s->keys, s->nkeys, s->keys_cap, s->nkeys + nk);
     memcpy(s->keys + s->nkeys, kk, nk * sizeof *kk);
     SCHED_GROW(s->nodes, s->nnodes, s->nodes_cap, s->nnodes + 1);
@@ -273,6 +273,10 @@ static void prog_info(Sched *s, const Program *p, ProgInfo *pi)
         }
         pi->mask[k] = guard_mask(st);
     }
+    if (s->is_batt) {
+        pi->c_taint = xmalloc(p->nstmts + 1);
+        interp_c_taint(p, pi->c_taint);
+    }
 }
 
 static uint64_t arg_key(const Arg *a, const uint64_t *fixed, const uint64_t *slot_keys,
@@ -295,32 +299,114 @@ static void add_occurrence(Sched *s, uint32_t uc, uint32_t g, uint32_t n)
     s->nodes[n].uses++;
 }
 
-/* One pass over a unit-call's statements. slot_keys: the program's slots. */
-static void build_call(Sched *s, uint32_t uc, const Program *p, const ProgInfo *pi,
-                       const uint64_t *in_keys, uint64_t *slot_keys, uint64_t none_key)
+/* ---- the pass over the unit-calls ----
+ * Statements of one unit-call depend on each other, so their lookups in the
+ * node table (a cache miss each, in a table of millions) cannot overlap. The
+ * unit-calls of a block of units are independent, so they advance in step,
+ * statement k of every call of the block at once: first each one's keys and
+ * hash, with the table slot prefetched, then (once the slots have arrived)
+ * the probes, in the same order as before. */
+
+#define BUILD_BLOCK 16
+
+/* One unit-call being built in a block. */
+typedef struct CallCursor {
+    uint32_t uc;
+    const Program *p;
+    const ProgInfo *pi;
+    uint64_t in_keys[5];
+    uint64_t *slot_keys;
+    const uint32_t *first; /* a batt's second call: the first call's nodes */
+    /* statement k's pending lookup */
+    uint64_t kk[SCHED_MAXKEYS], h;
+    uint32_t nk, salt;
+    int pending;
+} CallCursor;
+
+static void cursor_start(Sched *s, CallCursor *c, uint64_t none_key)
 {
-    for (int32_t k = 0; k < p->nslots; k++)
-        slot_keys[k] = none_key; /* an unassigned variable reads as None, as in interp.c */
-    uint32_t g = s->uc_off[uc];
-    for (size_t k = 0; k < p->nstmts; k++, g++) {
-        const Stmt *st = &p->stmts[k];
-        const uint64_t *fixed = pi->fixed + k * SCHED_MAXKEYS;
-        if (st->kind != ST_CALL) {
-            s->stmt_node[g] = SCHED_NONE;
-            continue;
-        }
-        uint64_t kk[SCHED_MAXKEYS];
-        if (st->callee_prim)
-            kk[0] = fixed[0];
-        else
-            kk[0] = st->callee_slot >= 0 ? slot_keys[st->callee_slot] : in_keys[-1 - st->callee_slot];
-        for (unsigned a = 0; a < st->nargs; a++)
-            kk[1 + a] = arg_key(&st->args[a], fixed + 1 + a, slot_keys, in_keys);
-        uint32_t n = node_intern(s, st->callee_prim, kk, 1u + st->nargs, identity_salt(st, k));
-        add_occurrence(s, uc, g, n);
-        slot_keys[st->target] = key_bind(n, pi->mask[k]);
+    for (int32_t k = 0; k < c->p->nslots; k++)
+        c->slot_keys[k] = none_key; /* an unassigned variable reads as None, as in interp.c */
+    s->alive[c->uc] = (uint32_t)c->p->nstmts;
+}
+
+static void bind(Sched *s, CallCursor *c, size_t k, uint32_t n)
+{
+    const Stmt *st = &c->p->stmts[k];
+    add_occurrence(s, c->uc, s->uc_off[c->uc] + (uint32_t)k, n);
+    c->slot_keys[st->target] = key_bind(n, c->pi->mask[k]);
+}
+
+/* Statement k of c: bound at once when it needs no lookup, else its keys
+ * and hash made and its table slot prefetched. */
+static void cursor_prepare(Sched *s, CallCursor *c, size_t k)
+{
+    const Stmt *st = &c->p->stmts[k];
+    c->pending = 0;
+    if (st->kind != ST_CALL) {
+        s->stmt_node[s->uc_off[c->uc] + k] = SCHED_NONE;
+        return;
     }
-    s->alive[uc] = (uint32_t)p->nstmts;
+    /* a statement that does not depend on C has the same keys in a batt's
+     * two calls: the first call's node, without hashing */
+    if (c->first && !c->pi->c_taint[k] && c->first[k] != SCHED_NONE) {
+        bind(s, c, k, c->first[k]);
+        return;
+    }
+    const uint64_t *fixed = c->pi->fixed + k * SCHED_MAXKEYS;
+    if (st->callee_prim)
+        c->kk[0] = fixed[0];
+    else
+        c->kk[0] = st->callee_slot >= 0 ? c->slot_keys[st->callee_slot] : c->in_keys[-1 - st->callee_slot];
+    for (unsigned a = 0; a < st->nargs; a++)
+        c->kk[1 + a] = arg_key(&st->args[a], fixed + 1 + a, c->slot_keys, c->in_keys);
+    c->nk = 1u + st->nargs;
+    c->salt = identity_salt(st, k);
+    c->h = node_hash(c->kk, c->nk, c->salt);
+    __builtin_prefetch(&s->node_tab.slots[(size_t)c->h & (s->node_tab.cap - 1)]);
+    c->pending = 1;
+}
+
+/* The slot has arrived: when it holds an entry of the same hash, the node
+ * it names is most likely the one (a hit), so fetch it for the comparison. */
+static void cursor_peek(const Sched *s, const CallCursor *c)
+{
+    if (!c->pending)
+        return;
+    const HSlot *sl = &s->node_tab.slots[(size_t)c->h & (s->node_tab.cap - 1)];
+    if (sl->id != SCHED_NONE && sl->hash == c->h) {
+        const Node *nd = &s->nodes[sl->id];
+        __builtin_prefetch(nd);
+        __builtin_prefetch(s->keys + nd->key_off);
+    }
+}
+
+static void cursor_finish(Sched *s, CallCursor *c, size_t k)
+{
+    if (c->pending)
+        bind(s, c, k, node_intern(s, c->p->stmts[k].callee_prim, c->kk, c->nk, c->salt, c->h));
+}
+
+/* The calls of a block, statement by statement in step. */
+static void build_block(Sched *s, CallCursor *cs, size_t n, uint64_t none_key)
+{
+    size_t most = 0;
+    for (size_t i = 0; i < n; i++) {
+        cursor_start(s, &cs[i], none_key);
+        if (cs[i].p->nstmts > most)
+            most = cs[i].p->nstmts;
+    }
+    for (size_t k = 0; k < most; k++) {
+        for (size_t i = 0; i < n; i++)
+            if (k < cs[i].p->nstmts)
+                cursor_prepare(s, &cs[i], k);
+        for (size_t i = 0; i < n; i++)
+            if (k < cs[i].p->nstmts)
+                cursor_peek(s, &cs[i]);
+        for (size_t i = 0; i < n; i++)
+            if (k < cs[i].p->nstmts)
+                cursor_finish(s, &cs[i], k);
+    }
 }
 
 /* Sizes and offsets of the unit-calls; 0 when beyond 32-bit indexes. */
@@ -352,20 +438,30 @@ static void build_all(Sched *s)
         if (s->programs[p]->nslots > maxslots)
             maxslots = s->programs[p]->nslots;
     }
-    uint64_t *slot_keys = xmalloc((size_t)maxslots * sizeof *slot_keys);
-    uint64_t in_keys[5];
-    in_keys[INPUT_LOG_PATH] = atom_key(s, v_str("/dev/null"));
-    for (size_t u = 0; u < s->nunits; u++) {
-        const SchedUnit *un = &s->units[u];
-        in_keys[INPUT_I] = atom_key(s, un->I);
-        in_keys[INPUT_S] = atom_key(s, un->S);
-        in_keys[INPUT_TASK_ID] = atom_key(s, v_str(un->task_id ? un->task_id : ""));
+    uint64_t *slot_keys = xmalloc(BUILD_BLOCK * (size_t)maxslots * sizeof *slot_keys);
+    uint64_t log_key = atom_key(s, v_str("/dev/null"));
+    CallCursor cs[BUILD_BLOCK];
+    for (size_t u0 = 0; u0 < s->nunits; u0 += BUILD_BLOCK) {
+        size_t n = s->nunits - u0 < BUILD_BLOCK ? s->nunits - u0 : BUILD_BLOCK;
+        /* a batt's first call has C = None; its second the expected output,
+         * after the first (it takes the first call's nodes) */
         for (int c = 0; c < s->ncalls; c++) {
-            /* a batt's first call has C = None; its second the expected output */
-            in_keys[INPUT_C] = s->is_batt && c == 0 ? none_key : atom_key(s, un->C);
-            size_t uc = u * (size_t)s->ncalls + (size_t)c;
-            build_call(s, (uint32_t)uc, s->programs[un->program], &s->pinfo[un->program], in_keys,
-                       slot_keys, none_key);
+            for (size_t i = 0; i < n; i++) {
+                const SchedUnit *un = &s->units[u0 + i];
+                size_t uc = (u0 + i) * (size_t)s->ncalls + (size_t)c;
+                CallCursor *cc = &cs[i];
+                cc->uc = (uint32_t)uc;
+                cc->p = s->programs[un->program];
+                cc->pi = &s->pinfo[un->program];
+                cc->slot_keys = slot_keys + i * (size_t)maxslots;
+                cc->first = c == 1 ? s->stmt_node + s->uc_off[uc - 1] : NULL;
+                cc->in_keys[INPUT_I] = atom_key(s, un->I);
+                cc->in_keys[INPUT_S] = atom_key(s, un->S);
+                cc->in_keys[INPUT_C] = s->is_batt && c == 0 ? none_key : atom_key(s, un->C);
+                cc->in_keys[INPUT_TASK_ID] = atom_key(s, v_str(un->task_id ? un->task_id : ""));
+                cc->in_keys[INPUT_LOG_PATH] = log_key;
+            }
+            build_block(s, cs, n, none_key);
         }
     }
     free(slot_keys);
@@ -392,12 +488,17 @@ Sched *sched_build(const Program *const *programs, size_t nprograms, int is_batt
     s->mem_limit = mem_limit ? mem_limit : LIMIT_RUN_BYTES_DEFAULT;
     s->pinfo = xcalloc(nprograms, sizeof *s->pinfo);
     htab_init(&s->atom_tab, 256);
-    htab_init(&s->node_tab, 1024);
     htab_init(&s->sig_tab, 256);
     if (!layout(s)) {
+        htab_init(&s->node_tab, 1024);
         sched_free(s);
         return NULL;
     }
+    /* at most one node per statement: sized once, never rehashed */
+    size_t cap = 1024;
+    while (cap < 2 * s->nstmts)
+        cap *= 2;
+    htab_init(&s->node_tab, cap);
     build_all(s);
     s->st.nodes = s->nnodes;
     for (size_t n = 0; n < s->nnodes; n++)
@@ -413,6 +514,7 @@ void sched_free(Sched *s)
     for (size_t p = 0; p < s->nprograms && s->pinfo; p++) {
         free(s->pinfo[p].fixed);
         free(s->pinfo[p].mask);
+        free(s->pinfo[p].c_taint);
     }
     for (int t = 0; t < s->narenas; t++)
         arena_free(&s->arenas[t]);

@@ -44,10 +44,15 @@ typedef struct Node {
     uint8_t nkeys, state, err, budget; /* budget: err is a crossed budget (ends any call) */
 } Node;
 
-/* Open-addressing hash set of ids, with each id's hash kept beside it. */
+/* Open-addressing hash set of ids, each id's hash in the same slot: a probe
+ * is one cache miss in a table of millions (two arrays were two). */
+typedef struct HSlot {
+    uint64_t hash;
+    uint32_t id; /* SCHED_NONE = empty */
+} HSlot;
+
 typedef struct HTab {
-    uint32_t *ids; /* SCHED_NONE = empty */
-    uint64_t *hashes;
+    HSlot *slots;
     size_t cap, n;
 } HTab;
 
@@ -55,6 +60,7 @@ typedef struct HTab {
 typedef struct ProgInfo {
     uint64_t *fixed; /* nstmts * SCHED_MAXKEYS: atom keys of primitive callees, constants, primitives */
     uint16_t *mask;  /* per statement: the guard mask */
+    uint8_t *c_taint; /* batt: per statement, 1 when it depends on C (interp_c_taint) */
 } ProgInfo;
 
 typedef struct Sig {
@@ -63,7 +69,7 @@ typedef struct Sig {
     const Prim *prim;
 } Sig;
 
-#define SCHED_SEQ_CACHE 1024u /* input Seqs whose atom key is remembered */
+#define SCHED_SEQ_CACHE 16384u /* input Seqs whose atom key is remembered */
 
 typedef struct SeqKey {
     const Seq *seq;

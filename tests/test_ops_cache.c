@@ -1,0 +1,140 @@
+/* test_ops_cache.c: the per-thread grid cache of ops/grid_common.c.
+ *
+ * Primitives read a grid's cells through a cache keyed by the grid and its
+ * arena's epoch, and grids the fast paths build enter it with their cells.
+ * These tests hand the same grid value to several primitives in a row (the
+ * case the cache serves), check that a primitive changing its copy of the
+ * cells leaves the cached ones alone, and that an arena reset (which lets a
+ * new grid take an old one's address) never serves stale cells. Expected
+ * values are what arc-dsl's dsl.py returns for the same calls. */
+#include "support.h"
+
+#include "../runtime/pyops.h"
+
+static Value call(Ctx *ctx, const char *prim, int n, Value a0, Value a1, Value a2)
+{
+    const Prim *p = prim_lookup(prim);
+    cr_assert_not_null(p);
+    Value a[3] = {a0, a1, a2}, out;
+    Err e = call_value(ctx, prim_value(p), n, a, &out);
+    cr_assert_eq(e, ERR_OK, "%s raised %s", prim, err_name(e));
+    return out;
+}
+
+#define expect_value(expected, got) \
+    cr_assert_str_eq(R(got), R(V(expected)), "got %s", R(got))
+
+Test(grid_cache, one_grid_many_calls)
+{
+    Ctx *ctx = t_ctx();
+    const char *gs = "((1, 1, 0, 0), (1, 1, 0, 2), (0, 0, 0, 2))";
+    Value g = V(gs), none = v_none();
+    /* fills copy the cells: neither changes g nor what the next call reads */
+    expect_value("((5, 1, 0, 0), (1, 1, 0, 2), (0, 0, 0, 2))",
+                 call(ctx, "fill", 3, g, v_int(5), V("frozenset({(0, 0)})")));
+    expect_value("((1, 1, 0, 0), (1, 7, 0, 2), (0, 0, 0, 7))",
+                 call(ctx, "fill", 3, g, v_int(7), V("frozenset({(2, 3), (1, 1)})")));
+    expect_value(gs, g);
+    /* one-colour rectangles of several colours and shapes on one grid */
+    expect_value("frozenset({(0, 0)})",
+                 call(ctx, "occurrences", 2, g, V("frozenset({(1, (0, 0)), (1, (0, 1)), (1, (1, 0)), (1, (1, 1))})"), none));
+    expect_value("frozenset({(0, 2), (1, 2)})",
+                 call(ctx, "occurrences", 2, g, V("frozenset({(0, (0, 0)), (0, (1, 0))})"), none));
+    expect_value("frozenset({(0, 2), (2, 0), (2, 1)})",
+                 call(ctx, "occurrences", 2, g, V("frozenset({(0, (5, 5)), (0, (5, 6))})"), none));
+    expect_value("frozenset({(1, 3)})",
+                 call(ctx, "occurrences", 2, g, V("frozenset({(2, (0, 0)), (2, (1, 0))})"), none));
+    expect_value("frozenset({(0, 0), (1, 0)})",
+                 call(ctx, "occurrences", 2, g, V("frozenset({(1, (0, 0)), (1, (0, 1))})"), none));
+    expect_value("0", call(ctx, "mostcolor", 1, g, none, none));
+    expect_value("2", call(ctx, "leastcolor", 1, g, none, none));
+    expect_value(gs, g);
+}
+
+Test(grid_cache, built_grids)
+{
+    Ctx *ctx = t_ctx();
+    Value g = V("((1, 1, 0, 0), (1, 1, 0, 2), (0, 0, 0, 2))"), none = v_none();
+    /* a grid a fast path built enters the cache with its cells */
+    Value f = call(ctx, "fill", 3, g, v_int(0), V("frozenset({(0, 0), (0, 1), (1, 0), (1, 1)})"));
+    expect_value("((0, 0, 0, 0), (0, 0, 0, 2), (0, 0, 0, 2))", f);
+    expect_value("frozenset({(0, 0), (0, 1), (1, 0), (1, 1)})",
+                 call(ctx, "occurrences", 2, f, V("frozenset({(0, (0, 0)), (0, (0, 1)), (0, (1, 0)), (0, (1, 1))})"), none));
+    expect_value("0", call(ctx, "mostcolor", 1, f, none, none));
+    Value h = call(ctx, "replace", 3, g, v_int(0), v_int(3));
+    expect_value("((1, 1, 3, 3), (1, 1, 3, 2), (3, 3, 3, 2))", h);
+    expect_value("frozenset({(0, 2), (2, 0), (2, 1)})",
+                 call(ctx, "occurrences", 2, h, V("frozenset({(3, (0, 0)), (3, (0, 1))})"), none));
+    expect_value("3", call(ctx, "mostcolor", 1, h, none, none));
+    expect_value("((3, 1, 1), (3, 1, 1), (3, 3, 3), (2, 2, 3))", call(ctx, "rot90", 1, h, none, none));
+    expect_value("((1, 1, 3, 3, 1, 1, 0, 0), (1, 1, 3, 2, 1, 1, 0, 2), (3, 3, 3, 2, 0, 0, 0, 2))",
+                 call(ctx, "hconcat", 2, h, g, none));
+    /* changing a copy of a built grid's cells leaves the built grid alone */
+    expect_value("((9, 1, 3, 3), (1, 1, 3, 2), (3, 3, 3, 2))",
+                 call(ctx, "fill", 3, h, v_int(9), V("frozenset({(0, 0)})")));
+    expect_value("3", call(ctx, "mostcolor", 1, h, none, none));
+    expect_value("((1, 1, 3, 3), (1, 1, 3, 2), (3, 3, 3, 2))", h);
+}
+
+/* After a reset, the next run's grids reuse the old addresses: the cache must
+ * see new cells, though the grid (and even its rows) sit where old ones did. */
+Test(grid_cache, arena_reset)
+{
+    Arena a;
+    Ctx ctx;
+    arena_init(&a);
+    ctx_init(&ctx, &a);
+    Value none = v_none();
+    const char *inputs[2] = {"((1, 1, 2), (1, 3, 3))", "((4, 4, 4), (5, 4, 6))"};
+    const char *replaced[2] = {"((1, 1, 2), (1, 8, 8))", "((4, 4, 4), (5, 4, 6))"};
+    const char *most[2] = {"1", "4"};
+    const char *occ[2] = {"frozenset({(0, 0)})", "frozenset({(0, 0), (0, 1)})"};
+    const void *addr[2];
+    for (int run = 0; run < 2; run++) {
+        arena_reset(&a);
+        ctx_begin_run(&ctx, 0);
+        Value g;
+        size_t pos = 0;
+        cr_assert_eq(lit_parse(&ctx, inputs[run], &g, &pos), 0);
+        Value r = call(&ctx, "replace", 3, g, v_int(3), v_int(8)); /* built: cached */
+        addr[run] = r.u.seq;
+        cr_assert_str_eq(R(r), replaced[run]);
+        cr_assert_str_eq(R(call(&ctx, "mostcolor", 1, r, none, none)), most[run]);
+        Value rect;
+        cr_assert_eq(lit_parse(&ctx, run ? "frozenset({(4, (0, 0)), (4, (0, 1))})"
+                                         : "frozenset({(1, (0, 0)), (1, (0, 1))})", &rect, &pos), 0);
+        cr_assert_str_eq(R(call(&ctx, "occurrences", 2, r, rect, none)), occ[run]);
+    }
+    cr_log_info("built grids at %p and %p", addr[0], addr[1]);
+    arena_free(&a);
+}
+
+/* the background (mostcolor) of a grid is cached with its cells: primitives
+ * after the first reuse it, and a changed copy never feeds it back */
+Test(grid_cache, background)
+{
+    Ctx *ctx = t_ctx();
+    const char *gs = "((1, 1, 0, 0), (1, 1, 0, 2), (0, 0, 0, 2))";
+    Value g = V(gs), none = v_none();
+    expect_value("((1, 1, 5, 0), (1, 1, 0, 2), (0, 0, 0, 2))",
+                 call(ctx, "underfill", 3, g, v_int(5), V("frozenset({(0, 0), (0, 2), (2, 3)})")));
+    expect_value("((1, 1, 0, 0), (1, 1, 0, 2), (7, 0, 0, 2))",
+                 call(ctx, "underpaint", 2, g, V("frozenset({(7, (0, 0)), (7, (2, 0))})"), none));
+    expect_value("((0, 1, 0, 0), (1, 1, 0, 2), (0, 0, 0, 2))", call(ctx, "cover", 2, g, V("frozenset({(0, 0)})"), none));
+    Value objs = V("frozenset({frozenset({(1, (0, 1)), (1, (1, 1)), (1, (0, 0)), (1, (1, 0))}), "
+                   "frozenset({(2, (2, 3)), (2, (1, 3))})})");
+    const Prim *p = prim_lookup("objects");
+    Value a[4] = {g, v_bool(true), v_bool(false), v_bool(true)}, got;
+    cr_assert_eq(call_value(ctx, prim_value(p), 4, a, &got), ERR_OK);
+    expect_value(R(objs), got);
+    expect_value(R(objs), call(ctx, "fgpartition", 1, g, none, none));
+    expect_value("((1, 1, 0, 0), (1, 1, 2, 0), (0, 0, 2, 0))",
+                 call(ctx, "move", 3, g, V("frozenset({(2, (1, 3)), (2, (2, 3))})"), V("(0, -1)")));
+    expect_value("0", call(ctx, "mostcolor", 1, g, none, none));
+    /* a grid built with a new background: its own entry */
+    Value f = call(ctx, "fill", 3, g, v_int(1), V("frozenset({(2, 0), (2, 1), (2, 2)})"));
+    expect_value("1", call(ctx, "mostcolor", 1, f, none, none));
+    expect_value("((9, 1, 0, 0), (1, 1, 0, 2), (1, 1, 9, 2))",
+                 call(ctx, "underfill", 3, f, v_int(9), V("frozenset({(0, 2), (0, 3), (1, 2), (2, 2), (0, 0)})")));
+    expect_value("0", call(ctx, "mostcolor", 1, g, none, none));
+}
