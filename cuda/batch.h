@@ -1,13 +1,21 @@
 /* batch.h: the host-side batch API of the GPU backend (issue 5).
  *
  * The scheduler hands over a launch: n applications of one primitive.
- * gpu_run_batch packs the eligible ones into a flat grid store (GridBatch:
- * int32 cells, one BtItem per application, patch entries), runs them on the
- * CUDA device when there is one (device.h) and otherwise on the host backend
- * (the same BT_HD kernel functions compiled for the CPU, host.h), and
- * unpacks the results into Values. Applications the kernels cannot compute
+ * gpu_store_run packs the eligible ones into a batch (GridBatch: one BtItem
+ * per application, patch entries, and the cells of the grids that must be
+ * uploaded) against a value store (store.h): a grid argument already in the
+ * store is packed by reference, any other is uploaded once per batch (and
+ * its new handle handed back, so that it is not uploaded again). The batch
+ * runs on the store's backend: the CUDA device (device.h) or the host
+ * backend (the same BT_HD kernel functions compiled for the CPU, host.h),
+ * writing its output cells into the store. A grid result stays there (its
+ * handle returned, its Value not built); other results (numbers, sets) come
+ * down and are built as Values. Applications the kernels cannot compute
  * exactly (plan.h: ragged or empty grids, non-int cells, error cases, ...)
  * are left for the CPU op and reported as such.
+ *
+ * gpu_run_batch(_on) is the one-shot form: a store for the call, every
+ * result built on the host.
  *
  * Counters accumulate over calls (zero them once). */
 #ifndef BATTRACE_CUDA_BATCH_H
@@ -21,23 +29,7 @@
 #include "../runtime/ctx.h"
 #include "../runtime/value.h"
 #include "grid_kernels.h"
-
-typedef struct GpuCounters {
-    uint64_t launches;          /* kernel launches on the device (CUB's included) */
-    uint64_t device_runs;       /* batches run on the device */
-    uint64_t host_runs;         /* batches run by the host backend */
-    uint64_t items_gpu;         /* applications computed on the device */
-    uint64_t items_host;        /* applications computed by the host backend */
-    uint64_t items_ineligible;  /* applications left for the CPU op */
-    uint64_t bytes_to_device, bytes_from_device;
-    uint64_t device_errors;     /* device runs that failed (then run on the host) */
-} GpuCounters;
-
-typedef enum GpuBackend {
-    GPU_AUTO,   /* the device when there is one, else (or when it fails) the host backend */
-    GPU_HOST,   /* the host backend only */
-    GPU_DEVICE, /* the device only: -1 when there is none or it fails */
-} GpuBackend;
+#include "store.h"
 
 /* Does primitive p have a batched kernel? */
 bool gpu_has_kernel(const Prim *p);
@@ -58,32 +50,34 @@ int gpu_run_batch(Ctx *ctx, const Prim *p, size_t n, const Value *const *args, V
 int gpu_run_batch_on(GpuBackend be, Ctx *ctx, const Prim *p, size_t n, const Value *const *args,
                      Value *out, Err *err, GpuCounters *c);
 
-/* ---- the grid store, for callers that pack and run in steps ---- */
+/* Kernel launches one batch of p takes on the device (for the cost model). */
+int gpu_launches_per_batch(const Prim *p);
 
-typedef struct GridBatch {
-    int kind;      /* BtKind */
-    size_t n, cap; /* items packed */
-    size_t *tag;   /* the caller's index of each item */
-    BtItem *items;
-    int32_t *cells; /* input cells */
-    size_t ncells, cap_cells;
-    BtPatch *patch;
-    size_t npatch, cap_patch;
-    size_t nout;  /* output cells */
-    int32_t *out; /* after a run: nout cells (grid kinds) */
-    int64_t *res; /* after a run: n results (reductions) */
-} GridBatch;
+/* ---- against a value store ---- */
 
-/* An empty batch for primitive p, which must have a kernel. */
-void grid_batch_init(GridBatch *b, const Prim *p);
-/* Pack one application with the caller's tag; false when it is not eligible
- * (or host memory ran out), and then nothing was packed. */
-bool grid_batch_add(GridBatch *b, const Value *args, size_t tag);
-/* Compute the packed items: 0 on success, -1 on failure. */
-int grid_batch_run_host(GridBatch *b);
-int grid_batch_run_device(GridBatch *b, GpuCounters *c, char *msg, size_t msglen);
-/* The result of packed item k (0 <= k < b->n) after a run. */
-Err grid_batch_result(const GridBatch *b, Ctx *ctx, size_t k, Value *out);
-void grid_batch_free(GridBatch *b);
+/* One application: its arguments, and per argument the store handle of the
+ * grid it is (or -1). A resident grid's Value may be VT_NONE when the host
+ * has no copy. A grid argument uploaded by the run gets its new handle
+ * written into refs[a]. */
+typedef struct GpuApp {
+    const Value *args;
+    int32_t *refs;
+} GpuApp;
+
+/* What became of one application. */
+typedef struct GpuOut {
+    Err err;     /* ERR_OK; the Err of building the result (e.g. ERR_MEMORY);
+                    ERR__COUNT: not eligible, left to the CPU op */
+    Value v;     /* the result, when built on the host (ref < 0) */
+    int32_t ref; /* >= 0: a grid result left in the store (v not built;
+                    gpu_store_materialize builds it) */
+} GpuOut;
+
+/* Run n applications of p against store st; results (and Values built) in
+ * ctx's arena. Returns the number computed, or -1 when the run failed (a
+ * device error, or no room in the store: c->store_full): then every err is
+ * ERR__COUNT, no handle was written and the store is as it was. */
+int gpu_store_run(GpuStore *st, Ctx *ctx, const Prim *p, size_t n, const GpuApp *apps, GpuOut *out,
+                  GpuCounters *c);
 
 #endif

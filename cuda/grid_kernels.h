@@ -127,6 +127,12 @@ static inline BT_HD bool bt_kind_blocks(int k)
     return k == BK_OBJECTS || k == BK_OFCOLOR || k == BK_COMPRESS;
 }
 static inline BT_HD bool bt_kind_marks(int k) { return k >= BK_FILL && k <= BK_PAINT; }
+/* Kinds whose per-item result (res) the host reads: the reductions,
+ * ofcolor's count, compress's shape. */
+static inline BT_HD bool bt_kind_res(int k)
+{
+    return bt_kind_reduces(k) || k == BK_OFCOLOR || k == BK_COMPRESS;
+}
 /* Kinds that need the per-item colour histogram (mostcolor as background). */
 static inline BT_HD bool bt_kind_counts(int k)
 {
@@ -489,7 +495,10 @@ static inline BT_HD int64_t bt_reduce(int kind, BtHist h, int32_t p0)
  *   flatten  parent[p] = root(p)
  * Links always go from the larger root to the smaller (an atomic min), so a
  * component's root is its first cell in row-major order, whatever the order
- * the threads run in. The output label of a cell is that root, or -1. */
+ * the threads run in. The output label of a cell is that root, or -1; the
+ * item's output holds the h * w labels, then a copy of the h * w cells
+ * (bt_ccl_colour), so that the host builds the objects from the output alone
+ * (the input may be a grid that only the device holds). */
 
 #define BT_OBJ_UNI 1
 #define BT_OBJ_DIAG 2
@@ -580,6 +589,12 @@ static inline BT_HD void bt_ccl_flatten(int32_t *parent, int32_t p)
 {
     if (parent[p] >= 0)
         parent[p] = bt_ccl_root(parent, p);
+}
+
+/* The colour of cell p, after the labels (out: the item's output cells). */
+static inline BT_HD void bt_ccl_colour(int32_t *out, const BtView *v, const BtItem *it, int32_t p)
+{
+    out[it->a.h * it->a.w + p] = v->cells[it->a.off + p];
 }
 
 /* ---- ofcolor: positions of cells equal to p0 (when p1: the value is an

@@ -61,7 +61,8 @@ static void host_compress(const BtBatch *b, const BtView *v, int64_t k)
 
 /* objects: the three phases of bt_ccl_* over each item's cells, run to the
  * end one after another (the device's barriers between them), the labels
- * built in place in the output; ofcolor: the block scan's compaction;
+ * built in place in the output, then the colours after them; ofcolor: the
+ * block scan's compaction;
  * compress: host_compress. */
 static void host_blocks(const BtBatch *b, const BtView *v)
 {
@@ -89,6 +90,8 @@ static void host_blocks(const BtBatch *b, const BtView *v)
             bt_ccl_unite(out, v, it, has_bg, bg, p);
         for (int32_t p = 0; p < n; p++)
             bt_ccl_flatten(out, p);
+        for (int32_t p = 0; p < n; p++)
+            bt_ccl_colour(out, v, it, p);
         b->res[k] = bg;
     }
 }

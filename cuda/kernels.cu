@@ -1,7 +1,9 @@
 /* kernels.cu: the batched grid kernels and the device memory of one run.
  *
- * A batch (BtBatch, see grid_kernels.h) is uploaded, computed in up to three
- * steps, and its results downloaded:
+ * A batch (BtBatch, see grid_kernels.h) reads its input cells from the
+ * value store (store.h: they are on the device already) and writes its
+ * output cells there; its items and patch are uploaded, and it is computed
+ * in up to three steps:
  *   1. histograms (kinds that count colours): cub::DeviceSegmentedReduce
  *      over the cells, one segment per item's grid, with a one-hot transform
  *      and bt_hist_add as the operator;
@@ -13,8 +15,10 @@
  *      that range (bt_map_one); or reduce (reductions): one thread per item
  *      (bt_reduce).
  * Grid-stride loops everywhere, so the launch size is bounded and any batch
- * size works. Device memory lives for one call (DevRun frees it on every
- * path); every CUDA error becomes a -1 return with a message. */
+ * size works. The results the host reads (bt_kind_res) come down; the
+ * output cells stay in the store. Scratch memory lives for one call (DevRun
+ * frees it on every path); every CUDA error becomes a -1 return with a
+ * message. */
 #include <cub/cub.cuh>
 #include <thrust/iterator/transform_iterator.h>
 
@@ -122,6 +126,8 @@ objects_kernel(BtView v, const BtItem *items, int64_t nitems, int32_t *out, int6
         if (parent == sh)
             for (int32_t p = threadIdx.x; p < n; p += BLOCK_THREADS)
                 dst[p] = sh[p];
+        for (int32_t p = threadIdx.x; p < n; p += BLOCK_THREADS)
+            bt_ccl_colour(out + it->out.off, &v, it, p);
         if (threadIdx.x == 0)
             res[k] = bg;
         __syncthreads(); /* sh is reused by the next item */
@@ -242,7 +248,8 @@ class DevRun {
     int nbufs_ = 0;
     const char *where_ = "";
     BtItem *items_ = nullptr;
-    int32_t *cells_ = nullptr, *mark_ = nullptr;
+    const int32_t *cells_ = nullptr; /* the store's, not ours */
+    int32_t *mark_ = nullptr;
     BtPatch *patch_ = nullptr;
     BtHist *hist_ = nullptr;
 };
@@ -267,7 +274,6 @@ cudaError_t DevRun::upload(void **dst, const void *src, size_t bytes)
     cudaError_t e = alloc(dst, bytes);
     if (e != cudaSuccess || !bytes)
         return e;
-    st_->bytes_to += bytes;
     return cudaMemcpy(*dst, src, bytes, cudaMemcpyHostToDevice);
 }
 
@@ -275,7 +281,6 @@ cudaError_t DevRun::download(void *dst, const void *src, size_t bytes)
 {
     if (!bytes)
         return cudaSuccess;
-    st_->bytes_from += bytes;
     return cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost);
 }
 
@@ -316,14 +321,11 @@ cudaError_t DevRun::marks()
 
 cudaError_t DevRun::map()
 {
-    int32_t *out = nullptr;
-    DEV_TRY("output buffer", alloc((void **)&out, (size_t)b_->nout * sizeof(int32_t)));
     BtView v = {cells_, patch_, mark_, hist_};
     map_kernel<kBlockThreads, kItemsPerThread>
         <<<blocks_for(b_->nout, (int64_t)kBlockThreads * kItemsPerThread), kBlockThreads>>>(
-            b_->kind, v, items_, b_->nitems, b_->nout, out);
+            b_->kind, v, items_, b_->nitems, b_->nout, b_->out);
     DEV_TRY("map kernel", launched("map kernel"));
-    DEV_TRY("download cells", download(b_->out, out, (size_t)b_->nout * sizeof(int32_t)));
     return cudaSuccess;
 }
 
@@ -340,9 +342,8 @@ cudaError_t DevRun::reduce()
 
 cudaError_t DevRun::blocks()
 {
-    int32_t *out = nullptr;
+    int32_t *out = b_->out;
     int64_t *res = nullptr;
-    DEV_TRY("output buffer", alloc((void **)&out, (size_t)b_->nout * sizeof(int32_t)));
     DEV_TRY("result buffer", alloc((void **)&res, (size_t)b_->nitems * sizeof(int64_t)));
     BtView v = {cells_, patch_, mark_, hist_};
     unsigned nb = blocks_for(b_->nitems, 1);
@@ -353,15 +354,15 @@ cudaError_t DevRun::blocks()
     else
         ofcolor_kernel<kBlockThreads><<<nb, kBlockThreads>>>(v, items_, b_->nitems, out, res);
     DEV_TRY("block kernel", launched("block kernel"));
-    DEV_TRY("download cells", download(b_->out, out, (size_t)b_->nout * sizeof(int32_t)));
-    DEV_TRY("download results", download(b_->res, res, (size_t)b_->nitems * sizeof(int64_t)));
+    if (bt_kind_res(b_->kind))
+        DEV_TRY("download results", download(b_->res, res, (size_t)b_->nitems * sizeof(int64_t)));
     return cudaSuccess;
 }
 
 cudaError_t DevRun::run()
 {
+    cells_ = b_->cells;
     DEV_TRY("upload items", upload((void **)&items_, b_->items, (size_t)b_->nitems * sizeof(BtItem)));
-    DEV_TRY("upload cells", upload((void **)&cells_, b_->cells, (size_t)b_->ncells * sizeof(int32_t)));
     DEV_TRY("upload patch", upload((void **)&patch_, b_->patch, (size_t)b_->npatch * sizeof(BtPatch)));
     if (bt_kind_counts(b_->kind)) {
         cudaError_t e = histograms();
