@@ -14,6 +14,7 @@
 
 #include "../runtime/func.h"
 #include "../tracer/trace.h"
+#include "../tracer/crc.h"
 #include "../tracer/varint.h"
 
 /* ---- helpers ---- */
@@ -71,7 +72,7 @@ static int count_tmp_files(const char *dir)
 
 static void fix_crc(uint8_t *buf, size_t size)
 {
-    wr_u32le(buf + 24, crc32_update(0, buf + TRACE_HEADER_SIZE, size - TRACE_HEADER_SIZE));
+    wr_u32le(buf + 24, crc32c_update(0, buf + TRACE_HEADER_SIZE, size - TRACE_HEADER_SIZE));
 }
 
 static Value closure(FnKind kind, int arity, Value a, Value b, Value c, int64_t n)
@@ -287,22 +288,39 @@ static void expect_refused(const uint8_t *data, size_t size, const char *want)
 
 /* ---- varints and CRC ---- */
 
-Test(trace, crc32_matches_zlib)
+/* CRC-32C's check value (RFC 3720, "123456789" -> E3069283) and a bitwise
+ * reference; both paths (instruction and tables) agree; combine equals
+ * checksumming the concatenation, at every split. */
+static uint32_t crc32c_bitwise(const uint8_t *p, size_t n)
 {
-    cr_assert_eq(crc32_update(0, "123456789", 9), 0xCBF43926u);
-    cr_assert_eq(crc32_update(0, "", 0), 0u);
-    uint32_t c = crc32_update(0, "12345", 5);
-    cr_assert_eq(crc32_update(c, "6789", 4), 0xCBF43926u, "pieces chain");
+    uint32_t c = ~0u;
+    for (size_t k = 0; k < n; k++) {
+        c ^= p[k];
+        for (int j = 0; j < 8; j++)
+            c = c & 1 ? 0x82F63B78u ^ (c >> 1) : c >> 1;
+    }
+    return ~c;
+}
+
+Test(trace, crc32c_matches_its_definition)
+{
+    cr_assert_eq(crc32c_update(0, "123456789", 9), 0xE3069283u);
+    cr_assert_eq(crc32c_update_tables(0, "123456789", 9), 0xE3069283u);
+    cr_assert_eq(crc32c_update(0, "", 0), 0u);
+    uint32_t c = crc32c_update(0, "12345", 5);
+    cr_assert_eq(crc32c_update(c, "6789", 4), 0xE3069283u, "pieces chain");
     uint8_t big[1000];
     for (int k = 0; k < 1000; k++)
-        big[k] = (uint8_t)(k * 7);
-    uint32_t slow = ~0u;
-    for (int k = 0; k < 1000; k++) {
-        slow ^= big[k];
-        for (int j = 0; j < 8; j++)
-            slow = slow & 1 ? 0xEDB88320u ^ (slow >> 1) : slow >> 1;
+        big[k] = (uint8_t)(k * 7 + (k >> 3));
+    for (size_t n = 0; n <= 1000; n += 37) {
+        uint32_t want = crc32c_bitwise(big, n);
+        cr_assert_eq(crc32c_update(0, big, n), want, "n=%zu", n);
+        cr_assert_eq(crc32c_update_tables(0, big, n), want, "tables, n=%zu", n);
     }
-    cr_assert_eq(crc32_update(0, big, 1000), ~slow);
+    for (size_t a = 0; a <= 1000; a += 111) {
+        uint32_t ca = crc32c_update(0, big, a), cb = crc32c_update(0, big + a, 1000 - a);
+        cr_assert_eq(crc32c_combine(ca, cb, 1000 - a), crc32c_bitwise(big, 1000), "split at %zu", a);
+    }
 }
 
 Test(trace, varints_round_trip_and_reject_bad_forms)

@@ -211,17 +211,19 @@ int cmd_record(int argc, char **argv)
         j->run.ctx.trace = &j->rec.hooks;
         j->run.ctx.trace_data = &j->rec;
         j->run.hooks = (UnitHooks){unit_begin, unit_end, j};
-        j->run.alternate = 1; /* a unit's values stay while the writer's thread works */
+        j->run.ring = 1; /* a unit's values stay while the writer's thread works */
         rc = runner_execute(&j->run);
-        uint64_t main_cpu = thread_cpu_ns();
+        uint64_t main_cpu = thread_cpu_ns(), t_drain = now_ns();
         if (rec_drain(&j->rec) != 0 && !rc) {
             fprintf(stderr, "battrace record: %s\n", j->rec.err);
             rc = EXIT_FAIL;
         }
+        uint64_t t_close = now_ns();
         if (rc)
             tw_abort(j->writer);
         else
             rc = finish(j, out, t0);
+        uint64_t t_end = now_ns();
         if (!rc && !quiet) {
             runner_summary(&j->run, stdout);
             printf("battrace record: %llu nodes (%llu inside closures; %llu more counted, not recorded), "
@@ -230,6 +232,10 @@ int cmd_record(int argc, char **argv)
                    (unsigned long long)j->rec.nested_dropped, j->trace.values.count, out);
             printf("battrace record: CPU time: %.3f s on the interpreter's thread, %.3f s on the writer's\n",
                    (double)main_cpu / 1e9, (double)j->rec.writer_cpu_ns / 1e9);
+            printf("battrace record: the interpreter waited %.3f s for the writer; the writer ended "
+                   "%.3f s after the last unit; closing the trace took %.3f s\n",
+                   (double)j->rec.wait_ns / 1e9, (double)(t_close - t_drain) / 1e9,
+                   (double)(t_end - t_close) / 1e9);
         }
         rec_free(&j->rec);
     }

@@ -21,6 +21,7 @@
 #include "../runtime/func.h"
 #include "../runtime/literal.h"
 #include "../tracer/trace.h"
+#include "../tracer/crc.h"
 #include "../tracer/varint.h"
 
 static Arena fz_arena;
@@ -267,7 +268,7 @@ static void fix_header(Buf *b)
     if (b->len < TRACE_HEADER_SIZE)
         return;
     wr_u64le(b->p + 16, b->len - TRACE_HEADER_SIZE);
-    wr_u32le(b->p + 24, crc32_update(0, b->p + TRACE_HEADER_SIZE, b->len - TRACE_HEADER_SIZE));
+    wr_u32le(b->p + 24, crc32c_update(0, b->p + TRACE_HEADER_SIZE, b->len - TRACE_HEADER_SIZE));
 }
 
 /* ---- the loop ---- */

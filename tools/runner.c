@@ -37,8 +37,8 @@ static int write_row(Runner *r)
 
 static void begin_run(Runner *r, size_t program, size_t sample)
 {
-    if (r->alternate)
-        r->turn ^= 1u;
+    if (r->ring)
+        r->turn = (r->turn + 1) % REC_RING;
     r->ctx.arena = &r->arena[r->turn];
     arena_reset(r->ctx.arena);
     ctx_begin_run(&r->ctx, r->sel.time_limit);
@@ -205,8 +205,8 @@ int runner_open(Runner *r, const char *cmd, const Selection *sel)
     int rc = workload_load(&r->sel, &r->w);
     if (rc)
         return rc;
-    arena_init(&r->arena[0]);
-    arena_init(&r->arena[1]);
+    for (int k = 0; k < REC_RING; k++)
+        arena_init(&r->arena[k]);
     ctx_init(&r->ctx, &r->arena[0]);
     r->ctx.mem_limit = r->sel.mem_limit;
     sb_init(&r->row);
@@ -231,7 +231,7 @@ void runner_close(Runner *r)
     free(r->task_solved);
     free(r->c_taint);
     sb_free(&r->row);
-    arena_free(&r->arena[0]);
-    arena_free(&r->arena[1]);
+    for (int k = 0; k < REC_RING; k++)
+        arena_free(&r->arena[k]);
     workload_free(&r->w);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "../runtime/encode.h"
+#include "../tracer/record.h"
 #include "cli.h"
 
 typedef struct RunStats {
@@ -28,8 +29,8 @@ typedef struct Runner {
     Selection sel;
     FILE *json;       /* rows, or NULL */
     int quiet;
-    Arena arena[2];   /* a run's values; both in turn when `alternate` */
-    int alternate;    /* record: a unit's values must outlive the next unit */
+    Arena arena[REC_RING]; /* a run's values: arena[0], or all in turn when `ring` */
+    int ring;         /* record: a unit's values must outlive REC_RING - 1 more */
     unsigned turn;
     Ctx ctx;
     StrBuf row;

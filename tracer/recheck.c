@@ -198,10 +198,10 @@ int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int i
     rec_init_sink(r, &c->fresh, check_sink, c);
     r->max_nested = max_nested;
     /* a unit's values stay in place while the writer's thread compares
-     * them: two arenas in turn, as the runner does when recording */
-    Arena ar[2];
-    arena_init(&ar[0]);
-    arena_init(&ar[1]);
+     * them: REC_RING arenas in turn, as the runner does when recording */
+    Arena ar[REC_RING];
+    for (int a = 0; a < REC_RING; a++)
+        arena_init(&ar[a]);
     Ctx ctx;
     ctx_init(&ctx, &ar[0]);
     ctx.trace = &r->hooks;
@@ -215,7 +215,7 @@ int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int i
             st->skipped++;
             continue;
         }
-        ctx.arena = &ar[handed & 1];
+        ctx.arena = &ar[handed % REC_RING];
         arena_reset(ctx.arena);
         rec_unit_begin(r, units[k].program, units[k].program_index, tu->sample);
         run_unit(&ctx, &units[k], is_batt, seconds);
@@ -233,8 +233,8 @@ int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int i
     st->nodes = c->nodes;
     rec_free(r);
     free(r);
-    arena_free(&ar[0]);
-    arena_free(&ar[1]);
+    for (int a = 0; a < REC_RING; a++)
+        arena_free(&ar[a]);
     arena_free(&c->arena);
     trace_free(&c->fresh);
     free(c->which);

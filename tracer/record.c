@@ -152,20 +152,21 @@ static int writer_sink(void *data, const TraceUnit *u, const TraceNode *nodes, c
 static void *writer_main(void *arg)
 {
     Recorder *r = arg;
+    pthread_setname_np(pthread_self(), "bt-writer"); /* tells the threads apart in perf and top */
     pthread_mutex_lock(&r->mu);
     for (;;) {
-        while (!r->job && !r->quit)
+        while (r->done == r->put && !r->quit)
             pthread_cond_wait(&r->cv, &r->mu);
-        if (!r->job)
+        if (r->done == r->put)
             break;
-        RecUnit *u = r->job;
+        RecUnit *u = &r->bufs[r->done % REC_RING];
         int failed = r->failed;
         pthread_mutex_unlock(&r->mu);
         if (!failed && write_unit(r, u) != 0)
             failed = 1;
         pthread_mutex_lock(&r->mu);
         r->failed |= failed;
-        r->job = NULL;
+        r->done++;
         pthread_cond_broadcast(&r->cv);
     }
     r->writer_cpu_ns = thread_cpu_ns();
@@ -173,11 +174,11 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-/* Wait until the unit handed over last is written. */
-static int wait_idle(Recorder *r)
+/* Wait until at most `left` handed-over units are unwritten. */
+static int wait_written(Recorder *r, uint64_t left)
 {
     pthread_mutex_lock(&r->mu);
-    while (r->job)
+    while (r->put - r->done > left)
         pthread_cond_wait(&r->cv, &r->mu);
     int failed = r->failed;
     pthread_mutex_unlock(&r->mu);
@@ -390,7 +391,7 @@ void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data)
     r->trace = t;
     r->sink = sink;
     r->sink_data = data;
-    for (int b = 0; b < 2; b++)
+    for (int b = 0; b < REC_RING; b++)
         arena_init(&r->bufs[b].scratch);
     r->cur = &r->bufs[0];
     r->hooks = (TraceHooks){on_call_begin, on_call_end, on_stmt_begin, on_stmt_end,
@@ -408,7 +409,7 @@ int rec_drain(Recorder *r)
 {
     if (!r->started)
         return r->failed ? -1 : 0;
-    int rc = wait_idle(r);
+    int rc = wait_written(r, 0);
     pthread_mutex_lock(&r->mu);
     r->quit = 1;
     pthread_cond_broadcast(&r->cv);
@@ -423,7 +424,7 @@ void rec_free(Recorder *r)
     rec_drain(r);
     pthread_mutex_destroy(&r->mu);
     pthread_cond_destroy(&r->cv);
-    for (int b = 0; b < 2; b++) {
+    for (int b = 0; b < REC_RING; b++) {
         RecUnit *u = &r->bufs[b];
         free(u->nodes);
         free(u->args);
@@ -448,7 +449,7 @@ void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sa
         r->slot_ref = xmalloc(((size_t)p->nslots + 1) * sizeof *r->slot_ref);
         r->bind0 = xmalloc((p->nstmts + 1) * sizeof *r->bind0);
     }
-    /* cur is not the unit being written (rec_unit_end swapped after waiting) */
+    /* cur is free: rec_unit_end waited until its last unit was written */
     RecUnit *u = r->cur;
     memset(&u->unit, 0, sizeof u->unit);
     u->unit.program = program;
@@ -475,12 +476,15 @@ int rec_unit_end(Recorder *r, uint64_t us)
     u->unit.us = us;
     u->unit.nnodes = (uint32_t)u->nnodes;
     r->total_nodes += u->nnodes;
-    if (wait_idle(r) != 0)
-        return -1;
     pthread_mutex_lock(&r->mu);
-    r->job = u;
+    r->put++;
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
-    r->cur = u == &r->bufs[0] ? &r->bufs[1] : &r->bufs[0];
-    return 0;
+    /* the next unit reuses the buffer (and the caller its arena) of the
+     * unit REC_RING - 1 before this one: that one must be written */
+    uint64_t t0 = now_ns();
+    int rc = wait_written(r, REC_RING - 1);
+    r->wait_ns += now_ns() - t0;
+    r->cur = &r->bufs[r->put % REC_RING];
+    return rc;
 }

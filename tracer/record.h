@@ -80,6 +80,13 @@ typedef struct RecUnit {
 /* Where finished units go (on the writer's thread): tw_unit by default. */
 typedef int (*RecSink)(void *data, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args);
 
+/* Units in flight between the two threads: the one being recorded and up to
+ * REC_RING - 1 waiting for or being written. Units differ in cost on each
+ * side (a unit heavy to run may be light to write), so a longer queue lets
+ * the faster thread run ahead instead of waiting unit by unit. Whoever runs
+ * units keeps REC_RING arenas and takes them in turn (rec_unit_end's rule). */
+#define REC_RING 2
+
 typedef struct Recorder {
     TraceHooks hooks;
     Trace *trace;          /* programs, samples, value table (the writer's) */
@@ -87,8 +94,9 @@ typedef struct Recorder {
     RecSink sink;
     void *sink_data;
     const Program *prog;
-    /* the unit being recorded, and the one being written */
-    RecUnit bufs[2];
+    /* a ring: the unit being recorded is bufs[put % REC_RING]; units
+     * [done, put) are handed over, bufs[done % REC_RING] is being written */
+    RecUnit bufs[REC_RING];
     RecUnit *cur;
     RecFrame *stack;
     size_t depth, cap_stack;
@@ -110,9 +118,10 @@ typedef struct Recorder {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    RecUnit *job;          /* handed over, not yet written; NULL when idle */
+    uint64_t put, done;    /* units handed over, units written (under mu) */
     int started, quit;
     uint64_t writer_cpu_ns;  /* CPU time of the writer's thread, once drained */
+    uint64_t wait_ns;        /* the interpreter's thread waiting for the writer's */
     int failed;            /* a write failed: stop */
     /* totals */
     uint64_t total_nodes, nested_nodes, nested_dropped;
@@ -130,10 +139,11 @@ void rec_init(Recorder *r, Trace *t, TraceWriter *w);
 /* The same, with units going to sink instead of a writer (replay --verify). */
 void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data);
 void rec_free(Recorder *r);
-/* Around each unit. rec_unit_end hands it to the writer's thread, after
- * that thread finished the unit before it; returns 0 or -1 (r->err). The
- * values of a unit must stay in place until the next rec_unit_end returns:
- * a runner alternates two arenas (Runner.alternate). */
+/* Around each unit. rec_unit_end hands it to the writer's thread and
+ * returns once fewer than REC_RING units are unwritten; 0 or -1 (r->err).
+ * The values of a unit must stay in place until REC_RING - 1 more units
+ * were handed over: the caller takes REC_RING arenas in turn (unit k in
+ * arena k % REC_RING, reset when the unit begins). */
 void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sample);
 int rec_unit_end(Recorder *r, uint64_t us);
 /* Wait for the writer's thread to finish every unit and stop it (before

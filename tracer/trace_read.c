@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../ops/ops.h"
+#include "crc.h"
 #include "varint.h"
 
 #define MIN_NODE_BYTES 6 /* op, err, nargs, parent, stmt, self_ns */
@@ -147,7 +148,7 @@ static int read_header(Rd *r, size_t size, uint32_t *nsec)
     if (body != size - TRACE_HEADER_SIZE)
         return fail(r, b + 16, "file size %zu is not 64 + body size %llu (truncated?)", size,
                     (unsigned long long)body);
-    uint32_t crc = crc32_update(0, b + TRACE_HEADER_SIZE, (size_t)body);
+    uint32_t crc = crc32c_update(0, b + TRACE_HEADER_SIZE, (size_t)body);
     if (crc != rd_u32le(b + 24))
         return fail(r, b + 24, "checksum mismatch (stored %08x, computed %08x)", rd_u32le(b + 24),
                     crc);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crc.h"
 #include "varint.h"
 
 #define TW_BUFFER (1u << 20)
@@ -27,6 +28,11 @@ struct TraceWriter {
     ByteBuf buf;          /* bytes not yet written */
     uint64_t flushed;     /* bytes written to fd */
     uint64_t units_at;    /* file offset of the UNITS section's length field */
+    /* the body's CRC-32C as it is written, in two parts around the UNITS
+     * length field, which is patched last (crc32c_combine joins them) */
+    uint32_t crc_before, crc_after;
+    uint64_t len_after;
+    uint64_t synced;      /* bytes before this offset were handed to writeback */
     int failed;
     char msg[512];
 };
@@ -72,14 +78,66 @@ static int pwrite_all(int fd, const uint8_t *p, size_t n, uint64_t at)
     return 0;
 }
 
+/* Checksum n bytes written at file offset `at`: the header (before the
+ * body) and the UNITS length field are left out. */
+static void checksum(TraceWriter *w, const uint8_t *p, size_t n, uint64_t at)
+{
+    uint64_t field = w->units_at ? w->units_at : UINT64_MAX;
+    while (n) {
+        size_t k = n;
+        if (at < TRACE_HEADER_SIZE) {
+            k = (size_t)(TRACE_HEADER_SIZE - at) < n ? (size_t)(TRACE_HEADER_SIZE - at) : n;
+        } else if (at < field) {
+            if (field - at < k)
+                k = (size_t)(field - at);
+            w->crc_before = crc32c_update(w->crc_before, p, k);
+        } else if (at < field + 8) {
+            k = (size_t)(field + 8 - at) < n ? (size_t)(field + 8 - at) : n;
+        } else {
+            w->crc_after = crc32c_update(w->crc_after, p, k);
+            w->len_after += k;
+        }
+        p += k;
+        n -= k;
+        at += k;
+    }
+}
+
+static uint32_t body_crc(const TraceWriter *w, const uint8_t len8[8])
+{
+    if (!w->units_at)
+        return w->crc_before;
+    uint32_t c = crc32c_combine(w->crc_before, crc32c_update(0, len8, 8), 8);
+    return crc32c_combine(c, w->crc_after, w->len_after);
+}
+
+/* Start writing back what was written so far, every TW_WRITEBACK bytes,
+ * without waiting: the fsync that makes the trace durable before its rename
+ * then has little left to do (it was a tenth of a second at the end of a
+ * 150 MB recording). Linux only; elsewhere the fsync does it all. */
+#define TW_WRITEBACK (16u << 20)
+static void start_writeback(TraceWriter *w)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (w->flushed - w->synced >= TW_WRITEBACK) {
+        sync_file_range(w->fd, (off_t)w->synced, (off_t)(w->flushed - w->synced), SYNC_FILE_RANGE_WRITE);
+        w->synced = w->flushed;
+    }
+#else
+    (void)w;
+#endif
+}
+
 static void tw_flush(TraceWriter *w)
 {
     if (w->failed || !w->buf.len)
         return;
+    checksum(w, w->buf.p, w->buf.len, w->flushed);
     if (write_all(w->fd, w->buf.p, w->buf.len))
         tw_fail(w, "cannot write %s: %s", w->tmp, strerror(errno));
     w->flushed += w->buf.len;
     w->buf.len = 0;
+    start_writeback(w);
 }
 
 static void tw_maybe_flush(TraceWriter *w)
@@ -97,9 +155,11 @@ static void tw_raw(TraceWriter *w, const void *p, size_t n)
         return;
     }
     tw_flush(w);
+    checksum(w, p, n, w->flushed);
     if (!w->failed && write_all(w->fd, p, n))
         tw_fail(w, "cannot write %s: %s", w->tmp, strerror(errno));
     w->flushed += n;
+    start_writeback(w);
 }
 
 static void section_head(TraceWriter *w, uint32_t kind, uint64_t len)
@@ -265,31 +325,6 @@ void tw_abort(TraceWriter *w)
     tw_free(w);
 }
 
-/* CRC of the body, read back from the file. */
-static int body_crc(TraceWriter *w, uint64_t body, uint32_t *crc)
-{
-    uint8_t *chunk = malloc(TW_BUFFER);
-    uint32_t c = 0;
-    uint64_t at = TRACE_HEADER_SIZE, left = body;
-    int rc = chunk ? 0 : -1;
-    while (!rc && left) {
-        size_t want = left < TW_BUFFER ? (size_t)left : TW_BUFFER;
-        ssize_t k = pread(w->fd, chunk, want, (off_t)at);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            rc = -1;
-            break;
-        }
-        c = crc32_update(c, chunk, (size_t)k);
-        at += (uint64_t)k;
-        left -= (uint64_t)k;
-    }
-    free(chunk);
-    *crc = c;
-    return rc;
-}
-
 static void header(uint8_t *h, uint64_t body, uint32_t crc)
 {
     memset(h, 0, TRACE_HEADER_SIZE);
@@ -320,14 +355,11 @@ static void sync_dir(const char *path)
 
 /* Write the header, sync, close and rename; returns the failing step's
  * name, or NULL. */
-static const char *tw_finish(TraceWriter *w)
+static const char *tw_finish(TraceWriter *w, const uint8_t units_len[8])
 {
     uint8_t h[TRACE_HEADER_SIZE];
     uint64_t body = w->flushed - TRACE_HEADER_SIZE;
-    uint32_t crc;
-    if (body_crc(w, body, &crc))
-        return "read back";
-    header(h, body, crc);
+    header(h, body, body_crc(w, units_len));
     if (pwrite_all(w->fd, h, sizeof h, 0))
         return "write";
     if (fsync(w->fd))
@@ -358,7 +390,7 @@ int tw_close(TraceWriter *w, const Trace *t, const char *meta_json, char *err, s
     tw_raw(w, vt->bytes, vt->len);
     section(w, SEC_META, meta_json, meta_json ? strlen(meta_json) : 0);
     tw_flush(w);
-    const char *step = w->failed ? NULL : tw_finish(w);
+    const char *step = w->failed ? NULL : tw_finish(w, len8);
     if (step)
         tw_fail(w, "cannot %s %s: %s", step, w->tmp, strerror(errno));
     int rc = w->failed ? -1 : 0;

@@ -2,8 +2,8 @@
  *
  * Unsigned LEB128 varints and zigzag for signed integers, a growable byte
  * buffer to encode into, a bounds-checked reader for decoding untrusted
- * bytes (overlong or truncated varints are errors), and CRC-32 (ISO-HDLC,
- * the zlib polynomial) for the body checksum. */
+ * bytes (overlong or truncated varints are errors). The body checksum is
+ * in crc.h. */
 #ifndef BATTRACE_VARINT_H
 #define BATTRACE_VARINT_H
 
@@ -121,10 +121,5 @@ static inline void wr_u64le(uint8_t *p, uint64_t x)
     for (int k = 0; k < 8; k++)
         p[k] = (uint8_t)(x >> (8 * k));
 }
-
-/* ---- CRC-32 (ISO-HDLC: reflected 0xEDB88320, init and final xor ~0) ----
- * crc32_update(0, data, n) is zlib's crc32(0, data, n); feed pieces by
- * passing the previous result. */
-uint32_t crc32_update(uint32_t crc, const void *data, size_t n);
 
 #endif
