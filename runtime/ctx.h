@@ -34,7 +34,8 @@ typedef struct TraceHooks {
 struct Ctx {
     Arena *arena;          /* where this run's values live */
     size_t mem_limit;      /* bytes this run may allocate */
-    uint64_t deadline_ns;  /* monotonic time the run must end by; 0 = none */
+    uint64_t budget_ns;    /* the run's time budget; 0 = none */
+    uint64_t deadline_ns;  /* monotonic time the run must end by; 0 = not yet read */
     uint64_t steps;        /* calls made, for cheap periodic clock checks */
     int depth;             /* current nesting of function calls */
     Err limit_hit;         /* first budget crossed in this run, sticky */

@@ -516,9 +516,11 @@ void sched_free(Sched *s)
         free(s->pinfo[p].mask);
         free(s->pinfo[p].c_taint);
     }
-    for (int t = 0; t < s->narenas; t++)
-        arena_free(&s->arenas[t]);
-    free(s->arenas);
+    if (!s->arenas_lent) {
+        for (int t = 0; t < s->narenas; t++)
+            arena_free(&s->arenas[t]);
+        free(s->arenas);
+    }
     free(s->pinfo);
     free(s->units);
     free(s->atoms);

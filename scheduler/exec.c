@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../cuda/batch.h"
 #include "sched_internal.h"
@@ -28,7 +29,7 @@ typedef struct Worker {
     Shared *sh;
     int id;
     Ctx ctx;        /* runs nodes in `scratch` */
-    Arena scratch;  /* a node's temporaries, dropped after it */
+    Arena *scratch; /* a node's temporaries, dropped after it */
     Arena *results; /* where results are kept (s->arenas[id]) */
     uint64_t run, failed;
 } Worker;
@@ -53,7 +54,7 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
     Ctx *ctx = &w->ctx;
     /* each node runs in the scratch arena, under the run budgets; only its
      * result is kept, copied to the results arena */
-    arena_reset(&w->scratch);
+    arena_reset(w->scratch);
     ctx_begin_run(ctx, s->time_limit);
     Value r;
     Err e = call_value(ctx, v[0], nd->nkeys - 1, v + 1, &r);
@@ -62,7 +63,7 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
         nd->budget = 1;
     }
     nd->err = (uint8_t)e;
-    nd->result = e ? safe_default_of(v[0]) : v_relocate(w->results, &w->scratch, r);
+    nd->result = e ? safe_default_of(v[0]) : v_relocate(w->results, w->scratch, r);
     nd->state = NS_DONE;
     w->run++;
     w->failed += e != ERR_OK;
@@ -252,52 +253,94 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-void sched_execute(Sched *s, int threads)
+void sched_arenas_init(SchedArenas *a, int threads)
+{
+    a->n = threads < 1 ? 1 : threads;
+    a->results = xcalloc((size_t)a->n, sizeof *a->results);
+    a->scratch = xcalloc((size_t)a->n, sizeof *a->scratch);
+    for (int t = 0; t < a->n; t++) {
+        arena_init(&a->results[t]);
+        arena_init(&a->scratch[t]);
+    }
+}
+
+void sched_arenas_free(SchedArenas *a)
+{
+    for (int t = 0; t < a->n; t++) {
+        arena_free(&a->results[t]);
+        arena_free(&a->scratch[t]);
+    }
+    free(a->results);
+    free(a->scratch);
+    memset(a, 0, sizeof *a);
+}
+
+static void run_workers(Shared *sh, Worker *w, int threads)
+{
+    if (threads == 1) {
+        worker_main(&w[0]);
+        return;
+    }
+    pthread_t *tid = xcalloc((size_t)threads, sizeof *tid);
+    pthread_barrier_init(&sh->barrier, NULL, (unsigned)threads);
+    for (int t = 1; t < threads; t++)
+        if (pthread_create(&tid[t], NULL, worker_main, &w[t]) != 0) {
+            /* the barrier counts on every thread: no way to go on with fewer */
+            fputs("battrace: cannot start a worker thread\n", stderr);
+            exit(3);
+        }
+    worker_main(&w[0]);
+    for (int t = 1; t < threads; t++)
+        pthread_join(tid[t], NULL);
+    pthread_barrier_destroy(&sh->barrier);
+    free(tid);
+}
+
+void sched_execute_in(Sched *s, int threads, SchedArenas *a)
 {
     if (s->executed)
         return;
     s->executed = 1;
     uint64_t t0 = now_ns();
-    if (threads < 1)
-        threads = 1;
+    threads = threads < 1 ? 1 : threads > a->n ? a->n : threads;
     Shared sh = {.s = s, .nthreads = threads, .wave_end = plan_waves(s, threads)};
     atomic_init(&sh.next, 0);
     s->narenas = threads;
-    s->arenas = xcalloc((size_t)threads, sizeof *s->arenas);
+    s->arenas = a->results;
+    s->arenas_lent = 1;
     Worker *w = xcalloc((size_t)threads, sizeof *w);
     for (int t = 0; t < threads; t++) {
-        arena_init(&s->arenas[t]);
-        arena_init(&w[t].scratch);
-        ctx_init(&w[t].ctx, &w[t].scratch);
+        arena_reset(&a->results[t]);
+        arena_reset(&a->scratch[t]);
+        w[t].scratch = &a->scratch[t];
+        ctx_init(&w[t].ctx, w[t].scratch);
         w[t].ctx.mem_limit = s->mem_limit;
-        w[t].results = &s->arenas[t];
+        w[t].results = &a->results[t];
         w[t].sh = &sh;
         w[t].id = t;
     }
-    if (threads > 1) {
-        pthread_t *tid = xcalloc((size_t)threads, sizeof *tid);
-        pthread_barrier_init(&sh.barrier, NULL, (unsigned)threads);
-        for (int t = 1; t < threads; t++)
-            if (pthread_create(&tid[t], NULL, worker_main, &w[t]) != 0) {
-                /* the barrier counts on every thread: no way to go on with fewer */
-                fputs("battrace: cannot start a worker thread\n", stderr);
-                exit(3);
-            }
-        worker_main(&w[0]);
-        for (int t = 1; t < threads; t++)
-            pthread_join(tid[t], NULL);
-        pthread_barrier_destroy(&sh.barrier);
-        free(tid);
-    } else {
-        worker_main(&w[0]);
-    }
+    run_workers(&sh, w, threads);
     for (int t = 0; t < threads; t++) {
         s->st.nodes_run += w[t].run;
         s->st.nodes_failed += w[t].failed;
-        s->st.result_bytes += s->arenas[t].used;
-        arena_free(&w[t].scratch);
+        s->st.result_bytes += a->results[t].used;
     }
     free(w);
     free(sh.wave_end);
     s->st.exec_ns = now_ns() - t0;
+}
+
+/* With arenas of its own, freed with the Sched. */
+void sched_execute(Sched *s, int threads)
+{
+    if (s->executed)
+        return;
+    SchedArenas *a = xcalloc(1, sizeof *a);
+    sched_arenas_init(a, threads);
+    sched_execute_in(s, threads, a);
+    s->arenas_lent = 0; /* the results arenas are the Sched's now: sched_free frees them */
+    for (int t = 0; t < a->n; t++)
+        arena_free(&a->scratch[t]);
+    free(a->scratch);
+    free(a);
 }

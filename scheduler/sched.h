@@ -70,6 +70,20 @@ void sched_plan(Sched *s, SchedPolicy policy);
  * Call once, after sched_plan. */
 void sched_execute(Sched *s, int threads);
 
+/* Memory lent to consecutive Scheds (replay's windows): each worker's
+ * results and scratch arenas, reset instead of freed between them, so that
+ * their pages fault in once, not once per window. */
+typedef struct SchedArenas {
+    int n;
+    Arena *results, *scratch;
+} SchedArenas;
+void sched_arenas_init(SchedArenas *a, int threads);
+void sched_arenas_free(SchedArenas *a);
+/* sched_execute with lent arenas (a->n >= threads): they are reset first,
+ * so the results of a Sched executed in them before are gone. The results
+ * stay valid until the next reset; sched_free leaves the arenas alone. */
+void sched_execute_in(Sched *s, int threads, SchedArenas *a);
+
 /* Hand launches to the batched-kernel backend (cuda/batch.h) before the CPU
  * workers see them: mode SCHED_GPU_DEVICE runs them on the CUDA device,
  * SCHED_GPU_HOST on the host backend (the kernels' logic compiled for the

@@ -118,6 +118,7 @@ struct Sched {
 
     Arena *arenas; /* one per worker thread; hold node results until sched_free */
     int narenas, executed;
+    int arenas_lent; /* arenas belong to a SchedArenas: not freed here */
     SchedStats st;
 };
 

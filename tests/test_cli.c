@@ -142,3 +142,28 @@ Test(cli, replay_through_the_kernel_backend_gives_runs_rows)
     unlink(a);
     unlink(b);
 }
+
+/* Windows (replay --window): one unit at a time, a few, or the whole trace
+ * in one graph all give run's rows and pass --verify; the statistics count
+ * the windows. A budget of 1 statement makes a window per unit. */
+Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
+{
+    char out[16384], tr[256], a[256], b[256];
+    snprintf(tr, sizeof tr, "/tmp/battrace-cli-%d-w.trace", (int)getpid());
+    snprintf(a, sizeof a, "/tmp/battrace-cli-%d-wrun.jsonl", (int)getpid());
+    snprintf(b, sizeof b, "/tmp/battrace-cli-%d-wrep.jsonl", (int)getpid());
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_batt.py --tasks traces/tasks -o %s --json %s --quiet",
+                      t_bin(), tr, a), 0, "%s", out);
+    const char *windows[] = {"1", "200", "0"};
+    for (int k = 0; k < 3; k++) {
+        cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --window %s --verify --threads 2 --json %s", t_bin(), tr,
+                          windows[k], b), 0, "%s", out);
+        cr_assert(strstr(out, k == 2 ? ": 1 window:" : " windows:"), "window %s: %s", windows[k], out);
+        cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py window %s %s", a, b), 0, "%s", out);
+    }
+    cr_assert_neq(t_sh(out, sizeof out, "%s replay %s --window -3", t_bin(), tr), 0, "%s", out);
+    cr_assert(strstr(out, "--window"), "%s", out);
+    unlink(tr);
+    unlink(a);
+    unlink(b);
+}

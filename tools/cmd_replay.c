@@ -45,6 +45,9 @@ static const char replay_help[] =
     "                         machines without a device; checks the wiring and parity)\n"
     "  --gpu-min-width N      the cost model: launches narrower than N stay on the CPU\n"
     "                         (default 32 with --gpu, 1 with --gpu-host)\n"
+    "  --window N             schedule about N statements at a time (whole units;\n"
+    "                         default 65536); 0: the whole trace as one graph, for\n"
+    "                         the widest launches and the most dedup\n"
     "  --json FILE            the rows `battrace run --json` writes (\"us\" is 0: units\n"
     "                         share their work here)\n"
     "  --tasks PATH, --mode, --split, --programs, --samples\n"
@@ -52,8 +55,9 @@ static const char replay_help[] =
     "  --time-limit S, --mem-limit SIZE   budgets, per node here\n"
     "  --quiet                no statistics\n"
     "\n"
-    "Statistics: statements, distinct nodes after dedup, levels, launches, mean and\n"
-    "max launch width, time per phase and scheduling time per node.\n"
+    "Statistics (summed over the windows): statements, distinct nodes after dedup,\n"
+    "levels (the most in one window), launches, mean and max launch width, time per\n"
+    "phase and scheduling time per node, and the most result memory one window held.\n"
     "Exit status: 0 done (and verified), 1 a verification difference or output that\n"
     "could not be written, 2 bad usage or a refused trace.\n";
 
@@ -81,8 +85,18 @@ typedef struct ReplayOptions {
     int threads, verify, quiet;
     int gpu;              /* SCHED_GPU_* */
     long gpu_min_width;   /* 0: the default */
+    long window;          /* statements per window; 0: one window */
     const char *json;
 } ReplayOptions;
+
+/* Units are scheduled a window at a time: a window's graph is merged,
+ * planned and executed, its rows written, its results dropped. Within a
+ * window the samples of a task sit together (units come in sample order), so
+ * most duplicates still meet; what a window buys is locality: its hash tables
+ * and results stay in the caches and its arenas are reused, where one graph of
+ * the whole trace kept every result (2 KB a node) until the end, and spent
+ * more time on cache misses and page faults than on the primitives. */
+#define WINDOW_DEFAULT (1L << 16)
 
 static void parse_args(int argc, char **argv, ReplayOptions *o, const char **trace)
 {
@@ -123,6 +137,12 @@ static void parse_args(int argc, char **argv, ReplayOptions *o, const char **tra
             o->gpu_min_width = strtol(v, &end, 10);
             if (!*v || *end || o->gpu_min_width < 1)
                 die_usage("replay", "--gpu-min-width: expected a positive integer, got '%s'", v);
+        } else if (!strcmp(a, "--window")) {
+            char *end;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            o->window = strtol(v, &end, 10);
+            if (!*v || *end || o->window < 0)
+                die_usage("replay", "--window: expected a statement count (0: one window), got '%s'", v);
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -248,6 +268,7 @@ static int programs_from_trace(ReplayJob *j)
 typedef struct Verifier {
     ReplayJob *j;
     Sched *s;
+    size_t u0;            /* the window's first unit: s knows units u0.. */
     Value *decoded;       /* per value id, NULL tag-none until decoded */
     uint8_t *have;
     uint64_t statements;
@@ -308,7 +329,7 @@ static int verify_call(Verifier *v, size_t u, int call)
         if (p->stmts[k].kind != ST_CALL)
             continue;
         Value got;
-        Err e = sched_stmt_result(v->s, u, call, k, &got);
+        Err e = sched_stmt_result(v->s, u - v->u0, call, k, &got);
         if (k < tc->done) {
             if (b >= tc->nbind)
                 return report(v, u, call, k, "the trace has fewer bindings than statements");
@@ -374,47 +395,48 @@ static int verify_nodes(ReplayJob *j, double seconds, RecheckStats *st)
     return EXIT_OK;
 }
 
-static int verify(ReplayJob *j, Sched *s, double seconds, int quiet)
+/* Statement results of the window's units against the trace. */
+static int verify_window(Verifier *v, Sched *s, size_t u0, size_t u1)
 {
-    Verifier v = {.j = j, .s = s};
-    v.decoded = calloc(j->trace.values.count + 1, sizeof *v.decoded);
-    v.have = calloc(j->trace.values.count + 1, 1);
+    v->s = s;
+    v->u0 = u0;
     int rc = EXIT_OK;
-    for (size_t u = 0; u < j->nunits && !rc; u++) {
-        const TraceUnit *tu = &j->trace.units[u];
+    for (size_t u = u0; u < u1 && !rc; u++) {
+        const TraceUnit *tu = &v->j->trace.units[u];
         for (int c = 0; c < tu->ncalls && !rc; c++)
-            rc = verify_call(&v, u, c);
+            rc = verify_call(v, u, c);
     }
-    free(v.decoded);
-    free(v.have);
+    return rc;
+}
+
+/* After the windows: every node, by recording again. */
+static int verify_finish(Verifier *v, double seconds, int quiet)
+{
     RecheckStats st = {0};
-    if (!rc)
-        rc = verify_nodes(j, seconds, &st);
+    int rc = verify_nodes(v->j, seconds, &st);
     if (!rc && !quiet)
         printf("battrace replay: --verify: %llu statement results agree with the trace; recorded again, "
                "%llu nodes of %llu units agree (%llu units a budget ended not compared)\n",
-               (unsigned long long)v.statements, (unsigned long long)st.nodes, (unsigned long long)st.units,
+               (unsigned long long)v->statements, (unsigned long long)st.nodes, (unsigned long long)st.units,
                (unsigned long long)st.skipped);
     return rc;
 }
 
 /* ---- rows and statistics ---- */
 
-static int write_rows(ReplayJob *j, Sched *s, const char *path)
+/* The rows of units [u0, u1), which s scheduled (as its units 0..). */
+static void write_rows(ReplayJob *j, Sched *s, size_t u0, size_t u1, FILE *f)
 {
-    FILE *f = cli_open_out("replay", path);
-    if (!f)
-        return EXIT_FAIL;
     Arena a;
     arena_init(&a);
     Ctx ctx;
     ctx_init(&ctx, &a);
     StrBuf row;
     sb_init(&row);
-    for (size_t u = 0; u < j->nunits; u++) {
+    for (size_t u = u0; u < u1; u++) {
         arena_reset(&a);
         UnitResult r;
-        sched_unit_result(s, u, &ctx, &r);
+        sched_unit_result(s, u - u0, &ctx, &r);
         sb_clear(&row);
         if (j->w.pf.is_batt) {
             row_batt(&row, j->keys[u], (Split)j->splits[u], j->indexes[u], 0, r.err, r.o, r.s, r.err_c, r.s_c);
@@ -425,25 +447,71 @@ static int write_rows(ReplayJob *j, Sched *s, const char *path)
         if (fwrite(row.data, 1, row.len, f) != row.len)
             break; /* cli_close_out reports it */
     }
-    int rc = cli_close_out("replay", f, path);
     sb_free(&row);
     arena_free(&a);
-    return rc;
 }
 
-static void print_stats(const SchedStats *st, FILE *to, SchedPolicy policy, int threads)
+/* The window starting at unit u0: whole units, about `budget` statements
+ * (the programs' statement counts), at least one unit. */
+static size_t window_end(const ReplayJob *j, size_t u0, long budget)
+{
+    if (budget <= 0)
+        return j->nunits;
+    uint64_t n = 0, calls = j->w.pf.is_batt ? 2 : 1;
+    size_t u = u0;
+    do {
+        n += j->w.programs[j->units[u].program]->nstmts * calls;
+        u++;
+    } while (u < j->nunits && n + j->w.programs[j->units[u].program]->nstmts * calls <= (uint64_t)budget);
+    return u;
+}
+
+/* Totals over the windows. */
+static void add_stats(SchedStats *t, const SchedStats *w)
+{
+    uint64_t launches = t->launches + w->launches;
+    t->mean_width = launches ? (t->mean_width * (double)t->launches + w->mean_width * (double)w->launches) /
+                                   (double)launches : 0.0;
+    t->launches = launches;
+    t->statements += w->statements;
+    t->nodes += w->nodes;
+    t->levels = w->levels > t->levels ? w->levels : t->levels;
+    t->max_width = w->max_width > t->max_width ? w->max_width : t->max_width;
+    t->build_ns += w->build_ns;
+    t->plan_ns += w->plan_ns;
+    t->exec_ns += w->exec_ns;
+    t->replay_ns += w->replay_ns;
+    t->nodes_run += w->nodes_run;
+    t->nodes_failed += w->nodes_failed;
+    t->result_bytes = w->result_bytes > t->result_bytes ? w->result_bytes : t->result_bytes;
+    SchedGpuStats *g = &t->gpu;
+    const SchedGpuStats *h = &w->gpu;
+    g->batches += h->batches;
+    g->kernel_launches += h->kernel_launches;
+    g->nodes_device += h->nodes_device;
+    g->nodes_host += h->nodes_host;
+    g->nodes_cpu_nokernel += h->nodes_cpu_nokernel;
+    g->nodes_cpu_costmodel += h->nodes_cpu_costmodel;
+    g->nodes_cpu_ineligible += h->nodes_cpu_ineligible;
+    g->bytes_to_device += h->bytes_to_device;
+    g->bytes_from_device += h->bytes_from_device;
+    g->device_errors += h->device_errors;
+    g->gpu_ns += h->gpu_ns;
+}
+
+static void print_stats(const SchedStats *st, FILE *to, SchedPolicy policy, int threads, size_t windows)
 {
     double per_stmt = st->statements ? (double)st->build_ns / (double)st->statements : 0.0;
     double per_node = st->nodes ? (double)st->plan_ns / (double)st->nodes : 0.0;
-    fprintf(to, "battrace replay: %llu statements -> %llu distinct nodes (dedup %.2fx), %llu levels, "
-                "%llu launches (policy %s), width mean %.1f max %llu\n",
-            (unsigned long long)st->statements, (unsigned long long)st->nodes,
+    fprintf(to, "battrace replay: %zu window%s: %llu statements -> %llu distinct nodes (dedup %.2fx), "
+                "%llu levels, %llu launches (policy %s), width mean %.1f max %llu\n",
+            windows, windows == 1 ? "" : "s", (unsigned long long)st->statements, (unsigned long long)st->nodes,
             st->nodes ? (double)st->statements / (double)st->nodes : 0.0, (unsigned long long)st->levels,
             (unsigned long long)st->launches, policy == POLICY_AGENDA ? "agenda" : "depth",
             st->mean_width, (unsigned long long)st->max_width);
     fprintf(to, "battrace replay: merge+dedup %.1f ms (%.0f ns per statement), levels+plan %.1f ms "
                 "(%.0f ns per node), execute %.1f ms on %d thread%s (%llu nodes run, %llu raised, "
-                "results %.1f MB), replay %.1f ms\n",
+                "results at most %.1f MB), replay %.1f ms\n",
             (double)st->build_ns / 1e6, per_stmt, (double)st->plan_ns / 1e6, per_node,
             (double)st->exec_ns / 1e6, threads, threads == 1 ? "" : "s",
             (unsigned long long)st->nodes_run, (unsigned long long)st->nodes_failed,
@@ -510,9 +578,32 @@ static void unload(ReplayJob *j)
     trace_free(&j->trace);
 }
 
+/* Merge, plan and execute units [u0, u1); write their rows; check them. */
+static int replay_window(ReplayJob *j, const ReplayOptions *o, size_t u0, size_t u1, FILE *rows, Verifier *v,
+                         SchedArenas *arenas, SchedStats *total)
+{
+    Sched *s = sched_build(j->w.programs, j->w.nprograms, j->w.pf.is_batt, j->units + u0, u1 - u0,
+                           o->sel.time_limit, o->sel.mem_limit);
+    if (!s) {
+        fprintf(stderr, "battrace replay: the graph is too large for this build (try a smaller --window)\n");
+        return EXIT_FAIL;
+    }
+    sched_plan(s, o->policy);
+    if (o->gpu)
+        sched_set_gpu(s, o->gpu, (uint32_t)(o->gpu_min_width ? o->gpu_min_width
+                                            : o->gpu == SCHED_GPU_HOST ? 1 : 32));
+    sched_execute_in(s, o->threads, arenas);
+    if (rows)
+        write_rows(j, s, u0, u1, rows);
+    int rc = v ? verify_window(v, s, u0, u1) : EXIT_OK;
+    add_stats(total, sched_stats(s));
+    sched_free(s);
+    return rc;
+}
+
 int cmd_replay(int argc, char **argv)
 {
-    ReplayOptions o = {.policy = POLICY_DEPTH, .threads = 1};
+    ReplayOptions o = {.policy = POLICY_DEPTH, .threads = 1, .window = WINDOW_DEFAULT};
     selection_defaults(&o.sel);
     const char *trace_path = NULL;
     parse_args(argc, argv, &o, &trace_path);
@@ -526,34 +617,36 @@ int cmd_replay(int argc, char **argv)
     ReplayJob *j = calloc(1, sizeof *j);
     j->trace_path = trace_path;
     int rc = load(j, &o);
-    Sched *s = NULL;
-    if (!rc) {
-        s = sched_build(j->w.programs, j->w.nprograms, j->w.pf.is_batt, j->units, j->nunits,
-                        o.sel.time_limit, o.sel.mem_limit);
-        if (!s) {
-            fprintf(stderr, "battrace replay: the graph is too large for this build\n");
-            rc = EXIT_FAIL;
-        }
+    FILE *rows = NULL;
+    if (!rc && o.json && !(rows = cli_open_out("replay", o.json)))
+        rc = EXIT_FAIL;
+    Verifier v = {.j = j};
+    if (!rc && o.verify) {
+        v.decoded = calloc(j->trace.values.count + 1, sizeof *v.decoded);
+        v.have = calloc(j->trace.values.count + 1, 1);
     }
-    if (!rc) {
-        sched_plan(s, o.policy);
+    SchedStats total = {0};
+    SchedArenas arenas;
+    sched_arenas_init(&arenas, o.threads);
+    size_t windows = 0;
+    for (size_t u0 = 0; !rc && u0 < j->nunits; windows++) {
+        size_t u1 = window_end(j, u0, o.window);
+        rc = replay_window(j, &o, u0, u1, rows, o.verify ? &v : NULL, &arenas, &total);
+        u0 = u1;
+    }
+    sched_arenas_free(&arenas);
+    if (rows && cli_close_out("replay", rows, o.json) && !rc)
+        rc = EXIT_FAIL;
+    if (!rc && o.verify)
+        rc = verify_finish(&v, o.sel.time_limit, o.quiet);
+    free(v.decoded);
+    free(v.have);
+    if (!rc && !o.quiet) {
+        FILE *to = o.json && !strcmp(o.json, "-") ? stderr : stdout;
+        print_stats(&total, to, o.policy, o.threads, windows);
         if (o.gpu)
-            sched_set_gpu(s, o.gpu, (uint32_t)(o.gpu_min_width ? o.gpu_min_width
-                                               : o.gpu == SCHED_GPU_HOST ? 1 : 32));
-        sched_execute(s, o.threads);
-        if (o.json)
-            rc = write_rows(j, s, o.json);
-        if (!rc && o.verify)
-            rc = verify(j, s, o.sel.time_limit, o.quiet);
-        if (!o.quiet) {
-            FILE *to = o.json && !strcmp(o.json, "-") ? stderr : stdout;
-            print_stats(sched_stats(s), to, o.policy, o.threads);
-            if (o.gpu)
-                print_gpu_stats(&sched_stats(s)->gpu, to, o.gpu);
-        }
+            print_gpu_stats(&total.gpu, to, o.gpu);
     }
-    if (s)
-        sched_free(s);
     unload(j);
     free(j);
     return rc;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -526,7 +527,11 @@ int trace_read_mem(const uint8_t *data, size_t size, const char *name, Trace *t,
     return 0;
 }
 
-static int read_file(const char *path, uint8_t **out, size_t *size, char *err, size_t errlen)
+/* The file's bytes: mapped where it is a regular file (no copy, and pages
+ * come from the page cache, where reading into a fresh buffer copied 150 MB
+ * and faulted in every page of it: a fifth of loading), read otherwise.
+ * *mapped says which, for release_file. */
+static int read_file(const char *path, uint8_t **out, size_t *size, int *mapped, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
@@ -537,6 +542,18 @@ static int read_file(const char *path, uint8_t **out, size_t *size, char *err, s
         return 2;
     }
     size_t n = (size_t)st.st_size, got = 0;
+    *mapped = 0;
+    if (S_ISREG(st.st_mode) && n > 0) {
+        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            madvise(m, n, MADV_SEQUENTIAL | MADV_WILLNEED);
+            close(fd);
+            *out = m;
+            *size = n;
+            *mapped = 1;
+            return 0;
+        }
+    }
     uint8_t *buf = malloc(n ? n : 1);
     while (buf && got < n) {
         ssize_t k = read(fd, buf + got, n - got);
@@ -557,14 +574,24 @@ static int read_file(const char *path, uint8_t **out, size_t *size, char *err, s
     return 0;
 }
 
+static void release_file(uint8_t *data, size_t size, int mapped)
+{
+    if (mapped)
+        munmap(data, size);
+    else
+        free(data);
+}
+
 int trace_read(const char *path, Trace *t, char *err, size_t errlen)
 {
     uint8_t *data;
     size_t size;
+    int mapped;
     trace_init(t);
-    if (read_file(path, &data, &size, err, errlen))
+    if (read_file(path, &data, &size, &mapped, err, errlen))
         return 2;
+    /* the Trace keeps copies of what it needs: the file is let go here */
     int rc = trace_read_mem(data, size, path, t, err, errlen);
-    free(data);
+    release_file(data, size, mapped);
     return rc;
 }
