@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../runtime/interp.h"
 #include "../runtime/literal.h"
@@ -578,6 +579,22 @@ static void unload(ReplayJob *j)
     trace_free(&j->trace);
 }
 
+/* A progress line on a terminal, at most four times a second, and once
+ * at the end, as run prints. */
+static void progress(const ReplayOptions *o, size_t done, size_t total, uint64_t started, uint64_t *last)
+{
+    if (o->quiet || !isatty(2))
+        return;
+    uint64_t t = now_ns();
+    if (t - *last < 250000000ull && done != total)
+        return;
+    *last = t;
+    fprintf(stderr, "\rbattrace replay: %zu/%zu units (%.0f%%), %.1f s", done, total,
+            total ? 100.0 * (double)done / (double)total : 100.0, (double)(t - started) / 1e9);
+    if (done == total)
+        fputc('\n', stderr);
+}
+
 /* Merge, plan and execute units [u0, u1); write their rows; check them. */
 static int replay_window(ReplayJob *j, const ReplayOptions *o, size_t u0, size_t u1, FILE *rows, Verifier *v,
                          SchedArenas *arenas, SchedStats *total)
@@ -629,10 +646,12 @@ int cmd_replay(int argc, char **argv)
     SchedArenas arenas;
     sched_arenas_init(&arenas, o.threads);
     size_t windows = 0;
+    uint64_t started = now_ns(), last = started;
     for (size_t u0 = 0; !rc && u0 < j->nunits; windows++) {
         size_t u1 = window_end(j, u0, o.window);
         rc = replay_window(j, &o, u0, u1, rows, o.verify ? &v : NULL, &arenas, &total);
         u0 = u1;
+        progress(&o, u0, j->nunits, started, &last);
     }
     sched_arenas_free(&arenas);
     if (rows && cli_close_out("replay", rows, o.json) && !rc)
