@@ -99,10 +99,30 @@ static void settle_launch(Sched *s, size_t l)
     }
 }
 
-void sched_set_gpu(Sched *s, int mode, uint32_t min_width)
+void sched_set_gpu(Sched *s, int mode, uint32_t min_width, const GpuCost *cost)
 {
     s->gpu_mode = mode;
     s->gpu_min_width = min_width ? min_width : 1;
+    s->gpu_cost = cost;
+}
+
+/* The cells of a grid argument (0 for anything else). */
+static uint64_t grid_cells(Value v)
+{
+    return v_is_grid(v) ? (uint64_t)v.u.seq->n * v_len(v.u.seq->items[0]) : 0; /* rows may be packed pairs */
+}
+
+/* The cost model's view of n gathered applications: every grid argument
+ * is uploaded (4 bytes a cell) and the results come down; nothing the CPU
+ * path needs lives only on the device yet. */
+static bool kernels_cheaper(const GpuCost *c, const Prim *p, size_t n, const Value *const *argp)
+{
+    GpuLaunchEst e = {.prim = p, .nodes = n};
+    for (size_t k = 0; k < n; k++)
+        for (int a = 0; a < p->arity; a++)
+            e.cells += grid_cells(argp[k][a]);
+    e.up_bytes = 4 * e.cells;
+    return gpu_cost_prefers_gpu(c, &e);
 }
 
 /* Launch l through the kernel backend: gather the nodes still needed, run
@@ -117,7 +137,7 @@ static void gpu_launch(Sched *s, Worker *w, size_t l)
         g->nodes_cpu_nokernel += width;
         return;
     }
-    if (width < s->gpu_min_width) {
+    if (!s->gpu_cost && width < s->gpu_min_width) {
         g->nodes_cpu_costmodel += width;
         return;
     }
@@ -140,6 +160,10 @@ static void gpu_launch(Sched *s, Worker *w, size_t l)
         argp[n] = v + 1; /* v[0] is the callee */
         n++;
     }
+    if (s->gpu_cost && n && !kernels_cheaper(s->gpu_cost, p, n, argp)) {
+        g->nodes_cpu_costmodel += n;
+        n = 0; /* the CPU workers run them all */
+    }
     Ctx rctx;
     ctx_init(&rctx, w->results);
     rctx.mem_limit = SIZE_MAX;
@@ -158,7 +182,7 @@ static void gpu_launch(Sched *s, Worker *w, size_t l)
             w->failed += err[k] != ERR_OK;
         }
     }
-    g->batches++;
+    g->batches += n > 0;
     g->kernel_launches += c.launches;
     g->nodes_device += c.items_gpu;
     g->nodes_host += c.items_host;

@@ -88,11 +88,15 @@ void sched_execute_in(Sched *s, int threads, SchedArenas *a);
  * workers see them: mode SCHED_GPU_DEVICE runs them on the CUDA device,
  * SCHED_GPU_HOST on the host backend (the kernels' logic compiled for the
  * CPU: the same path, for machines without a device and for tests). A launch
- * goes to the kernels when its primitive has one and it has at least
- * min_width nodes (the cost model); nodes the kernels cannot compute exactly
- * stay with the CPU workers. Call before sched_execute. */
+ * goes to the kernels when its primitive has one and the cost model chooses
+ * them (below); nodes the kernels cannot compute exactly stay with the CPU
+ * workers. Call before sched_execute. */
 enum { SCHED_GPU_OFF, SCHED_GPU_DEVICE, SCHED_GPU_HOST };
-void sched_set_gpu(Sched *s, int mode, uint32_t min_width);
+typedef struct GpuCost GpuCost;
+/* With cost non-NULL, a launch goes to the kernels when the cost model
+ * (cuda/cost.h: widths and argument cells, per-call CPU times from a
+ * profile) finds them cheaper, whatever min_width; cost must outlive s. */
+void sched_set_gpu(Sched *s, int mode, uint32_t min_width, const GpuCost *cost);
 
 /* What one unit returned. Solver: err and out (None on error). Batt: err, o,
  * s of the first call, err_c and s_c of the second (None where the call

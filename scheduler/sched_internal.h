@@ -15,6 +15,7 @@
 
 #include "../runtime/arena.h"
 #include "../runtime/xalloc.h"
+#include "../cuda/cost.h"
 #include "sched.h"
 
 #define SCHED_NONE UINT32_MAX
@@ -80,7 +81,8 @@ typedef struct SeqKey {
 struct Sched {
     SeqKey seq_cache[SCHED_SEQ_CACHE]; /* see atom_key */
     int gpu_mode;             /* SCHED_GPU_* */
-    uint32_t gpu_min_width;   /* the cost model: narrower launches stay on the CPU */
+    uint32_t gpu_min_width;   /* without a cost model: narrower launches stay on the CPU */
+    const GpuCost *gpu_cost;  /* the cost model (cuda/cost.h), or NULL */
     const Program *const *programs;
     size_t nprograms;
     int is_batt, ncalls;

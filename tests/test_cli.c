@@ -167,3 +167,32 @@ Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
     unlink(a);
     unlink(b);
 }
+
+/* The cost model fed by a profile of the same trace: rows still run's, the
+ * counters name what it kept on the CPU; a profile without a GPU mode, or
+ * with --gpu-min-width, is a usage error. */
+Test(cli, replay_with_a_profile_fed_cost_model)
+{
+    char out[16384], tr[256], a[256], b[256], prof[256];
+    snprintf(tr, sizeof tr, "/tmp/battrace-cli-%d-c.trace", (int)getpid());
+    snprintf(a, sizeof a, "/tmp/battrace-cli-%d-crun.jsonl", (int)getpid());
+    snprintf(b, sizeof b, "/tmp/battrace-cli-%d-crep.jsonl", (int)getpid());
+    snprintf(prof, sizeof prof, "/tmp/battrace-cli-%d-prof.json", (int)getpid());
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s --json %s --quiet",
+                      t_bin(), tr, a), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s --json %s", t_bin(), tr, prof), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --gpu-profile %s --verify --json %s", t_bin(), tr,
+                      prof, b), 0, "%s", out);
+    cr_assert(strstr(out, "kept on the CPU by the cost model"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py cost %s %s", a, b), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-profile %s", t_bin(), tr, prof), 2, "%s", out);
+    cr_assert(strstr(out, "--gpu-profile"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --gpu-profile %s --gpu-min-width 4", t_bin(), tr,
+                      prof), 2, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --gpu-profile /nonexistent.json", t_bin(), tr), 2,
+                 "%s", out);
+    unlink(tr);
+    unlink(a);
+    unlink(b);
+    unlink(prof);
+}

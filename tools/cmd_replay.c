@@ -11,6 +11,7 @@
 #include "../runtime/interp.h"
 #include "../runtime/literal.h"
 #include "../cuda/batch.h"
+#include "../cuda/cost.h"
 #include "../scheduler/sched.h"
 #include "../tracer/recheck.h"
 #include "../tracer/record.h"
@@ -44,8 +45,11 @@ static const char replay_help[] =
     "                         the CPU); exit 2 when there is no CUDA device\n"
     "  --gpu-host             the same path with the kernels' logic run on the CPU (for\n"
     "                         machines without a device; checks the wiring and parity)\n"
-    "  --gpu-min-width N      the cost model: launches narrower than N stay on the CPU\n"
-    "                         (default 32 with --gpu, 1 with --gpu-host)\n"
+    "  --gpu-profile FILE     per-call CPU times for the cost model that picks, per\n"
+    "                         launch, the kernels or the CPU (the JSON of `battrace\n"
+    "                         profile --json`; else defaults): with --gpu always, with\n"
+    "                         --gpu-host when given (else every launch takes the kernels)\n"
+    "  --gpu-min-width N      no cost model: launches of N nodes or more take the kernels\n"
     "  --window N             schedule about N statements at a time (whole units;\n"
     "                         default 65536); 0: the whole trace as one graph, for\n"
     "                         the widest launches and the most dedup\n"
@@ -85,8 +89,9 @@ typedef struct ReplayOptions {
     SchedPolicy policy;
     int threads, verify, quiet;
     int gpu;              /* SCHED_GPU_* */
-    long gpu_min_width;   /* 0: the default */
-    long window;          /* statements per window; 0: one window */
+    long gpu_min_width;   /* 0: the cost model decides */
+    const char *gpu_profile; /* per-call CPU times for the cost model */
+    long window;          /* statements per window; 0: one window; -1: the default */
     const char *json;
 } ReplayOptions;
 
@@ -98,6 +103,9 @@ typedef struct ReplayOptions {
  * the whole trace kept every result (2 KB a node) until the end, and spent
  * more time on cache misses and page faults than on the primitives. */
 #define WINDOW_DEFAULT (1L << 16)
+/* With --gpu, wider launches pay: a kernel launch and a transfer cost
+ * microseconds whatever the batch's size. */
+#define WINDOW_DEFAULT_GPU (1L << 20)
 
 static void parse_args(int argc, char **argv, ReplayOptions *o, const char **trace)
 {
@@ -138,6 +146,10 @@ static void parse_args(int argc, char **argv, ReplayOptions *o, const char **tra
             o->gpu_min_width = strtol(v, &end, 10);
             if (!*v || *end || o->gpu_min_width < 1)
                 die_usage("replay", "--gpu-min-width: expected a positive integer, got '%s'", v);
+        } else if (!strcmp(a, "--gpu-profile")) {
+            if (i + 1 >= argc)
+                die_usage("replay", "option %s needs a value", a);
+            o->gpu_profile = argv[++i];
         } else if (!strcmp(a, "--window")) {
             char *end;
             const char *v = i + 1 < argc ? argv[++i] : "";
@@ -522,7 +534,7 @@ static void print_stats(const SchedStats *st, FILE *to, SchedPolicy policy, int 
 static void print_gpu_stats(const SchedGpuStats *g, FILE *to, int mode)
 {
     fprintf(to, "battrace replay: %s: %llu batches, %llu kernel launches, nodes on the %s %llu, "
-                "on the CPU %llu (no kernel %llu, narrower than the cost model's width %llu, "
+                "on the CPU %llu (no kernel %llu, kept on the CPU by the cost model %llu, "
                 "not computable by the kernels %llu), %llu bytes to the device, %llu from it, "
                 "%.1f ms in the kernel backend%s\n",
             mode == SCHED_GPU_HOST ? "kernel backend (host)" : "GPU",
@@ -597,7 +609,7 @@ static void progress(const ReplayOptions *o, size_t done, size_t total, uint64_t
 
 /* Merge, plan and execute units [u0, u1); write their rows; check them. */
 static int replay_window(ReplayJob *j, const ReplayOptions *o, size_t u0, size_t u1, FILE *rows, Verifier *v,
-                         SchedArenas *arenas, SchedStats *total)
+                         SchedArenas *arenas, const GpuCost *cost, SchedStats *total)
 {
     Sched *s = sched_build(j->w.programs, j->w.nprograms, j->w.pf.is_batt, j->units + u0, u1 - u0,
                            o->sel.time_limit, o->sel.mem_limit);
@@ -607,8 +619,7 @@ static int replay_window(ReplayJob *j, const ReplayOptions *o, size_t u0, size_t
     }
     sched_plan(s, o->policy);
     if (o->gpu)
-        sched_set_gpu(s, o->gpu, (uint32_t)(o->gpu_min_width ? o->gpu_min_width
-                                            : o->gpu == SCHED_GPU_HOST ? 1 : 32));
+        sched_set_gpu(s, o->gpu, (uint32_t)o->gpu_min_width, cost);
     sched_execute_in(s, o->threads, arenas);
     if (rows)
         write_rows(j, s, u0, u1, rows);
@@ -620,7 +631,7 @@ static int replay_window(ReplayJob *j, const ReplayOptions *o, size_t u0, size_t
 
 int cmd_replay(int argc, char **argv)
 {
-    ReplayOptions o = {.policy = POLICY_DEPTH, .threads = 1, .window = WINDOW_DEFAULT};
+    ReplayOptions o = {.policy = POLICY_DEPTH, .threads = 1, .window = -1};
     selection_defaults(&o.sel);
     const char *trace_path = NULL;
     parse_args(argc, argv, &o, &trace_path);
@@ -630,6 +641,24 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "battrace replay: --gpu: no CUDA device here (no GPU, no driver, or a build "
                         "without nvcc); --gpu-host runs the same kernels' logic on the CPU\n");
         return EXIT_USAGE;
+    }
+    if (o.gpu_profile && !o.gpu)
+        die_usage("replay", "--gpu-profile feeds the cost model of --gpu or --gpu-host: give one of them");
+    if (o.gpu_profile && o.gpu_min_width)
+        die_usage("replay", "--gpu-profile and --gpu-min-width are two ways to choose: give one");
+    if (o.window < 0)
+        o.window = o.gpu ? WINDOW_DEFAULT_GPU : WINDOW_DEFAULT;
+    GpuCost model, *cost = NULL;
+    if (o.gpu && !o.gpu_min_width && (o.gpu == SCHED_GPU_DEVICE || o.gpu_profile)) {
+        char err[600];
+        gpu_cost_defaults(&model);
+        if (o.gpu_profile && gpu_cost_load_profile(&model, o.gpu_profile, err, sizeof err)) {
+            fprintf(stderr, "battrace replay: --gpu-profile: %s\n", err);
+            return EXIT_USAGE;
+        }
+        cost = &model;
+    } else if (o.gpu && !o.gpu_min_width) {
+        o.gpu_min_width = 1; /* --gpu-host alone: every launch through the kernels' logic */
     }
     ReplayJob *j = calloc(1, sizeof *j);
     j->trace_path = trace_path;
@@ -649,7 +678,7 @@ int cmd_replay(int argc, char **argv)
     uint64_t started = now_ns(), last = started;
     for (size_t u0 = 0; !rc && u0 < j->nunits; windows++) {
         size_t u1 = window_end(j, u0, o.window);
-        rc = replay_window(j, &o, u0, u1, rows, o.verify ? &v : NULL, &arenas, &total);
+        rc = replay_window(j, &o, u0, u1, rows, o.verify ? &v : NULL, &arenas, cost, &total);
         u0 = u1;
         progress(&o, u0, j->nunits, started, &last);
     }
