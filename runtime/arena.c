@@ -52,14 +52,11 @@ static void sync_head(Arena *a)
         a->head->off = (size_t)(a->cur - a->head->data);
 }
 
-void arena_reset(Arena *a)
+/* Move the head list's chunks down to `stop` (exclusive) to the spare list,
+ * keeping up to SPARE_KEEP bytes; O(chunks moved). */
+static void release_chunks(Arena *a, ArenaChunk *stop)
 {
-    if (a->used > a->peak)
-        a->peak = a->used;
-    /* move the chunks used since the last reset to the spare list, keeping
-     * up to SPARE_KEEP bytes; O(chunks used), since replay resets per node */
-    ArenaChunk *c = a->head;
-    while (c) {
+    for (ArenaChunk *c = a->head; c && c != stop;) {
         ArenaChunk *next = c->next;
         if (a->spare_bytes + c->size <= SPARE_KEEP) {
             c->off = 0;
@@ -71,6 +68,13 @@ void arena_reset(Arena *a)
         }
         c = next;
     }
+}
+
+void arena_reset(Arena *a)
+{
+    if (a->used > a->peak)
+        a->peak = a->used;
+    release_chunks(a, NULL);
     a->head = NULL;
     a->cur = a->end = NULL;
     a->used = 0;
@@ -133,6 +137,16 @@ void *arena_alloc_slow(Arena *a, size_t size)
     a->end = c->data + c->size;
     a->used += size;
     return p;
+}
+
+void arena_rollback(Arena *a, ArenaMark m)
+{
+    release_chunks(a, m.head); /* the chunks pushed since the mark */
+    a->head = m.head;
+    a->cur = m.head ? m.cur : NULL;
+    a->end = m.head ? m.head->data + m.head->size : NULL;
+    a->used = m.used;
+    a->epoch = new_epoch();
 }
 
 char *arena_strdup(Arena *a, const char *s)

@@ -44,6 +44,17 @@ static inline void *arena_alloc(Arena *a, size_t size)
     return p;
 }
 char *arena_strdup(Arena *a, const char *s);
+/* A point to roll back to: what was handed out after it can be dropped
+ * while what came before stays (replay keeps a node's result in place and
+ * drops only a node whose temporaries were large). Rolling back starts a new
+ * epoch, since the dropped memory will be handed out again. */
+typedef struct ArenaMark {
+    ArenaChunk *head;
+    unsigned char *cur;
+    size_t used;
+} ArenaMark;
+static inline ArenaMark arena_mark(const Arena *a) { return (ArenaMark){a->head, a->cur, a->used}; }
+void arena_rollback(Arena *a, ArenaMark m);
 /* Does p point into memory a handed out since its last reset? */
 int arena_owns(const Arena *a, const void *p);
 

@@ -516,10 +516,9 @@ void sched_free(Sched *s)
         free(s->pinfo[p].mask);
         free(s->pinfo[p].c_taint);
     }
-    if (!s->arenas_lent) {
-        for (int t = 0; t < s->narenas; t++)
-            arena_free(&s->arenas[t]);
-        free(s->arenas);
+    if (s->own_arenas) {
+        sched_arenas_free(s->own_arenas);
+        free(s->own_arenas);
     }
     free(s->pinfo);
     free(s->units);

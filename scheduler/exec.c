@@ -25,12 +25,17 @@ typedef struct Shared {
     size_t *wave_end;   /* see plan_waves */
 } Shared;
 
+/* A node's allocations stay in place up to this many bytes (its result and
+ * temporaries); a window of 65536 statements wastes at most a few MB on
+ * temporaries, while copying every result cost more than that in time. */
+#define KEEP_IN_PLACE 4096u
+
 typedef struct Worker {
     Shared *sh;
     int id;
-    Ctx ctx;        /* runs nodes in `scratch` */
-    Arena *scratch; /* a node's temporaries, dropped after it */
-    Arena *results; /* where results are kept (s->arenas[id]) */
+    Ctx ctx;        /* runs nodes in `results` */
+    Arena *results; /* where nodes run and results stay (s->arenas[id]) */
+    Arena *spill;   /* results of nodes whose temporaries were dropped */
     uint64_t run, failed;
 } Worker;
 
@@ -52,9 +57,13 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
             return;
         }
     Ctx *ctx = &w->ctx;
-    /* each node runs in the scratch arena, under the run budgets; only its
-     * result is kept, copied to the results arena */
-    arena_reset(w->scratch);
+    /* the node runs in the results arena, under the run budgets from a mark;
+     * its result stays where it was made, with the temporaries when they
+     * were few (copying every result out of a scratch arena was a fifth of
+     * execution); past KEEP_IN_PLACE bytes the result is copied to the spill
+     * arena and everything since the mark dropped */
+    ArenaMark m = arena_mark(w->results);
+    ctx->mem_limit = s->mem_limit > SIZE_MAX - m.used ? SIZE_MAX : m.used + s->mem_limit;
     ctx_begin_run(ctx, s->time_limit);
     Value r;
     Err e = call_value(ctx, v[0], nd->nkeys - 1, v + 1, &r);
@@ -63,7 +72,14 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
         nd->budget = 1;
     }
     nd->err = (uint8_t)e;
-    nd->result = e ? safe_default_of(v[0]) : v_relocate(w->results, w->scratch, r);
+    if (e) {
+        arena_rollback(w->results, m);
+        r = safe_default_of(v[0]);
+    } else if (w->results->used - m.used > KEEP_IN_PLACE) {
+        r = v_relocate(w->spill, w->results, r);
+        arena_rollback(w->results, m);
+    }
+    nd->result = r;
     nd->state = NS_DONE;
     w->run++;
     w->failed += e != ERR_OK;
@@ -281,10 +297,10 @@ void sched_arenas_init(SchedArenas *a, int threads)
 {
     a->n = threads < 1 ? 1 : threads;
     a->results = xcalloc((size_t)a->n, sizeof *a->results);
-    a->scratch = xcalloc((size_t)a->n, sizeof *a->scratch);
+    a->spill = xcalloc((size_t)a->n, sizeof *a->spill);
     for (int t = 0; t < a->n; t++) {
         arena_init(&a->results[t]);
-        arena_init(&a->scratch[t]);
+        arena_init(&a->spill[t]);
     }
 }
 
@@ -292,10 +308,10 @@ void sched_arenas_free(SchedArenas *a)
 {
     for (int t = 0; t < a->n; t++) {
         arena_free(&a->results[t]);
-        arena_free(&a->scratch[t]);
+        arena_free(&a->spill[t]);
     }
     free(a->results);
-    free(a->scratch);
+    free(a->spill);
     memset(a, 0, sizeof *a);
 }
 
@@ -331,15 +347,13 @@ void sched_execute_in(Sched *s, int threads, SchedArenas *a)
     atomic_init(&sh.next, 0);
     s->narenas = threads;
     s->arenas = a->results;
-    s->arenas_lent = 1;
     Worker *w = xcalloc((size_t)threads, sizeof *w);
     for (int t = 0; t < threads; t++) {
         arena_reset(&a->results[t]);
-        arena_reset(&a->scratch[t]);
-        w[t].scratch = &a->scratch[t];
-        ctx_init(&w[t].ctx, w[t].scratch);
-        w[t].ctx.mem_limit = s->mem_limit;
+        arena_reset(&a->spill[t]);
         w[t].results = &a->results[t];
+        w[t].spill = &a->spill[t];
+        ctx_init(&w[t].ctx, w[t].results);
         w[t].sh = &sh;
         w[t].id = t;
     }
@@ -347,7 +361,7 @@ void sched_execute_in(Sched *s, int threads, SchedArenas *a)
     for (int t = 0; t < threads; t++) {
         s->st.nodes_run += w[t].run;
         s->st.nodes_failed += w[t].failed;
-        s->st.result_bytes += a->results[t].used;
+        s->st.result_bytes += a->results[t].used + a->spill[t].used;
     }
     free(w);
     free(sh.wave_end);
@@ -359,12 +373,7 @@ void sched_execute(Sched *s, int threads)
 {
     if (s->executed)
         return;
-    SchedArenas *a = xcalloc(1, sizeof *a);
-    sched_arenas_init(a, threads);
-    sched_execute_in(s, threads, a);
-    s->arenas_lent = 0; /* the results arenas are the Sched's now: sched_free frees them */
-    for (int t = 0; t < a->n; t++)
-        arena_free(&a->scratch[t]);
-    free(a->scratch);
-    free(a);
+    s->own_arenas = xcalloc(1, sizeof *s->own_arenas);
+    sched_arenas_init(s->own_arenas, threads);
+    sched_execute_in(s, threads, s->own_arenas);
 }

@@ -71,11 +71,12 @@ void sched_plan(Sched *s, SchedPolicy policy);
 void sched_execute(Sched *s, int threads);
 
 /* Memory lent to consecutive Scheds (replay's windows): each worker's
- * results and scratch arenas, reset instead of freed between them, so that
- * their pages fault in once, not once per window. */
+ * results arena (where its nodes run) and spill arena (results copied out of
+ * nodes whose temporaries were dropped), reset instead of freed between
+ * them, so that their pages fault in once, not once per window. */
 typedef struct SchedArenas {
     int n;
-    Arena *results, *scratch;
+    Arena *results, *spill;
 } SchedArenas;
 void sched_arenas_init(SchedArenas *a, int threads);
 void sched_arenas_free(SchedArenas *a);

@@ -118,9 +118,9 @@ struct Sched {
     uint32_t *launch_nodes, *launch_level, *launch_sig;
     size_t nlaunches;
 
-    Arena *arenas; /* one per worker thread; hold node results until sched_free */
+    Arena *arenas; /* one per worker thread: node results (SchedArenas.results) */
     int narenas, executed;
-    int arenas_lent; /* arenas belong to a SchedArenas: not freed here */
+    SchedArenas *own_arenas; /* sched_execute's, freed with the Sched (else lent) */
     SchedStats st;
 };
 
