@@ -105,3 +105,34 @@ Test(err, hierarchy)
     cr_assert_eq(err_caught_by(ERR_STOPITER, "Exception"), 1);
     cr_assert_eq(err_caught_by(ERR_TYPE, "NoSuchError"), -1);
 }
+
+/* ---- arena marks ---- */
+
+/* Rolling back drops exactly what came after the mark (a chunk boundary
+ * crossed included), keeps what came before intact, hands the dropped
+ * memory out again, and starts a new epoch (caches keyed on it must miss). */
+Test(arena, rollback_drops_what_came_after_the_mark)
+{
+    Arena a;
+    arena_init(&a);
+    char *before = arena_alloc(&a, 100);
+    memset(before, 'b', 100);
+    ArenaMark m = arena_mark(&a);
+    uint64_t epoch = a.epoch;
+    char *small = arena_alloc(&a, 64);
+    (void)arena_alloc(&a, 4u << 20); /* past the first chunk: a new one */
+    cr_assert_gt(a.used, m.used + (4u << 20) - 1);
+    arena_rollback(&a, m);
+    cr_assert_eq(a.used, m.used);
+    cr_assert_neq(a.epoch, epoch);
+    for (int k = 0; k < 100; k++)
+        cr_assert_eq(before[k], 'b');
+    cr_assert(arena_owns(&a, before));
+    cr_assert(!arena_owns(&a, small), "dropped memory is not the arena's any more");
+    cr_assert_eq(arena_alloc(&a, 64), small, "the dropped memory is handed out again");
+    ArenaMark empty = {0};
+    arena_rollback(&a, empty); /* a mark taken before anything: everything goes */
+    cr_assert_eq(a.used, 0);
+    cr_assert(!arena_owns(&a, before));
+    arena_free(&a);
+}
