@@ -150,6 +150,10 @@ def main():
     batt = os.path.join(OUT, 'batt32-seed1.py')
     sh(['python3', os.path.join(SHARED, 'tools', 'mkbatt.py'), solvers, '--count', '32', '--seed', '1', '-o', batt])
     few = ['--samples', '100'] if quick else []
+    if '--only-gpu' in sys.argv: # tools/device_check.sh on a lent GPU machine
+        print('4. replay --gpu against replay on every core (issue 5)')
+        gpu_against_cpu('cross: 400 solvers x 1718', solvers, ['--mode', 'cross', '--max-nested', '0'])
+        return
     print('battrace bench (the figures to compare are the ratios)')
     print('1. run against pyref.py --order cpython (inside-program time)')
     against_python('own: 400 solvers x 1718', solvers, ['--programs', '40'] if quick else [])
