@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cuda/batch.h"
 #include "sched_internal.h"
 
 typedef struct Shared {
@@ -44,7 +43,7 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
 {
     Node *nd = &s->nodes[n];
     Value v[SCHED_MAXKEYS];
-    if (nd->state == NS_DONE) /* the kernel backend computed it */
+    if (nd->state != NS_PENDING) /* the kernel backend computed it */
         return;
     if (!nd->uses) {
         nd->state = NS_SKIPPED;
@@ -85,6 +84,13 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
     w->failed += e != ERR_OK;
 }
 
+/* gpu.c's way back to the CPU for a node whose download failed. */
+static void cpu_run(void *data, uint32_t node)
+{
+    Worker *w = data;
+    run_node(w->sh->s, w, node);
+}
+
 /* Unit-call uc ended at statement k: its later statements are not needed. */
 static void end_call(Sched *s, uint32_t uc, uint32_t k)
 {
@@ -113,105 +119,6 @@ static void settle_launch(Sched *s, size_t l)
                 end_call(s, uc, k);
         }
     }
-}
-
-void sched_set_gpu(Sched *s, int mode, uint32_t min_width, const GpuCost *cost)
-{
-    s->gpu_mode = mode;
-    s->gpu_min_width = min_width ? min_width : 1;
-    s->gpu_cost = cost;
-}
-
-/* The cells of a grid argument (0 for anything else). */
-static uint64_t grid_cells(Value v)
-{
-    return v_is_grid(v) ? (uint64_t)v.u.seq->n * v_len(v.u.seq->items[0]) : 0; /* rows may be packed pairs */
-}
-
-/* The cost model's view of n gathered applications: every grid argument
- * is uploaded (4 bytes a cell) and the results come down; nothing the CPU
- * path needs lives only on the device yet. */
-static bool kernels_cheaper(const GpuCost *c, const Prim *p, size_t n, const Value *const *argp)
-{
-    GpuLaunchEst e = {.prim = p, .nodes = n};
-    for (size_t k = 0; k < n; k++)
-        for (int a = 0; a < p->arity; a++)
-            e.cells += grid_cells(argp[k][a]);
-    e.up_bytes = 4 * e.cells;
-    return gpu_cost_prefers_gpu(c, &e);
-}
-
-/* Launch l through the kernel backend: gather the nodes still needed, run
- * them as one batch, keep the results computed; the rest stay pending for
- * the CPU workers. Runs on one thread, with its results arena. */
-static void gpu_launch(Sched *s, Worker *w, size_t l)
-{
-    SchedGpuStats *g = &s->st.gpu;
-    const Prim *p = s->sigs[s->launch_sig[l]].prim;
-    uint32_t start = s->launch_off[l], width = s->launch_off[l + 1] - start;
-    if (!p || !gpu_has_kernel(p)) {
-        g->nodes_cpu_nokernel += width;
-        return;
-    }
-    if (!s->gpu_cost && width < s->gpu_min_width) {
-        g->nodes_cpu_costmodel += width;
-        return;
-    }
-    uint64_t t0 = now_ns();
-    uint32_t *ids = xmalloc(width * sizeof *ids);
-    Value *vals = xmalloc((size_t)width * SCHED_MAXKEYS * sizeof *vals), *out = xmalloc(width * sizeof *out);
-    const Value **argp = xmalloc(width * sizeof *argp);
-    Err *err = xmalloc(width * sizeof *err);
-    size_t n = 0;
-    for (uint32_t i = 0; i < width; i++) {
-        uint32_t id = s->launch_nodes[start + i];
-        Node *nd = &s->nodes[id];
-        Value *v = vals + n * SCHED_MAXKEYS;
-        int ready = nd->uses != 0;
-        for (uint32_t a = 0; ready && a < nd->nkeys; a++)
-            ready = sched_key_value(s, s->keys[nd->key_off + a], &v[a]) == ERR_OK;
-        if (!ready)
-            continue; /* the CPU worker marks it skipped */
-        ids[n] = id;
-        argp[n] = v + 1; /* v[0] is the callee */
-        n++;
-    }
-    if (s->gpu_cost && n && !kernels_cheaper(s->gpu_cost, p, n, argp)) {
-        g->nodes_cpu_costmodel += n;
-        n = 0; /* the CPU workers run them all */
-    }
-    Ctx rctx;
-    ctx_init(&rctx, w->results);
-    rctx.mem_limit = SIZE_MAX;
-    GpuCounters c = {0};
-    GpuBackend be = s->gpu_mode == SCHED_GPU_HOST ? GPU_HOST : GPU_DEVICE;
-    if (n && gpu_run_batch_on(be, &rctx, p, n, argp, out, err, &c) >= 0) {
-        for (size_t k = 0; k < n; k++) {
-            if (err[k] == ERR__COUNT)
-                continue;
-            Node *nd = &s->nodes[ids[k]];
-            nd->err = (uint8_t)err[k];
-            nd->budget = err[k] == ERR_MEMORY; /* building the result crossed the budget */
-            nd->result = err[k] ? safe_default_of(prim_value(p)) : out[k];
-            nd->state = NS_DONE;
-            w->run++;
-            w->failed += err[k] != ERR_OK;
-        }
-    }
-    g->batches += n > 0;
-    g->kernel_launches += c.launches;
-    g->nodes_device += c.items_gpu;
-    g->nodes_host += c.items_host;
-    g->nodes_cpu_ineligible += c.items_ineligible;
-    g->bytes_to_device += c.bytes_to_device;
-    g->bytes_from_device += c.bytes_from_device;
-    g->device_errors += c.device_errors;
-    g->gpu_ns += now_ns() - t0;
-    free(ids);
-    free(vals);
-    free(out);
-    free(argp);
-    free(err);
 }
 
 /* Run the nodes of launches [l0, l1): their node lists are contiguous. */
@@ -272,10 +179,13 @@ static void *worker_main(void *arg)
     Shared *sh = w->sh;
     for (size_t l = 0; l < sh->s->nlaunches; l = sh->wave_end[l]) {
         if (sh->s->gpu_mode != SCHED_GPU_OFF) {
-            /* the kernel backend takes its launches first, on one thread */
-            if (w->id == 0)
+            /* the kernel backend takes its launches first, on one thread,
+             * then brings down what the CPU nodes of the wave read */
+            if (w->id == 0) {
                 for (size_t k = l; k < sh->wave_end[l]; k++)
-                    gpu_launch(sh->s, w, k);
+                    gpu_launch(sh->s, w->results, k, &w->run, &w->failed);
+                gpu_prepare_wave(sh->s, w->results, l, sh->wave_end[l], cpu_run, w);
+            }
             if (sh->nthreads > 1)
                 pthread_barrier_wait(&sh->barrier);
         }
@@ -357,7 +267,11 @@ void sched_execute_in(Sched *s, int threads, SchedArenas *a)
         w[t].sh = &sh;
         w[t].id = t;
     }
+    if (s->gpu_mode != SCHED_GPU_OFF)
+        gpu_begin(s);
     run_workers(&sh, w, threads);
+    if (s->gpu_mode != SCHED_GPU_OFF)
+        gpu_end(s, w[0].results, cpu_run, &w[0]);
     for (int t = 0; t < threads; t++) {
         s->st.nodes_run += w[t].run;
         s->st.nodes_failed += w[t].failed;

@@ -38,6 +38,11 @@ typedef struct SchedGpuStats {
     uint64_t nodes_host;     /* nodes computed by the host backend (the kernels' logic on the CPU) */
     uint64_t nodes_cpu_nokernel, nodes_cpu_costmodel, nodes_cpu_ineligible;
     uint64_t bytes_to_device, bytes_from_device;
+    uint64_t args_resident;  /* grid arguments read in the value store (no transfer) */
+    uint64_t args_uploaded;  /* grid arguments that went up (once each) */
+    uint64_t results_resident; /* grid results left in the store */
+    uint64_t materialized;   /* store grids brought down for the CPU or the rows */
+    uint64_t store_full;     /* batches refused: the store had no room */
     uint64_t device_errors;
     uint64_t gpu_ns;         /* time in the kernel backend, packing and unpacking included */
 } SchedGpuStats;

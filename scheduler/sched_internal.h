@@ -29,7 +29,10 @@ static inline uint32_t key_id(uint64_t k) { return (uint32_t)(k & 0xffffffffu); 
 static inline uint32_t key_node(uint64_t k) { return (uint32_t)(k >> 16); }       /* bindings */
 static inline uint16_t key_mask(uint64_t k) { return (uint16_t)k; }
 
-enum { NS_PENDING, NS_DONE, NS_SKIPPED };
+/* NS_RESIDENT: done by a kernel, the grid result in the GPU value store and
+ * not yet built on the host (scheduler/gpu.c builds it before any CPU
+ * reader runs); NS_DOWNLOADING: a moment's mark while listing those. */
+enum { NS_PENDING, NS_DONE, NS_SKIPPED, NS_RESIDENT, NS_DOWNLOADING };
 
 typedef struct Node {
     uint64_t hash;
@@ -83,6 +86,8 @@ struct Sched {
     int gpu_mode;             /* SCHED_GPU_* */
     uint32_t gpu_min_width;   /* without a cost model: narrower launches stay on the CPU */
     const GpuCost *gpu_cost;  /* the cost model (cuda/cost.h), or NULL */
+    struct GpuStore *gpu_store; /* during execution with a GPU mode (gpu.c) */
+    int32_t *node_ref, *atom_ref; /* per node, per atom: its grid's store handle, or -1 */
     const Program *const *programs;
     size_t nprograms;
     int is_batt, ncalls;
@@ -165,6 +170,16 @@ static inline Err sched_key_value(const Sched *s, uint64_t k, Value *v)
     }
     return sched_binding(s, key_node(k), key_mask(k), v);
 }
+
+/* The kernel backend's side of execution (gpu.c), on one thread. cpu_run
+ * computes a node on the CPU (after a failed download). */
+typedef void (*GpuCpuRun)(void *data, uint32_t node);
+void gpu_begin(Sched *s);
+void gpu_launch(Sched *s, Arena *results, size_t l, uint64_t *run, uint64_t *failed);
+/* Build the resident results the CPU nodes of launches [l0, l1) read. */
+void gpu_prepare_wave(Sched *s, Arena *results, size_t l0, size_t l1, GpuCpuRun cpu_run, void *data);
+/* Build every resident result left; free the store. */
+void gpu_end(Sched *s, Arena *results, GpuCpuRun cpu_run, void *data);
 
 void sched_plan_depth(Sched *s);
 void sched_plan_agenda(Sched *s);

@@ -137,6 +137,11 @@ Test(cli, replay_through_the_kernel_backend_gives_runs_rows)
     /* the rotations and mirrors of the example run through the kernels' logic */
     cr_assert(strstr(out, "nodes on the host backend"), "%s", out);
     cr_assert(!strstr(out, "nodes on the host backend 0,"), "%s", out);
+    /* chained rotations and mirrors read their arguments in the value store,
+     * where the launch before left them (no transfer) */
+    cr_assert(strstr(out, "grid arguments read in place"), "%s", out);
+    cr_assert(!strstr(out, "grid arguments read in place 0,"), "%s", out);
+    cr_assert(strstr(out, "device errors 0"), "%s", out);
     cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py gpu-host %s %s", a, b), 0, "%s", out);
     unlink(tr);
     unlink(a);

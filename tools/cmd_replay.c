@@ -508,6 +508,11 @@ static void add_stats(SchedStats *t, const SchedStats *w)
     g->nodes_cpu_ineligible += h->nodes_cpu_ineligible;
     g->bytes_to_device += h->bytes_to_device;
     g->bytes_from_device += h->bytes_from_device;
+    g->args_resident += h->args_resident;
+    g->args_uploaded += h->args_uploaded;
+    g->results_resident += h->results_resident;
+    g->materialized += h->materialized;
+    g->store_full += h->store_full;
     g->device_errors += h->device_errors;
     g->gpu_ns += h->gpu_ns;
 }
@@ -546,6 +551,12 @@ static void print_gpu_stats(const SchedGpuStats *g, FILE *to, int mode)
             (unsigned long long)g->nodes_cpu_ineligible, (unsigned long long)g->bytes_to_device,
             (unsigned long long)g->bytes_from_device, (double)g->gpu_ns / 1e6,
             g->device_errors ? " (device errors!)" : "");
+    fprintf(to, "battrace replay: %s value store: grid arguments read in place %llu, uploaded %llu; grid "
+                "results left there %llu, brought down %llu; batches refused for room %llu; device errors %llu\n",
+            mode == SCHED_GPU_HOST ? "host stand-in" : "device", (unsigned long long)g->args_resident,
+            (unsigned long long)g->args_uploaded, (unsigned long long)g->results_resident,
+            (unsigned long long)g->materialized, (unsigned long long)g->store_full,
+            (unsigned long long)g->device_errors);
 }
 
 static int load(ReplayJob *j, const ReplayOptions *o)
