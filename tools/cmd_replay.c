@@ -3,6 +3,7 @@
  * levelled, grouped into launches, run on the CPU backend, then each unit
  * replayed with the results (docs/scheduler.md). */
 #include <cjson/cJSON.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -671,6 +672,12 @@ int cmd_replay(int argc, char **argv)
     } else if (o.gpu && !o.gpu_min_width) {
         o.gpu_min_width = 1; /* --gpu-host alone: every launch through the kernels' logic */
     }
+#ifdef M_MMAP_THRESHOLD
+    /* each window allocates and frees tables of tens of MB: kept in the heap
+     * (not mapped and unmapped each time) they fault in once */
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
     ReplayJob *j = calloc(1, sizeof *j);
     j->trace_path = trace_path;
     int rc = load(j, &o);
