@@ -97,9 +97,10 @@ def replay_against_run(name, programs, extra):
     dedup = re.search(r'dedup ([0-9.]+)x', rep_out).group(1)
     per_stmt = re.search(r'\(([0-9.]+) ns per statement\)', rep_out).group(1)
     per_node = re.search(r'\(([0-9.]+) ns per node\)', rep_out).group(1)
+    sched = re.search(r'scheduling \(merge to plan\) ([0-9.]+) ns per node', rep_out).group(1)
     print(f'  {name:<30} run {run_s:7.3f} s   replay on 2 threads {work:7.3f} s (execute {exe:.3f} s)   '
           f'run/replay {run_s / work:5.2f}x (execute only {run_s / exe:5.2f}x)   dedup {dedup}x   '
-          f'merge+dedup {per_stmt} ns/statement, levels+plan {per_node} ns/node   '
+          f'merge+dedup {per_stmt} ns/statement, levels+plan {per_node} ns/node, scheduling {sched} ns/node   '
           f'(wall: run {run_wall:.2f} s, replay with trace loading {rep_wall:.2f} s)')
 
 

@@ -522,6 +522,7 @@ static void print_stats(const SchedStats *st, FILE *to, SchedPolicy policy, int 
 {
     double per_stmt = st->statements ? (double)st->build_ns / (double)st->statements : 0.0;
     double per_node = st->nodes ? (double)st->plan_ns / (double)st->nodes : 0.0;
+    double sched_per_node = st->nodes ? (double)(st->build_ns + st->plan_ns) / (double)st->nodes : 0.0;
     fprintf(to, "battrace replay: %zu window%s: %llu statements -> %llu distinct nodes (dedup %.2fx), "
                 "%llu levels, %llu launches (policy %s), width mean %.1f max %llu\n",
             windows, windows == 1 ? "" : "s", (unsigned long long)st->statements, (unsigned long long)st->nodes,
@@ -530,11 +531,11 @@ static void print_stats(const SchedStats *st, FILE *to, SchedPolicy policy, int 
             st->mean_width, (unsigned long long)st->max_width);
     fprintf(to, "battrace replay: merge+dedup %.1f ms (%.0f ns per statement), levels+plan %.1f ms "
                 "(%.0f ns per node), execute %.1f ms on %d thread%s (%llu nodes run, %llu raised, "
-                "results at most %.1f MB), replay %.1f ms\n",
+                "results at most %.1f MB), replay %.1f ms; scheduling (merge to plan) %.0f ns per node\n",
             (double)st->build_ns / 1e6, per_stmt, (double)st->plan_ns / 1e6, per_node,
             (double)st->exec_ns / 1e6, threads, threads == 1 ? "" : "s",
             (unsigned long long)st->nodes_run, (unsigned long long)st->nodes_failed,
-            (double)st->result_bytes / 1e6, (double)st->replay_ns / 1e6);
+            (double)st->result_bytes / 1e6, (double)st->replay_ns / 1e6, sched_per_node);
 }
 
 static void print_gpu_stats(const SchedGpuStats *g, FILE *to, int mode)
