@@ -200,8 +200,12 @@ static int units_from_trace(ReplayJob *j)
     Value *out = calloc(j->trace.nsamples + 1, sizeof *out);
     for (uint32_t k = 0; k < j->trace.nsamples; k++) {
         const TraceSample *ts = &j->trace.samples[k];
+        /* a task's samples are adjacent and share S: decoded once, one
+         * object, so the scheduler knows it by its pointer instead of
+         * hashing and comparing every train pair again per sample */
+        const TraceSample *prev = k ? &j->trace.samples[k - 1] : NULL;
         in[k] = decode(j, ts->input);
-        S[k] = decode(j, ts->S);
+        S[k] = prev && prev->S == ts->S ? S[k - 1] : decode(j, ts->S);
         out[k] = ts->has_output ? decode(j, ts->output) : v_none();
     }
     for (size_t u = 0; u < j->nunits; u++) {
