@@ -58,6 +58,7 @@ Test(cost, a_profile_sets_per_call_times_and_moves_the_choice)
                                             "\"calls\": 1, \"self_ns\": 5}]}");
     char err[256];
     cr_assert_eq(gpu_cost_load_profile(&c, p, err, sizeof err), 0, "%s", err);
+    unlink(p);
     cr_assert_float_eq(c.cpu_ns[prim_lookup("objects") - prim_table], 1e6, 1e-6);
     cr_assert_float_eq(gpu_cost_cpu_ns(&c, &e), 200 * 1e6, 1e-3);
     cr_assert(gpu_cost_prefers_gpu(&c, &e));
@@ -77,6 +78,7 @@ Test(cost, bad_profiles_are_refused_with_a_message)
     cr_assert(strstr(err, "/nonexistent/profile.json"), "%s", err);
     const char *p = write_file("bad.json", "{\"rows\": []}");
     cr_assert_eq(gpu_cost_load_profile(&c, p, err, sizeof err), -1);
+    unlink(p);
     cr_assert(strstr(err, "primitives"), "%s", err);
     p = write_file("broken.json", "{\"primitives\": [");
     cr_assert_eq(gpu_cost_load_profile(&c, p, err, sizeof err), -1);
