@@ -82,8 +82,11 @@ $(BUILD)/cuda/%.o: cuda/%.cu $(wildcard cuda/*.h)
 $(BUILD)/battrace-tests: $(TEST_OBJ) $(BUILD)/libbattrace.a
 	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) $(CUDA_LDLIBS) -lcriterion
 
+# --verbose, less the [RUN ] and [PASS] lines: failures and every skipped test
+# (no ../shared, no CUDA device) with its reason stay in view
 test: $(BUILD)/battrace-tests battrace
-	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/battrace $(BUILD)/battrace-tests --jobs 2
+	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/battrace bash -o pipefail -c \
+	    '$(BUILD)/battrace-tests --jobs 2 --verbose 2>&1 | grep -v -E "^\[(RUN |PASS)\]"'
 
 sanitize:
 	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
