@@ -152,8 +152,12 @@ def main():
     sh(['python3', os.path.join(SHARED, 'tools', 'mkbatt.py'), solvers, '--count', '32', '--seed', '1', '-o', batt])
     few = ['--samples', '100'] if quick else []
     if '--only-gpu' in sys.argv: # tools/device_check.sh on a lent GPU machine
+        # GPU_SAMPLES: a share of the 1718 samples, so that recording fits a
+        # device command's 10 minutes
+        n = os.environ.get('GPU_SAMPLES')
         print('4. replay --gpu against replay on every core (issue 5)')
-        gpu_against_cpu('cross: 400 solvers x 1718', solvers, ['--mode', 'cross', '--max-nested', '0'])
+        gpu_against_cpu(f'cross: 400 solvers x {n or 1718}', solvers,
+                        ['--mode', 'cross', '--max-nested', '0'] + (['--samples', n] if n else []))
         return
     print('battrace bench (the figures to compare are the ratios)')
     print('1. run against pyref.py --order cpython (inside-program time)')
