@@ -571,6 +571,38 @@ Test(trace, round_trip_keeps_every_field)
     cleanup(dir);
 }
 
+/* Reading without nodes keeps everything else (what replay needs): the
+ * same units, calls and bindings, values and samples; no node kept. */
+Test(trace, reading_without_nodes_keeps_the_rest)
+{
+    Built b;
+    build(&b);
+    char path[128], err[256];
+    const char *dir = tmpdir();
+    snprintf(path, sizeof path, "%s/t.trace", dir);
+    cr_assert_eq(write_built(&b.t, path, err, sizeof err), 0, "%s", err);
+    Trace r;
+    cr_assert_eq(trace_read_ex(path, TRACE_READ_NO_NODES, &r, err, sizeof err), 0, "%s", err);
+    compare_header_parts(&b.t, &r);
+    cr_assert_eq(r.nunits, b.t.nunits);
+    cr_assert_eq(r.nnodes, 0);
+    for (size_t k = 0; k < r.nunits; k++) {
+        const TraceUnit *u = &r.units[k], *v = &b.t.units[k];
+        cr_assert(u->program == v->program && u->sample == v->sample && u->us == v->us && u->ncalls == v->ncalls);
+        cr_assert_eq(u->nnodes, 0);
+        for (int c = 0; c < u->ncalls; c++) {
+            cr_assert_eq(u->calls[c].nbind, v->calls[c].nbind);
+            cr_assert_eq(u->calls[c].out, v->calls[c].out);
+            for (uint32_t j = 0; j < u->calls[c].nbind; j++)
+                cr_assert_eq(u->calls[c].bind[j], v->calls[c].bind[j]);
+        }
+    }
+    cr_assert_eq(r.values.count, b.t.values.count);
+    trace_free(&r);
+    trace_free(&b.t);
+    cleanup(dir);
+}
+
 Test(trace, empty_trace_round_trips)
 {
     Trace t;
@@ -754,7 +786,7 @@ static void try_sections(uint32_t kind, const char *bytes, size_t len, const cha
     Sec secs[] = {
         S(SEC_SOURCE, "src"), S(SEC_PROGRAMS, "\x01\x01p"),
         S(SEC_SAMPLES, "\x01\x01k\x00\x00\x00\x00\x00"),
-        S(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x00"), S(SEC_VALUES, "\x01\x03\x02"),
+        S(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x00\x00"), S(SEC_VALUES, "\x01\x03\x02"),
         S(SEC_META, "{\"units\": 1}"),
     };
     int n = 6;
@@ -805,7 +837,11 @@ Test(trace, refuses_malformed_sections)
     TRY_SEC(SEC_SAMPLES, "\x01\x01k\x00\x00\x05\x00\x00", "input value id");
     TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\xff\xff\xff\xff\x0f", "node count");
     TRY_SEC(SEC_UNITS, "\x00\x00\x05\x03\x00\x00\x01\x00\x00", "3 calls");
-    TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x00\x00", "bad varint in sample");
+    TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x00\x00\x00", "bad varint in sample");
+    /* the nodes' byte length: past the section, or not what the nodes take */
+    TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x00\x05", "does not fit");
+    TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x01\x07\x00\x01\x00\x00\x00\x00\x00",
+            "but the nodes take 6");
     TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x01\x00\x00", "node ref 0");
     TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x01\x00\x00", "node count 1 larger");
     TRY_SEC(SEC_META, "[1, 2]", "not a JSON object");
@@ -816,7 +852,7 @@ Test(trace, sections_in_any_order_and_unknown_kinds_skipped)
 {
     Sec secs[] = {
         S(SEC_META, "{\"units\": 1, \"is_batt\": true}"), S(99, "whatever"),
-        S(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x00"), S(SEC_VALUES, "\x01\x03\x02"),
+        S(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x00\x00"), S(SEC_VALUES, "\x01\x03\x02"),
         S(SEC_PROGRAMS, "\x01\x01p"), S(SEC_SOURCE, "src"),
         S(SEC_SAMPLES, "\x01\x01k\x00\x00\x00\x00\x00"),
     };

@@ -568,7 +568,8 @@ static void print_gpu_stats(const SchedGpuStats *g, FILE *to, int mode)
 static int load(ReplayJob *j, const ReplayOptions *o)
 {
     char err[1024];
-    if (trace_read(j->trace_path, &j->trace, err, sizeof err) != 0) {
+    /* the nodes are read only to be compared (--verify) */
+    if (trace_read_ex(j->trace_path, o->verify ? 0 : TRACE_READ_NO_NODES, &j->trace, err, sizeof err) != 0) {
         fprintf(stderr, "battrace replay: %s\n", err);
         return EXIT_USAGE;
     }

@@ -150,5 +150,13 @@ int trace_read(const char *path, Trace *t, char *err, size_t errlen);
 /* Same from memory (the fuzz target's entry point). */
 int trace_read_mem(const uint8_t *data, size_t size, const char *name, Trace *t, char *err,
                    size_t errlen);
+/* With flags: TRACE_READ_NO_NODES steps over every unit's nodes (checked
+ * for length only; the checksum still covers them) and keeps none: units
+ * have nnodes 0 and t has no nodes, which is all a replay without --verify
+ * needs (the scheduler works from the programs and the units' samples). */
+#define TRACE_READ_NO_NODES 1u
+int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t errlen);
+int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsigned flags, Trace *t, char *err,
+                      size_t errlen);
 
 #endif

@@ -49,6 +49,7 @@ typedef struct Rd {
     const char *name;
     char *err;
     size_t errlen;
+    unsigned flags; /* TRACE_READ_* */
 } Rd;
 
 static int fail(Rd *r, const uint8_t *at, const char *fmt, ...)
@@ -439,10 +440,26 @@ static int read_unit(Rd *r, Trace *t)
     u->first_node = t->nnodes;
     if (check_bindings(r, at, u, t->values.count))
         return 2;
-    reserve((void **)&t->nodes, &t->cap_nodes, t->nnodes + n, sizeof *t->nodes);
-    for (uint64_t k = 0; k < n; k++)
-        if (read_node(r, t, k, n))
-            return 2;
+    uint64_t bytes;
+    at = r->p;
+    if (get_varint(r, &bytes, "nodes' byte length"))
+        return 2;
+    if (bytes > left(r) || bytes < n * MIN_NODE_BYTES)
+        return fail(r, at, "nodes' byte length %llu does not fit %llu nodes in the section", (unsigned long long)bytes,
+                    (unsigned long long)n);
+    const uint8_t *end = r->p + bytes;
+    if (r->flags & TRACE_READ_NO_NODES) {
+        r->p = end;
+        u->nnodes = 0; /* none kept: a node ref has nothing to name */
+    } else {
+        reserve((void **)&t->nodes, &t->cap_nodes, t->nnodes + n, sizeof *t->nodes);
+        for (uint64_t k = 0; k < n; k++)
+            if (read_node(r, t, k, n))
+                return 2;
+        if (r->p != end)
+            return fail(r, at, "nodes' byte length %llu, but the nodes take %llu", (unsigned long long)bytes,
+                        (unsigned long long)(r->p - (end - bytes)));
+    }
     t->nunits++;
     return 0;
 }
@@ -514,7 +531,13 @@ static int read_body(Rd *r, Trace *t, const Section *secs)
 int trace_read_mem(const uint8_t *data, size_t size, const char *name, Trace *t, char *err,
                    size_t errlen)
 {
-    Rd r = {data, data, data + size, name, err, errlen};
+    return trace_read_mem_ex(data, size, name, 0, t, err, errlen);
+}
+
+int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsigned flags, Trace *t, char *err,
+                      size_t errlen)
+{
+    Rd r = {data, data, data + size, name, err, errlen, flags};
     Section secs[NSECTIONS] = {{0}};
     uint32_t nsec = 0;
     trace_init(t);
@@ -584,6 +607,11 @@ static void release_file(uint8_t *data, size_t size, int mapped)
 
 int trace_read(const char *path, Trace *t, char *err, size_t errlen)
 {
+    return trace_read_ex(path, 0, t, err, errlen);
+}
+
+int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t errlen)
+{
     uint8_t *data;
     size_t size;
     int mapped;
@@ -591,7 +619,7 @@ int trace_read(const char *path, Trace *t, char *err, size_t errlen)
     if (read_file(path, &data, &size, &mapped, err, errlen))
         return 2;
     /* the Trace keeps copies of what it needs: the file is let go here */
-    int rc = trace_read_mem(data, size, path, t, err, errlen);
+    int rc = trace_read_mem_ex(data, size, path, flags, t, err, errlen);
     release_file(data, size, mapped);
     return rc;
 }

@@ -26,6 +26,7 @@ struct TraceWriter {
     int fd;
     char *path, *tmp;
     ByteBuf buf;          /* bytes not yet written */
+    ByteBuf nodes;        /* a unit's nodes, encoded before their length is written */
     uint64_t flushed;     /* bytes written to fd */
     uint64_t units_at;    /* file offset of the UNITS section's length field */
     /* the body's CRC-32C as it is written, in two parts around the UNITS
@@ -218,6 +219,7 @@ static void tw_free(TraceWriter *w)
     if (w->fd >= 0)
         close(w->fd);
     bb_free(&w->buf);
+    bb_free(&w->nodes);
     free(w->path);
     free(w->tmp);
     free(w);
@@ -304,9 +306,14 @@ int tw_unit(TraceWriter *w, const TraceUnit *u, const TraceNode *nodes, const ui
     bb_u8(b, u->ncalls);
     for (int c = 0; c < u->ncalls; c++)
         enc_call(b, &u->calls[c]);
-    bb_varint(b, u->nnodes);
+    /* the nodes' byte length first: a reader that needs only the units'
+     * bindings (replay without --verify) steps over them */
+    w->nodes.len = 0;
     for (uint32_t k = 0; k < u->nnodes; k++)
-        enc_node(b, &nodes[k], args);
+        enc_node(&w->nodes, &nodes[k], args);
+    bb_varint(b, u->nnodes);
+    bb_varint(b, w->nodes.len);
+    bb_bytes(b, w->nodes.p, w->nodes.len);
     tw_maybe_flush(w);
     return w->failed ? -1 : 0;
 }
