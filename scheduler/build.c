@@ -254,6 +254,30 @@ static uint16_t guard_mask(const Stmt *st)
     return m;
 }
 
+/* Which call statements' values the rows read: backwards from the end (a
+ * solver's returned slot), a slot is live where an append reads it; a call
+ * statement whose target is live there feeds the rows, and the assignment
+ * ends that liveness above it. Call arguments are not reads here: nodes take
+ * them from their producers, not from the variables. */
+static void rows_liveness(const Program *p, uint8_t *feeds)
+{
+    uint8_t *live = xcalloc((size_t)p->nslots + 1, 1);
+    if (p->kind == PROG_SOLVER && p->ret_slot >= 0)
+        live[p->ret_slot] = 1;
+    for (size_t k = p->nstmts; k-- > 0;) {
+        const Stmt *st = &p->stmts[k];
+        if (st->kind == ST_CALL) {
+            feeds[k] = live[st->target];
+            live[st->target] = 0;
+            continue;
+        }
+        for (unsigned a = 0; a < st->nargs; a++)
+            if (st->args[a].kind == ARG_VAR)
+                live[st->args[a].slot] = 1;
+    }
+    free(live);
+}
+
 static void prog_info(Sched *s, const Program *p, ProgInfo *pi)
 {
     pi->fixed = xcalloc(p->nstmts * SCHED_MAXKEYS, sizeof *pi->fixed);
@@ -277,6 +301,8 @@ static void prog_info(Sched *s, const Program *p, ProgInfo *pi)
         pi->c_taint = xmalloc(p->nstmts + 1);
         interp_c_taint(p, pi->c_taint);
     }
+    pi->feeds_rows = xcalloc(p->nstmts + 1, 1);
+    rows_liveness(p, pi->feeds_rows);
 }
 
 static uint64_t arg_key(const Arg *a, const uint64_t *fixed, const uint64_t *slot_keys,
@@ -515,6 +541,7 @@ void sched_free(Sched *s)
         free(s->pinfo[p].fixed);
         free(s->pinfo[p].mask);
         free(s->pinfo[p].c_taint);
+        free(s->pinfo[p].feeds_rows);
     }
     if (s->own_arenas) {
         sched_arenas_free(s->own_arenas);

@@ -8,8 +8,9 @@
  * their handles per atom and per node. A grid result stays in the store: the
  * node becomes NS_RESIDENT (done, its Value not built). Before the CPU
  * workers run a wave, the resident results its CPU nodes read are brought
- * down together (gpu_prepare_wave); after the last wave, the rest are (rows
- * and --verify read every statement's result). A download that fails is
+ * down together (gpu_prepare_wave); after the last wave, those the rows
+ * read (appends, a solver's return), or with --verify all of them. A node
+ * whose value nobody reads stays NS_RESIDENT. A download that fails is
  * counted and the node computed again on the CPU: a device error never
  * changes a result. Runs on one thread (the workers wait at a barrier). */
 #include <stdlib.h>
@@ -242,18 +243,39 @@ void gpu_prepare_wave(Sched *s, Arena *results, size_t l0, size_t l1, GpuCpuRun 
     free(ids);
 }
 
+/* The resident nodes the rows read: statements feeding an append or a
+ * solver's return (ProgInfo.feeds_rows) in every unit-call, up to where the
+ * call ended; or, for --verify, every resident node. */
+static uint32_t *rows_resident(Sched *s, size_t *n)
+{
+    size_t cap = 0;
+    uint32_t *ids = NULL;
+    *n = 0;
+    for (size_t uc = 0; uc < s->nuc; uc++) {
+        const ProgInfo *pi = &s->pinfo[s->units[uc / (size_t)s->ncalls].program];
+        for (uint32_t k = 0; k < s->alive[uc]; k++) {
+            uint32_t id = s->stmt_node[s->uc_off[uc] + k];
+            if (id == SCHED_NONE || (!s->gpu_download_all && !pi->feeds_rows[k]) ||
+                s->nodes[id].state != NS_RESIDENT)
+                continue;
+            s->nodes[id].state = NS_DOWNLOADING; /* listed once */
+            SCHED_GROW(ids, *n, cap, *n + 1);
+            ids[(*n)++] = id;
+        }
+    }
+    for (size_t k = 0; k < *n; k++)
+        s->nodes[ids[k]].state = NS_RESIDENT;
+    return ids;
+}
+
 void gpu_end(Sched *s, Arena *results, GpuCpuRun cpu_run, void *data)
 {
     if (s->node_ref && s->gpu_store) {
-        size_t n = 0, cap = 0;
-        uint32_t *ids = NULL;
-        for (uint32_t id = 0; id < s->nnodes; id++)
-            if (s->nodes[id].state == NS_RESIDENT) {
-                SCHED_GROW(ids, n, cap, n + 1);
-                ids[n++] = id;
-            }
+        size_t n;
+        uint32_t *ids = rows_resident(s, &n);
         build_resident(s, results, ids, n, cpu_run, data);
         free(ids);
+        /* the rest stay NS_RESIDENT: returned, value never read */
     }
     gpu_store_free(s->gpu_store);
     s->gpu_store = NULL;
@@ -261,3 +283,5 @@ void gpu_end(Sched *s, Arena *results, GpuCpuRun cpu_run, void *data)
     free(s->atom_ref);
     s->node_ref = s->atom_ref = NULL;
 }
+
+void sched_gpu_download_all(Sched *s, int all) { s->gpu_download_all = all; }

@@ -103,6 +103,10 @@ typedef struct GpuCost GpuCost;
  * (cuda/cost.h: widths and argument cells, per-call CPU times from a
  * profile) finds them cheaper, whatever min_width; cost must outlive s. */
 void sched_set_gpu(Sched *s, int mode, uint32_t min_width, const GpuCost *cost);
+/* After execution, grid results left on the device come down only where
+ * the rows read them (appends, a solver's return); with all set, every one
+ * (sched_stmt_result reads every statement: --verify). */
+void sched_gpu_download_all(Sched *s, int all);
 
 /* What one unit returned. Solver: err and out (None on error). Batt: err, o,
  * s of the first call, err_c and s_c of the second (None where the call

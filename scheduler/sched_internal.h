@@ -65,6 +65,7 @@ typedef struct ProgInfo {
     uint64_t *fixed; /* nstmts * SCHED_MAXKEYS: atom keys of primitive callees, constants, primitives */
     uint16_t *mask;  /* per statement: the guard mask */
     uint8_t *c_taint; /* batt: per statement, 1 when it depends on C (interp_c_taint) */
+    uint8_t *feeds_rows; /* per statement: its value is read by an append or returned */
 } ProgInfo;
 
 typedef struct Sig {
@@ -88,6 +89,7 @@ struct Sched {
     const GpuCost *gpu_cost;  /* the cost model (cuda/cost.h), or NULL */
     struct GpuStore *gpu_store; /* during execution with a GPU mode (gpu.c) */
     int32_t *node_ref, *atom_ref; /* per node, per atom: its grid's store handle, or -1 */
+    int gpu_download_all;     /* bring every resident result down (for --verify) */
     const Program *const *programs;
     size_t nprograms;
     int is_batt, ncalls;
@@ -148,6 +150,12 @@ uint64_t sched_mix(uint64_t h, uint64_t x);
 static inline Err sched_binding(const Sched *s, uint32_t n, uint16_t mask, Value *v)
 {
     const Node *nd = &s->nodes[n];
+    if (nd->state == NS_RESIDENT) {
+        /* a kernel's grid left on the device, read by no CPU node and no
+         * row (gpu.c brings those down): it returned, its value unneeded */
+        *v = v_none();
+        return ERR_OK;
+    }
     if (nd->state != NS_DONE)
         return ERR__COUNT;
     if (nd->err && (nd->budget || !((mask >> nd->err) & 1u)))

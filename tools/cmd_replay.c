@@ -636,8 +636,10 @@ static int replay_window(ReplayJob *j, const ReplayOptions *o, size_t u0, size_t
         return EXIT_FAIL;
     }
     sched_plan(s, o->policy);
-    if (o->gpu)
+    if (o->gpu) {
         sched_set_gpu(s, o->gpu, (uint32_t)o->gpu_min_width, cost);
+        sched_gpu_download_all(s, v != NULL);
+    }
     sched_execute_in(s, o->threads, arenas);
     if (rows)
         write_rows(j, s, u0, u1, rows);

@@ -65,13 +65,25 @@ compare() {
         failed=1
     fi
     python3 tools/compare_rows.py "$name replay --gpu-host" "$exp" "$act.gpuhost" || failed=1
+    # without --verify only the grids the rows read come off the device
+    if ! "$BATTRACE" replay "$trace" --gpu-host --threads 2 --json "$act.gpurows" --quiet; then
+        echo "$name: battrace replay --gpu-host failed"
+        failed=1
+    fi
+    python3 tools/compare_rows.py "$name replay --gpu-host (rows only)" "$exp" "$act.gpurows" || failed=1
     if [ "$HAVE_GPU" = 1 ]; then # the kernels on the CUDA device
         if ! "$BATTRACE" replay "$trace" --gpu --gpu-min-width 1 --verify --threads 2 --json "$act.gpu" >"$act.gpu.log"; then
             echo "$name: battrace replay --gpu --verify failed"
             failed=1
         fi
-        grep 'GPU:' "$act.gpu.log"
+        grep -E 'GPU:|value store:' "$act.gpu.log"
         python3 tools/compare_rows.py "$name replay --gpu" "$exp" "$act.gpu" || failed=1
+        if ! "$BATTRACE" replay "$trace" --gpu --gpu-min-width 1 --threads 2 --json "$act.gpurows" >"$act.gpurows.log"; then
+            echo "$name: battrace replay --gpu failed"
+            failed=1
+        fi
+        grep -E 'value store:' "$act.gpurows.log"
+        python3 tools/compare_rows.py "$name replay --gpu (rows only)" "$exp" "$act.gpurows" || failed=1
     fi
     rm -f "$trace"
 }
