@@ -540,17 +540,25 @@ static void compare_header_parts(const Trace *a, const Trace *b)
     cr_assert_eq(a->is_batt, b->is_batt);
 }
 
+/* The built trace written to a fresh directory (returned) and read back
+ * with flags into r. */
+static const char *write_then_read(Built *b, unsigned flags, Trace *r)
+{
+    char path[128], err[256];
+    const char *dir = tmpdir();
+    snprintf(path, sizeof path, "%s/t.trace", dir);
+    cr_assert_eq(write_built(&b->t, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(count_tmp_files(dir), 0, "temporary file left behind");
+    cr_assert_eq(trace_read_ex(path, flags, r, err, sizeof err), 0, "%s", err);
+    return dir;
+}
+
 Test(trace, round_trip_keeps_every_field)
 {
     Built b;
     build(&b);
-    char path[128], err[256];
-    const char *dir = tmpdir();
-    snprintf(path, sizeof path, "%s/t.trace", dir);
-    cr_assert_eq(write_built(&b.t, path, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(count_tmp_files(dir), 0, "temporary file left behind");
     Trace r;
-    cr_assert_eq(trace_read(path, &r, err, sizeof err), 0, "%s", err);
+    const char *dir = write_then_read(&b, 0, &r);
     compare_header_parts(&b.t, &r);
     compare_units(&b.t, &r);
     cr_assert_str_eq(r.meta_json, meta_of(&b.t));
@@ -577,12 +585,8 @@ Test(trace, reading_without_nodes_keeps_the_rest)
 {
     Built b;
     build(&b);
-    char path[128], err[256];
-    const char *dir = tmpdir();
-    snprintf(path, sizeof path, "%s/t.trace", dir);
-    cr_assert_eq(write_built(&b.t, path, err, sizeof err), 0, "%s", err);
     Trace r;
-    cr_assert_eq(trace_read_ex(path, TRACE_READ_NO_NODES, &r, err, sizeof err), 0, "%s", err);
+    const char *dir = write_then_read(&b, TRACE_READ_NO_NODES, &r);
     compare_header_parts(&b.t, &r);
     cr_assert_eq(r.nunits, b.t.nunits);
     cr_assert_eq(r.nnodes, 0);
