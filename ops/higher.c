@@ -629,8 +629,8 @@ static void trace_connect_calls(Ctx *ctx, Value f, const Seq *a, const Seq *b, c
         for (uint32_t x = 0; x < a->n; x++) {
             Value args[2] = {a->items[x], b->items[y]};
             Value r = line_for(connect_key(args[0], args[1]), dk, lines, nd);
-            t->apply_enter(ctx->trace_data, f, 2, args);
-            t->apply_leave(ctx->trace_data, f, ERR_OK, r);
+            if (t->apply_enter(ctx->trace_data, f, 2, args))
+                t->apply_leave(ctx->trace_data, f, ERR_OK, r);
         }
 }
 

@@ -27,7 +27,9 @@ typedef struct TraceHooks {
      * default when `defaulted`); not called when the statement ended the call */
     void (*stmt_end)(void *data, size_t index, bool defaulted, Value bound);
     void (*stmt_reused)(void *data, size_t index); /* batt call 1 took call 0's value */
-    void (*apply_enter)(void *data, Value f, int argc, const Value *args);
+    /* an application of f begins; nonzero: call apply_leave when it ends
+     * (a tracer that keeps no frame for f says 0, and saves the call) */
+    int (*apply_enter)(void *data, Value f, int argc, const Value *args);
     void (*apply_leave)(void *data, Value f, Err err, Value result);
 } TraceHooks;
 

@@ -109,9 +109,10 @@ static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *o
     if (ctx->depth >= LIMIT_CALL_DEPTH)
         return ERR_RECURSION;
     ctx->depth++;
-    ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
+    int leave = ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
     Err e = f->kind == FN_PRIM ? f->prim->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
-    ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
+    if (leave)
+        ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
     ctx->depth--;
     if (!e && ctx->limit_hit)
         e = ctx->limit_hit;
