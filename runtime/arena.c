@@ -58,7 +58,7 @@ static void release_chunks(Arena *a, ArenaChunk *stop)
 {
     for (ArenaChunk *c = a->head; c && c != stop;) {
         ArenaChunk *next = c->next;
-        if (a->spare_bytes + c->size <= SPARE_KEEP) {
+        if (a->spare_bytes + c->size <= (a->keep ? a->keep : SPARE_KEEP)) {
             c->off = 0;
             c->next = a->spare;
             a->spare = c;
@@ -155,6 +155,22 @@ char *arena_strdup(Arena *a, const char *s)
     char *d = arena_alloc(a, n);
     memcpy(d, s, n);
     return d;
+}
+
+void arena_keep(Arena *a, size_t bytes) { a->keep = bytes; }
+
+int arena_owns_since(const Arena *a, ArenaMark m, const void *p)
+{
+    const unsigned char *q = p;
+    for (const ArenaChunk *c = a->head; c; c = c->next) {
+        const unsigned char *fill = c == a->head ? a->cur : c->data + c->off;
+        const unsigned char *from = c == m.head ? m.cur : c->data;
+        if (q >= from && q < fill)
+            return 1;
+        if (c == m.head)
+            break;
+    }
+    return 0;
 }
 
 int arena_owns(const Arena *a, const void *p)

@@ -19,6 +19,7 @@ typedef struct Arena {
     size_t used;        /* bytes handed out since the last reset */
     size_t peak;        /* largest `used` seen at a reset */
     size_t spare_bytes; /* bytes in the spare chunks */
+    size_t keep;        /* at most this many spare bytes kept; 0: SPARE_KEEP */
     uint64_t epoch;     /* new on every init and reset, never reused: memory
                          * handed out under one epoch stays valid while the
                          * arena's epoch is unchanged (caches key on it) */
@@ -55,6 +56,12 @@ typedef struct ArenaMark {
 } ArenaMark;
 static inline ArenaMark arena_mark(const Arena *a) { return (ArenaMark){a->head, a->cur, a->used}; }
 void arena_rollback(Arena *a, ArenaMark m);
+/* Does p point into memory a handed out since mark m? O(chunks since m),
+ * where arena_owns walks every chunk. */
+int arena_owns_since(const Arena *a, ArenaMark m, const void *p);
+/* Bytes of chunks a reset keeps for reuse (default 64 MB): replay's worker
+ * arenas keep all, so that the next window does not fault its pages in anew. */
+void arena_keep(Arena *a, size_t bytes);
 /* Does p point into memory a handed out since its last reset? */
 int arena_owns(const Arena *a, const void *p);
 

@@ -448,16 +448,16 @@ Err vbuf_set(VBuf *b, Value *out) { return mk_set(b->ctx, b->n, b->items, out); 
 
 /* ---- relocation ---- */
 
-static Func *relocate_func(Arena *to, const Arena *from, const Func *f)
+static Func *relocate_func(Arena *to, const Arena *from, ArenaMark since, const Func *f)
 {
     Func *g = arena_alloc(to, sizeof *g);
     *g = *f;
     for (int k = 0; k < 3; k++)
-        g->cap[k] = v_relocate(to, from, f->cap[k]);
+        g->cap[k] = v_relocate(to, from, since, f->cap[k]);
     return g;
 }
 
-static Seq *relocate_seq(Arena *to, const Arena *from, const Seq *s)
+static Seq *relocate_seq(Arena *to, const Arena *from, ArenaMark since, const Seq *s)
 {
     Seq *t = arena_alloc(to, sizeof(Seq) + s->n * sizeof(Value));
     t->n = s->n;
@@ -469,17 +469,40 @@ static Seq *relocate_seq(Arena *to, const Arena *from, const Seq *s)
             it.u.seq == s->items[k - 1].u.seq)
             t->items[k] = t->items[k - 1]; /* shared in the original: shared in the copy */
         else
-            t->items[k] = v_relocate(to, from, it);
+            t->items[k] = v_relocate(to, from, since, it);
     }
     return t;
 }
 
-Value v_relocate(Arena *to, const Arena *from, Value v)
+size_t v_owned_bytes(const Arena *from, ArenaMark since, Value v)
 {
-    if ((v.tag == VT_TUPLE || v.tag == VT_SET) && v.u.seq->n && arena_owns(from, v.u.seq))
-        v.u.seq = relocate_seq(to, from, v.u.seq);
-    else if (v.tag == VT_FUNC && arena_owns(from, v.u.fn))
-        v.u.fn = relocate_func(to, from, v.u.fn);
+    if (v.tag == VT_FUNC && arena_owns_since(from, since, v.u.fn)) {
+        size_t n = sizeof(Func);
+        for (int k = 0; k < 3; k++)
+            n += v_owned_bytes(from, since, v.u.fn->cap[k]);
+        return n;
+    }
+    if ((v.tag != VT_TUPLE && v.tag != VT_SET) || !v.u.seq->n || !arena_owns_since(from, since, v.u.seq))
+        return 0;
+    const Seq *s = v.u.seq;
+    size_t n = sizeof(Seq) + s->n * sizeof(Value);
+    if (s->flags & (SEQ_ALLINT | SEQ_PAIRS | SEQ_CELLS))
+        return n; /* flat: no nested objects */
+    for (uint32_t k = 0; k < s->n; k++) {
+        Value it = s->items[k];
+        if (!(k && (it.tag == VT_TUPLE || it.tag == VT_SET) && it.tag == s->items[k - 1].tag &&
+              it.u.seq == s->items[k - 1].u.seq))
+            n += v_owned_bytes(from, since, it);
+    }
+    return n;
+}
+
+Value v_relocate(Arena *to, const Arena *from, ArenaMark since, Value v)
+{
+    if ((v.tag == VT_TUPLE || v.tag == VT_SET) && v.u.seq->n && arena_owns_since(from, since, v.u.seq))
+        v.u.seq = relocate_seq(to, from, since, v.u.seq);
+    else if (v.tag == VT_FUNC && arena_owns_since(from, since, v.u.fn))
+        v.u.fn = relocate_func(to, from, since, v.u.fn);
     return v;
 }
 

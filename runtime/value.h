@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "err.h"
 
 typedef enum VTag {
@@ -147,13 +148,14 @@ Err vbuf_push(VBuf *b, Value v);
 Err vbuf_tuple(VBuf *b, Value *out); /* tuple of the buffered values */
 Err vbuf_set(VBuf *b, Value *out);   /* frozenset of the buffered values */
 
-/* Copy the parts of v that live in arena `from` into arena `to`; parts that
- * live elsewhere are shared, not copied. Replay runs each node in a scratch
- * arena and keeps only its result this way, so the temporaries a primitive
- * makes do not pile up. Consecutive items that are the same object (a
- * canvas's rows) stay shared in the copy. */
-struct Arena;
-Value v_relocate(struct Arena *to, const struct Arena *from, Value v);
+/* Copy the parts of v that arena `from` handed out since mark `since` into
+ * arena `to`; older parts, and parts that live elsewhere, are shared, not
+ * copied. Replay keeps a node's result this way when the node made many
+ * temporaries, before dropping them (arena_rollback). Consecutive items that
+ * are the same object (a canvas's rows) stay shared in the copy. */
+Value v_relocate(Arena *to, const Arena *from, ArenaMark since, Value v);
+/* The bytes v_relocate would copy (headers and items; arena padding aside). */
+size_t v_owned_bytes(const Arena *from, ArenaMark since, Value v);
 
 /* ---- equality, order, hash ---- */
 /* Python ==. Functions compare by identity, bools as ints. */

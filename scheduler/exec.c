@@ -75,8 +75,12 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
     if (e) {
         arena_rollback(w->results, m);
         r = safe_default_of(v[0]);
-    } else if (w->results->used - m.used > KEEP_IN_PLACE) {
-        r = v_relocate(w->spill, w->results, r);
+    } else if (w->results->used - m.used > KEEP_IN_PLACE &&
+               v_owned_bytes(w->results, m, r) < (w->results->used - m.used) / 2) {
+        /* mostly temporaries: keep the result, drop the rest (a result
+         * that is most of what the node made stays: copying it would only
+         * touch new memory) */
+        r = v_relocate(w->spill, w->results, m, r);
         arena_rollback(w->results, m);
     }
     nd->result = r;
@@ -212,6 +216,8 @@ void sched_arenas_init(SchedArenas *a, int threads)
     for (int t = 0; t < a->n; t++) {
         arena_init(&a->results[t]);
         arena_init(&a->spill[t]);
+        arena_keep(&a->results[t], SIZE_MAX); /* reused by every window */
+        arena_keep(&a->spill[t], SIZE_MAX);
     }
 }
 
