@@ -382,9 +382,15 @@ static int batch_run(GridBatch *b, GpuCounters *c)
     }
     /* nothing else uses the store between packing and running */
     int64_t out = at + (int64_t)b->ncells;
-    if (at != b->base || !(b->res = malloc((b->n ? b->n : 1) * sizeof *b->res)) ||
-        gpu_store_upload(b->st, at, b->cells, b->ncells, msg, sizeof msg) != 0 ||
-        run_backend(b, out, c) != 0 || bring_down(b, out, c) != 0 || register_uploads(b) != 0) {
+    if (at != b->base || !(b->res = malloc((b->n ? b->n : 1) * sizeof *b->res))) {
+        gpu_store_release(b->st, at);
+        return -1;
+    }
+    int up = gpu_store_upload(b->st, at, b->cells, b->ncells, msg, sizeof msg);
+    int ran = up ? -1 : run_backend(b, out, c); /* counts a failed device run itself */
+    int down = ran ? -1 : bring_down(b, out, c);
+    if (up || ran || down || register_uploads(b) != 0) {
+        c->device_errors += up != 0 || (ran == 0 && down != 0); /* a transfer failed */
         gpu_store_release(b->st, at);
         return -1;
     }

@@ -17,6 +17,9 @@ struct GpuStore {
     size_t peak;
     GpuRef *refs;
     size_t nrefs, cap_refs;
+    /* fault injection (host stand-in only): every fail_every-th download
+     * fails as a device's would, so the recovery paths run in tests */
+    unsigned fail_every, downloads;
 };
 
 /* Cells the buffer starts with (4 MiB). */
@@ -58,6 +61,8 @@ GpuStore *gpu_store_new(GpuBackend be, size_t max_cells, char *msg, size_t msgle
         return NULL;
     }
     st->be = be;
+    const char *fault = be == GPU_HOST ? getenv("BATTRACE_FAULT_DOWNLOADS") : NULL;
+    st->fail_every = fault ? (unsigned)strtoul(fault, NULL, 10) : 0;
     st->max = max_cells ? max_cells : GPU_STORE_MAX_CELLS;
     st->cap = st->max < STORE_FIRST_CELLS ? st->max : STORE_FIRST_CELLS;
     if (buffer_alloc(st, &st->mem, st->cap, msg, msglen) != 0) {
@@ -143,6 +148,10 @@ int gpu_store_download(GpuStore *st, int32_t *dst, int64_t off, size_t n, char *
         return 0;
     if (st->be == GPU_DEVICE)
         return bt_dev_copy(dst, st->mem + off, n * sizeof *dst, BT_FROM_DEVICE, msg, msglen);
+    if (st->fail_every && ++st->downloads % st->fail_every == 0) {
+        snprintf(msg, msglen, "injected download failure (BATTRACE_FAULT_DOWNLOADS)");
+        return -1;
+    }
     memcpy(dst, st->mem + off, n * sizeof *dst);
     return 0;
 }

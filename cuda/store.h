@@ -93,7 +93,9 @@ Err gpu_store_materialize(GpuStore *st, Ctx *ctx, size_t n, const int32_t *refs,
 int64_t gpu_store_reserve(GpuStore *st, size_t n);
 /* Give back every cell from off on (no handle may point there). */
 void gpu_store_release(GpuStore *st, int64_t off);
-/* Copy n cells up to off / down from off: 0, or -1 with a message. */
+/* Copy n cells up to off / down from off: 0, or -1 with a message. On the
+ * host stand-in, BATTRACE_FAULT_DOWNLOADS=N (read when the store is made)
+ * fails every N-th download, for the tests of the recovery paths. */
 int gpu_store_upload(GpuStore *st, int64_t off, const int32_t *src, size_t n, char *msg, size_t msglen);
 int gpu_store_download(GpuStore *st, int32_t *dst, int64_t off, size_t n, char *msg, size_t msglen);
 /* A handle for grid r (its cells already in the store); -1 when out of memory. */

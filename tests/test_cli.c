@@ -209,3 +209,27 @@ Test(cli, replay_with_a_profile_fed_cost_model)
     unlink(b);
     unlink(prof);
 }
+
+/* A device error never changes a result: with every third download of the
+ * value store failing (fault injection on the host stand-in), the batches
+ * and grids that fail are computed again on the CPU, the errors are counted,
+ * and the rows are run's. */
+Test(cli, replay_survives_failed_downloads)
+{
+    char out[16384], tr[256], a[256], b[256];
+    snprintf(tr, sizeof tr, "/tmp/battrace-cli-%d-f.trace", (int)getpid());
+    snprintf(a, sizeof a, "/tmp/battrace-cli-%d-frun.jsonl", (int)getpid());
+    snprintf(b, sizeof b, "/tmp/battrace-cli-%d-frep.jsonl", (int)getpid());
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s --json %s --quiet",
+                      t_bin(), tr, a), 0, "%s", out);
+    for (int verify = 0; verify < 2; verify++) {
+        cr_assert_eq(t_sh(out, sizeof out, "BATTRACE_FAULT_DOWNLOADS=3 %s replay %s --gpu-host %s --json %s", t_bin(),
+                          tr, verify ? "--verify" : "", b), 0, "%s", out);
+        cr_assert(strstr(out, "(device errors!)"), "%s", out);
+        cr_assert(!strstr(out, "device errors 0\n"), "%s", out);
+        cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py faults %s %s", a, b), 0, "%s", out);
+    }
+    unlink(tr);
+    unlink(a);
+    unlink(b);
+}
