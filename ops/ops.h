@@ -17,8 +17,6 @@
 #include "../runtime/func.h"
 #include "../runtime/value.h"
 
-typedef Err (*PrimFn)(Ctx *ctx, const Value *args, Value *out);
-
 /* What batt's _get_safe_default(prim) returns: from the declared return type. */
 typedef enum SafeDefault { SD_TUPLE, SD_SET, SD_ZERO, SD_FALSE, SD_CALLABLE } SafeDefault;
 

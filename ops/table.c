@@ -189,6 +189,7 @@ static void init_table(void)
         prim_funcs[k].arity = prim_table[k].arity;
         prim_funcs[k].serial = (uint32_t)k;
         prim_funcs[k].prim = &prim_table[k];
+        prim_funcs[k].fn = prim_table[k].fn;
         by_name[k] = k;
     }
     qsort(by_name, P__COUNT, sizeof *by_name, cmp_name);

@@ -14,7 +14,7 @@
 
 static atomic_uint next_serial = P__COUNT + 1;
 
-static Func safe_callable = {FN_SAFE, 0, P__COUNT, NULL, 0, {{0}}};
+static Func safe_callable = {FN_SAFE, 0, P__COUNT, NULL, NULL, 0, {{0}}};
 
 Value func_safe_callable(void) { return v_func(&safe_callable); }
 
@@ -35,6 +35,7 @@ Err func_closure(Ctx *ctx, FnKind kind, int arity, int ncap, const Value *caps, 
     f->kind = (uint8_t)kind;
     f->arity = (uint8_t)arity;
     f->serial = atomic_fetch_add(&next_serial, 1);
+    f->fn = NULL;
     f->prim = NULL;
     f->n = n;
     for (int k = 0; k < 3; k++)
@@ -110,7 +111,7 @@ static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *o
         return ERR_RECURSION;
     ctx->depth++;
     int leave = ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
-    Err e = f->kind == FN_PRIM ? f->prim->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
+    Err e = f->kind == FN_PRIM ? f->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
     if (leave)
         ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
     ctx->depth--;
@@ -127,11 +128,11 @@ static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *o
  * the budgets and RecursionError fall where they did; only the C frames and
  * the repeated checks on the way back out are saved. Closures calling
  * closures are most of what solvers apply. */
-static __attribute__((noinline)) Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
 {
     if (__builtin_expect(ctx->trace != NULL, 0))
         return call_traced(ctx, fv, argc, args, out);
-    Value buf[2][4], t, u; /* the arguments of the next level, alternately */
+    Value buf[2][4], t; /* the arguments of the next level, alternately */
     int which = 0, entered = 0;
     Err e;
     for (;;) {
@@ -154,39 +155,40 @@ static __attribute__((noinline)) Err call_loop(Ctx *ctx, Value fv, int argc, con
         entered++;
         Value *next = buf[which];
         which ^= 1;
-        switch ((FnKind)f->kind) {
-        case FN_PRIM:
-            e = f->prim->fn(ctx, args, out);
+        /* Results go straight where the next level reads them, and values
+         * are passed by address or moved with v_copy (see value.h). The
+         * kinds are told apart by conditional branches, not a switch,
+         * whose one indirect jump, shared by every level of every closure,
+         * was mispredicted often. */
+        uint8_t kind = f->kind;
+        if (kind == FN_PRIM) {
+            e = f->fn(ctx, args, out);
             goto done;
-        case FN_COMPOSE: /* cap0(cap1(x)) */
-            if ((e = call1(ctx, f->cap[1], args[0], &next[0])))
+        } else if (kind == FN_FORK) { /* cap0(cap1(x), cap2(x)) */
+            if ((e = call_value(ctx, f->cap[1], 1, args, &next[0])) ||
+                (e = call_value(ctx, f->cap[2], 1, args, &next[1])))
                 goto done;
-            fv = f->cap[0], argc = 1;
-            break;
-        case FN_CHAIN: /* cap0(cap1(cap2(x))) */
-            if ((e = call1(ctx, f->cap[2], args[0], &t)) || (e = call1(ctx, f->cap[1], t, &next[0])))
-                goto done;
-            fv = f->cap[0], argc = 1;
-            break;
-        case FN_FORK: /* cap0(cap1(x), cap2(x)) */
-            if ((e = call1(ctx, f->cap[1], args[0], &t)) || (e = call1(ctx, f->cap[2], args[0], &u)))
-                goto done;
-            next[0] = t, next[1] = u;
             fv = f->cap[0], argc = 2;
-            break;
-        case FN_RBIND: /* cap0(x.., cap1) */
-            for (int k = 0; k < argc; k++)
-                next[k] = args[k];
-            next[argc] = f->cap[1];
-            fv = f->cap[0], argc++;
-            break;
-        case FN_LBIND: /* cap0(cap1, y..) */
+        } else if (kind == FN_COMPOSE) { /* cap0(cap1(x)) */
+            if ((e = call_value(ctx, f->cap[1], 1, args, &next[0])))
+                goto done;
+            fv = f->cap[0], argc = 1;
+        } else if (kind == FN_LBIND) { /* cap0(cap1, y..) */
             next[0] = f->cap[1];
             for (int k = 0; k < argc; k++)
-                next[k + 1] = args[k];
+                v_copy(&next[k + 1], &args[k]);
             fv = f->cap[0], argc++;
-            break;
-        default: /* matcher, power, the safe default */
+        } else if (kind == FN_RBIND) { /* cap0(x.., cap1) */
+            for (int k = 0; k < argc; k++)
+                v_copy(&next[k], &args[k]);
+            next[argc] = f->cap[1];
+            fv = f->cap[0], argc++;
+        } else if (kind == FN_CHAIN) { /* cap0(cap1(cap2(x))) */
+            if ((e = call_value(ctx, f->cap[2], 1, args, &t)) ||
+                (e = call_value(ctx, f->cap[1], 1, &t, &next[0])))
+                goto done;
+            fv = f->cap[0], argc = 1;
+        } else { /* matcher, power, the safe default */
             e = call_closure(ctx, f, argc, args, out);
             goto done;
         }
@@ -194,29 +196,6 @@ static __attribute__((noinline)) Err call_loop(Ctx *ctx, Value fv, int argc, con
     }
 done:
     ctx->depth -= entered;
-    if (!e && ctx->limit_hit)
-        e = ctx->limit_hit;
-    return e;
-}
-
-/* A primitive applied directly (most applications, inside closures and from
- * the higher-order primitives' loops) takes this short path, with a frame
- * small enough not to matter; closures and recording take call_loop. */
-Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
-{
-    if (__builtin_expect(fv.tag != VT_FUNC || fv.u.fn->kind != FN_PRIM || ctx->trace != NULL, 0))
-        return call_loop(ctx, fv, argc, args, out);
-    const Func *f = fv.u.fn;
-    if (argc != f->arity)
-        return ERR_TYPE;
-    Err e = ctx_tick(ctx);
-    if (e)
-        return e;
-    if (ctx->depth >= LIMIT_CALL_DEPTH)
-        return ERR_RECURSION;
-    ctx->depth++;
-    e = f->prim->fn(ctx, args, out);
-    ctx->depth--;
     if (!e && ctx->limit_hit)
         e = ctx->limit_hit;
     return e;

@@ -10,9 +10,14 @@
 #ifndef BATTRACE_FUNC_H
 #define BATTRACE_FUNC_H
 
+#include "ctx.h"
+#include "limits.h"
 #include "value.h"
 
 struct Prim;
+
+/* A primitive's CPU implementation (see ops/ops.h for the convention). */
+typedef Err (*PrimFn)(Ctx *ctx, const Value *args, Value *out);
 
 typedef enum FnKind {
     FN_PRIM,     /* a DSL primitive */
@@ -30,6 +35,7 @@ struct Func {
     uint8_t kind;
     uint8_t arity;          /* co_argcount; FN_SAFE takes any number */
     uint32_t serial;        /* creation order, for a stable identity */
+    PrimFn fn;              /* FN_PRIM: prim->fn, one load closer to the call */
     const struct Prim *prim; /* FN_PRIM */
     int64_t n;              /* FN_POWER */
     Value cap[3];
@@ -45,10 +51,34 @@ Err func_closure(Ctx *ctx, FnKind kind, int arity, int ncap, const Value *caps, 
 /* batt's _safe_callable, a single static value. */
 Value func_safe_callable(void);
 
+/* call_value's path for closures, non-functions and recording (func.c). */
+Err call_loop(Ctx *ctx, Value f, int argc, const Value *args, Value *out);
+
 /* Call a function value with argc arguments, as Python's f(*args) would:
  * TypeError when f is not callable or the argument count is wrong. Checks the
- * run's time and depth budgets and reports to the tracer when recording. */
-Err call_value(Ctx *ctx, Value f, int argc, const Value *args, Value *out);
+ * run's time and depth budgets and reports to the tracer when recording.
+ * A primitive applied directly (most applications: inside closures and from
+ * the higher-order primitives' loops) is handled here, inline, so that its
+ * call costs no extra C frame; everything else goes to call_loop. */
+static inline Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+{
+    if (__builtin_expect(fv.tag != VT_FUNC || fv.u.fn->kind != FN_PRIM || ctx->trace != NULL, 0))
+        return call_loop(ctx, fv, argc, args, out);
+    const Func *f = fv.u.fn;
+    if (argc != f->arity)
+        return ERR_TYPE;
+    Err e = ctx_tick(ctx);
+    if (e)
+        return e;
+    if (ctx->depth >= LIMIT_CALL_DEPTH)
+        return ERR_RECURSION;
+    ctx->depth++;
+    e = f->fn(ctx, args, out);
+    ctx->depth--;
+    if (!e && ctx->limit_hit)
+        e = ctx->limit_hit;
+    return e;
+}
 static inline Err call1(Ctx *ctx, Value f, Value x, Value *out) { return call_value(ctx, f, 1, &x, out); }
 static inline Err call2(Ctx *ctx, Value f, Value x, Value y, Value *out)
 {

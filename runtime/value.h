@@ -84,6 +84,22 @@ static inline Value v_cell(int32_t c, int32_t a, int32_t b)
 {
     Value v = {0}; v.tag = VT_CELL; v.c = c; v.u.p.a = a; v.u.p.b = b; return v;
 }
+/* *dst = *src through two 8-byte general registers. A plain struct copy
+ * is one 16-byte SSE load, and when src was just written by a primitive
+ * (most results are stored as two 8-byte halves) that load cannot be
+ * forwarded from the pending stores and stalls until they retire: on the
+ * closure path, where each level passes on the result of the last, this
+ * was a large part of a call's cost. The empty asm keeps the compiler from
+ * merging the halves back into one vector move. */
+static inline void v_copy(Value *dst, const Value *src)
+{
+    uint64_t lo, hi;
+    __builtin_memcpy(&lo, src, 8);
+    __builtin_memcpy(&hi, (const char *)src + 8, 8);
+    __asm__("" : "+r"(lo), "+r"(hi));
+    __builtin_memcpy(dst, &lo, 8);
+    __builtin_memcpy((char *)dst + 8, &hi, 8);
+}
 static inline bool fits32(int64_t x) { return x >= INT32_MIN && x <= INT32_MAX; }
 
 /* ---- kind tests ---- */
