@@ -23,23 +23,6 @@ Err py_as_int(Value v, int64_t *out)
     return ERR_OK;
 }
 
-Err py_items(Value v, Items *it)
-{
-    if (v.tag == VT_PAIR || v.tag == VT_CELL) {
-        it->scratch[0] = v_item(v, 0);
-        it->scratch[1] = v_item(v, 1);
-        it->v = it->scratch;
-        it->n = 2;
-        return ERR_OK;
-    }
-    if (v.tag == VT_TUPLE || v.tag == VT_SET) {
-        it->v = v.u.seq->items;
-        it->n = v.u.seq->n;
-        return ERR_OK;
-    }
-    return ERR_TYPE;
-}
-
 Err py_getitem_i(Value v, int64_t k, Value *out)
 {
     if (!v_is_tuple(v))

@@ -74,8 +74,23 @@ typedef struct Items {
     size_t n;
     Value scratch[2];
 } Items;
-/* TypeError unless v is iterable. */
-Err py_items(Value v, Items *it);
+/* TypeError unless v is iterable. Inline: most primitives start with it. */
+static inline Err py_items(Value v, Items *it)
+{
+    if (v.tag == VT_PAIR || v.tag == VT_CELL) {
+        v_put(&it->scratch[0], v_item(v, 0));
+        v_put(&it->scratch[1], v_item(v, 1));
+        it->v = it->scratch;
+        it->n = 2;
+        return ERR_OK;
+    }
+    if (v.tag == VT_TUPLE || v.tag == VT_SET) {
+        it->v = v.u.seq->items;
+        it->n = v.u.seq->n;
+        return ERR_OK;
+    }
+    return ERR_TYPE;
+}
 
 /* ---- grid helpers for fast paths (v_is_grid(g) checked by the caller) ---- */
 static inline size_t grid_h(Value g) { return g.u.seq->n; }

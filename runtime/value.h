@@ -71,18 +71,32 @@ struct Seq {
 };
 
 /* ---- constructors of immediate values ---- */
-static inline Value v_none(void) { Value v = {0}; v.tag = VT_NONE; return v; }
-static inline Value v_bool(bool b) { Value v = {0}; v.tag = VT_BOOL; v.u.i = b; return v; }
-static inline Value v_int(int64_t i) { Value v = {0}; v.tag = VT_INT; v.u.i = i; return v; }
-static inline Value v_str(const char *s) { Value v = {0}; v.tag = VT_STR; v.u.str = s; return v; }
-static inline Value v_func(Func *f) { Value v = {0}; v.tag = VT_FUNC; v.u.fn = f; return v; }
-static inline Value v_pair(int32_t a, int32_t b)
+/* Every constructor goes through v_make: the two 8-byte halves (tag and
+ * colour; payload), padding zeroed, held in general registers. Built field
+ * by field, GCC assembled some in a stack slot and read them back with one
+ * 16-byte load that could not be forwarded from the narrower stores. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "v_make lays out halves little-endian");
+static inline Value v_make(uint8_t tag, int32_t c, uint64_t payload)
 {
-    Value v = {0}; v.tag = VT_PAIR; v.u.p.a = a; v.u.p.b = b; return v;
+    uint64_t lo = tag | (uint64_t)(uint32_t)c << 32;
+    Value v;
+    __builtin_memcpy(&v, &lo, 8);
+    __builtin_memcpy((char *)&v + 8, &payload, 8);
+    return v;
 }
+static inline Value v_none(void) { return v_make(VT_NONE, 0, 0); }
+static inline Value v_bool(bool b) { return v_make(VT_BOOL, 0, b); }
+static inline Value v_int(int64_t i) { return v_make(VT_INT, 0, (uint64_t)i); }
+static inline Value v_str(const char *s) { return v_make(VT_STR, 0, (uint64_t)(uintptr_t)s); }
+static inline Value v_func(Func *f) { return v_make(VT_FUNC, 0, (uint64_t)(uintptr_t)f); }
+static inline uint64_t v_pair_bits(int32_t a, int32_t b)
+{
+    return (uint64_t)(uint32_t)a | (uint64_t)(uint32_t)b << 32;
+}
+static inline Value v_pair(int32_t a, int32_t b) { return v_make(VT_PAIR, 0, v_pair_bits(a, b)); }
 static inline Value v_cell(int32_t c, int32_t a, int32_t b)
 {
-    Value v = {0}; v.tag = VT_CELL; v.c = c; v.u.p.a = a; v.u.p.b = b; return v;
+    return v_make(VT_CELL, c, v_pair_bits(a, b));
 }
 /* *dst = *src through two 8-byte general registers. A plain struct copy
  * is one 16-byte SSE load, and when src was just written by a primitive
@@ -99,6 +113,20 @@ static inline void v_copy(Value *dst, const Value *src)
     __asm__("" : "+r"(lo), "+r"(hi));
     __builtin_memcpy(dst, &lo, 8);
     __builtin_memcpy((char *)dst + 8, &hi, 8);
+}
+/* *dst = v with one 16-byte store. Values are mostly stored as two 8-byte
+ * halves and copied with 16-byte loads; a load that spans two pending
+ * stores cannot take their data and waits for them to retire. Scratch
+ * values that are read back at once (the items of a packed tuple) are
+ * stored whole, which both kinds of load can forward from. */
+static inline void v_put(Value *dst, Value v)
+{
+    typedef uint64_t V2 __attribute__((vector_size(16)));
+    uint64_t lo, hi;
+    __builtin_memcpy(&lo, &v, 8);
+    __builtin_memcpy(&hi, (const char *)&v + 8, 8);
+    V2 x = {lo, hi};
+    __builtin_memcpy(dst, &x, 16);
 }
 static inline bool fits32(int64_t x) { return x >= INT32_MIN && x <= INT32_MAX; }
 
