@@ -266,11 +266,7 @@ Err op_branch(Ctx *ctx, const Value *args, Value *out)
 
 /* ---- tuple builders: any values, e.g. toivec(frozenset()) ---- */
 
-static Err two(Ctx *ctx, Value a, Value b, Value *out)
-{
-    Value it[2] = {a, b};
-    return mk_tuple(ctx, 2, it, out);
-}
+static Err two(Ctx *ctx, Value a, Value b, Value *out) { return mk_tuple2(ctx, a, b, out); }
 
 Err op_toivec(Ctx *ctx, const Value *args, Value *out) { return two(ctx, args[0], v_int(0), out); }
 Err op_tojvec(Ctx *ctx, const Value *args, Value *out) { return two(ctx, v_int(0), args[0], out); }

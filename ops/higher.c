@@ -318,7 +318,7 @@ Err op_order(Ctx *ctx, const Value *args, Value *out)
     /* sorted() computes every key first, in iteration order; errors from
      * the key function propagate unchanged (no generator involved). */
     for (size_t k = 0; k < n; k++) {
-        TRY(call1(ctx, args[1], it.v[k], &keys[k]));
+        TRY(call_value(ctx, args[1], 1, &it.v[k], &keys[k]));
         idx[k] = (uint32_t)k;
     }
     TRY(sort_keys(ctx, keys, idx, n));
@@ -342,9 +342,9 @@ static Err extreme(Ctx *ctx, Value container, Value f, bool want_gt, bool *found
         return ERR_OK;
     Value bestk, k;
     *best = it.v[0];
-    TRY(call1(ctx, f, it.v[0], &bestk));
+    TRY(call_value(ctx, f, 1, &it.v[0], &bestk));
     for (size_t i = 1; i < it.n; i++) {
-        TRY(call1(ctx, f, it.v[i], &k));
+        TRY(call_value(ctx, f, 1, &it.v[i], &k));
         bool better;
         if (v_is_int(k) && v_is_int(bestk))
             better = want_gt ? k.u.i > bestk.u.i : k.u.i < bestk.u.i;
@@ -402,7 +402,7 @@ static Err filter(Ctx *ctx, Value container, Value cond, Value *out)
     size_t w = 0;
     for (size_t k = 0; k < it.n; k++) {
         Value r;
-        TRY(gen_err(call1(ctx, cond, it.v[k], &r)));
+        TRY(gen_err(call_value(ctx, cond, 1, &it.v[k], &r)));
         if (v_truthy(r))
             kept[w++] = it.v[k];
     }
@@ -437,7 +437,7 @@ Err op_extract(Ctx *ctx, const Value *args, Value *out)
     TRY(py_items(args[0], &it));
     for (size_t k = 0; k < it.n; k++) {
         Value r;
-        TRY(gen_err(call1(ctx, args[1], it.v[k], &r)));
+        TRY(gen_err(call_value(ctx, args[1], 1, &it.v[k], &r)));
         if (v_truthy(r)) {
             *out = it.v[k];
             return ERR_OK;
@@ -458,7 +458,7 @@ static Err apply_to(Ctx *ctx, Value f, Value container, Value *out)
     if (!res)
         return ERR_MEMORY;
     for (size_t k = 0; k < it.n; k++)
-        TRY(gen_err(call1(ctx, f, it.v[k], &res[k])));
+        TRY(gen_err(call_value(ctx, f, 1, &it.v[k], &res[k])));
     return build_like(ctx, container, it.n, res, out);
 }
 
@@ -476,7 +476,7 @@ Err op_rapply(Ctx *ctx, const Value *args, Value *out)
     if (!res)
         return ERR_MEMORY;
     for (size_t k = 0; k < it.n; k++)
-        TRY(gen_err(call1(ctx, it.v[k], args[1], &res[k])));
+        TRY(gen_err(call_value(ctx, it.v[k], 1, &args[1], &res[k])));
     return build_like(ctx, args[0], it.n, res, out);
 }
 

@@ -45,11 +45,7 @@ static Err pv(Ctx *ctx, int64_t a, int64_t b, Value *out)
 }
 
 /* The Python tuple (a, b) of any two values. */
-static Err tup2(Ctx *ctx, Value a, Value b, Value *out)
-{
-    Value it[2] = {a, b};
-    return mk_tuple(ctx, 2, it, out);
-}
+static Err tup2(Ctx *ctx, Value a, Value b, Value *out) { return mk_tuple2(ctx, a, b, out); }
 
 /* Scratch space for n values, NULL past the size or memory budget. */
 static Value *scratch(Ctx *ctx, size_t n)

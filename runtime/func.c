@@ -128,7 +128,7 @@ static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *o
  * the budgets and RecursionError fall where they did; only the C frames and
  * the repeated checks on the way back out are saved. Closures calling
  * closures are most of what solvers apply. */
-Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+__attribute__((optimize("no-jump-tables"))) Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
 {
     if (__builtin_expect(ctx->trace != NULL, 0))
         return call_traced(ctx, fv, argc, args, out);
@@ -157,7 +157,8 @@ Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
         which ^= 1;
         /* Results go straight where the next level reads them, and values
          * are passed by address or moved with v_copy (see value.h). The
-         * kinds are told apart by conditional branches, not a switch,
+         * kinds are told apart by conditional branches, not a switch
+         * (no-jump-tables keeps GCC from turning them back into one),
          * whose one indirect jump, shared by every level of every closure,
          * was mispredicted often. */
         uint8_t kind = f->kind;

@@ -128,8 +128,7 @@ Err mk_tuple(Ctx *ctx, size_t n, const Value *items, Value *out)
 
 Err mk_pair(Ctx *ctx, int64_t a, int64_t b, Value *out)
 {
-    Value it[2] = {v_int(a), v_int(b)};
-    return mk_tuple(ctx, 2, it, out);
+    return mk_tuple2(ctx, v_int(a), v_int(b), out);
 }
 
 /* ---- sorting into canonical order ---- */

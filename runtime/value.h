@@ -176,6 +176,21 @@ Err mk_set_sorted(Ctx *ctx, size_t n, const Value *items, Value *out);
 Value seq_finish_tuple(Seq *s);
 /* Allocate an uninitialised Seq for n items in ctx's arena; NULL past the bounds. */
 Seq *seq_alloc(Ctx *ctx, size_t n);
+/* mk_tuple of two values passed in registers: packs a pair or a cell
+ * without touching memory, and otherwise stores the items whole (v_put)
+ * for mk_tuple to copy (results just stored by halves and reloaded by a
+ * 16-byte copy stall; see v_put). */
+static inline Err mk_tuple2(Ctx *ctx, Value a, Value b, Value *out)
+{
+    if (a.tag == VT_INT && b.tag == VT_INT && fits32(a.u.i) && fits32(b.u.i)) {
+        *out = v_pair((int32_t)a.u.i, (int32_t)b.u.i);
+        return ERR_OK;
+    }
+    Value it[2];
+    v_put(&it[0], a);
+    v_put(&it[1], b);
+    return mk_tuple(ctx, 2, it, out);
+}
 /* Convenience for the common shapes. */
 Err mk_pair(Ctx *ctx, int64_t a, int64_t b, Value *out); /* (a, b) of ints */
 Value v_empty_tuple(void);
