@@ -430,8 +430,8 @@ static Err sort_by_colour_into(Ctx *ctx, const Value *cells, size_t n, Value *re
         start[cells[k].c - lo + 1]++;
     for (size_t c = 0; c < span; c++)
         start[c + 1] += start[c];
-    for (size_t k = 0; k < n; k++)
-        res[start[cells[k].c - lo]++] = cells[k];
+    for (size_t k = 0; k < n; k++) /* v_copy: cells were usually just built */
+        v_copy(&res[start[cells[k].c - lo]++], &cells[k]);
     return ERR_OK;
 }
 
@@ -456,13 +456,16 @@ Err gc_cells_by_colour(Ctx *ctx, const Value *cells, size_t n, Value *out)
     Value *res = s->items;
     if (n <= 32) { /* few cells (toobject of neighbours): a stable insertion sort */
         for (size_t k = 0; k < n; k++) {
-            Value x = cells[k];
+            /* moved through registers (v_copy): the cells were just built,
+             * and a 16-byte reload of them would wait for the stores */
+            Value x;
+            v_copy(&x, &cells[k]);
             size_t j = k;
             while (j > 0 && res[j - 1].c > x.c) {
-                res[j] = res[j - 1];
+                v_copy(&res[j], &res[j - 1]);
                 j--;
             }
-            res[j] = x;
+            v_copy(&res[j], &x);
         }
     } else {
         TRY(sort_by_colour_into(ctx, cells, n, res));

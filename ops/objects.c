@@ -85,38 +85,60 @@ Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
     return mk_set_sorted(ctx, b.n, b.items, out);
 }
 
+/* The cells of row i of an int grid (NULL for a packed 2-cell row, which
+ * the callers read through grid_at). */
+static inline const Value *row_cells(Value grid, size_t i)
+{
+    Value r = grid.u.seq->items[i];
+    return r.tag == VT_TUPLE ? r.u.seq->items : NULL;
+}
+
+static inline int64_t cell_of(Value grid, const Value *row, size_t i, size_t j)
+{
+    return row ? row[j].u.i : grid_at(grid, i, j);
+}
+
 /* asobject of an int grid whose colours fit 32 bits and span at most 1024
  * values: count the colours, then place each cell straight into the result
  * at its colour's next slot (row-major within a colour: the canonical
- * order). False when the colours do not suit (the caller sorts). */
+ * order); one colour (a canvas) needs no count. False when the colours do
+ * not suit (the caller sorts). */
 static bool asobject_counted(Ctx *ctx, Value grid, Value *out, Err *err)
 {
     size_t h = grid_h(grid), w = grid_w(grid), n = h * w;
     int64_t lo = grid_at(grid, 0, 0), hi = lo;
-    for (size_t i = 0; i < h; i++)
+    for (size_t i = 0; i < h; i++) {
+        const Value *row = row_cells(grid, i);
         for (size_t j = 0; j < w; j++) {
-            int64_t v = grid_at(grid, i, j);
+            int64_t v = cell_of(grid, row, i, j);
             lo = v < lo ? v : lo, hi = v > hi ? v : hi;
         }
+    }
     if (!fits32(lo) || !fits32(hi) || hi - lo >= 1024)
         return false;
     size_t span = (size_t)(hi - lo) + 1, start[1025];
     memset(start, 0, (span + 1) * sizeof *start);
-    for (size_t i = 0; i < h; i++)
-        for (size_t j = 0; j < w; j++)
-            start[grid_at(grid, i, j) - lo + 1]++;
-    for (size_t c = 0; c < span; c++)
-        start[c + 1] += start[c];
+    if (span > 1) {
+        for (size_t i = 0; i < h; i++) {
+            const Value *row = row_cells(grid, i);
+            for (size_t j = 0; j < w; j++)
+                start[cell_of(grid, row, i, j) - lo + 1]++;
+        }
+        for (size_t c = 0; c < span; c++)
+            start[c + 1] += start[c];
+    }
     Seq *s = seq_alloc(ctx, n);
     if (!s) {
         *err = ERR_MEMORY;
         return true;
     }
-    for (size_t i = 0; i < h; i++)
+    for (size_t i = 0; i < h; i++) {
+        const Value *row = row_cells(grid, i);
         for (size_t j = 0; j < w; j++) {
-            int64_t v = grid_at(grid, i, j);
+            int64_t v = cell_of(grid, row, i, j);
             s->items[start[v - lo]++] = v_cell((int32_t)v, (int32_t)i, (int32_t)j);
         }
+    }
     s->flags = SEQ_CELLS;
     Value v = {0};
     v.tag = VT_SET;
@@ -638,31 +660,20 @@ static Err occurrences_rect(Ctx *ctx, Value grid, int64_t colour, int64_t oh, in
     const int32_t *sat = gc_colour_sat(ctx, grid, colour);
     if (!sat)
         return ERR_MEMORY;
-    size_t h2 = h - (size_t)oh + 1, w2 = w - (size_t)ow + 1, n = 0, uow = (size_t)ow;
+    size_t h2 = h - (size_t)oh + 1, w2 = w - (size_t)ow + 1, uow = (size_t)ow;
     int32_t full = (int32_t)(oh * ow);
     occ_u4 full4 = {(uint32_t)full, (uint32_t)full, (uint32_t)full, (uint32_t)full};
-    /* count first, four placements at a time, so that an empty answer costs
-     * no allocation and a non-empty one is built once, in order */
-    if (sat[h * W + w] >= full)
-        for (size_t i = 0; i < h2; i++) {
-            const int32_t *top = sat + i * W, *bot = sat + (i + (size_t)oh) * W;
-            occ_i4 acc = {0, 0, 0, 0};
-            size_t j = 0;
-            for (; j + 4 <= w2; j += 4)
-                acc -= occ_hits4(top, bot, j, uow, full4);
-            n += (size_t)(acc[0] + acc[1] + acc[2] + acc[3]);
-            for (; j < w2; j++)
-                n += bot[j + uow] - bot[j] - top[j + uow] + top[j] == full;
-        }
-    if (n == 0) {
+    if (sat[h * W + w] < full) { /* fewer cells of the colour than it needs */
         *out = v_empty_set();
         return ERR_OK;
     }
-    Seq *s = seq_alloc(ctx, n);
+    /* one pass, into room for every placement (h2 * w2 <= the grid's
+     * cells); the unused tail goes back to the arena */
+    size_t cap = h2 * w2, m = 0;
+    Seq *s = seq_alloc(ctx, cap);
     if (!s)
         return ERR_MEMORY;
-    size_t m = 0;
-    for (size_t i = 0; i < h2 && m < n; i++) {
+    for (size_t i = 0; i < h2; i++) {
         const int32_t *top = sat + i * W, *bot = sat + (i + (size_t)oh) * W;
         size_t j = 0;
         for (; j + 4 <= w2; j += 4) {
@@ -677,6 +688,11 @@ static Err occurrences_rect(Ctx *ctx, Value grid, int64_t colour, int64_t oh, in
             if (bot[j + uow] - bot[j] - top[j + uow] + top[j] == full)
                 s->items[m++] = v_pair((int32_t)i, (int32_t)j);
         TRY(ctx_tick(ctx));
+    }
+    seq_shrink(ctx, s, cap, m);
+    if (m == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
     }
     s->flags = SEQ_PAIRS; /* row-major positions: the canonical order */
     Value v = {0};

@@ -149,6 +149,19 @@ void arena_rollback(Arena *a, ArenaMark m)
     a->epoch = new_epoch();
 }
 
+void arena_shrink_last(Arena *a, void *p, size_t size, size_t keep)
+{
+    unsigned char *q = p;
+    size = (size + 15u) & ~(size_t)15u;
+    keep = keep ? (keep + 15u) & ~(size_t)15u : 16u;
+    /* the latest allocation ends at cur and lies in the head chunk (a
+     * chunk ending where the head begins must not pass for it) */
+    if (!a->head || q < a->head->data || q + size != a->cur || keep >= size)
+        return;
+    a->cur = q + keep;
+    a->used -= size - keep;
+}
+
 char *arena_strdup(Arena *a, const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -44,6 +44,10 @@ static inline void *arena_alloc(Arena *a, size_t size)
     a->used += size;
     return p;
 }
+/* Give back the tail of the last allocation: p (size bytes, the latest
+ * arena_alloc) keeps only its first keep bytes. For results whose size is
+ * only bounded when they are built; a no-op when p is not the latest. */
+void arena_shrink_last(Arena *a, void *p, size_t size, size_t keep);
 char *arena_strdup(Arena *a, const char *s);
 /* A point to roll back to: what was handed out after it can be dropped
  * while what came before stays (replay keeps a node's result in place and

@@ -43,6 +43,12 @@ Seq *seq_alloc(Ctx *ctx, size_t n)
     return s;
 }
 
+void seq_shrink(Ctx *ctx, Seq *s, size_t cap, size_t n)
+{
+    arena_shrink_last(ctx->arena, s, sizeof(Seq) + cap * sizeof(Value), sizeof(Seq) + n * sizeof(Value));
+    s->n = (uint32_t)n;
+}
+
 /* ---- flags ---- */
 
 static bool is_int_row(Value r)

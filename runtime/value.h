@@ -191,6 +191,9 @@ static inline Err mk_tuple2(Ctx *ctx, Value a, Value b, Value *out)
     v_put(&it[1], b);
     return mk_tuple(ctx, 2, it, out);
 }
+/* A Seq from seq_alloc(ctx, cap), the latest allocation, keeps only its
+ * first n items (n <= cap): the tail goes back to the arena. */
+void seq_shrink(Ctx *ctx, Seq *s, size_t cap, size_t n);
 /* Convenience for the common shapes. */
 Err mk_pair(Ctx *ctx, int64_t a, int64_t b, Value *out); /* (a, b) of ints */
 Value v_empty_tuple(void);

@@ -1,0 +1,173 @@
+/* test_fastpaths.c: the paths added to make `battrace run` faster.
+ *
+ * - v_make: every immediate constructor lays a Value out as the fields say,
+ *   padding zeroed (values are compared and hashed by their fields, but a
+ *   packed value must still read back what was put in);
+ * - arena_shrink_last / seq_shrink: the latest allocation gives its tail
+ *   back, anything else is left alone;
+ * - occurrences of one-colour rectangles (one pass into a shrunk Seq) and
+ *   asobject of grids (one colour skips the count) against the definitions
+ *   in dsl.py, evaluated here cell by cell on generated grids. */
+#include "support.h"
+
+#include <string.h>
+
+#include "../runtime/pyops.h"
+
+/* A Value built field by field over zeroed bytes, as the constructors used to. */
+static Value by_fields(uint8_t tag, int32_t c, int64_t i)
+{
+    Value v;
+    memset(&v, 0, sizeof v);
+    v.tag = tag;
+    v.c = c;
+    v.u.i = i;
+    return v;
+}
+
+Test(fastpaths, constructors_lay_out_fields)
+{
+    Value p = v_pair(-3, 7), c = v_cell(9, 2147483647, -2147483647 - 1);
+    cr_assert(p.tag == VT_PAIR && p.c == 0 && p.u.p.a == -3 && p.u.p.b == 7);
+    cr_assert(c.tag == VT_CELL && c.c == 9 && c.u.p.a == 2147483647 && c.u.p.b == -2147483647 - 1);
+    Value i = v_int(-5), want = by_fields(VT_INT, 0, -5);
+    cr_assert(memcmp(&i, &want, sizeof i) == 0);
+    Value b = v_bool(true), wantb = by_fields(VT_BOOL, 0, 1);
+    cr_assert(memcmp(&b, &wantb, sizeof b) == 0);
+    Value n = v_none(), wantn = by_fields(VT_NONE, 0, 0);
+    cr_assert(memcmp(&n, &wantn, sizeof n) == 0);
+    Value x, y;
+    v_put(&x, c);
+    v_copy(&y, &x);
+    cr_assert(memcmp(&y, &c, sizeof c) == 0);
+    cr_assert(v_eq(p, V("(-3, 7)")));
+}
+
+Test(fastpaths, mk_tuple2_matches_mk_tuple)
+{
+    Ctx *ctx = t_ctx();
+    const char *pairs[][2] = {{"1", "2"}, {"3", "(4, 5)"}, {"True", "1"}, {"(1, 2)", "frozenset({1})"},
+                              {"4294967296", "0"}, {"None", "()"}};
+    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
+        Value a = V(pairs[k][0]), b = V(pairs[k][1]), it[2] = {a, b}, t1, t2;
+        cr_assert_eq(mk_tuple(ctx, 2, it, &t1), ERR_OK);
+        cr_assert_eq(mk_tuple2(ctx, a, b, &t2), ERR_OK);
+        cr_assert_str_eq(R(t1), R(t2));
+        cr_assert_eq(t1.tag, t2.tag, "(%s, %s)", pairs[k][0], pairs[k][1]);
+    }
+}
+
+Test(fastpaths, arena_shrink_last)
+{
+    Arena a;
+    arena_init(&a);
+    unsigned char *p = arena_alloc(&a, 1000);
+    size_t used = a.used;
+    arena_shrink_last(&a, p, 1000, 100);
+    cr_assert_eq(a.used, used - (1008 - 112));
+    unsigned char *q = arena_alloc(&a, 16);
+    cr_assert_eq(q, p + 112, "the next allocation takes the given-back tail");
+    arena_shrink_last(&a, p, 112, 16); /* p is no longer the latest */
+    cr_assert_eq(arena_alloc(&a, 16), q + 16);
+    arena_free(&a);
+}
+
+Test(fastpaths, seq_shrink_keeps_items)
+{
+    Ctx *ctx = t_ctx();
+    Seq *s = seq_alloc(ctx, 64);
+    for (int k = 0; k < 64; k++)
+        s->items[k] = v_int(k);
+    seq_shrink(ctx, s, 64, 5);
+    Value *after = ctx_alloc(ctx, sizeof(Value));
+    *after = v_int(99);
+    cr_assert_eq(s->n, 5u);
+    for (int k = 0; k < 5; k++)
+        cr_assert_eq(s->items[k].u.i, k);
+    cr_assert_eq((unsigned char *)after, (unsigned char *)&s->items[5]);
+}
+
+/* A deterministic grid of colours 0..ncol-1 (xorshift). */
+static Value gen_grid(Ctx *ctx, size_t h, size_t w, int ncol, uint64_t *seed)
+{
+    int64_t *cells = ctx_alloc(ctx, h * w * sizeof *cells);
+    for (size_t k = 0; k < h * w; k++) {
+        *seed ^= *seed << 13, *seed ^= *seed >> 7, *seed ^= *seed << 17;
+        cells[k] = (int64_t)(*seed % 7 < 5 ? 0 : *seed % (uint64_t)ncol);
+    }
+    Value g;
+    cr_assert_eq(mk_grid(ctx, h, w, cells, &g), ERR_OK);
+    return g;
+}
+
+/* dsl.py's occurrences for a one-colour oh x ow rectangle, cell by cell:
+ * the placements (i, j), row-major, where every cell of the rectangle lies
+ * in the grid and has the colour. */
+static size_t occurrences_by_definition(Value g, int64_t colour, size_t oh, size_t ow, Value *hits)
+{
+    size_t h = grid_h(g), w = grid_w(g), n = 0;
+    for (size_t i = 0; i + oh <= h; i++)
+        for (size_t j = 0; j + ow <= w; j++) {
+            bool all = true;
+            for (size_t a = 0; a < oh && all; a++)
+                for (size_t b = 0; b < ow && all; b++)
+                    all = grid_at(g, i + a, j + b) == colour;
+            if (all)
+                hits[n++] = v_pair((int32_t)i, (int32_t)j);
+        }
+    return n;
+}
+
+Test(fastpaths, occurrences_of_rectangles)
+{
+    Ctx *ctx = t_ctx();
+    const Prim *occ = prim_lookup("occurrences"), *canvas = prim_lookup("canvas"),
+               *asobject = prim_lookup("asobject");
+    uint64_t seed = 88172645463325252ull;
+    Value hits[30 * 30];
+    for (int round = 0; round < 40; round++) {
+        size_t h = 1 + (size_t)round % 13, w = 1 + (size_t)(round * 7) % 17;
+        Value g = gen_grid(ctx, h, w, 3, &seed);
+        for (size_t oh = 1; oh <= 4; oh++)
+            for (size_t ow = 1; ow <= 5; ow++)
+                for (int64_t colour = 0; colour < 2; colour++) {
+                    /* the object as solvers make it: asobject(canvas(c, (oh, ow))) */
+                    Value dims, cv, obj, got, a2[2];
+                    cr_assert_eq(mk_pair(ctx, (int64_t)oh, (int64_t)ow, &dims), ERR_OK);
+                    a2[0] = v_int(colour), a2[1] = dims;
+                    cr_assert_eq(canvas->fn(ctx, a2, &cv), ERR_OK);
+                    cr_assert_eq(asobject->fn(ctx, &cv, &obj), ERR_OK);
+                    a2[0] = g, a2[1] = obj;
+                    cr_assert_eq(occ->fn(ctx, a2, &got), ERR_OK);
+                    size_t n = occurrences_by_definition(g, colour, oh, ow, hits);
+                    Value want;
+                    cr_assert_eq(mk_set(ctx, n, hits, &want), ERR_OK);
+                    cr_assert(v_eq(got, want), "%zux%zu of %lld in %s: %s, expected %s", oh, ow,
+                              (long long)colour, R(g), R(got), R(want));
+                    Value *next = ctx_alloc(ctx, sizeof(Value)); /* the shrunk tail is reused */
+                    *next = v_int(-1);
+                    cr_assert(v_eq(got, want), "a later allocation overwrote the result");
+                }
+    }
+}
+
+Test(fastpaths, asobject_of_grids)
+{
+    Ctx *ctx = t_ctx();
+    const Prim *asobject = prim_lookup("asobject");
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < 30; round++) {
+        size_t h = 1 + (size_t)round % 9, w = 1 + (size_t)(round * 5) % 11;
+        int ncol = round % 3 == 0 ? 1 : 4; /* one colour: a canvas */
+        Value g = gen_grid(ctx, h, w, ncol, &seed), got;
+        cr_assert_eq(asobject->fn(ctx, &g, &got), ERR_OK);
+        /* dsl.py: frozenset((grid[i][j], (i, j)) for every cell) */
+        Value *cells = ctx_alloc(ctx, h * w * sizeof *cells);
+        for (size_t i = 0; i < h; i++)
+            for (size_t j = 0; j < w; j++)
+                cells[i * w + j] = v_cell((int32_t)grid_at(g, i, j), (int32_t)i, (int32_t)j);
+        Value want;
+        cr_assert_eq(mk_set(ctx, h * w, cells, &want), ERR_OK);
+        cr_assert_str_eq(R(got), R(want), "asobject(%s)", R(g));
+    }
+}
