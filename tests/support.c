@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static Arena t_arena;
 static Ctx t_context;
@@ -69,6 +70,17 @@ const char *t_bin(void)
 {
     const char *b = getenv("BATTRACE_BIN");
     return b ? b : "./battrace";
+}
+
+const char *t_write_temp(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "/tmp/battrace-test-%d-%s", (int)getpid(), name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+    return path;
 }
 
 int t_sh(char *out, size_t size, const char *fmt, ...)

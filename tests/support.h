@@ -30,6 +30,8 @@ const char *t_bin(void);
 /* Run a shell command (printf-style); its exit status, with what it printed
  * (stdout and stderr) in out. */
 int t_sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Write text to /tmp/battrace-test-PID-NAME; its path (a static buffer). */
+const char *t_write_temp(const char *name, const char *text);
 
 #define T_ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 

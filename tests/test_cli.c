@@ -12,15 +12,35 @@
 #include <unistd.h>
 
 
-static char *write_temp(const char *name, const char *text)
+/* A bundled example recorded to a trace, with run's rows (the recording's
+ * --json), and a path for the rows a replay writes; under /tmp, per test. */
+typedef struct Recorded {
+    char trace[256], run_rows[256], rows[256];
+} Recorded;
+
+static void record_example(Recorded *x, const char *tag, const char *program)
 {
-    static char path[256];
-    snprintf(path, sizeof path, "/tmp/battrace-cli-%d-%s", (int)getpid(), name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
+    char out[8192];
+    snprintf(x->trace, sizeof x->trace, "/tmp/battrace-cli-%d-%s.trace", (int)getpid(), tag);
+    snprintf(x->run_rows, sizeof x->run_rows, "/tmp/battrace-cli-%d-%s-run.jsonl", (int)getpid(), tag);
+    snprintf(x->rows, sizeof x->rows, "/tmp/battrace-cli-%d-%s-rep.jsonl", (int)getpid(), tag);
+    cr_assert_eq(t_sh(out, sizeof out, "%s record %s --tasks traces/tasks -o %s --json %s --quiet", t_bin(), program,
+                      x->trace, x->run_rows), 0, "%s", out);
+}
+
+/* The replay's rows are run's (tools/compare_rows.py ignores "us"). */
+static void expect_run_rows(const Recorded *x, const char *name)
+{
+    char out[8192];
+    cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py %s %s %s", name, x->run_rows, x->rows), 0,
+                 "%s", out);
+}
+
+static void drop_recorded(const Recorded *x)
+{
+    unlink(x->trace);
+    unlink(x->run_rows);
+    unlink(x->rows);
 }
 
 Test(cli, usage_errors_exit_2)
@@ -61,7 +81,7 @@ Test(cli, missing_inputs_exit_2_with_the_path)
 Test(cli, bad_program_reports_file_line_col)
 {
     char out[8192];
-    const char *p = write_temp("bad.py", "def solve_x(I):\n    x1 = nosuchprim(I)\n    return x1\n");
+    const char *p = t_write_temp("bad.py", "def solve_x(I):\n    x1 = nosuchprim(I)\n    return x1\n");
     cr_assert_eq(t_sh(out, sizeof out, "%s run %s --tasks traces/tasks", t_bin(), p), 2);
     char want[512];
     snprintf(want, sizeof want, "%s:2:10:", p);
@@ -72,7 +92,7 @@ Test(cli, bad_program_reports_file_line_col)
 Test(cli, bad_tasks_report_the_file)
 {
     char out[8192];
-    const char *t = write_temp("bad.json", "{\"train\": [{\"input\": [[1, 2]], \"output\": [[1]]}\n");
+    const char *t = t_write_temp("bad.json", "{\"train\": [{\"input\": [[1, 2]], \"output\": [[1]]}\n");
     cr_assert_eq(t_sh(out, sizeof out, "%s run traces/example_solvers.py --tasks %s", t_bin(), t), 2);
     cr_assert(strstr(out, t), "%s", out);
     unlink(t);
@@ -126,14 +146,11 @@ Test(cli, replay_gpu_without_a_device_exits_2)
 
 Test(cli, replay_through_the_kernel_backend_gives_runs_rows)
 {
-    char out[16384], tr[256], a[256], b[256];
-    snprintf(tr, sizeof tr, "/tmp/battrace-cli-%d-k.trace", (int)getpid());
-    snprintf(a, sizeof a, "/tmp/battrace-cli-%d-run.jsonl", (int)getpid());
-    snprintf(b, sizeof b, "/tmp/battrace-cli-%d-rep.jsonl", (int)getpid());
-    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s --json %s --quiet",
-                      t_bin(), tr, a), 0, "%s", out);
-    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --verify --threads 2 --json %s", t_bin(), tr, b),
-                 0, "%s", out);
+    char out[16384];
+    Recorded x;
+    record_example(&x, "k", "traces/example_solvers.py");
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --verify --threads 2 --json %s", t_bin(), x.trace,
+                      x.rows), 0, "%s", out);
     /* the rotations and mirrors of the example run through the kernels' logic */
     cr_assert(strstr(out, "nodes on the host backend"), "%s", out);
     cr_assert(!strstr(out, "nodes on the host backend 0,"), "%s", out);
@@ -142,18 +159,16 @@ Test(cli, replay_through_the_kernel_backend_gives_runs_rows)
     cr_assert(strstr(out, "grid arguments read in place"), "%s", out);
     cr_assert(!strstr(out, "grid arguments read in place 0,"), "%s", out);
     cr_assert(strstr(out, "device errors 0"), "%s", out);
-    cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py gpu-host %s %s", a, b), 0, "%s", out);
+    expect_run_rows(&x, "gpu-host");
     /* without --verify only what the rows read comes down: the returned
      * grids, not the intermediate ones; the rows are the same */
-    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --json %s", t_bin(), tr, b), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --json %s", t_bin(), x.trace, x.rows), 0, "%s", out);
     unsigned long left = 0, down = 0;
     const char *at = strstr(out, "grid results left there ");
     cr_assert(at && sscanf(at, "grid results left there %lu, brought down %lu", &left, &down) == 2, "%s", out);
     cr_assert_lt(down, left, "%s", out);
-    cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py gpu-host-rows %s %s", a, b), 0, "%s", out);
-    unlink(tr);
-    unlink(a);
-    unlink(b);
+    expect_run_rows(&x, "gpu-host-rows");
+    drop_recorded(&x);
 }
 
 /* Windows (replay --window): one unit at a time, a few, or the whole trace
@@ -161,24 +176,19 @@ Test(cli, replay_through_the_kernel_backend_gives_runs_rows)
  * the windows. A budget of 1 statement makes a window per unit. */
 Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
 {
-    char out[16384], tr[256], a[256], b[256];
-    snprintf(tr, sizeof tr, "/tmp/battrace-cli-%d-w.trace", (int)getpid());
-    snprintf(a, sizeof a, "/tmp/battrace-cli-%d-wrun.jsonl", (int)getpid());
-    snprintf(b, sizeof b, "/tmp/battrace-cli-%d-wrep.jsonl", (int)getpid());
-    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_batt.py --tasks traces/tasks -o %s --json %s --quiet",
-                      t_bin(), tr, a), 0, "%s", out);
+    char out[16384];
+    Recorded x;
+    record_example(&x, "w", "traces/example_batt.py");
     const char *windows[] = {"1", "200", "0"};
     for (int k = 0; k < 3; k++) {
-        cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --window %s --verify --threads 2 --json %s", t_bin(), tr,
-                          windows[k], b), 0, "%s", out);
+        cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --window %s --verify --threads 2 --json %s", t_bin(),
+                          x.trace, windows[k], x.rows), 0, "%s", out);
         cr_assert(strstr(out, k == 2 ? ": 1 window:" : " windows:"), "window %s: %s", windows[k], out);
-        cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py window %s %s", a, b), 0, "%s", out);
+        expect_run_rows(&x, "window");
     }
-    cr_assert_neq(t_sh(out, sizeof out, "%s replay %s --window -3", t_bin(), tr), 0, "%s", out);
+    cr_assert_neq(t_sh(out, sizeof out, "%s replay %s --window -3", t_bin(), x.trace), 0, "%s", out);
     cr_assert(strstr(out, "--window"), "%s", out);
-    unlink(tr);
-    unlink(a);
-    unlink(b);
+    drop_recorded(&x);
 }
 
 /* The cost model fed by a profile of the same trace: rows still run's, the
@@ -186,28 +196,23 @@ Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
  * with --gpu-min-width, is a usage error. */
 Test(cli, replay_with_a_profile_fed_cost_model)
 {
-    char out[16384], tr[256], a[256], b[256], prof[256];
-    snprintf(tr, sizeof tr, "/tmp/battrace-cli-%d-c.trace", (int)getpid());
-    snprintf(a, sizeof a, "/tmp/battrace-cli-%d-crun.jsonl", (int)getpid());
-    snprintf(b, sizeof b, "/tmp/battrace-cli-%d-crep.jsonl", (int)getpid());
+    char out[16384], prof[256];
+    Recorded x;
+    record_example(&x, "c", "traces/example_solvers.py");
     snprintf(prof, sizeof prof, "/tmp/battrace-cli-%d-prof.json", (int)getpid());
-    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s --json %s --quiet",
-                      t_bin(), tr, a), 0, "%s", out);
-    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s --json %s", t_bin(), tr, prof), 0, "%s", out);
-    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --gpu-profile %s --verify --json %s", t_bin(), tr,
-                      prof, b), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s --json %s", t_bin(), x.trace, prof), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --gpu-profile %s --verify --json %s", t_bin(), x.trace,
+                      prof, x.rows), 0, "%s", out);
     cr_assert(strstr(out, "kept on the CPU by the cost model"), "%s", out);
-    cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py cost %s %s", a, b), 0, "%s", out);
-    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-profile %s", t_bin(), tr, prof), 2, "%s", out);
+    expect_run_rows(&x, "cost");
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-profile %s", t_bin(), x.trace, prof), 2, "%s", out);
     cr_assert(strstr(out, "--gpu-profile"), "%s", out);
-    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --gpu-profile %s --gpu-min-width 4", t_bin(), tr,
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --gpu-profile %s --gpu-min-width 4", t_bin(), x.trace,
                       prof), 2, "%s", out);
-    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --gpu-profile /nonexistent.json", t_bin(), tr), 2,
-                 "%s", out);
-    unlink(tr);
-    unlink(a);
-    unlink(b);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --gpu-host --gpu-profile /nonexistent.json", t_bin(), x.trace),
+                 2, "%s", out);
     unlink(prof);
+    drop_recorded(&x);
 }
 
 /* A device error never changes a result: with every third download of the
@@ -216,20 +221,15 @@ Test(cli, replay_with_a_profile_fed_cost_model)
  * and the rows are run's. */
 Test(cli, replay_survives_failed_downloads)
 {
-    char out[16384], tr[256], a[256], b[256];
-    snprintf(tr, sizeof tr, "/tmp/battrace-cli-%d-f.trace", (int)getpid());
-    snprintf(a, sizeof a, "/tmp/battrace-cli-%d-frun.jsonl", (int)getpid());
-    snprintf(b, sizeof b, "/tmp/battrace-cli-%d-frep.jsonl", (int)getpid());
-    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s --json %s --quiet",
-                      t_bin(), tr, a), 0, "%s", out);
+    char out[16384];
+    Recorded x;
+    record_example(&x, "f", "traces/example_solvers.py");
     for (int verify = 0; verify < 2; verify++) {
         cr_assert_eq(t_sh(out, sizeof out, "BATTRACE_FAULT_DOWNLOADS=3 %s replay %s --gpu-host %s --json %s", t_bin(),
-                          tr, verify ? "--verify" : "", b), 0, "%s", out);
+                          x.trace, verify ? "--verify" : "", x.rows), 0, "%s", out);
         cr_assert(strstr(out, "(device errors!)"), "%s", out);
         cr_assert(!strstr(out, "device errors 0\n"), "%s", out);
-        cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py faults %s %s", a, b), 0, "%s", out);
+        expect_run_rows(&x, "faults");
     }
-    unlink(tr);
-    unlink(a);
-    unlink(b);
+    drop_recorded(&x);
 }

@@ -36,24 +36,13 @@ Test(cost, narrow_launches_stay_on_the_cpu_wide_ones_take_the_kernels)
     cr_assert_gt(gpu_cost_gpu_ns(&c, &more), gpu_cost_gpu_ns(&c, &wide));
 }
 
-static const char *write_file(const char *name, const char *text)
-{
-    static char path[256];
-    snprintf(path, sizeof path, "/tmp/battrace-cost-%d-%s", (int)getpid(), name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 Test(cost, a_profile_sets_per_call_times_and_moves_the_choice)
 {
     GpuCost c;
     gpu_cost_defaults(&c);
     GpuLaunchEst e = launch("objects", 200, 100);
     /* objects at 1 ms a call on the CPU: the kernels win at any width */
-    const char *p = write_file("slow.json", "{\"primitives\": [{\"name\": \"objects\", \"calls\": 10, "
+    const char *p = t_write_temp("slow.json", "{\"primitives\": [{\"name\": \"objects\", \"calls\": 10, "
                                             "\"self_ns\": 10000000}, {\"name\": \"no_such_primitive\", "
                                             "\"calls\": 1, \"self_ns\": 5}]}");
     char err[256];
@@ -63,7 +52,7 @@ Test(cost, a_profile_sets_per_call_times_and_moves_the_choice)
     cr_assert_float_eq(gpu_cost_cpu_ns(&c, &e), 200 * 1e6, 1e-3);
     cr_assert(gpu_cost_prefers_gpu(&c, &e));
     /* 1 ns a call: the CPU wins at this width */
-    p = write_file("fast.json", "{\"primitives\": [{\"name\": \"objects\", \"calls\": 1000, \"self_ns\": 1000}]}");
+    p = t_write_temp("fast.json", "{\"primitives\": [{\"name\": \"objects\", \"calls\": 1000, \"self_ns\": 1000}]}");
     cr_assert_eq(gpu_cost_load_profile(&c, p, err, sizeof err), 0, "%s", err);
     cr_assert(!gpu_cost_prefers_gpu(&c, &e));
     unlink(p);
@@ -76,11 +65,11 @@ Test(cost, bad_profiles_are_refused_with_a_message)
     char err[256] = "";
     cr_assert_eq(gpu_cost_load_profile(&c, "/nonexistent/profile.json", err, sizeof err), -1);
     cr_assert(strstr(err, "/nonexistent/profile.json"), "%s", err);
-    const char *p = write_file("bad.json", "{\"rows\": []}");
+    const char *p = t_write_temp("bad.json", "{\"rows\": []}");
     cr_assert_eq(gpu_cost_load_profile(&c, p, err, sizeof err), -1);
     unlink(p);
     cr_assert(strstr(err, "primitives"), "%s", err);
-    p = write_file("broken.json", "{\"primitives\": [");
+    p = t_write_temp("broken.json", "{\"primitives\": [");
     cr_assert_eq(gpu_cost_load_profile(&c, p, err, sizeof err), -1);
     unlink(p);
 }
