@@ -92,11 +92,15 @@ static bool kernels_cheaper(const Sched *s, const Prim *p, size_t n, const GpuAp
     GpuLaunchEst e = {.prim = p, .nodes = n};
     for (size_t k = 0; k < n; k++)
         for (int a = 0; a < p->arity; a++) {
-            uint64_t cells = apps[k].refs[a] >= 0 ? 0 : grid_cells(apps[k].args[a]);
-            e.cells += apps[k].refs[a] >= 0 ? (uint64_t)gpu_store_ref(s->gpu_store, apps[k].refs[a])->h *
-                                                  (uint64_t)gpu_store_ref(s->gpu_store, apps[k].refs[a])->w
-                                            : cells;
-            e.up_bytes += 4 * cells;
+            int32_t ref = apps[k].refs[a];
+            if (ref >= 0) { /* in the store already: work, no transfer */
+                const GpuRef *g = gpu_store_ref(s->gpu_store, ref);
+                e.cells += (uint64_t)g->h * (uint64_t)g->w;
+            } else {
+                uint64_t cells = grid_cells(apps[k].args[a]);
+                e.cells += cells;
+                e.up_bytes += 4 * cells;
+            }
         }
     return gpu_cost_prefers_gpu(s->gpu_cost, &e);
 }
@@ -172,6 +176,28 @@ void gpu_launch(Sched *s, Arena *results, size_t l, uint64_t *run, uint64_t *fai
     free(out);
 }
 
+/* A list of resident nodes to bring down, each listed once: a listed node
+ * is NS_DOWNLOADING until the list is done (ids_done puts them back). */
+typedef struct IdList {
+    uint32_t *ids;
+    size_t n, cap;
+} IdList;
+
+static void list_resident(Sched *s, IdList *l, uint32_t id)
+{
+    if (s->nodes[id].state != NS_RESIDENT)
+        return;
+    s->nodes[id].state = NS_DOWNLOADING;
+    SCHED_GROW(l->ids, l->n, l->cap, l->n + 1);
+    l->ids[l->n++] = id;
+}
+
+static void ids_done(Sched *s, const IdList *l)
+{
+    for (size_t k = 0; k < l->n; k++)
+        s->nodes[l->ids[k]].state = NS_RESIDENT;
+}
+
 /* Build the Values of resident nodes ids[0..n) in `results`; a node whose
  * download fails is run again on the CPU (cpu_run), after its own resident
  * arguments are built. */
@@ -219,62 +245,46 @@ void gpu_prepare_wave(Sched *s, Arena *results, size_t l0, size_t l1, GpuCpuRun 
 {
     if (!s->node_ref)
         return;
-    size_t n = 0, cap = 0;
-    uint32_t *ids = NULL;
+    IdList l = {0};
     for (uint32_t i = s->launch_off[l0]; i < s->launch_off[l1]; i++) {
         const Node *nd = &s->nodes[s->launch_nodes[i]];
         if (nd->state != NS_PENDING || !nd->uses)
             continue;
         for (uint32_t a = 0; a < nd->nkeys; a++) {
             uint64_t k = s->keys[nd->key_off + a];
-            if (key_is_atom(k))
-                continue;
-            Node *prod = &s->nodes[key_node(k)];
-            if (prod->state != NS_RESIDENT)
-                continue;
-            prod->state = NS_DOWNLOADING; /* listed once */
-            SCHED_GROW(ids, n, cap, n + 1);
-            ids[n++] = key_node(k);
+            if (!key_is_atom(k))
+                list_resident(s, &l, key_node(k));
         }
     }
-    for (size_t k = 0; k < n; k++)
-        s->nodes[ids[k]].state = NS_RESIDENT;
-    build_resident(s, results, ids, n, cpu_run, data);
-    free(ids);
+    ids_done(s, &l);
+    build_resident(s, results, l.ids, l.n, cpu_run, data);
+    free(l.ids);
 }
 
 /* The resident nodes the rows read: statements feeding an append or a
  * solver's return (ProgInfo.feeds_rows) in every unit-call, up to where the
- * call ended; or, for --verify, every resident node. */
-static uint32_t *rows_resident(Sched *s, size_t *n)
+ * call ended; or, for --verify, every one a statement binds. */
+static IdList rows_resident(Sched *s)
 {
-    size_t cap = 0;
-    uint32_t *ids = NULL;
-    *n = 0;
+    IdList l = {0};
     for (size_t uc = 0; uc < s->nuc; uc++) {
         const ProgInfo *pi = &s->pinfo[s->units[uc / (size_t)s->ncalls].program];
         for (uint32_t k = 0; k < s->alive[uc]; k++) {
             uint32_t id = s->stmt_node[s->uc_off[uc] + k];
-            if (id == SCHED_NONE || (!s->gpu_download_all && !pi->feeds_rows[k]) ||
-                s->nodes[id].state != NS_RESIDENT)
-                continue;
-            s->nodes[id].state = NS_DOWNLOADING; /* listed once */
-            SCHED_GROW(ids, *n, cap, *n + 1);
-            ids[(*n)++] = id;
+            if (id != SCHED_NONE && (s->gpu_download_all || pi->feeds_rows[k]))
+                list_resident(s, &l, id);
         }
     }
-    for (size_t k = 0; k < *n; k++)
-        s->nodes[ids[k]].state = NS_RESIDENT;
-    return ids;
+    ids_done(s, &l);
+    return l;
 }
 
 void gpu_end(Sched *s, Arena *results, GpuCpuRun cpu_run, void *data)
 {
     if (s->node_ref && s->gpu_store) {
-        size_t n;
-        uint32_t *ids = rows_resident(s, &n);
-        build_resident(s, results, ids, n, cpu_run, data);
-        free(ids);
+        IdList l = rows_resident(s);
+        build_resident(s, results, l.ids, l.n, cpu_run, data);
+        free(l.ids);
         /* the rest stay NS_RESIDENT: returned, value never read */
     }
     gpu_store_free(s->gpu_store);
