@@ -462,20 +462,23 @@ static Func *relocate_func(Arena *to, const Arena *from, ArenaMark since, const 
     return g;
 }
 
+/* Item k is the same object as item k - 1 (a canvas's rows): shared in the
+ * original, shared in a copy, counted once. */
+static bool shares_previous(const Seq *s, uint32_t k)
+{
+    Value it = s->items[k];
+    return k && (it.tag == VT_TUPLE || it.tag == VT_SET) && it.tag == s->items[k - 1].tag &&
+           it.u.seq == s->items[k - 1].u.seq;
+}
+
 static Seq *relocate_seq(Arena *to, const Arena *from, ArenaMark since, const Seq *s)
 {
     Seq *t = arena_alloc(to, sizeof(Seq) + s->n * sizeof(Value));
     t->n = s->n;
     t->flags = s->flags;
     t->hash = __atomic_load_n(&s->hash, __ATOMIC_RELAXED);
-    for (uint32_t k = 0; k < s->n; k++) {
-        Value it = s->items[k];
-        if (k && (it.tag == VT_TUPLE || it.tag == VT_SET) && it.tag == s->items[k - 1].tag &&
-            it.u.seq == s->items[k - 1].u.seq)
-            t->items[k] = t->items[k - 1]; /* shared in the original: shared in the copy */
-        else
-            t->items[k] = v_relocate(to, from, since, it);
-    }
+    for (uint32_t k = 0; k < s->n; k++)
+        t->items[k] = shares_previous(s, k) ? t->items[k - 1] : v_relocate(to, from, since, s->items[k]);
     return t;
 }
 
@@ -493,12 +496,9 @@ size_t v_owned_bytes(const Arena *from, ArenaMark since, Value v)
     size_t n = sizeof(Seq) + s->n * sizeof(Value);
     if (s->flags & (SEQ_ALLINT | SEQ_PAIRS | SEQ_CELLS))
         return n; /* flat: no nested objects */
-    for (uint32_t k = 0; k < s->n; k++) {
-        Value it = s->items[k];
-        if (!(k && (it.tag == VT_TUPLE || it.tag == VT_SET) && it.tag == s->items[k - 1].tag &&
-              it.u.seq == s->items[k - 1].u.seq))
-            n += v_owned_bytes(from, since, it);
-    }
+    for (uint32_t k = 0; k < s->n; k++)
+        if (!shares_previous(s, k))
+            n += v_owned_bytes(from, since, s->items[k]);
     return n;
 }
 

@@ -294,7 +294,7 @@ static int on_apply_enter(void *data, Value f, int argc, const Value *args)
         return 0;
     r->stmt_open = 0;
     int64_t node = -1;
-    if (direct ? f.u.fn->kind != FN_SAFE : 1) {
+    if (!direct || f.u.fn->kind != FN_SAFE) {
         if (direct || r->unit_nested < r->max_nested) {
             node = new_node(r, f, argc, args, direct);
             r->unit_nested += !direct;
