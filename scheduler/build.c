@@ -27,7 +27,8 @@ uint64_t sched_mix(uint64_t h, uint64_t x)
 
 /* ---- hash sets of ids ---- */
 
-typedef int (*IdEq)(const Sched *s, uint32_t id, uint64_t h, const void *key);
+/* Is id's key equal to `key`? owner: the Sched or SchedShared holding the ids. */
+typedef int (*IdEq)(const void *owner, uint32_t id, uint64_t h, const void *key);
 
 static void htab_init(HTab *t, size_t cap)
 {
@@ -43,10 +44,10 @@ static void htab_free(HTab *t) { free(t->slots); }
 static inline uint32_t htab_id(const HTab *t, size_t slot) { return t->slots[slot].id; }
 
 /* The slot holding the id whose key equals `key`, or the empty slot where it goes. */
-static size_t htab_find(const HTab *t, uint64_t h, IdEq eq, const Sched *s, const void *key)
+static size_t htab_find(const HTab *t, uint64_t h, IdEq eq, const void *owner, const void *key)
 {
     size_t mask = t->cap - 1, i = (size_t)h & mask;
-    while (t->slots[i].id != SCHED_NONE && !(t->slots[i].hash == h && eq(s, t->slots[i].id, h, key)))
+    while (t->slots[i].id != SCHED_NONE && !(t->slots[i].hash == h && eq(owner, t->slots[i].id, h, key)))
         i = (i + 1) & mask;
     return i;
 }
@@ -75,41 +76,41 @@ static void htab_put(HTab *t, size_t slot, uint64_t h, uint32_t id)
 
 /* Same tag too: True == 1 in Python, but a statement returning its
  * argument would print them differently. */
-static int atom_eq(const Sched *s, uint32_t id, uint64_t h, const void *key)
+static int atom_eq(const void *owner, uint32_t id, uint64_t h, const void *key)
 {
+    const SchedShared *sh = owner;
     const Value *v = key;
-    return s->atoms[id].tag == v->tag && v_eq(s->atoms[id], *v);
+    return sh->atoms[id].tag == v->tag && v_eq(sh->atoms[id], *v);
 }
 
-static uint64_t atom_key_by_content(Sched *s, Value v)
+static uint64_t atom_key_by_content(SchedShared *sh, Value v)
 {
     uint64_t h = sched_mix(v_hash(v), v.tag);
-    size_t slot = htab_find(&s->atom_tab, h, atom_eq, s, &v);
-    if (htab_id(&s->atom_tab, slot) != SCHED_NONE)
-        return key_atom(htab_id(&s->atom_tab, slot));
-    SCHED_GROW(s->atoms, s->natoms, s->atoms_cap, s->natoms + 1);
-    uint32_t id = (uint32_t)s->natoms++;
-    s->atoms[id] = v;
-    htab_put(&s->atom_tab, slot, h, id);
+    size_t slot = htab_find(&sh->atom_tab, h, atom_eq, sh, &v);
+    if (htab_id(&sh->atom_tab, slot) != SCHED_NONE)
+        return key_atom(htab_id(&sh->atom_tab, slot));
+    SCHED_GROW(sh->atoms, sh->natoms, sh->atoms_cap, sh->natoms + 1);
+    uint32_t id = (uint32_t)sh->natoms++;
+    sh->atoms[id] = v;
+    htab_put(&sh->atom_tab, slot, h, id);
     return key_atom(id);
 }
 
-/* Units share their input objects (a sample's grid, a task's S) across
- * programs: remembering the key of a Seq already seen saves comparing whole
- * grids (and S, every train pair) once per unit. Values are immutable and
- * outlive the Sched, so a pointer names its content. */
-static uint64_t atom_key(Sched *s, Value v)
+/* Units share their input objects (a sample's grid, a task's S, its task
+ * id) across programs: remembering the key of an object already seen saves
+ * hashing and comparing whole grids (and S, every train pair) once per unit.
+ * Values are immutable and outlive the SchedShared, so a pointer names its
+ * content. */
+static uint64_t atom_key(SchedShared *sh, Value v)
 {
-    if (v.tag != VT_TUPLE && v.tag != VT_SET)
-        return atom_key_by_content(s, v);
-    size_t k = (size_t)(v_mix64((uint64_t)(uintptr_t)v.u.seq) & (SCHED_SEQ_CACHE - 1));
-    if (s->seq_cache[k].seq == v.u.seq && s->seq_cache[k].tag == v.tag)
-        return s->seq_cache[k].key;
-    uint64_t key = atom_key_by_content(s, v);
-    s->seq_cache[k].seq = v.u.seq;
-    s->seq_cache[k].tag = v.tag;
-    s->seq_cache[k].key = key;
-    return key;
+    if (v.tag != VT_TUPLE && v.tag != VT_SET && v.tag != VT_STR)
+        return atom_key_by_content(sh, v);
+    const void *ptr = v.tag == VT_STR ? (const void *)v.u.str : (const void *)v.u.seq;
+    SeqKey *c = &sh->seq_cache[v_mix64((uint64_t)(uintptr_t)ptr) & (SCHED_SEQ_CACHE - 1)];
+    if (c->ptr == ptr && c->tag == v.tag)
+        return c->key;
+    *c = (SeqKey){ptr, v.tag, atom_key_by_content(sh, v)};
+    return c->key;
 }
 
 /* ---- signatures ---- */
@@ -127,8 +128,9 @@ static uint64_t keys_hash(const uint64_t *k, uint32_t n)
     return h;
 }
 
-static int sig_eq(const Sched *s, uint32_t id, uint64_t h, const void *key)
+static int sig_eq(const void *owner, uint32_t id, uint64_t h, const void *key)
 {
+    const Sched *s = owner;
     const KeyRef *r = key;
     const Sig *g = &s->sigs[id];
     return g->nkeys == r->n && !memcmp(s->sig_keys + g->key_off, r->k, r->n * sizeof *r->k);
@@ -140,7 +142,7 @@ static int sig_eq(const Sched *s, uint32_t id, uint64_t h, const void *key)
 static int key_is_flag(const Sched *s, uint64_t k)
 {
     if (key_is_atom(k)) {
-        uint8_t tag = s->atoms[key_id(k)].tag;
+        uint8_t tag = s->sh->atoms[key_id(k)].tag;
         return tag == VT_FUNC || tag == VT_BOOL;
     }
     const Prim *p = s->nodes[key_node(k)].prim;
@@ -181,8 +183,9 @@ typedef struct NodeKey {
     uint32_t salt;
 } NodeKey;
 
-static int node_eq(const Sched *s, uint32_t id, uint64_t h, const void *key)
+static int node_eq(const void *owner, uint32_t id, uint64_t h, const void *key)
 {
+    const Sched *s = owner;
     const NodeKey *nk = key;
     const Node *nd = &s->nodes[id];
     return nd->salt == nk->salt && nd->nkeys == nk->r.n &&
@@ -278,7 +281,7 @@ static void rows_liveness(const Program *p, uint8_t *feeds)
     free(live);
 }
 
-static void prog_info(Sched *s, const Program *p, ProgInfo *pi)
+static void prog_info(SchedShared *sh, const Program *p, ProgInfo *pi)
 {
     pi->fixed = xcalloc(p->nstmts * SCHED_MAXKEYS, sizeof *pi->fixed);
     pi->mask = xcalloc(p->nstmts, sizeof *pi->mask);
@@ -288,16 +291,16 @@ static void prog_info(Sched *s, const Program *p, ProgInfo *pi)
         if (st->kind != ST_CALL)
             continue;
         if (st->callee_prim)
-            f[0] = atom_key(s, prim_value(st->callee_prim));
+            f[0] = atom_key(sh, prim_value(st->callee_prim));
         for (unsigned a = 0; a < st->nargs; a++) {
             if (st->args[a].kind == ARG_CONST)
-                f[1 + a] = atom_key(s, st->args[a].value);
+                f[1 + a] = atom_key(sh, st->args[a].value);
             else if (st->args[a].kind == ARG_PRIM)
-                f[1 + a] = atom_key(s, prim_value(st->args[a].prim));
+                f[1 + a] = atom_key(sh, prim_value(st->args[a].prim));
         }
         pi->mask[k] = guard_mask(st);
     }
-    if (s->is_batt) {
+    if (sh->is_batt) {
         pi->c_taint = xmalloc(p->nstmts + 1);
         interp_c_taint(p, pi->c_taint);
     }
@@ -455,17 +458,19 @@ static int layout(Sched *s)
     return 1;
 }
 
+/* The program's ProgInfo, made the first time a window meets it. */
+static const ProgInfo *program_info(SchedShared *sh, uint32_t program)
+{
+    ProgInfo *pi = &sh->pinfo[program];
+    if (!pi->fixed)
+        prog_info(sh, sh->programs[program], pi);
+    return pi;
+}
+
 static void build_all(Sched *s)
 {
-    uint64_t none_key = atom_key(s, v_none());
-    int32_t maxslots = 1;
-    for (size_t p = 0; p < s->nprograms; p++) {
-        prog_info(s, s->programs[p], &s->pinfo[p]);
-        if (s->programs[p]->nslots > maxslots)
-            maxslots = s->programs[p]->nslots;
-    }
-    uint64_t *slot_keys = xmalloc(BUILD_BLOCK * (size_t)maxslots * sizeof *slot_keys);
-    uint64_t log_key = atom_key(s, v_str("/dev/null"));
+    SchedShared *sh = s->sh;
+    uint64_t *slot_keys = xmalloc(BUILD_BLOCK * (size_t)sh->maxslots * sizeof *slot_keys);
     CallCursor cs[BUILD_BLOCK];
     for (size_t u0 = 0; u0 < s->nunits; u0 += BUILD_BLOCK) {
         size_t n = s->nunits - u0 < BUILD_BLOCK ? s->nunits - u0 : BUILD_BLOCK;
@@ -478,33 +483,70 @@ static void build_all(Sched *s)
                 CallCursor *cc = &cs[i];
                 cc->uc = (uint32_t)uc;
                 cc->p = s->programs[un->program];
-                cc->pi = &s->pinfo[un->program];
-                cc->slot_keys = slot_keys + i * (size_t)maxslots;
+                cc->pi = program_info(sh, un->program);
+                cc->slot_keys = slot_keys + i * (size_t)sh->maxslots;
                 cc->first = c == 1 ? s->stmt_node + s->uc_off[uc - 1] : NULL;
-                cc->in_keys[INPUT_I] = atom_key(s, un->I);
-                cc->in_keys[INPUT_S] = atom_key(s, un->S);
-                cc->in_keys[INPUT_C] = s->is_batt && c == 0 ? none_key : atom_key(s, un->C);
-                cc->in_keys[INPUT_TASK_ID] = atom_key(s, v_str(un->task_id ? un->task_id : ""));
-                cc->in_keys[INPUT_LOG_PATH] = log_key;
+                cc->in_keys[INPUT_I] = atom_key(sh, un->I);
+                cc->in_keys[INPUT_S] = atom_key(sh, un->S);
+                cc->in_keys[INPUT_C] = s->is_batt && c == 0 ? sh->none_key : atom_key(sh, un->C);
+                cc->in_keys[INPUT_TASK_ID] = atom_key(sh, v_str(un->task_id ? un->task_id : ""));
+                cc->in_keys[INPUT_LOG_PATH] = sh->log_key;
             }
-            build_block(s, cs, n, none_key);
+            build_block(s, cs, n, sh->none_key);
         }
     }
     free(slot_keys);
 }
 
-Sched *sched_build(const Program *const *programs, size_t nprograms, int is_batt,
-                   const SchedUnit *units, size_t nunits, double time_limit, size_t mem_limit)
+SchedShared *sched_shared_new(const Program *const *programs, size_t nprograms, int is_batt)
+{
+    SchedShared *sh = xcalloc(1, sizeof *sh);
+    sh->programs = programs;
+    sh->nprograms = nprograms;
+    sh->is_batt = is_batt;
+    sh->maxslots = 1;
+    for (size_t p = 0; p < nprograms; p++)
+        if (programs[p]->nslots > sh->maxslots)
+            sh->maxslots = programs[p]->nslots;
+    sh->pinfo = xcalloc(nprograms ? nprograms : 1, sizeof *sh->pinfo);
+    htab_init(&sh->atom_tab, 256);
+    sh->none_key = atom_key(sh, v_none());
+    sh->log_key = atom_key(sh, v_str("/dev/null"));
+    return sh;
+}
+
+void sched_shared_free(SchedShared *sh)
+{
+    if (!sh)
+        return;
+    for (size_t p = 0; p < sh->nprograms; p++) {
+        free(sh->pinfo[p].fixed);
+        free(sh->pinfo[p].mask);
+        free(sh->pinfo[p].c_taint);
+        free(sh->pinfo[p].feeds_rows);
+    }
+    free(sh->pinfo);
+    free(sh->atoms);
+    htab_free(&sh->atom_tab);
+    free(sh);
+}
+
+Sched *sched_build_in(SchedShared *sh, const SchedUnit *units, size_t nunits, double time_limit,
+                      size_t mem_limit)
 {
     uint64_t t0 = now_ns();
+    if (sh->busy)
+        return NULL;
     for (size_t u = 0; u < nunits; u++)
-        if (units[u].program >= nprograms)
+        if (units[u].program >= sh->nprograms)
             return NULL;
     Sched *s = xcalloc(1, sizeof *s);
-    s->programs = programs;
-    s->nprograms = nprograms;
-    s->is_batt = is_batt;
-    s->ncalls = is_batt ? 2 : 1;
+    s->sh = sh;
+    sh->busy = 1;
+    s->programs = sh->programs;
+    s->nprograms = sh->nprograms;
+    s->is_batt = sh->is_batt;
+    s->ncalls = s->is_batt ? 2 : 1;
     s->units = xmalloc((nunits ? nunits : 1) * sizeof *s->units);
     if (nunits) /* units may be NULL then */
         memcpy(s->units, units, nunits * sizeof *units);
@@ -512,8 +554,6 @@ Sched *sched_build(const Program *const *programs, size_t nprograms, int is_batt
     s->nuc = nunits * (size_t)s->ncalls;
     s->time_limit = time_limit;
     s->mem_limit = mem_limit ? mem_limit : LIMIT_RUN_BYTES_DEFAULT;
-    s->pinfo = xcalloc(nprograms, sizeof *s->pinfo);
-    htab_init(&s->atom_tab, 256);
     htab_init(&s->sig_tab, 256);
     if (!layout(s)) {
         htab_init(&s->node_tab, 1024);
@@ -533,24 +573,28 @@ Sched *sched_build(const Program *const *programs, size_t nprograms, int is_batt
     return s;
 }
 
+Sched *sched_build(const Program *const *programs, size_t nprograms, int is_batt,
+                   const SchedUnit *units, size_t nunits, double time_limit, size_t mem_limit)
+{
+    SchedShared *sh = sched_shared_new(programs, nprograms, is_batt);
+    Sched *s = sched_build_in(sh, units, nunits, time_limit, mem_limit);
+    if (!s) {
+        sched_shared_free(sh);
+        return NULL;
+    }
+    s->own_shared = 1;
+    return s;
+}
+
 void sched_free(Sched *s)
 {
     if (!s)
         return;
-    for (size_t p = 0; p < s->nprograms && s->pinfo; p++) {
-        free(s->pinfo[p].fixed);
-        free(s->pinfo[p].mask);
-        free(s->pinfo[p].c_taint);
-        free(s->pinfo[p].feeds_rows);
-    }
     if (s->own_arenas) {
         sched_arenas_free(s->own_arenas);
         free(s->own_arenas);
     }
-    free(s->pinfo);
     free(s->units);
-    free(s->atoms);
-    htab_free(&s->atom_tab);
     free(s->nodes);
     htab_free(&s->node_tab);
     free(s->keys);
@@ -566,5 +610,8 @@ void sched_free(Sched *s)
     free(s->launch_nodes);
     free(s->launch_level);
     free(s->launch_sig);
+    s->sh->busy = 0;
+    if (s->own_shared)
+        sched_shared_free(s->sh);
     free(s);
 }

@@ -119,7 +119,7 @@ static void settle_launch(Sched *s, size_t l)
             continue;
         for (uint32_t g = nd->occ_head; g != SCHED_NONE; g = s->occ_next[g]) {
             uint32_t uc = s->occ_uc[g], k = g - s->uc_off[uc];
-            const ProgInfo *pi = &s->pinfo[s->units[uc / (uint32_t)s->ncalls].program];
+            const ProgInfo *pi = sched_uc_pinfo(s, uc);
             if (nd->budget || !((pi->mask[k] >> nd->err) & 1u))
                 end_call(s, uc, k);
         }

@@ -39,11 +39,11 @@ void gpu_begin(Sched *s)
     if (!s->gpu_store)
         s->st.gpu.device_errors++; /* every launch stays on the CPU */
     s->node_ref = malloc((s->nnodes + 1) * sizeof *s->node_ref);
-    s->atom_ref = malloc((s->natoms + 1) * sizeof *s->atom_ref);
+    s->atom_ref = malloc((s->sh->natoms + 1) * sizeof *s->atom_ref);
     if (s->node_ref)
         memset(s->node_ref, 0xff, (s->nnodes + 1) * sizeof *s->node_ref); /* -1: not in the store */
     if (s->atom_ref)
-        memset(s->atom_ref, 0xff, (s->natoms + 1) * sizeof *s->atom_ref);
+        memset(s->atom_ref, 0xff, (s->sh->natoms + 1) * sizeof *s->atom_ref);
 }
 
 static void add_counters(SchedGpuStats *g, const GpuCounters *c)
@@ -268,7 +268,7 @@ static IdList rows_resident(Sched *s)
 {
     IdList l = {0};
     for (size_t uc = 0; uc < s->nuc; uc++) {
-        const ProgInfo *pi = &s->pinfo[s->units[uc / (size_t)s->ncalls].program];
+        const ProgInfo *pi = sched_uc_pinfo(s, uc);
         for (uint32_t k = 0; k < s->alive[uc]; k++) {
             uint32_t id = s->stmt_node[s->uc_off[uc] + k];
             if (id != SCHED_NONE && (s->gpu_download_all || pi->feeds_rows[k]))

@@ -25,7 +25,7 @@ static void walk_init(Walk *w, const Sched *s, size_t unit, int call, Ctx *ctx)
     w->s = s;
     w->uc = unit * (size_t)s->ncalls + (size_t)call;
     w->p = s->programs[u->program];
-    w->pi = &s->pinfo[u->program];
+    w->pi = &s->sh->pinfo[u->program];
     Inputs in = {u->I, u->S, s->is_batt && call == 0 ? v_none() : u->C, u->task_id};
     stmt_env_init(&w->env, ctx, w->p, &in);
 }

@@ -68,6 +68,18 @@ typedef struct Sched Sched;
  * beyond 32-bit indexes. */
 Sched *sched_build(const Program *const *programs, size_t nprograms, int is_batt,
                    const SchedUnit *units, size_t nunits, double time_limit, size_t mem_limit);
+/* What consecutive Scheds over the same programs share (replay's windows):
+ * the atoms (inputs, constants and primitives keyed by content) and each
+ * program's statement keys, guard masks and liveness, made when a window
+ * first meets them instead of once per window. The programs and every unit
+ * value given to Scheds built in it must outlive it. One Sched at a time:
+ * free it before building the next (sched_build_in returns NULL otherwise). */
+typedef struct SchedShared SchedShared;
+SchedShared *sched_shared_new(const Program *const *programs, size_t nprograms, int is_batt);
+void sched_shared_free(SchedShared *sh);
+/* sched_build's merge, with the programs and atoms of sh. */
+Sched *sched_build_in(SchedShared *sh, const SchedUnit *units, size_t nunits, double time_limit,
+                      size_t mem_limit);
 /* Group the nodes into launches; may be called again with another policy
  * before sched_execute. */
 void sched_plan(Sched *s, SchedPolicy policy);

@@ -74,16 +74,34 @@ typedef struct Sig {
     const Prim *prim;
 } Sig;
 
-#define SCHED_SEQ_CACHE 16384u /* input Seqs whose atom key is remembered */
+#define SCHED_SEQ_CACHE 16384u /* input objects whose atom key is remembered */
 
 typedef struct SeqKey {
-    const Seq *seq;
+    const void *ptr; /* a Seq, or a string's characters */
     uint8_t tag;
     uint64_t key;
 } SeqKey;
 
-struct Sched {
+/* What the Scheds of one replay share, window after window (sched.h):
+ * atoms and each program's ProgInfo depend on the programs and on values
+ * that outlive every window, not on the units; made once, they are not
+ * hashed, compared and allocated again per window. */
+struct SchedShared {
+    const Program *const *programs;
+    size_t nprograms;
+    int is_batt, busy; /* busy: a Sched built in it is not freed yet */
+    int32_t maxslots;  /* the most variable slots of a program */
     SeqKey seq_cache[SCHED_SEQ_CACHE]; /* see atom_key */
+    Value *atoms; /* values keyed by content: inputs, constants, primitives */
+    size_t natoms, atoms_cap;
+    HTab atom_tab;
+    ProgInfo *pinfo; /* per program; fixed is NULL until a window first meets it */
+    uint64_t none_key, log_key;
+};
+
+struct Sched {
+    SchedShared *sh;
+    int own_shared;           /* made by sched_build, freed with the Sched */
     int gpu_mode;             /* SCHED_GPU_* */
     uint32_t gpu_min_width;   /* without a cost model: narrower launches stay on the CPU */
     const GpuCost *gpu_cost;  /* the cost model (cuda/cost.h), or NULL */
@@ -97,11 +115,6 @@ struct Sched {
     size_t nunits, nuc; /* units, unit-calls (unit * ncalls + call) */
     double time_limit;
     size_t mem_limit;
-    ProgInfo *pinfo;
-
-    Value *atoms; /* values keyed by content: inputs, constants, primitives */
-    size_t natoms, atoms_cap;
-    HTab atom_tab;
 
     Node *nodes;
     size_t nnodes, nodes_cap;
@@ -169,11 +182,16 @@ static inline const Program *sched_uc_program(const Sched *s, size_t uc)
     return s->programs[s->units[uc / (size_t)s->ncalls].program];
 }
 
+static inline const ProgInfo *sched_uc_pinfo(const Sched *s, size_t uc)
+{
+    return &s->sh->pinfo[s->units[uc / (size_t)s->ncalls].program];
+}
+
 /* The value of atom key or live binding key k (ERR_OK), else why not. */
 static inline Err sched_key_value(const Sched *s, uint64_t k, Value *v)
 {
     if (key_is_atom(k)) {
-        *v = s->atoms[key_id(k)];
+        *v = s->sh->atoms[key_id(k)];
         return ERR_OK;
     }
     return sched_binding(s, key_node(k), key_mask(k), v);

@@ -600,6 +600,38 @@ Test(sched, batts_equal_the_interpreter)
         program_free(&pf[k]);
 }
 
+/* Windows: consecutive Scheds built in one SchedShared (atoms and program
+ * info made once) give every unit what one Sched over all units gives, and
+ * the same input keys: a window's I meets its atom from an earlier window. */
+Test(sched, windows_in_one_shared_equal_one_graph)
+{
+    ProgramFile pf;
+    parse_ok(&pf, SOLVERS);
+    const Program *progs[16];
+    for (size_t k = 0; k < pf.nprograms; k++)
+        progs[k] = &pf.programs[k];
+    SchedUnit u[16 * NGRIDS];
+    size_t nu = 0;
+    for (size_t g = 0; g < NGRIDS; g++)
+        for (size_t p = 0; p < pf.nprograms; p++)
+            u[nu++] = unit((uint32_t)p, GRIDS[g], NULL);
+    SchedShared *sh = sched_shared_new(progs, pf.nprograms, 0);
+    SchedArenas arenas;
+    sched_arenas_init(&arenas, 2);
+    for (size_t u0 = 0; u0 < nu; u0 += pf.nprograms) {
+        Sched *s = sched_build_in(sh, u + u0, pf.nprograms, 0, 1ull << 30);
+        cr_assert_not_null(s);
+        cr_assert_null(sched_build_in(sh, u, 1, 0, 0), "one Sched at a time in a SchedShared");
+        sched_plan(s, POLICY_DEPTH);
+        sched_execute_in(s, 2, &arenas);
+        check_units(s, progs, 0, u + u0, pf.nprograms);
+        sched_free(s);
+    }
+    sched_arenas_free(&arenas);
+    sched_shared_free(sh);
+    program_free(&pf);
+}
+
 /* ---- the shared corpora ---- */
 
 typedef struct Workload {

@@ -629,10 +629,9 @@ static void progress(const ReplayOptions *o, size_t done, size_t total, uint64_t
 
 /* Merge, plan and execute units [u0, u1); write their rows; check them. */
 static int replay_window(ReplayJob *j, const ReplayOptions *o, size_t u0, size_t u1, FILE *rows, Verifier *v,
-                         SchedArenas *arenas, const GpuCost *cost, SchedStats *total)
+                         SchedShared *shared, SchedArenas *arenas, const GpuCost *cost, SchedStats *total)
 {
-    Sched *s = sched_build(j->w.programs, j->w.nprograms, j->w.pf.is_batt, j->units + u0, u1 - u0,
-                           o->sel.time_limit, o->sel.mem_limit);
+    Sched *s = sched_build_in(shared, j->units + u0, u1 - u0, o->sel.time_limit, o->sel.mem_limit);
     if (!s) {
         fprintf(stderr, "battrace replay: the graph is too large for this build (try a smaller --window)\n");
         return EXIT_FAIL;
@@ -702,14 +701,16 @@ int cmd_replay(int argc, char **argv)
     SchedStats total = {0};
     SchedArenas arenas;
     sched_arenas_init(&arenas, o.threads);
+    SchedShared *shared = rc ? NULL : sched_shared_new(j->w.programs, j->w.nprograms, j->w.pf.is_batt);
     size_t windows = 0;
     uint64_t started = now_ns(), last = started;
     for (size_t u0 = 0; !rc && u0 < j->nunits; windows++) {
         size_t u1 = window_end(j, u0, o.window);
-        rc = replay_window(j, &o, u0, u1, rows, o.verify ? &v : NULL, &arenas, cost, &total);
+        rc = replay_window(j, &o, u0, u1, rows, o.verify ? &v : NULL, shared, &arenas, cost, &total);
         u0 = u1;
         progress(&o, u0, j->nunits, started, &last);
     }
+    sched_shared_free(shared);
     sched_arenas_free(&arenas);
     if (rows && cli_close_out("replay", rows, o.json) && !rc)
         rc = EXIT_FAIL;
