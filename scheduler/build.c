@@ -30,16 +30,35 @@ uint64_t sched_mix(uint64_t h, uint64_t x)
 /* Is id's key equal to `key`? owner: the Sched or SchedShared holding the ids. */
 typedef int (*IdEq)(const void *owner, uint32_t id, uint64_t h, const void *key);
 
+static void htab_clear(HTab *t)
+{
+    for (size_t k = 0; k < t->cap; k++)
+        t->slots[k].id = SCHED_NONE;
+    t->n = 0;
+}
+
 static void htab_init(HTab *t, size_t cap)
 {
     t->cap = cap;
-    t->n = 0;
+    t->lent = 0;
     t->slots = xmalloc(cap * sizeof *t->slots);
-    for (size_t k = 0; k < cap; k++)
-        t->slots[k].id = SCHED_NONE;
+    htab_clear(t);
 }
 
-static void htab_free(HTab *t) { free(t->slots); }
+/* A table whose slots live in a window's arena. */
+static void htab_init_lent(HTab *t, size_t cap, Arena *mem)
+{
+    t->cap = cap;
+    t->lent = 1;
+    t->slots = arena_alloc(mem, cap * sizeof *t->slots);
+    htab_clear(t);
+}
+
+static void htab_free(HTab *t)
+{
+    if (!t->lent)
+        free(t->slots);
+}
 
 static inline uint32_t htab_id(const HTab *t, size_t slot) { return t->slots[slot].id; }
 
@@ -227,9 +246,12 @@ static uint32_t node_intern(Sched *s, const Prim *prim, const uint64_t *kk, uint
     size_t slot = htab_find(&s->node_tab, h, node_eq, s, &key);
     if (htab_id(&s->node_tab, slot) != SCHED_NONE)
         return htab_id(&s->node_tab, slot);
-    SCHED_GROW(s->keys, s->nkeys, s->keys_cap, s->nkeys + nk);
+    if (s->nkeys + nk > s->keys_cap || s->nnodes + 1 > s->nodes_cap) {
+        /* sized by layout: more would be a bug */
+        fputs("battrace: internal error: the scheduler's node tables are full\n", stderr);
+        abort();
+    }
     memcpy(s->keys + s->nkeys, kk, nk * sizeof *kk);
-    SCHED_GROW(s->nodes, s->nnodes, s->nodes_cap, s->nnodes + 1);
     uint32_t id = (uint32_t)s->nnodes++;
     Node *nd = &s->nodes[id];
     memset(nd, 0, sizeof *nd);
@@ -438,23 +460,35 @@ static void build_block(Sched *s, CallCursor *cs, size_t n, uint64_t none_key)
     }
 }
 
-/* Sizes and offsets of the unit-calls; 0 when beyond 32-bit indexes. */
+/* n items of `size` bytes in the window's arena. */
+void *sched_window_alloc(Sched *s, size_t n, size_t size)
+{
+    return arena_alloc(&s->sh->mem, (n ? n : 1) * size);
+}
+
+/* Sizes and offsets of the unit-calls, and the window's tables sized for
+ * them; 0 when beyond 32-bit indexes. */
 static int layout(Sched *s)
 {
-    s->uc_off = xmalloc((s->nuc + 1) * sizeof *s->uc_off);
-    size_t total = 0;
+    s->uc_off = sched_window_alloc(s, s->nuc + 1, sizeof *s->uc_off);
+    size_t total = 0, keys = 0;
     for (size_t uc = 0; uc < s->nuc; uc++) {
         s->uc_off[uc] = (uint32_t)total;
         total += sched_uc_program(s, uc)->nstmts;
+        keys += s->sh->call_keys[s->units[uc / (size_t)s->ncalls].program];
         if (total >= SCHED_NONE)
             return 0;
     }
     s->uc_off[s->nuc] = (uint32_t)total;
     s->nstmts = total;
-    s->alive = xmalloc((s->nuc ? s->nuc : 1) * sizeof *s->alive);
-    s->stmt_node = xmalloc((total ? total : 1) * sizeof *s->stmt_node);
-    s->occ_next = xmalloc((total ? total : 1) * sizeof *s->occ_next);
-    s->occ_uc = xmalloc((total ? total : 1) * sizeof *s->occ_uc);
+    s->alive = sched_window_alloc(s, s->nuc, sizeof *s->alive);
+    s->stmt_node = sched_window_alloc(s, total, sizeof *s->stmt_node);
+    s->occ_next = sched_window_alloc(s, total, sizeof *s->occ_next);
+    s->occ_uc = sched_window_alloc(s, total, sizeof *s->occ_uc);
+    s->nodes_cap = total;
+    s->nodes = sched_window_alloc(s, total, sizeof *s->nodes);
+    s->keys_cap = keys;
+    s->keys = sched_window_alloc(s, keys, sizeof *s->keys);
     return 1;
 }
 
@@ -509,6 +543,13 @@ SchedShared *sched_shared_new(const Program *const *programs, size_t nprograms, 
         if (programs[p]->nslots > sh->maxslots)
             sh->maxslots = programs[p]->nslots;
     sh->pinfo = xcalloc(nprograms ? nprograms : 1, sizeof *sh->pinfo);
+    sh->call_keys = xcalloc(nprograms ? nprograms : 1, sizeof *sh->call_keys);
+    for (size_t p = 0; p < nprograms; p++)
+        for (size_t k = 0; k < programs[p]->nstmts; k++)
+            if (programs[p]->stmts[k].kind == ST_CALL)
+                sh->call_keys[p] += 1u + programs[p]->stmts[k].nargs;
+    arena_init(&sh->mem);
+    arena_keep(&sh->mem, SIZE_MAX);
     htab_init(&sh->atom_tab, 256);
     sh->none_key = atom_key(sh, v_none());
     sh->log_key = atom_key(sh, v_str("/dev/null"));
@@ -526,6 +567,8 @@ void sched_shared_free(SchedShared *sh)
         free(sh->pinfo[p].feeds_rows);
     }
     free(sh->pinfo);
+    free(sh->call_keys);
+    arena_free(&sh->mem);
     free(sh->atoms);
     htab_free(&sh->atom_tab);
     free(sh);
@@ -543,11 +586,12 @@ Sched *sched_build_in(SchedShared *sh, const SchedUnit *units, size_t nunits, do
     Sched *s = xcalloc(1, sizeof *s);
     s->sh = sh;
     sh->busy = 1;
+    arena_reset(&sh->mem); /* the last window's tables: its Sched is freed */
     s->programs = sh->programs;
     s->nprograms = sh->nprograms;
     s->is_batt = sh->is_batt;
     s->ncalls = s->is_batt ? 2 : 1;
-    s->units = xmalloc((nunits ? nunits : 1) * sizeof *s->units);
+    s->units = sched_window_alloc(s, nunits, sizeof *s->units);
     if (nunits) /* units may be NULL then */
         memcpy(s->units, units, nunits * sizeof *units);
     s->nunits = nunits;
@@ -556,7 +600,7 @@ Sched *sched_build_in(SchedShared *sh, const SchedUnit *units, size_t nunits, do
     s->mem_limit = mem_limit ? mem_limit : LIMIT_RUN_BYTES_DEFAULT;
     htab_init(&s->sig_tab, 256);
     if (!layout(s)) {
-        htab_init(&s->node_tab, 1024);
+        htab_init_lent(&s->node_tab, 1024, &sh->mem);
         sched_free(s);
         return NULL;
     }
@@ -564,7 +608,7 @@ Sched *sched_build_in(SchedShared *sh, const SchedUnit *units, size_t nunits, do
     size_t cap = 1024;
     while (cap < 2 * s->nstmts)
         cap *= 2;
-    htab_init(&s->node_tab, cap);
+    htab_init_lent(&s->node_tab, cap, &sh->mem);
     build_all(s);
     s->st.nodes = s->nnodes;
     for (size_t n = 0; n < s->nnodes; n++)
@@ -594,22 +638,11 @@ void sched_free(Sched *s)
         sched_arenas_free(s->own_arenas);
         free(s->own_arenas);
     }
-    free(s->units);
-    free(s->nodes);
+    /* units, statements, nodes, keys and launches are in the window's arena */
     htab_free(&s->node_tab);
-    free(s->keys);
     free(s->sigs);
     htab_free(&s->sig_tab);
     free(s->sig_keys);
-    free(s->uc_off);
-    free(s->alive);
-    free(s->stmt_node);
-    free(s->occ_next);
-    free(s->occ_uc);
-    free(s->launch_off);
-    free(s->launch_nodes);
-    free(s->launch_level);
-    free(s->launch_sig);
     s->sh->busy = 0;
     if (s->own_shared)
         sched_shared_free(s->sh);

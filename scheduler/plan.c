@@ -16,24 +16,22 @@
 
 #include "sched_internal.h"
 
-/* Launch arrays sized for the worst case (one launch a node). */
+/* Launch arrays sized for the worst case (one launch a node), in the
+ * window's arena (a second plan leaves the first's there until the next
+ * window). */
 static void plan_alloc(Sched *s)
 {
-    free(s->launch_off);
-    free(s->launch_nodes);
-    free(s->launch_level);
-    free(s->launch_sig);
     size_t n = s->nnodes + 1;
-    s->launch_off = xmalloc((n + 1) * sizeof *s->launch_off);
-    s->launch_nodes = xmalloc(n * sizeof *s->launch_nodes);
-    s->launch_level = xmalloc(n * sizeof *s->launch_level);
-    s->launch_sig = xmalloc(n * sizeof *s->launch_sig);
+    s->launch_off = sched_window_alloc(s, n + 1, sizeof *s->launch_off);
+    s->launch_nodes = sched_window_alloc(s, n, sizeof *s->launch_nodes);
+    s->launch_level = sched_window_alloc(s, n, sizeof *s->launch_level);
+    s->launch_sig = sched_window_alloc(s, n, sizeof *s->launch_sig);
     s->nlaunches = 0;
     s->launch_off[0] = 0;
 }
 
 /* Nodes ordered by level (stable): a counting sort. nlevels receives the count. */
-static uint32_t *by_level(const Sched *s, uint32_t *nlevels)
+static uint32_t *by_level(Sched *s, uint32_t *nlevels)
 {
     uint32_t nl = 0;
     for (size_t n = 0; n < s->nnodes; n++)
@@ -44,7 +42,7 @@ static uint32_t *by_level(const Sched *s, uint32_t *nlevels)
         start[s->nodes[n].level + 1]++;
     for (uint32_t l = 0; l < nl; l++)
         start[l + 1] += start[l];
-    uint32_t *order = xmalloc((s->nnodes + 1) * sizeof *order);
+    uint32_t *order = sched_window_alloc(s, s->nnodes + 1, sizeof *order);
     for (size_t n = 0; n < s->nnodes; n++)
         order[start[s->nodes[n].level]++] = (uint32_t)n;
     free(start);
@@ -58,8 +56,9 @@ void sched_plan_depth(Sched *s)
     uint32_t *order = by_level(s, &nl);
     uint32_t *stamp = xmalloc((s->nsigs + 1) * sizeof *stamp);
     uint32_t *sig_launch = xmalloc((s->nsigs + 1) * sizeof *sig_launch);
-    uint32_t *node_launch = xmalloc((s->nnodes + 1) * sizeof *node_launch);
-    uint32_t *width = xcalloc(s->nnodes + 1, sizeof *width);
+    uint32_t *node_launch = sched_window_alloc(s, s->nnodes + 1, sizeof *node_launch);
+    uint32_t *width = sched_window_alloc(s, s->nnodes + 1, sizeof *width);
+    memset(width, 0, (s->nnodes + 1) * sizeof *width);
     memset(stamp, 0xff, (s->nsigs + 1) * sizeof *stamp);
     plan_alloc(s);
     /* one launch per (level, signature), in order of first appearance */
@@ -81,11 +80,8 @@ void sched_plan_depth(Sched *s)
         uint32_t l = node_launch[order[i]];
         s->launch_nodes[s->launch_off[l] + width[l]++] = order[i];
     }
-    free(order);
     free(stamp);
     free(sig_launch);
-    free(node_launch);
-    free(width);
 }
 
 /* ---- agenda ---- */

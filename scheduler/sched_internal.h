@@ -58,6 +58,7 @@ typedef struct HSlot {
 typedef struct HTab {
     HSlot *slots;
     size_t cap, n;
+    int lent; /* slots from a window's arena: not freed (a grown table is malloc'd) */
 } HTab;
 
 /* Per program, computed once: what does not depend on the unit. */
@@ -96,7 +97,13 @@ struct SchedShared {
     size_t natoms, atoms_cap;
     HTab atom_tab;
     ProgInfo *pinfo; /* per program; fixed is NULL until a window first meets it */
+    uint32_t *call_keys; /* per program: keys of one call's statements, at most */
     uint64_t none_key, log_key;
+    /* the window's tables (units, statements, nodes, keys, the node table,
+     * launches): reset, not freed, between windows, so that their pages
+     * fault in once (allocated per window, they took a new piece of the heap
+     * each time, half of merging on the cross trace) */
+    Arena mem;
 };
 
 struct Sched {
@@ -117,10 +124,10 @@ struct Sched {
     size_t mem_limit;
 
     Node *nodes;
-    size_t nnodes, nodes_cap;
+    size_t nnodes, nodes_cap; /* nodes_cap: statements (a node per statement at most) */
     HTab node_tab;
     uint64_t *keys;
-    size_t nkeys, keys_cap;
+    size_t nkeys, keys_cap;   /* keys_cap: their callee and argument keys */
 
     Sig *sigs;
     size_t nsigs, sigs_cap;
@@ -155,6 +162,9 @@ struct Sched {
     } while (0)
 
 uint64_t sched_mix(uint64_t h, uint64_t x);
+/* n items of `size` bytes in the window's arena (SchedShared.mem): gone
+ * when the next window is built, never freed one by one. */
+void *sched_window_alloc(Sched *s, size_t n, size_t size);
 
 /* The binding a statement with guard mask `mask` gets from node n:
  * ERR_OK and *v (the result, or the safe default when the guard caught the
