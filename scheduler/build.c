@@ -45,12 +45,12 @@ static void htab_init(HTab *t, size_t cap)
     htab_clear(t);
 }
 
-/* A table whose slots live in a window's arena. */
-static void htab_init_lent(HTab *t, size_t cap, Arena *mem)
+/* A table whose slots are in the window's memory. */
+static void htab_init_lent(Sched *s, HTab *t, size_t cap)
 {
     t->cap = cap;
     t->lent = 1;
-    t->slots = arena_alloc(mem, cap * sizeof *t->slots);
+    t->slots = sched_window_alloc(s, cap, sizeof *t->slots);
     htab_clear(t);
 }
 
@@ -460,26 +460,58 @@ static void build_block(Sched *s, CallCursor *cs, size_t n, uint64_t none_key)
     }
 }
 
-/* n items of `size` bytes in the window's arena. */
+static size_t round16(size_t n) { return (n + 15u) & ~(size_t)15u; }
+
+/* n items of `size` bytes of the window's memory: from the block reserved
+ * for the window, or (past it: a second plan) from the arena itself. */
 void *sched_window_alloc(Sched *s, size_t n, size_t size)
 {
-    return arena_alloc(&s->sh->mem, (n ? n : 1) * size);
+    SchedShared *sh = s->sh;
+    size_t bytes = round16((n ? n : 1) * size);
+    if (bytes > sh->win_cap - sh->win_used)
+        return arena_alloc(&sh->mem, bytes);
+    void *p = sh->win + sh->win_used;
+    sh->win_used += bytes;
+    return p;
 }
 
-/* Sizes and offsets of the unit-calls, and the window's tables sized for
- * them; 0 when beyond 32-bit indexes. */
-static int layout(Sched *s)
+static size_t node_table_cap(size_t nstmts)
+{
+    size_t cap = 1024; /* at most one node per statement: sized once, never rehashed */
+    while (cap < 2 * nstmts)
+        cap *= 2;
+    return cap;
+}
+
+/* Reserve one block for all the tables of a window of nuc unit-calls, nstmts
+ * statements and nkeys keys (what layout, the node table and a plan take).
+ * One block, a quarter more than asked: windows differ in size, and tables
+ * allocated one by one did not fit the chunks the last window left, so
+ * every window faulted new pages in (merging the cross trace in 512-unit
+ * windows: 37 ms; in one block: 26). */
+static void reserve_window(Sched *s, size_t nunits, size_t nuc, size_t nstmts, size_t nkeys)
+{
+    SchedShared *sh = s->sh;
+    size_t n = nstmts + 2, u32 = sizeof(uint32_t);
+    size_t bytes = round16(nunits * sizeof(SchedUnit)) + 2 * round16((nuc + 1) * u32) +
+                   3 * round16(n * u32) + round16(n * sizeof(Node)) + round16((nkeys + 1) * sizeof(uint64_t)) +
+                   round16(node_table_cap(nstmts) * sizeof(HSlot)) + 7 * round16((n + 1) * u32);
+    bytes += bytes / 4;
+    sh->win = arena_alloc(&sh->mem, bytes);
+    sh->win_cap = bytes;
+    sh->win_used = 0;
+}
+
+/* Offsets of the unit-calls, and the window's tables sized for them. */
+static void layout(Sched *s, size_t total, size_t keys)
 {
     s->uc_off = sched_window_alloc(s, s->nuc + 1, sizeof *s->uc_off);
-    size_t total = 0, keys = 0;
+    size_t off = 0;
     for (size_t uc = 0; uc < s->nuc; uc++) {
-        s->uc_off[uc] = (uint32_t)total;
-        total += sched_uc_program(s, uc)->nstmts;
-        keys += s->sh->call_keys[s->units[uc / (size_t)s->ncalls].program];
-        if (total >= SCHED_NONE)
-            return 0;
+        s->uc_off[uc] = (uint32_t)off;
+        off += sched_uc_program(s, uc)->nstmts;
     }
-    s->uc_off[s->nuc] = (uint32_t)total;
+    s->uc_off[s->nuc] = (uint32_t)off;
     s->nstmts = total;
     s->alive = sched_window_alloc(s, s->nuc, sizeof *s->alive);
     s->stmt_node = sched_window_alloc(s, total, sizeof *s->stmt_node);
@@ -489,7 +521,6 @@ static int layout(Sched *s)
     s->nodes = sched_window_alloc(s, total, sizeof *s->nodes);
     s->keys_cap = keys;
     s->keys = sched_window_alloc(s, keys, sizeof *s->keys);
-    return 1;
 }
 
 /* The program's ProgInfo, made the first time a window meets it. */
@@ -580,13 +611,21 @@ Sched *sched_build_in(SchedShared *sh, const SchedUnit *units, size_t nunits, do
     uint64_t t0 = now_ns();
     if (sh->busy)
         return NULL;
-    for (size_t u = 0; u < nunits; u++)
+    /* statements and keys of all unit-calls: beyond 32-bit indexes, no */
+    size_t ncalls = sh->is_batt ? 2 : 1, total = 0, keys = 0;
+    for (size_t u = 0; u < nunits; u++) {
         if (units[u].program >= sh->nprograms)
             return NULL;
+        total += sh->programs[units[u].program]->nstmts * ncalls;
+        keys += sh->call_keys[units[u].program] * ncalls;
+        if (total >= SCHED_NONE)
+            return NULL;
+    }
     Sched *s = xcalloc(1, sizeof *s);
     s->sh = sh;
     sh->busy = 1;
     arena_reset(&sh->mem); /* the last window's tables: its Sched is freed */
+    reserve_window(s, nunits, nunits * ncalls, total, keys);
     s->programs = sh->programs;
     s->nprograms = sh->nprograms;
     s->is_batt = sh->is_batt;
@@ -599,16 +638,8 @@ Sched *sched_build_in(SchedShared *sh, const SchedUnit *units, size_t nunits, do
     s->time_limit = time_limit;
     s->mem_limit = mem_limit ? mem_limit : LIMIT_RUN_BYTES_DEFAULT;
     htab_init(&s->sig_tab, 256);
-    if (!layout(s)) {
-        htab_init_lent(&s->node_tab, 1024, &sh->mem);
-        sched_free(s);
-        return NULL;
-    }
-    /* at most one node per statement: sized once, never rehashed */
-    size_t cap = 1024;
-    while (cap < 2 * s->nstmts)
-        cap *= 2;
-    htab_init_lent(&s->node_tab, cap, &sh->mem);
+    layout(s, total, keys);
+    htab_init_lent(s, &s->node_tab, node_table_cap(total));
     build_all(s);
     s->st.nodes = s->nnodes;
     for (size_t n = 0; n < s->nnodes; n++)

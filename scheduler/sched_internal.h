@@ -104,6 +104,8 @@ struct SchedShared {
      * fault in once (allocated per window, they took a new piece of the heap
      * each time, half of merging on the cross trace) */
     Arena mem;
+    unsigned char *win; /* the block reserved in mem for the window's tables */
+    size_t win_cap, win_used;
 };
 
 struct Sched {
