@@ -622,6 +622,10 @@ Test(sched, windows_in_one_shared_equal_one_graph)
         Sched *s = sched_build_in(sh, u + u0, pf.nprograms, 0, 1ull << 30);
         cr_assert_not_null(s);
         cr_assert_null(sched_build_in(sh, u, 1, 0, 0), "one Sched at a time in a SchedShared");
+        /* plans after the first take memory past the window's reserved block */
+        sched_plan(s, POLICY_AGENDA);
+        sched_plan(s, POLICY_DEPTH);
+        sched_plan(s, POLICY_AGENDA);
         sched_plan(s, POLICY_DEPTH);
         sched_execute_in(s, 2, &arenas);
         check_units(s, progs, 0, u + u0, pf.nprograms);
