@@ -18,14 +18,29 @@ struct ArenaChunk {
     _Alignas(16) unsigned char data[];
 };
 
-static _Atomic uint64_t next_epoch = 1;
+/* An epoch is an arena's identity (high 32 bits: taken from a global
+ * counter at init and free, so an arena made again at the same address is
+ * another) and its count of resets and rollbacks (low 32 bits, its own):
+ * replay's workers roll back after every failed node, and one global counter
+ * bumped for each sent its cache line between the cores. */
+static _Atomic uint64_t next_identity = 1;
 
-static uint64_t new_epoch(void) { return atomic_fetch_add_explicit(&next_epoch, 1, memory_order_relaxed); }
+static uint64_t new_identity(void)
+{
+    return atomic_fetch_add_explicit(&next_identity, 1, memory_order_relaxed) << 32;
+}
+
+static void next_epoch(Arena *a)
+{
+    a->epoch = (a->epoch & ~0xffffffffull) | ((a->epoch + 1) & 0xffffffffull);
+    if (!(a->epoch & 0xffffffffull)) /* 2^32 rollbacks: a new identity */
+        a->epoch = new_identity();
+}
 
 void arena_init(Arena *a)
 {
     memset(a, 0, sizeof *a);
-    a->epoch = new_epoch();
+    a->epoch = new_identity();
 }
 
 static void free_list(ArenaChunk *c)
@@ -42,7 +57,7 @@ void arena_free(Arena *a)
     free_list(a->head);
     free_list(a->spare);
     memset(a, 0, sizeof *a);
-    a->epoch = new_epoch();
+    a->epoch = new_identity();
 }
 
 /* The head chunk's fill, kept in cur while it is the head. */
@@ -78,7 +93,7 @@ void arena_reset(Arena *a)
     a->head = NULL;
     a->cur = a->end = NULL;
     a->used = 0;
-    a->epoch = new_epoch();
+    next_epoch(a);
 }
 
 static ArenaChunk *new_chunk(Arena *a, size_t need)
@@ -146,7 +161,7 @@ void arena_rollback(Arena *a, ArenaMark m)
     a->cur = m.head ? m.cur : NULL;
     a->end = m.head ? m.head->data + m.head->size : NULL;
     a->used = m.used;
-    a->epoch = new_epoch();
+    next_epoch(a);
 }
 
 void arena_shrink_last(Arena *a, void *p, size_t size, size_t keep)

@@ -20,9 +20,10 @@ typedef struct Arena {
     size_t peak;        /* largest `used` seen at a reset */
     size_t spare_bytes; /* bytes in the spare chunks */
     size_t keep;        /* at most this many spare bytes kept; 0: SPARE_KEEP */
-    uint64_t epoch;     /* new on every init and reset, never reused: memory
-                         * handed out under one epoch stays valid while the
-                         * arena's epoch is unchanged (caches key on it) */
+    uint64_t epoch;     /* new on every init, reset and rollback, never
+                         * reused by any arena: memory handed out under one
+                         * epoch stays valid while the arena's epoch is
+                         * unchanged (caches key on it) */
     unsigned char *cur, *end; /* the free part of the head chunk */
 } Arena;
 
