@@ -12,7 +12,22 @@
 #include "ctx.h"
 #include "limits.h"
 
-static atomic_uint next_serial = P__COUNT + 1;
+/* Serials go to threads in blocks: one atomic add per SERIAL_BLOCK
+ * closures instead of one each (replay's workers make closures on every
+ * core, and a shared counter moved its cache line between them each time);
+ * within a thread they follow creation order, as before. */
+#define SERIAL_BLOCK 4096u
+static atomic_uint next_serial_block = P__COUNT + 1;
+static _Thread_local uint32_t serial_next, serial_end;
+
+static uint32_t new_serial(void)
+{
+    if (serial_next == serial_end) {
+        serial_next = atomic_fetch_add_explicit(&next_serial_block, SERIAL_BLOCK, memory_order_relaxed);
+        serial_end = serial_next + SERIAL_BLOCK;
+    }
+    return serial_next++;
+}
 
 static Func safe_callable = {FN_SAFE, 0, P__COUNT, NULL, NULL, 0, {{0}}};
 
@@ -34,7 +49,7 @@ Err func_closure(Ctx *ctx, FnKind kind, int arity, int ncap, const Value *caps, 
     Func *f = ctx_alloc(ctx, sizeof *f);
     f->kind = (uint8_t)kind;
     f->arity = (uint8_t)arity;
-    f->serial = atomic_fetch_add(&next_serial, 1);
+    f->serial = new_serial();
     f->fn = NULL;
     f->prim = NULL;
     f->n = n;
