@@ -36,7 +36,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     size_t c = *cap ? *cap : 64;
     while (c < need)
         c *= 2;
-    p = xrealloc(p, c * size);
+    p = xrealloc_big(p, *cap * size, c * size);
     *cap = c;
     return p;
 }

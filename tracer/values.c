@@ -176,7 +176,7 @@ static void slots_grow(ValueTable *vt)
 {
     free(vt->slots);
     vt->nslots = vt->nslots ? vt->nslots * 2 : 1024;
-    vt->slots = xcalloc(vt->nslots, sizeof *vt->slots);
+    vt->slots = xcalloc_big(vt->nslots, sizeof *vt->slots);
     for (uint32_t id = 0; id < vt->count; id++)
         if (vt->hash[id])
             slot_insert(vt, id);
@@ -190,9 +190,10 @@ static uint32_t commit(ValueTable *vt, size_t end, uint64_t h)
             fprintf(stderr, "battrace: too many distinct values in a trace\n");
             exit(3);
         }
+        size_t old = vt->count;
         vt->cap_ids = vt->cap_ids ? vt->cap_ids * 2 : 1024;
-        vt->offset = xrealloc(vt->offset, vt->cap_ids * sizeof *vt->offset);
-        vt->hash = xrealloc(vt->hash, vt->cap_ids * sizeof *vt->hash);
+        vt->offset = xrealloc_big(vt->offset, old * sizeof *vt->offset, vt->cap_ids * sizeof *vt->offset);
+        vt->hash = xrealloc_big(vt->hash, old * sizeof *vt->hash, vt->cap_ids * sizeof *vt->hash);
     }
     uint32_t id = vt->count++;
     vt->offset[id] = vt->len;
