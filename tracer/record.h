@@ -29,7 +29,9 @@ typedef struct RecFrame {
 } RecFrame;
 
 #define REC_SMALL_CACHE 8192u /* entries, a power of two */
-#define REC_HASH_CACHE 8192u
+#define REC_HASH_CACHE 65536u /* 1 MiB: a quarter of the batt's ~400k distinct
+                                 results; 8192 missed 1.1M times in 10M lookups,
+                                 this 0.59M (each miss probes the value table) */
 
 typedef struct SmallEntry {
     int64_t bits;
