@@ -1,14 +1,13 @@
 /* values.c: the ValueTable: each distinct value of a trace once, in the
  * encoding of docs/trace-format.md ("Values").
  *
- * Interning is on the recorder's hot path. A tuple or set is looked up by its
- * v_hash (cached on the Seq) and compared with the stored encoding in place,
- * without encoding it; only a new one is encoded, after its tuple, set and
- * closure items have been interned (they are referred to with tag REF).
- * Everything else (ints, bools, pairs, cells, primitives, strings, closures)
- * is encoded at the end of the byte array and looked up by the hash of those
- * bytes; the encoding is kept only when it is new. An optional pointer cache
- * (vt_forget_pointers) answers a heap value seen before in one probe.
+ * Interning is on the recorder's hot path. A value is interned bottom up:
+ * its tuple, set and closure items first (they are referred to with tag
+ * REF), then its encoding is written at the end of the byte array and looked
+ * up by the hash of those bytes; it is kept only when it is new. Since each
+ * distinct value has one id, equal values encode to equal bytes. An optional
+ * pointer cache (vt_forget_pointers) answers a heap value seen before in one
+ * probe.
  *
  * Decoding (vt_decode) and loading (vt_load) treat the bytes as untrusted:
  * every tag, length, range and REF is checked. */
@@ -297,107 +296,6 @@ static inline ByteBuf tail_buf(const ValueTable *vt)
     return b;
 }
 
-/* ---- matching a value against a stored entry (trusted bytes) ---- */
-
-static bool match_entry(const ValueTable *vt, Value v, uint32_t id);
-
-static inline bool match_zz(const uint8_t **p, const uint8_t *end, int64_t want)
-{
-    uint64_t u;
-    return !varint_get(p, end, &u) && zz_dec(u) == want;
-}
-
-/* An inline item other than a string: its tag, then its fields. */
-static bool match_small(Value x, const uint8_t **p, const uint8_t *end)
-{
-    if (*p >= end)
-        return false;
-    uint8_t tag = *(*p)++;
-    switch (x.tag) {
-    case VT_NONE: return tag == TAG_NONE;
-    case VT_BOOL: return tag == (x.u.i ? TAG_TRUE : TAG_FALSE);
-    case VT_INT: return tag == TAG_INT && match_zz(p, end, x.u.i);
-    case VT_PAIR:
-        return tag == TAG_PAIR && match_zz(p, end, x.u.p.a) && match_zz(p, end, x.u.p.b);
-    case VT_CELL:
-        return tag == TAG_CELL && match_zz(p, end, x.c) && match_zz(p, end, x.u.p.a) &&
-               match_zz(p, end, x.u.p.b);
-    default: {
-        uint64_t u;
-        if (x.u.fn->kind == FN_SAFE)
-            return tag == TAG_SAFE;
-        return tag == TAG_PRIM && !varint_get(p, end, &u) &&
-               u == (uint64_t)(x.u.fn->prim - prim_table);
-    }
-    }
-}
-
-static bool match_item(const ValueTable *vt, Value x, const uint8_t **p, const uint8_t *end)
-{
-    uint64_t u;
-    if (is_heap(x)) {
-        if (*p >= end || **p != TAG_REF)
-            return false;
-        (*p)++;
-        if (varint_get(p, end, &u) || u >= vt->count)
-            return false;
-        uint32_t cached;
-        if (ptr_get(vt, heap_key(x), &cached) && cached == u)
-            return true;
-        return match_entry(vt, x, (uint32_t)u);
-    }
-    if (x.tag == VT_STR) {
-        size_t n = strlen(x.u.str);
-        if (*p >= end || **p != TAG_STR)
-            return false;
-        (*p)++;
-        if (varint_get(p, end, &u) || u != n || (size_t)(end - *p) < n || memcmp(*p, x.u.str, n))
-            return false;
-        *p += n;
-        return true;
-    }
-    return match_small(x, p, end);
-}
-
-static bool match_seq(const ValueTable *vt, const Seq *s, uint8_t tag, const uint8_t *p,
-                      const uint8_t *end)
-{
-    uint64_t n;
-    if (*p++ != tag || varint_get(&p, end, &n) || n != s->n)
-        return false;
-    for (uint32_t k = 0; k < s->n; k++)
-        if (!match_item(vt, s->items[k], &p, end))
-            return false;
-    return p == end;
-}
-
-static bool match_closure(const ValueTable *vt, const Func *f, const uint8_t *p, const uint8_t *end)
-{
-    uint64_t n;
-    if (end - p < 3 || p[0] != TAG_CLOSURE || p[1] != f->kind || p[2] != f->arity)
-        return false;
-    p += 3;
-    if (varint_get(&p, end, &n) || zz_dec(n) != f->n)
-        return false;
-    for (int k = 0; k < 3; k++)
-        if (!match_item(vt, f->cap[k], &p, end))
-            return false;
-    return p == end;
-}
-
-/* Does entry id hold v (a tuple, set or closure)? */
-static bool match_entry(const ValueTable *vt, Value v, uint32_t id)
-{
-    const uint8_t *p = vt->bytes + vt->offset[id], *end = vt->bytes + entry_end(vt, id);
-    if (p >= end)
-        return false;
-    if (v.tag == VT_FUNC)
-        return match_closure(vt, v.u.fn, p, end);
-    if (vt->hash[id] != v_hash(v))
-        return false;
-    return match_seq(vt, v.u.seq, v.tag == VT_TUPLE ? TAG_TUPLE : TAG_SET, p, end);
-}
-
 /* ---- interning ---- */
 
 static uint32_t intern_inline(ValueTable *vt, Value v)
@@ -428,19 +326,13 @@ static void enc_items(const ValueTable *vt, ByteBuf *b, const Value *items, size
     }
 }
 
+/* A tuple or set, bottom up: its tuple, set and closure items first (each
+ * distinct value has one id, so equal values encode to equal bytes), then
+ * its encoding, looked up like any other. Looking the whole value up first
+ * by v_hash needed its content hash (cold hashing of outputs' items) and a
+ * structural comparison with the stored entry, item by item. */
 static uint32_t intern_seq(ValueTable *vt, Value v)
 {
-    uint64_t h = v_hash(v);
-    if (vt->nslots) {
-        size_t mask = vt->nslots - 1;
-        for (size_t k = h & mask; vt->slots[k]; k = (k + 1) & mask) {
-            if (!slot_may_hold(vt->slots[k], h))
-                continue;
-            uint32_t id = slot_id(vt->slots[k]);
-            if (vt->hash[id] == h && match_entry(vt, v, id))
-                return id;
-        }
-    }
     const Seq *s = v.u.seq;
     size_t base = vt->stack_len, j = base;
     intern_parts(vt, s->items, s->n);
@@ -449,9 +341,7 @@ static uint32_t intern_seq(ValueTable *vt, Value v)
     bb_varint(&b, s->n);
     enc_items(vt, &b, s->items, s->n, &j);
     vt->stack_len = base;
-    vt->bytes = b.p;
-    vt->cap = b.cap;
-    return commit(vt, b.len, h);
+    return finish_bytes(vt, &b);
 }
 
 static uint32_t intern_closure(ValueTable *vt, const Func *f)
