@@ -33,7 +33,7 @@ typedef struct ValueTable {
     uint64_t *hash;     /* value id -> the hash of its encoding; 0 = not indexed
                            (a table read from a file) */
     uint32_t count, cap_ids;
-    uint64_t *slots;    /* open-addressing index: hash -> id + 1, tagged (values.c) */
+    struct VtSlot *slots; /* open-addressing index: hash -> id, offset (values.c) */
     size_t nslots;
     struct VtPtr *ptrs; /* pointer cache: Seq* / Func* -> id (vt_forget_pointers) */
     size_t nptrs, ptr_used;

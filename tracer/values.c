@@ -154,21 +154,26 @@ void vt_forget_pointers(ValueTable *vt)
 }
 
 /* ---- the hash index ----
- * A slot holds id + 1 in its low half and the high half of the entry's hash
- * in its high half, so that a probe passes over other entries without
- * touching their hash, offset and bytes (three cache misses in a table of
- * millions of entries). */
+ * A slot holds the high half of the entry's hash, its id + 1 and where its
+ * bytes start: a probe passes over other entries without touching them, and
+ * checks a candidate with one more cache miss, its bytes (the hash, offset
+ * and bytes arrays were three). Encodings are prefix-free (a tag, then
+ * fields whose lengths the tag and the counts before them fix), so an entry
+ * whose bytes begin with a complete encoding is that encoding: the entry's
+ * end need not be looked up. */
 
-static inline uint64_t slot_make(uint32_t id, uint64_t h) { return (h & 0xffffffff00000000ULL) | ((uint64_t)id + 1); }
-static inline uint32_t slot_id(uint64_t slot) { return (uint32_t)slot - 1; }
-static inline bool slot_may_hold(uint64_t slot, uint64_t h) { return (slot >> 32) == (h >> 32); }
+struct VtSlot {
+    uint32_t hash_hi;
+    uint32_t id1;     /* id + 1; 0 = empty */
+    uint64_t offset;
+};
 
 static void slot_insert(ValueTable *vt, uint32_t id)
 {
     size_t mask = vt->nslots - 1, k = vt->hash[id] & mask;
-    while (vt->slots[k])
+    while (vt->slots[k].id1)
         k = (k + 1) & mask;
-    vt->slots[k] = slot_make(id, vt->hash[id]);
+    vt->slots[k] = (struct VtSlot){(uint32_t)(vt->hash[id] >> 32), id + 1, vt->offset[id]};
 }
 
 static void slots_grow(ValueTable *vt)
@@ -198,7 +203,7 @@ static uint32_t commit(ValueTable *vt, size_t end, uint64_t h)
     vt->offset[id] = vt->len;
     vt->hash[id] = h;
     vt->len = end;
-    if (vt->count * 2 > vt->nslots)
+    if ((size_t)vt->count * 4 > vt->nslots * 3) /* a probe reads a 64-byte line: 4 slots */
         slots_grow(vt);
     else
         slot_insert(vt, id);
@@ -269,13 +274,11 @@ static int64_t find_bytes(const ValueTable *vt, size_t end, uint64_t h)
     size_t n = end - vt->len, mask = vt->nslots - 1;
     if (!vt->nslots)
         return -1;
-    for (size_t k = h & mask; vt->slots[k]; k = (k + 1) & mask) {
-        if (!slot_may_hold(vt->slots[k], h))
-            continue;
-        uint32_t id = slot_id(vt->slots[k]);
-        if (vt->hash[id] == h && entry_end(vt, id) - vt->offset[id] == n &&
-            memcmp(vt->bytes + vt->offset[id], vt->bytes + vt->len, n) == 0)
-            return id;
+    for (size_t k = h & mask; vt->slots[k].id1; k = (k + 1) & mask) {
+        const struct VtSlot *e = &vt->slots[k];
+        if (e->hash_hi == (uint32_t)(h >> 32) && vt->len - e->offset >= n &&
+            memcmp(vt->bytes + e->offset, vt->bytes + vt->len, n) == 0)
+            return e->id1 - 1;
     }
     return -1;
 }
