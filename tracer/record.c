@@ -44,32 +44,40 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 /* ---- the writer's thread: values into ids ---- */
 
 /* Small values (ints, pairs, cells, bools, None) recur across millions of
- * nested nodes (connect's points, shift's offsets): a direct-mapped cache of
- * their ids saves encoding and looking each one up in the value table. */
+ * nested nodes (connect's points, shift's offsets) and results (sizes,
+ * bools, locations): a direct-mapped cache of their ids, whole and as hash
+ * entries, saves encoding and looking each one up in the value table; half
+ * of the batt's results are small, and looking their hash entries up here
+ * (192 KiB) rather than in the cache keyed by content hash (1 MiB, shared
+ * with the tuples and sets) saves that cache's misses. */
 static inline size_t small_slot(Value v)
 {
     uint64_t bits = (uint64_t)v.u.i ^ ((uint64_t)(uint32_t)v.c << 20) ^ ((uint64_t)v.tag << 58);
     return (size_t)(v_mix64(bits) & (REC_SMALL_CACHE - 1));
 }
 
-static uint32_t small_id(Recorder *r, Value v)
+static SmallEntry *small_entry(Recorder *r, Value v)
 {
     SmallEntry *e = &r->small[small_slot(v)];
-    if (e->id && e->tag == v.tag && e->c == v.c && e->bits == v.u.i)
-        return e->id - 1;
-    uint32_t id = vt_intern(&r->trace->values, v);
-    *e = (SmallEntry){v.u.i, v.c, v.tag, id + 1};
-    return id;
+    if (e->tag != v.tag || e->c != v.c || e->bits != v.u.i)
+        *e = (SmallEntry){v.u.i, v.c, v.tag, 0, 0};
+    return e;
 }
 
-static uint32_t value_id(Recorder *r, Value v)
+static uint32_t small_id(Recorder *r, Value v)
 {
-    switch (v.tag) {
-    case VT_NONE: case VT_BOOL: case VT_INT: case VT_PAIR: case VT_CELL:
-        return small_id(r, v);
-    default:
-        return vt_intern(&r->trace->values, v);
-    }
+    SmallEntry *e = small_entry(r, v);
+    if (!e->id)
+        e->id = vt_intern(&r->trace->values, v) + 1;
+    return e->id - 1;
+}
+
+static uint32_t small_hash_id(Recorder *r, Value v)
+{
+    SmallEntry *e = small_entry(r, v);
+    if (!e->hid)
+        e->hid = vt_intern_hash(&r->trace->values, v) + 1;
+    return e->hid - 1;
 }
 
 /* The id of a result's hash entry, through a cache keyed by the hash: the
@@ -109,8 +117,14 @@ static bool holds_function(Value v)
 static uint32_t pending_id(Recorder *r, RecPending *p)
 {
     if (!p->done) {
-        int by_hash = p->as == PEND_RESULT || (p->as == PEND_ARG && (p->v.tag == VT_TUPLE || p->v.tag == VT_SET));
-        p->id = by_hash && !holds_function(p->v) ? hash_id(r, p->v) : value_id(r, p->v);
+        int small = p->v.tag <= VT_CELL;
+        if (small)
+            p->id = p->as == PEND_RESULT ? small_hash_id(r, p->v) : small_id(r, p->v);
+        else if ((p->as == PEND_RESULT || (p->as == PEND_ARG && (p->v.tag == VT_TUPLE || p->v.tag == VT_SET))) &&
+                 !holds_function(p->v))
+            p->id = hash_id(r, p->v);
+        else
+            p->id = vt_intern(&r->trace->values, p->v);
         p->done = 1;
     }
     return p->id;

@@ -37,7 +37,8 @@ typedef struct SmallEntry {
     int64_t bits;
     int32_t c;
     uint8_t tag;
-    uint32_t id; /* value id + 1; 0 = empty */
+    uint32_t id;  /* value id + 1 of the value; 0 = not known */
+    uint32_t hid; /* value id + 1 of its hash entry; 0 = not known */
 } SmallEntry;
 
 typedef struct HashEntry {
