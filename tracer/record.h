@@ -26,6 +26,8 @@ typedef struct RecFrame {
     int64_t node;      /* node index in the unit, or -1 for an unrecorded closure call */
     uint64_t t0;       /* when it started (ticks) */
     uint64_t child_ns; /* time of the frames directly inside it */
+    uint32_t link;     /* the parent link of nodes made inside it: the
+                          nearest recorded node on the stack, index + 1 */
 } RecFrame;
 
 #define REC_SMALL_CACHE 8192u /* entries, a power of two */
