@@ -660,21 +660,61 @@ static inline uint64_t lanes_finish(const HashLanes *h, size_t n)
     return mix64(h->l[0] ^ rotl64(h->l[1], 16) ^ rotl64(h->l[2], 32) ^ rotl64(h->l[3], 48) ^ (n * LANE_MUL));
 }
 
-static inline uint64_t hash_int(int64_t i) { return mix64((uint64_t)i ^ 0x1234567ULL); }
+static inline uint64_t hash_int_mix(int64_t i) { return mix64((uint64_t)i ^ 0x1234567ULL); }
+
+static inline uint64_t hash_int_pair_mix(uint64_t ha, uint64_t hb)
+{
+    HashLanes h;
+    lanes_init(&h, SEED_TUPLE);
+    lanes_add(&h, 0, ha);
+    lanes_add(&h, 1, hb);
+    return lanes_finish(&h, 2);
+}
+
+/* The hashes of the small ints and of the pairs of small coordinates, the
+ * items of almost every grid, index set and object, computed once: an int
+ * hash is a mix64, a pair's three, a cell's five, and hashing the cells of
+ * new objects was a fifth of the trace writer's work. Same values, looked
+ * up; filled before main (replay's threads hash concurrently). */
+#define HT_INT_LO (-32)
+#define HT_INTS 512    /* ints HT_INT_LO .. HT_INT_LO + HT_INTS - 1 */
+#define HT_SIDE 32     /* pairs (a, b) with 0 <= a, b < HT_SIDE */
+static uint64_t ht_int[HT_INTS];
+static uint64_t ht_pair[HT_SIDE * HT_SIDE];
+#define HT_COLOURS 16
+static uint64_t ht_cell[HT_COLOURS * HT_SIDE * HT_SIDE];
+
+__attribute__((constructor)) static void hash_tables_init(void)
+{
+    for (int k = 0; k < HT_INTS; k++)
+        ht_int[k] = hash_int_mix(k + HT_INT_LO);
+    for (int a = 0; a < HT_SIDE; a++)
+        for (int b = 0; b < HT_SIDE; b++)
+            ht_pair[a * HT_SIDE + b] = hash_int_pair_mix(ht_int[a - HT_INT_LO], ht_int[b - HT_INT_LO]);
+    for (int c = 0; c < HT_COLOURS; c++)
+        for (int k = 0; k < HT_SIDE * HT_SIDE; k++)
+            ht_cell[c * HT_SIDE * HT_SIDE + k] = hash_int_pair_mix(ht_int[c - HT_INT_LO], ht_pair[k]);
+}
+
+static inline uint64_t hash_int(int64_t i)
+{
+    uint64_t k = (uint64_t)i - (uint64_t)HT_INT_LO;
+    return k < HT_INTS ? ht_int[k] : hash_int_mix(i);
+}
 
 /* (a, b) with a and b ints: a VT_PAIR, or a Seq of two ints */
 static inline uint64_t hash_int_pair(int64_t a, int64_t b)
 {
-    HashLanes h;
-    lanes_init(&h, SEED_TUPLE);
-    lanes_add(&h, 0, hash_int(a));
-    lanes_add(&h, 1, hash_int(b));
-    return lanes_finish(&h, 2);
+    if ((uint64_t)a < HT_SIDE && (uint64_t)b < HT_SIDE)
+        return ht_pair[a * HT_SIDE + b];
+    return hash_int_pair_mix(hash_int(a), hash_int(b));
 }
 
 /* (c, (a, b)): a VT_CELL */
 static inline uint64_t hash_cell(int64_t c, int64_t a, int64_t b)
 {
+    if ((uint64_t)c < HT_COLOURS && (uint64_t)a < HT_SIDE && (uint64_t)b < HT_SIDE)
+        return ht_cell[(c * HT_SIDE + a) * HT_SIDE + b];
     HashLanes h;
     lanes_init(&h, SEED_TUPLE);
     lanes_add(&h, 0, hash_int(c));

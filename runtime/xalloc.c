@@ -1,8 +1,11 @@
 /* xalloc.c: allocation that exits on failure (see xalloc.h). */
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 static void out_of_memory(size_t n)
 {
@@ -32,4 +35,34 @@ void *xrealloc(void *p, size_t n)
     if (!q)
         out_of_memory(n);
     return q;
+}
+
+#define HUGE_PAGE (2u << 20)
+
+void *xrealloc_big(void *p, size_t old, size_t n)
+{
+    if (n < HUGE_PAGE)
+        return xrealloc(p, n);
+    size_t size = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *q = aligned_alloc(HUGE_PAGE, size);
+    if (!q)
+        out_of_memory(size);
+#ifdef MADV_HUGEPAGE
+    madvise(q, size, MADV_HUGEPAGE);
+#endif
+    if (old)
+        memcpy(q, p, old < n ? old : n);
+    free(p);
+    return q;
+}
+
+void *xcalloc_big(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        out_of_memory(SIZE_MAX);
+    if (n * size < HUGE_PAGE)
+        return xcalloc(n, size);
+    void *p = xrealloc_big(NULL, 0, n * size);
+    memset(p, 0, n * size);
+    return p;
 }

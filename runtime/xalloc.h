@@ -9,5 +9,12 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* For big tables that grow and are probed at random (the trace's value
+ * table, the recorder's unit arrays): from 2 MiB on, the memory is taken in
+ * 2 MiB pages (transparent huge pages, asked for with madvise), which cuts
+ * both the page faults of filling it and the TLB misses of probing it.
+ * xrealloc_big keeps the first `old` bytes; free either with free(). */
+void *xrealloc_big(void *p, size_t old, size_t n);
+void *xcalloc_big(size_t n, size_t size);
 
 #endif

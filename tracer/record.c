@@ -36,7 +36,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     size_t c = *cap ? *cap : 64;
     while (c < need)
         c *= 2;
-    p = xrealloc(p, c * size);
+    p = xrealloc_big(p, *cap * size, c * size);
     *cap = c;
     return p;
 }
@@ -44,32 +44,40 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 /* ---- the writer's thread: values into ids ---- */
 
 /* Small values (ints, pairs, cells, bools, None) recur across millions of
- * nested nodes (connect's points, shift's offsets): a direct-mapped cache of
- * their ids saves encoding and looking each one up in the value table. */
+ * nested nodes (connect's points, shift's offsets) and results (sizes,
+ * bools, locations): a direct-mapped cache of their ids, whole and as hash
+ * entries, saves encoding and looking each one up in the value table; half
+ * of the batt's results are small, and looking their hash entries up here
+ * (192 KiB) rather than in the cache keyed by content hash (1 MiB, shared
+ * with the tuples and sets) saves that cache's misses. */
 static inline size_t small_slot(Value v)
 {
     uint64_t bits = (uint64_t)v.u.i ^ ((uint64_t)(uint32_t)v.c << 20) ^ ((uint64_t)v.tag << 58);
     return (size_t)(v_mix64(bits) & (REC_SMALL_CACHE - 1));
 }
 
-static uint32_t small_id(Recorder *r, Value v)
+static SmallEntry *small_entry(Recorder *r, Value v)
 {
     SmallEntry *e = &r->small[small_slot(v)];
-    if (e->id && e->tag == v.tag && e->c == v.c && e->bits == v.u.i)
-        return e->id - 1;
-    uint32_t id = vt_intern(&r->trace->values, v);
-    *e = (SmallEntry){v.u.i, v.c, v.tag, id + 1};
-    return id;
+    if (e->tag != v.tag || e->c != v.c || e->bits != v.u.i)
+        *e = (SmallEntry){v.u.i, v.c, v.tag, 0, 0};
+    return e;
 }
 
-static uint32_t value_id(Recorder *r, Value v)
+static uint32_t small_id(Recorder *r, Value v)
 {
-    switch (v.tag) {
-    case VT_NONE: case VT_BOOL: case VT_INT: case VT_PAIR: case VT_CELL:
-        return small_id(r, v);
-    default:
-        return vt_intern(&r->trace->values, v);
-    }
+    SmallEntry *e = small_entry(r, v);
+    if (!e->id)
+        e->id = vt_intern(&r->trace->values, v) + 1;
+    return e->id - 1;
+}
+
+static uint32_t small_hash_id(Recorder *r, Value v)
+{
+    SmallEntry *e = small_entry(r, v);
+    if (!e->hid)
+        e->hid = vt_intern_hash(&r->trace->values, v) + 1;
+    return e->hid - 1;
 }
 
 /* The id of a result's hash entry, through a cache keyed by the hash: the
@@ -109,8 +117,14 @@ static bool holds_function(Value v)
 static uint32_t pending_id(Recorder *r, RecPending *p)
 {
     if (!p->done) {
-        int by_hash = p->as == PEND_RESULT || (p->as == PEND_ARG && (p->v.tag == VT_TUPLE || p->v.tag == VT_SET));
-        p->id = by_hash && !holds_function(p->v) ? hash_id(r, p->v) : value_id(r, p->v);
+        int small = p->v.tag <= VT_CELL;
+        if (small)
+            p->id = p->as == PEND_RESULT ? small_hash_id(r, p->v) : small_id(r, p->v);
+        else if ((p->as == PEND_RESULT || (p->as == PEND_ARG && (p->v.tag == VT_TUPLE || p->v.tag == VT_SET))) &&
+                 !holds_function(p->v))
+            p->id = hash_id(r, p->v);
+        else
+            p->id = vt_intern(&r->trace->values, p->v);
         p->done = 1;
     }
     return p->id;
@@ -244,13 +258,26 @@ static void push_arg(Recorder *r, uint64_t ref)
     u->args[u->nargs++] = ref;
 }
 
-/* The nearest recorded node on the stack, as a parent link (index + 1). */
-static uint32_t parent_link(const Recorder *r)
+/* A nested node: its arguments as the values received. Room for the node,
+ * its refs and their pending values is made once (the per-item growth
+ * checks and the stack walk for the parent were a fifth of the hook). */
+static void new_nested(Recorder *r, RecUnit *u, TraceNode *n, int argc, const Value *args)
 {
-    for (size_t d = r->depth; d > 0; d--)
-        if (r->stack[d - 1].node >= 0)
-            return (uint32_t)r->stack[d - 1].node + 1;
-    return 0;
+    u->args = grow(u->args, &u->cap_args, u->nargs + (size_t)argc, sizeof *u->args);
+    u->pend = grow(u->pend, &u->cap_pend, u->npend + (size_t)argc, sizeof *u->pend);
+    for (int k = 0; k < argc; k++) {
+        Value v = args[k];
+        uint64_t ref;
+        if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM) {
+            ref = ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
+        } else {
+            u->pend[u->npend] = (RecPending){v, PEND_ARG, 0, 0};
+            ref = REC_PENDING_BIT | u->npend++;
+        }
+        u->args[u->nargs++] = ref;
+    }
+    n->nargs = (uint8_t)argc;
+    r->nested_nodes++;
 }
 
 static int64_t new_node(Recorder *r, Value f, int argc, const Value *args, int direct)
@@ -259,11 +286,12 @@ static int64_t new_node(Recorder *r, Value f, int argc, const Value *args, int d
     u->nodes = grow(u->nodes, &u->cap_nodes, u->nnodes + 1, sizeof *u->nodes);
     TraceNode *n = &u->nodes[u->nnodes];
     const Func *fn = f.u.fn;
-    memset(n, 0, sizeof *n);
-    n->op = fn->kind == FN_PRIM ? (uint16_t)(fn->prim - prim_table) : (uint16_t)TRACE_OP_CLOSURE;
-    n->parent = parent_link(r);
-    n->stmt = (uint32_t)r->stmt;
-    n->args_at = u->nargs;
+    *n = (TraceNode){
+        .op = fn->kind == FN_PRIM ? (uint16_t)(fn->prim - prim_table) : (uint16_t)TRACE_OP_CLOSURE,
+        .parent = r->depth ? r->stack[r->depth - 1].link : 0,
+        .stmt = (uint32_t)r->stmt,
+        .args_at = u->nargs,
+    };
     if (direct) {
         /* a statement's own application: arguments by provenance */
         const Stmt *s = &r->prog->stmts[r->stmt];
@@ -271,12 +299,10 @@ static int64_t new_node(Recorder *r, Value f, int argc, const Value *args, int d
             push_arg(r, callee_ref(r, s));
         for (unsigned k = 0; k < s->nargs; k++)
             push_arg(r, arg_ref(r, &s->args[k]));
+        n->nargs = (uint8_t)(u->nargs - n->args_at);
     } else {
-        for (int k = 0; k < argc; k++)
-            push_arg(r, value_ref_as(r, args[k], PEND_ARG));
-        r->nested_nodes++;
+        new_nested(r, u, n, argc, args);
     }
-    n->nargs = (uint8_t)(u->nargs - n->args_at);
     return (int64_t)u->nnodes++;
 }
 
@@ -305,7 +331,8 @@ static int on_apply_enter(void *data, Value f, int argc, const Value *args)
     if (direct)
         r->stmt_node = node;
     r->stack = grow(r->stack, &r->cap_stack, r->depth + 1, sizeof *r->stack);
-    r->stack[r->depth++] = (RecFrame){node, ticks(), 0};
+    uint32_t link = node >= 0 ? (uint32_t)node + 1 : r->depth ? r->stack[r->depth - 1].link : 0;
+    r->stack[r->depth++] = (RecFrame){node, ticks(), 0, link};
     return 1;
 }
 

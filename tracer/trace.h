@@ -30,10 +30,10 @@ typedef struct ValueTable {
     uint8_t *bytes;     /* all encodings, back to back */
     size_t len, cap;
     uint64_t *offset;   /* value id -> start in bytes */
-    uint64_t *hash;     /* value id -> v_hash for tuples and sets, else a hash of
-                           the encoding; 0 = not indexed (a table read from a file) */
+    uint64_t *hash;     /* value id -> the hash of its encoding; 0 = not indexed
+                           (a table read from a file) */
     uint32_t count, cap_ids;
-    uint64_t *slots;    /* open-addressing index: hash -> id + 1, tagged (values.c) */
+    struct VtSlot *slots; /* open-addressing index: hash -> id, offset (values.c) */
     size_t nslots;
     struct VtPtr *ptrs; /* pointer cache: Seq* / Func* -> id (vt_forget_pointers) */
     size_t nptrs, ptr_used;

@@ -1,14 +1,13 @@
 /* values.c: the ValueTable: each distinct value of a trace once, in the
  * encoding of docs/trace-format.md ("Values").
  *
- * Interning is on the recorder's hot path. A tuple or set is looked up by its
- * v_hash (cached on the Seq) and compared with the stored encoding in place,
- * without encoding it; only a new one is encoded, after its tuple, set and
- * closure items have been interned (they are referred to with tag REF).
- * Everything else (ints, bools, pairs, cells, primitives, strings, closures)
- * is encoded at the end of the byte array and looked up by the hash of those
- * bytes; the encoding is kept only when it is new. An optional pointer cache
- * (vt_forget_pointers) answers a heap value seen before in one probe.
+ * Interning is on the recorder's hot path. A value is interned bottom up:
+ * its tuple, set and closure items first (they are referred to with tag
+ * REF), then its encoding is written at the end of the byte array and looked
+ * up by the hash of those bytes; it is kept only when it is new. Since each
+ * distinct value has one id, equal values encode to equal bytes. An optional
+ * pointer cache (vt_forget_pointers) answers a heap value seen before in one
+ * probe.
  *
  * Decoding (vt_decode) and loading (vt_load) treat the bytes as untrusted:
  * every tag, length, range and REF is checked. */
@@ -155,28 +154,33 @@ void vt_forget_pointers(ValueTable *vt)
 }
 
 /* ---- the hash index ----
- * A slot holds id + 1 in its low half and the high half of the entry's hash
- * in its high half, so that a probe passes over other entries without
- * touching their hash, offset and bytes (three cache misses in a table of
- * millions of entries). */
+ * A slot holds the high half of the entry's hash, its id + 1 and where its
+ * bytes start: a probe passes over other entries without touching them, and
+ * checks a candidate with one more cache miss, its bytes (the hash, offset
+ * and bytes arrays were three). Encodings are prefix-free (a tag, then
+ * fields whose lengths the tag and the counts before them fix), so an entry
+ * whose bytes begin with a complete encoding is that encoding: the entry's
+ * end need not be looked up. */
 
-static inline uint64_t slot_make(uint32_t id, uint64_t h) { return (h & 0xffffffff00000000ULL) | ((uint64_t)id + 1); }
-static inline uint32_t slot_id(uint64_t slot) { return (uint32_t)slot - 1; }
-static inline bool slot_may_hold(uint64_t slot, uint64_t h) { return (slot >> 32) == (h >> 32); }
+struct VtSlot {
+    uint32_t hash_hi;
+    uint32_t id1;     /* id + 1; 0 = empty */
+    uint64_t offset;
+};
 
 static void slot_insert(ValueTable *vt, uint32_t id)
 {
     size_t mask = vt->nslots - 1, k = vt->hash[id] & mask;
-    while (vt->slots[k])
+    while (vt->slots[k].id1)
         k = (k + 1) & mask;
-    vt->slots[k] = slot_make(id, vt->hash[id]);
+    vt->slots[k] = (struct VtSlot){(uint32_t)(vt->hash[id] >> 32), id + 1, vt->offset[id]};
 }
 
 static void slots_grow(ValueTable *vt)
 {
     free(vt->slots);
     vt->nslots = vt->nslots ? vt->nslots * 2 : 1024;
-    vt->slots = xcalloc(vt->nslots, sizeof *vt->slots);
+    vt->slots = xcalloc_big(vt->nslots, sizeof *vt->slots);
     for (uint32_t id = 0; id < vt->count; id++)
         if (vt->hash[id])
             slot_insert(vt, id);
@@ -190,15 +194,16 @@ static uint32_t commit(ValueTable *vt, size_t end, uint64_t h)
             fprintf(stderr, "battrace: too many distinct values in a trace\n");
             exit(3);
         }
+        size_t old = vt->count;
         vt->cap_ids = vt->cap_ids ? vt->cap_ids * 2 : 1024;
-        vt->offset = xrealloc(vt->offset, vt->cap_ids * sizeof *vt->offset);
-        vt->hash = xrealloc(vt->hash, vt->cap_ids * sizeof *vt->hash);
+        vt->offset = xrealloc_big(vt->offset, old * sizeof *vt->offset, vt->cap_ids * sizeof *vt->offset);
+        vt->hash = xrealloc_big(vt->hash, old * sizeof *vt->hash, vt->cap_ids * sizeof *vt->hash);
     }
     uint32_t id = vt->count++;
     vt->offset[id] = vt->len;
     vt->hash[id] = h;
     vt->len = end;
-    if (vt->count * 2 > vt->nslots)
+    if ((size_t)vt->count * 4 > vt->nslots * 3) /* a probe reads a 64-byte line: 4 slots */
         slots_grow(vt);
     else
         slot_insert(vt, id);
@@ -269,13 +274,11 @@ static int64_t find_bytes(const ValueTable *vt, size_t end, uint64_t h)
     size_t n = end - vt->len, mask = vt->nslots - 1;
     if (!vt->nslots)
         return -1;
-    for (size_t k = h & mask; vt->slots[k]; k = (k + 1) & mask) {
-        if (!slot_may_hold(vt->slots[k], h))
-            continue;
-        uint32_t id = slot_id(vt->slots[k]);
-        if (vt->hash[id] == h && entry_end(vt, id) - vt->offset[id] == n &&
-            memcmp(vt->bytes + vt->offset[id], vt->bytes + vt->len, n) == 0)
-            return id;
+    for (size_t k = h & mask; vt->slots[k].id1; k = (k + 1) & mask) {
+        const struct VtSlot *e = &vt->slots[k];
+        if (e->hash_hi == (uint32_t)(h >> 32) && vt->len - e->offset >= n &&
+            memcmp(vt->bytes + e->offset, vt->bytes + vt->len, n) == 0)
+            return e->id1 - 1;
     }
     return -1;
 }
@@ -294,107 +297,6 @@ static inline ByteBuf tail_buf(const ValueTable *vt)
 {
     ByteBuf b = {vt->bytes, vt->len, vt->cap};
     return b;
-}
-
-/* ---- matching a value against a stored entry (trusted bytes) ---- */
-
-static bool match_entry(const ValueTable *vt, Value v, uint32_t id);
-
-static inline bool match_zz(const uint8_t **p, const uint8_t *end, int64_t want)
-{
-    uint64_t u;
-    return !varint_get(p, end, &u) && zz_dec(u) == want;
-}
-
-/* An inline item other than a string: its tag, then its fields. */
-static bool match_small(Value x, const uint8_t **p, const uint8_t *end)
-{
-    if (*p >= end)
-        return false;
-    uint8_t tag = *(*p)++;
-    switch (x.tag) {
-    case VT_NONE: return tag == TAG_NONE;
-    case VT_BOOL: return tag == (x.u.i ? TAG_TRUE : TAG_FALSE);
-    case VT_INT: return tag == TAG_INT && match_zz(p, end, x.u.i);
-    case VT_PAIR:
-        return tag == TAG_PAIR && match_zz(p, end, x.u.p.a) && match_zz(p, end, x.u.p.b);
-    case VT_CELL:
-        return tag == TAG_CELL && match_zz(p, end, x.c) && match_zz(p, end, x.u.p.a) &&
-               match_zz(p, end, x.u.p.b);
-    default: {
-        uint64_t u;
-        if (x.u.fn->kind == FN_SAFE)
-            return tag == TAG_SAFE;
-        return tag == TAG_PRIM && !varint_get(p, end, &u) &&
-               u == (uint64_t)(x.u.fn->prim - prim_table);
-    }
-    }
-}
-
-static bool match_item(const ValueTable *vt, Value x, const uint8_t **p, const uint8_t *end)
-{
-    uint64_t u;
-    if (is_heap(x)) {
-        if (*p >= end || **p != TAG_REF)
-            return false;
-        (*p)++;
-        if (varint_get(p, end, &u) || u >= vt->count)
-            return false;
-        uint32_t cached;
-        if (ptr_get(vt, heap_key(x), &cached) && cached == u)
-            return true;
-        return match_entry(vt, x, (uint32_t)u);
-    }
-    if (x.tag == VT_STR) {
-        size_t n = strlen(x.u.str);
-        if (*p >= end || **p != TAG_STR)
-            return false;
-        (*p)++;
-        if (varint_get(p, end, &u) || u != n || (size_t)(end - *p) < n || memcmp(*p, x.u.str, n))
-            return false;
-        *p += n;
-        return true;
-    }
-    return match_small(x, p, end);
-}
-
-static bool match_seq(const ValueTable *vt, const Seq *s, uint8_t tag, const uint8_t *p,
-                      const uint8_t *end)
-{
-    uint64_t n;
-    if (*p++ != tag || varint_get(&p, end, &n) || n != s->n)
-        return false;
-    for (uint32_t k = 0; k < s->n; k++)
-        if (!match_item(vt, s->items[k], &p, end))
-            return false;
-    return p == end;
-}
-
-static bool match_closure(const ValueTable *vt, const Func *f, const uint8_t *p, const uint8_t *end)
-{
-    uint64_t n;
-    if (end - p < 3 || p[0] != TAG_CLOSURE || p[1] != f->kind || p[2] != f->arity)
-        return false;
-    p += 3;
-    if (varint_get(&p, end, &n) || zz_dec(n) != f->n)
-        return false;
-    for (int k = 0; k < 3; k++)
-        if (!match_item(vt, f->cap[k], &p, end))
-            return false;
-    return p == end;
-}
-
-/* Does entry id hold v (a tuple, set or closure)? */
-static bool match_entry(const ValueTable *vt, Value v, uint32_t id)
-{
-    const uint8_t *p = vt->bytes + vt->offset[id], *end = vt->bytes + entry_end(vt, id);
-    if (p >= end)
-        return false;
-    if (v.tag == VT_FUNC)
-        return match_closure(vt, v.u.fn, p, end);
-    if (vt->hash[id] != v_hash(v))
-        return false;
-    return match_seq(vt, v.u.seq, v.tag == VT_TUPLE ? TAG_TUPLE : TAG_SET, p, end);
 }
 
 /* ---- interning ---- */
@@ -427,19 +329,13 @@ static void enc_items(const ValueTable *vt, ByteBuf *b, const Value *items, size
     }
 }
 
+/* A tuple or set, bottom up: its tuple, set and closure items first (each
+ * distinct value has one id, so equal values encode to equal bytes), then
+ * its encoding, looked up like any other. Looking the whole value up first
+ * by v_hash needed its content hash (cold hashing of outputs' items) and a
+ * structural comparison with the stored entry, item by item. */
 static uint32_t intern_seq(ValueTable *vt, Value v)
 {
-    uint64_t h = v_hash(v);
-    if (vt->nslots) {
-        size_t mask = vt->nslots - 1;
-        for (size_t k = h & mask; vt->slots[k]; k = (k + 1) & mask) {
-            if (!slot_may_hold(vt->slots[k], h))
-                continue;
-            uint32_t id = slot_id(vt->slots[k]);
-            if (vt->hash[id] == h && match_entry(vt, v, id))
-                return id;
-        }
-    }
     const Seq *s = v.u.seq;
     size_t base = vt->stack_len, j = base;
     intern_parts(vt, s->items, s->n);
@@ -448,9 +344,7 @@ static uint32_t intern_seq(ValueTable *vt, Value v)
     bb_varint(&b, s->n);
     enc_items(vt, &b, s->items, s->n, &j);
     vt->stack_len = base;
-    vt->bytes = b.p;
-    vt->cap = b.cap;
-    return commit(vt, b.len, h);
+    return finish_bytes(vt, &b);
 }
 
 static uint32_t intern_closure(ValueTable *vt, const Func *f)
