@@ -468,6 +468,8 @@ void *sched_window_alloc(Sched *s, size_t n, size_t size)
 {
     SchedShared *sh = s->sh;
     size_t bytes = round16((n ? n : 1) * size);
+    if (size % 64 == 0) /* whole cache lines (nodes): start on one */
+        sh->win_used = (sh->win_used + 63u) & ~(size_t)63u;
     if (bytes > sh->win_cap - sh->win_used)
         return arena_alloc(&sh->mem, bytes);
     void *p = sh->win + sh->win_used;
@@ -497,7 +499,9 @@ static void reserve_window(Sched *s, size_t nunits, size_t nuc, size_t nstmts, s
                    3 * round16(n * u32) + round16(n * sizeof(Node)) + round16((nkeys + 1) * sizeof(uint64_t)) +
                    round16(node_table_cap(nstmts) * sizeof(HSlot)) + 7 * round16((n + 1) * u32);
     bytes += bytes / 4;
-    sh->win = arena_alloc(&sh->mem, bytes);
+    /* the block starts on a cache line, and so do the nodes in it (one
+     * line each: threads writing neighbouring nodes then share no line) */
+    sh->win = (unsigned char *)(((uintptr_t)arena_alloc(&sh->mem, bytes + 64) + 63u) & ~(uintptr_t)63u);
     sh->win_cap = bytes;
     sh->win_used = 0;
 }

@@ -39,7 +39,7 @@ typedef struct Worker {
     _Alignas(64) Shared *sh;
     int id;
     Ctx ctx;        /* runs nodes in `results` */
-    Arena *results; /* where nodes run and results stay (s->arenas[id]) */
+    Arena *results; /* where nodes run and results stay (its SchedWorkerArenas) */
     Arena *spill;   /* results of nodes whose temporaries were dropped */
     uint64_t run, failed;
 } Worker;
@@ -227,27 +227,44 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* A worker's arenas, on cache lines of their own: every allocation writes
+ * its arena's fill pointer, and two workers' arenas side by side in one
+ * array shared a line, which moved between the cores at every allocation. */
+struct SchedWorkerArenas {
+    _Alignas(64) Arena results; /* where its nodes run and results stay */
+    Arena spill;                /* results of nodes whose temporaries were dropped */
+};
+
+/* n of them, zeroed, 64-byte aligned (sizeof is a multiple of 64). */
+static void *alloc_lines(size_t n, size_t size)
+{
+    void *p = aligned_alloc(64, n * size);
+    if (!p) {
+        fputs("battrace: out of memory\n", stderr);
+        exit(3);
+    }
+    return memset(p, 0, n * size);
+}
+
 void sched_arenas_init(SchedArenas *a, int threads)
 {
     a->n = threads < 1 ? 1 : threads;
-    a->results = xcalloc((size_t)a->n, sizeof *a->results);
-    a->spill = xcalloc((size_t)a->n, sizeof *a->spill);
+    a->w = alloc_lines((size_t)a->n, sizeof *a->w);
     for (int t = 0; t < a->n; t++) {
-        arena_init(&a->results[t]);
-        arena_init(&a->spill[t]);
-        arena_keep(&a->results[t], SIZE_MAX); /* reused by every window */
-        arena_keep(&a->spill[t], SIZE_MAX);
+        arena_init(&a->w[t].results);
+        arena_init(&a->w[t].spill);
+        arena_keep(&a->w[t].results, SIZE_MAX); /* reused by every window */
+        arena_keep(&a->w[t].spill, SIZE_MAX);
     }
 }
 
 void sched_arenas_free(SchedArenas *a)
 {
     for (int t = 0; t < a->n; t++) {
-        arena_free(&a->results[t]);
-        arena_free(&a->spill[t]);
+        arena_free(&a->w[t].results);
+        arena_free(&a->w[t].spill);
     }
-    free(a->results);
-    free(a->spill);
+    free(a->w);
     memset(a, 0, sizeof *a);
 }
 
@@ -281,19 +298,12 @@ void sched_execute_in(Sched *s, int threads, SchedArenas *a)
     threads = threads < 1 ? 1 : threads > a->n ? a->n : threads;
     Shared sh = {.s = s, .nthreads = threads, .wave_end = plan_waves(s, threads)};
     atomic_init(&sh.next, 0);
-    s->narenas = threads;
-    s->arenas = a->results;
-    Worker *w = aligned_alloc(64, (size_t)threads * sizeof *w); /* sizeof is a multiple of 64 */
-    if (!w) {
-        fputs("battrace: out of memory\n", stderr);
-        exit(3);
-    }
-    memset(w, 0, (size_t)threads * sizeof *w);
+    Worker *w = alloc_lines((size_t)threads, sizeof *w);
     for (int t = 0; t < threads; t++) {
-        arena_reset(&a->results[t]);
-        arena_reset(&a->spill[t]);
-        w[t].results = &a->results[t];
-        w[t].spill = &a->spill[t];
+        arena_reset(&a->w[t].results);
+        arena_reset(&a->w[t].spill);
+        w[t].results = &a->w[t].results;
+        w[t].spill = &a->w[t].spill;
         ctx_init(&w[t].ctx, w[t].results);
         w[t].sh = &sh;
         w[t].id = t;
@@ -306,7 +316,7 @@ void sched_execute_in(Sched *s, int threads, SchedArenas *a)
     for (int t = 0; t < threads; t++) {
         s->st.nodes_run += w[t].run;
         s->st.nodes_failed += w[t].failed;
-        s->st.result_bytes += a->results[t].used + a->spill[t].used;
+        s->st.result_bytes += a->w[t].results.used + a->w[t].spill.used;
     }
     free(w);
     free(sh.wave_end);

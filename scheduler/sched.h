@@ -91,9 +91,10 @@ void sched_execute(Sched *s, int threads);
  * results arena (where its nodes run) and spill arena (results copied out of
  * nodes whose temporaries were dropped), reset instead of freed between
  * them, so that their pages fault in once, not once per window. */
+typedef struct SchedWorkerArenas SchedWorkerArenas; /* one worker's two (exec.c) */
 typedef struct SchedArenas {
     int n;
-    Arena *results, *spill;
+    SchedWorkerArenas *w;
 } SchedArenas;
 void sched_arenas_init(SchedArenas *a, int threads);
 void sched_arenas_free(SchedArenas *a);

@@ -47,6 +47,7 @@ typedef struct Node {
                           a function (see identity_salt in build.c) */
     uint8_t nkeys, state, err, budget; /* budget: err is a crossed budget (ends any call) */
 } Node;
+_Static_assert(sizeof(Node) == 64, "a node is one cache line (see sched_window_alloc)");
 
 /* Open-addressing hash set of ids, each id's hash in the same slot: a probe
  * is one cache miss in a table of millions (two arrays were two). */
@@ -147,8 +148,7 @@ struct Sched {
     uint32_t *launch_nodes, *launch_level, *launch_sig;
     size_t nlaunches;
 
-    Arena *arenas; /* one per worker thread: node results (SchedArenas.results) */
-    int narenas, executed;
+    int executed;
     SchedArenas *own_arenas; /* sched_execute's, freed with the Sched (else lent) */
     SchedStats st;
 };
