@@ -154,6 +154,11 @@ static void run_wave(Worker *w, size_t l0, size_t l1)
             n = n < 1 ? 1 : n > CLAIM_MAX ? CLAIM_MAX : n;
         } while (!atomic_compare_exchange_weak_explicit(&w->sh->next, &i, i + n, memory_order_relaxed,
                                                         memory_order_relaxed));
+        /* the claimed nodes' lines, for writing: merging left them in
+         * another core's cache, and a read then an upgrade at the end of
+         * run_node were two trips between the cores where one will do */
+        for (size_t k = i; k < i + n; k++)
+            __builtin_prefetch(&s->nodes[s->launch_nodes[start + k]], 1);
         for (size_t e = i + n; i < e; i++)
             run_node(s, w, s->launch_nodes[start + i]);
     }
