@@ -66,3 +66,14 @@ void *xcalloc_big(size_t n, size_t size)
     memset(p, 0, n * size);
     return p;
 }
+
+void *xcalloc_lines(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        out_of_memory(SIZE_MAX);
+    size_t bytes = (n * size + 63u) & ~(size_t)63u; /* aligned_alloc wants a multiple */
+    void *p = aligned_alloc(64, bytes ? bytes : 64);
+    if (!p)
+        out_of_memory(bytes);
+    return memset(p, 0, bytes);
+}

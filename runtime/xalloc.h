@@ -16,5 +16,9 @@ void *xrealloc(void *p, size_t n);
  * xrealloc_big keeps the first `old` bytes; free either with free(). */
 void *xrealloc_big(void *p, size_t old, size_t n);
 void *xcalloc_big(size_t n, size_t size);
+/* n zeroed items starting on a 64-byte cache line, for what threads write
+ * side by side (size a multiple of 64, so no item shares a line); free()
+ * frees it. */
+void *xcalloc_lines(size_t n, size_t size);
 
 #endif

@@ -633,7 +633,7 @@ Sched *sched_build_in(SchedShared *sh, const SchedUnit *units, size_t nunits, do
     s->programs = sh->programs;
     s->nprograms = sh->nprograms;
     s->is_batt = sh->is_batt;
-    s->ncalls = s->is_batt ? 2 : 1;
+    s->ncalls = (int)ncalls;
     s->units = sched_window_alloc(s, nunits, sizeof *s->units);
     if (nunits) /* units may be NULL then */
         memcpy(s->units, units, nunits * sizeof *units);

@@ -240,21 +240,10 @@ struct SchedWorkerArenas {
     Arena spill;                /* results of nodes whose temporaries were dropped */
 };
 
-/* n of them, zeroed, 64-byte aligned (sizeof is a multiple of 64). */
-static void *alloc_lines(size_t n, size_t size)
-{
-    void *p = aligned_alloc(64, n * size);
-    if (!p) {
-        fputs("battrace: out of memory\n", stderr);
-        exit(3);
-    }
-    return memset(p, 0, n * size);
-}
-
 void sched_arenas_init(SchedArenas *a, int threads)
 {
     a->n = threads < 1 ? 1 : threads;
-    a->w = alloc_lines((size_t)a->n, sizeof *a->w);
+    a->w = xcalloc_lines((size_t)a->n, sizeof *a->w);
     for (int t = 0; t < a->n; t++) {
         arena_init(&a->w[t].results);
         arena_init(&a->w[t].spill);
@@ -303,7 +292,7 @@ void sched_execute_in(Sched *s, int threads, SchedArenas *a)
     threads = threads < 1 ? 1 : threads > a->n ? a->n : threads;
     Shared sh = {.s = s, .nthreads = threads, .wave_end = plan_waves(s, threads)};
     atomic_init(&sh.next, 0);
-    Worker *w = alloc_lines((size_t)threads, sizeof *w);
+    Worker *w = xcalloc_lines((size_t)threads, sizeof *w);
     for (int t = 0; t < threads; t++) {
         arena_reset(&a->w[t].results);
         arena_reset(&a->w[t].spill);
