@@ -207,8 +207,43 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The most common of v[0..n) when all lie in [0, 16) (ARC's colours), or
+ * -1. Four counters per colour, taken in turn: a run of one colour (a
+ * background) made each increment of a single counter wait for the store of
+ * the one before, and counting was most of objects' without-background
+ * step. */
+static int mostcolor_below16(const int64_t *v, size_t n)
+{
+    uint32_t cnt[4][16] = {{0}};
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        uint64_t a = (uint64_t)v[k], b = (uint64_t)v[k + 1], c = (uint64_t)v[k + 2], d = (uint64_t)v[k + 3];
+        if ((a | b | c | d) >= 16)
+            return -1;
+        cnt[0][a]++, cnt[1][b]++, cnt[2][c]++, cnt[3][d]++;
+    }
+    for (; k < n; k++) {
+        if ((uint64_t)v[k] >= 16)
+            return -1;
+        cnt[0][v[k]]++;
+    }
+    int best = -1;
+    uint32_t best_n = 0;
+    for (int c = 0; c < 16; c++) { /* ascending: ties keep the smallest */
+        uint32_t m = cnt[0][c] + cnt[1][c] + cnt[2][c] + cnt[3][c];
+        if (m > best_n)
+            best = c, best_n = m;
+    }
+    return best;
+}
+
 int64_t gc_mostcolor_ints(Ctx *ctx, const int64_t *v, size_t n)
 {
+    if (n <= UINT32_MAX) {
+        int best = mostcolor_below16(v, n);
+        if (best >= 0)
+            return best;
+    }
     /* count while checking the range (one pass over the common small colours) */
     uint32_t cnt[256] = {0};
     bool small = true;

@@ -292,14 +292,13 @@ static bool cells_fit32(const int64_t *c, size_t n)
 
 enum { LABEL_FREE = -1, LABEL_BLOCKED = -2 };
 
-/* Label the components of an int grid by iterative flood fill; returns the
- * number of components. A cell equal to bg (when has_bg) is never joined.
- * The fill runs on a copy of the grid with a blocked border (pl, pc: (h + 2)
+/* Label the multicolour components of an int grid by iterative flood fill;
+ * returns the number of components. A cell equal to bg (when has_bg) is
+ * never joined. The fill runs on labels with a blocked border (pl: (h + 2)
  * x (w + 2)), so that a neighbour is one offset away with no bounds test and
  * no division to recover (i, j); label (h x w) gets the result, -1 for bg. */
-static size_t label_components(const int64_t *c, size_t h, size_t w, bool uni, bool diag,
-                               bool has_bg, int64_t bg, int32_t *label, size_t *stack,
-                               int32_t *pl, int32_t *pc)
+static size_t label_components(const int64_t *c, size_t h, size_t w, bool diag,
+                               bool has_bg, int64_t bg, int32_t *label, size_t *stack, int32_t *pl)
 {
     ptrdiff_t W = (ptrdiff_t)w + 2;
     const ptrdiff_t off[8] = {-W, W, -1, 1, -W - 1, -W + 1, W - 1, W + 1};
@@ -310,9 +309,7 @@ static size_t label_components(const int64_t *c, size_t h, size_t w, bool uni, b
     for (size_t i = 0; i < h; i++)
         for (size_t j = 0; j < w; j++) {
             size_t p = (i + 1) * (size_t)W + j + 1;
-            int64_t v = c[i * w + j];
-            pc[p] = (int32_t)v; /* objects_fast checked that colours fit */
-            pl[p] = has_bg && v == bg ? LABEL_BLOCKED : LABEL_FREE;
+            pl[p] = has_bg && c[i * w + j] == bg ? LABEL_BLOCKED : LABEL_FREE;
         }
     for (size_t s = 0; s < np; s++) {
         if (pl[s] != LABEL_FREE)
@@ -324,7 +321,7 @@ static size_t label_components(const int64_t *c, size_t h, size_t w, bool uni, b
             size_t p = stack[--top];
             for (int d = 0; d < nd; d++) {
                 size_t q = (size_t)((ptrdiff_t)p + off[d]);
-                if (pl[q] != LABEL_FREE || (uni && pc[q] != pc[s]))
+                if (pl[q] != LABEL_FREE)
                     continue;
                 pl[q] = (int32_t)ncomp;
                 stack[top++] = q;
@@ -340,20 +337,129 @@ static size_t label_components(const int64_t *c, size_t h, size_t w, bool uni, b
     return ncomp;
 }
 
-static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool diag, bool without_bg,
-                        Value *out)
+/* Univalued components (objects(g, T, ., .), most of the calls): each has
+ * one colour, and the flood fill meets them in row-major order of their
+ * first cell, so it gives each one's canonical key and size as it goes; a
+ * stable bucketing of that discovery order by colour is the canonical
+ * order. No label copy, counting pass or key scan over the grid (those were
+ * a third of objects' time). The fill runs on a bordered copy of the
+ * colours and labels, as label_components does on labels. */
+static Err objects_uni(Ctx *ctx, const int64_t *c, size_t h, size_t w, bool diag, bool has_bg, int64_t bg,
+                       Value *out)
+{
+    size_t W = w + 2, np = (h + 2) * W, n = h * w;
+    const ptrdiff_t sW = (ptrdiff_t)W;
+    const ptrdiff_t off[8] = {-sW, sW, -1, 1, -sW - 1, -sW + 1, sW - 1, sW + 1};
+    int nd = diag ? 8 : 4;
+    int32_t *pl = gc_scratch(ctx, np, sizeof *pl), *pc = gc_scratch(ctx, np, sizeof *pc);
+    uint32_t *stack = gc_scratch(ctx, n + 1, sizeof *stack), *size = gc_scratch(ctx, n + 1, sizeof *size);
+    int32_t *colour = gc_scratch(ctx, n + 1, sizeof *colour);
+    if (!pl || !pc || !stack || !size || !colour)
+        return ERR_MEMORY;
+    for (size_t k = 0; k < W; k++)
+        pl[k] = pl[np - 1 - k] = LABEL_BLOCKED;
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t i = 0; i < h; i++) {
+        size_t p = (i + 1) * W;
+        pl[p] = pl[p + W - 1] = LABEL_BLOCKED;
+        for (size_t j = 0; j < w; j++) {
+            int64_t v = c[i * w + j];
+            pc[p + 1 + j] = (int32_t)v; /* op_objects checked that colours fit */
+            pl[p + 1 + j] = has_bg && v == bg ? LABEL_BLOCKED : LABEL_FREE;
+        }
+    }
+    size_t nc = 0;
+    for (size_t s = W; s < np - W; s++) {
+        if (pl[s] != LABEL_FREE)
+            continue;
+        int32_t col = pc[s];
+        uint32_t top = 0, m = 1;
+        pl[s] = (int32_t)nc;
+        stack[top++] = (uint32_t)s;
+        while (top) {
+            size_t p = stack[--top];
+            for (int d = 0; d < nd; d++) {
+                size_t q = (size_t)((ptrdiff_t)p + off[d]);
+                if (pl[q] != LABEL_FREE || pc[q] != col)
+                    continue;
+                pl[q] = (int32_t)nc;
+                stack[top++] = (uint32_t)q;
+                m++;
+            }
+        }
+        colour[nc] = col;
+        size[nc++] = m;
+        lo = col < lo ? col : lo;
+        hi = col > hi ? col : hi;
+    }
+    TRY(ctx_tick(ctx));
+    if (nc == 0) {
+        *out = v_empty_set();
+        return ERR_OK;
+    }
+    CompKey *key = gc_scratch(ctx, nc, sizeof *key);
+    if (!key)
+        return ERR_MEMORY;
+    for (size_t k = 0; k < nc; k++) /* discovery order is row-major order */
+        key[k] = (CompKey){colour[k], k, k};
+    if ((int64_t)hi - lo >= 1024) {
+        qsort(key, nc, sizeof *key, cmp_comp);
+    } else {
+        size_t span = (size_t)((int64_t)hi - lo + 1);
+        size_t *start = gc_scratch(ctx, span + 1, sizeof *start);
+        if (!start)
+            return ERR_MEMORY;
+        memset(start, 0, (span + 1) * sizeof *start);
+        for (size_t k = 0; k < nc; k++)
+            start[colour[k] - lo + 1]++;
+        for (size_t b = 0; b < span; b++)
+            start[b + 1] += start[b];
+        for (size_t k = 0; k < nc; k++)
+            key[start[colour[k] - lo]++] = (CompKey){colour[k], k, k};
+    }
+    Seq *res = seq_alloc(ctx, nc);
+    Value **fill = (Value **)gc_scratch(ctx, nc, sizeof *fill); /* where a component's cells go next */
+    if (!res || !fill)
+        return ERR_MEMORY;
+    for (size_t k = 0; k < nc; k++) {
+        size_t id = key[k].id;
+        Seq *o = seq_alloc(ctx, size[id]);
+        if (!o)
+            return ERR_MEMORY;
+        o->flags = SEQ_CELLS;
+        fill[id] = o->items;
+        Value ov = {0};
+        ov.tag = VT_SET;
+        ov.u.seq = o;
+        res->items[k] = ov;
+    }
+    for (size_t i = 0; i < h; i++) {
+        const int32_t *lr = pl + (i + 1) * W + 1, *cr = pc + (i + 1) * W + 1;
+        for (size_t j = 0; j < w; j++)
+            if (lr[j] >= 0)
+                *fill[lr[j]]++ = v_cell(cr[j], (int32_t)i, (int32_t)j);
+    }
+    res->flags = 0; /* a set of sets; in key order, the canonical order */
+    Value v = {0};
+    v.tag = VT_SET;
+    v.u.seq = res;
+    *out = v;
+    return ERR_OK;
+}
+
+/* Components of any colours: each sorted by colour (its cells' canonical
+ * order), keyed by its first cell of its smallest colour. */
+static Err objects_multi(Ctx *ctx, Value grid, const int64_t *c, bool diag, bool without_bg, int64_t bg,
+                         Value *out)
 {
     size_t h = grid_h(grid), w = grid_w(grid), n = h * w;
-    int64_t bg = 0;
-    if (without_bg && !gc_grid_mostcolor(ctx, grid, &bg))
-        return ERR_MEMORY;
     size_t np = (h + 2) * (w + 2);
     int32_t *label = gc_scratch(ctx, n, sizeof *label);
     size_t *stack = gc_scratch(ctx, n, sizeof *stack);
-    int32_t *pl = gc_scratch(ctx, np, sizeof *pl), *pc = gc_scratch(ctx, np, sizeof *pc);
-    if (!label || !stack || !pl || !pc)
+    int32_t *pl = gc_scratch(ctx, np, sizeof *pl);
+    if (!label || !stack || !pl)
         return ERR_MEMORY;
-    size_t nc = label_components(c, h, w, uni, diag, without_bg, bg, label, stack, pl, pc);
+    size_t nc = label_components(c, h, w, diag, without_bg, bg, label, stack, pl);
     TRY(ctx_tick(ctx));
     /* bucket the cells of each component in row-major order */
     size_t *start = gc_scratch(ctx, nc + 1, sizeof *start);
@@ -378,40 +484,19 @@ static Err objects_fast(Ctx *ctx, Value grid, const int64_t *c, bool uni, bool d
     Value **fill = (Value **)gc_scratch(ctx, nc, sizeof *fill); /* where a component's cells go next */
     if (!res || !fill)
         return ERR_MEMORY;
-    if (uni) {
-        /* one colour each: row-major is the canonical order, so the cells go
-         * straight into the objects, which are made up front */
-        for (size_t k = 0; k < nc; k++) {
-            size_t id = key[k].id, m = start[id + 1] - start[id];
-            Seq *o = seq_alloc(ctx, m);
-            if (!o)
-                return ERR_MEMORY;
-            o->flags = SEQ_CELLS;
-            fill[id] = o->items;
-            Value ov = {0};
-            ov.tag = VT_SET;
-            ov.u.seq = o;
-            res->items[k] = ov;
-        }
-        for (size_t i = 0, p = 0; i < h; i++)
-            for (size_t j = 0; j < w; j++, p++)
-                if (label[p] >= 0)
-                    *fill[label[p]]++ = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
-    } else {
-        Value *cells = gc_scratch(ctx, n, sizeof *cells);
-        if (!cells)
-            return ERR_MEMORY;
-        for (size_t k = 0; k < nc; k++)
-            fill[k] = cells + start[k];
-        for (size_t i = 0, p = 0; i < h; i++)
-            for (size_t j = 0; j < w; j++, p++)
-                if (label[p] >= 0)
-                    *fill[label[p]]++ = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
-        for (size_t k = 0; k < nc; k++) {
-            size_t id = key[k].id, s0 = start[id], m = start[id + 1] - s0;
-            TRY(gc_cells_by_colour(ctx, cells + s0, m, &res->items[k]));
-            TRY(gc_tick(ctx, k));
-        }
+    Value *cells = gc_scratch(ctx, n, sizeof *cells);
+    if (!cells)
+        return ERR_MEMORY;
+    for (size_t k = 0; k < nc; k++)
+        fill[k] = cells + start[k];
+    for (size_t i = 0, p = 0; i < h; i++)
+        for (size_t j = 0; j < w; j++, p++)
+            if (label[p] >= 0)
+                *fill[label[p]]++ = v_cell((int32_t)c[p], (int32_t)i, (int32_t)j);
+    for (size_t k = 0; k < nc; k++) {
+        size_t id = key[k].id, s0 = start[id], m = start[id + 1] - s0;
+        TRY(gc_cells_by_colour(ctx, cells + s0, m, &res->items[k]));
+        TRY(gc_tick(ctx, k));
     }
     if (nc == 0) {
         *out = v_empty_set();
@@ -519,8 +604,13 @@ Err op_objects(Ctx *ctx, const Value *args, Value *out)
         const int64_t *c = gc_cells_ro(ctx, grid);
         if (!c)
             return ERR_MEMORY;
-        if (cells_fit32(c, grid_h(grid) * grid_w(grid)))
-            return objects_fast(ctx, grid, c, uni, diag, wbg, out);
+        int64_t bg = 0;
+        if (cells_fit32(c, grid_h(grid) * grid_w(grid))) {
+            if (wbg && !gc_grid_mostcolor(ctx, grid, &bg))
+                return ERR_MEMORY;
+            return uni ? objects_uni(ctx, c, grid_h(grid), grid_w(grid), diag, wbg, bg, out)
+                       : objects_multi(ctx, grid, c, diag, wbg, bg, out);
+        }
     }
     Value bg = v_none();
     if (wbg)

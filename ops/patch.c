@@ -420,17 +420,37 @@ static bool small_counts(Value e, int64_t counts[SMALL_COLOURS])
 {
     memset(counts, 0, SMALL_COLOURS * sizeof counts[0]);
     if (v_is_grid(e)) {
+        /* four counters per colour, as in gc_mostcolor_ints: a run of one
+         * colour kept a single counter's increments waiting on each other */
+        uint64_t lane[4][SMALL_COLOURS] = {{0}};
         size_t h = grid_h(e), w = grid_w(e);
         for (size_t i = 0; i < h; i++) {
             Value row = e.u.seq->items[i];
-            for (size_t j = 0; j < w; j++) {
-                /* rows of two ints are packed pairs */
-                int64_t c = row.tag == VT_PAIR ? (j ? row.u.p.b : row.u.p.a) : row.u.seq->items[j].u.i;
-                if ((uint64_t)c >= SMALL_COLOURS)
+            if (row.tag == VT_PAIR) { /* rows of two ints are packed pairs */
+                uint64_t a = (uint64_t)row.u.p.a, b = (uint64_t)row.u.p.b;
+                if ((a | b) >= SMALL_COLOURS)
                     return false;
-                counts[c]++;
+                lane[0][a]++, lane[1][b]++;
+                continue;
+            }
+            const Value *it = row.u.seq->items;
+            size_t j = 0;
+            for (; j + 4 <= w; j += 4) {
+                uint64_t a = (uint64_t)it[j].u.i, b = (uint64_t)it[j + 1].u.i;
+                uint64_t c = (uint64_t)it[j + 2].u.i, d = (uint64_t)it[j + 3].u.i;
+                if ((a | b | c | d) >= SMALL_COLOURS)
+                    return false;
+                lane[0][a]++, lane[1][b]++, lane[2][c]++, lane[3][d]++;
+            }
+            for (; j < w; j++) {
+                uint64_t a = (uint64_t)it[j].u.i;
+                if (a >= SMALL_COLOURS)
+                    return false;
+                lane[j & 3][a]++;
             }
         }
+        for (int c = 0; c < SMALL_COLOURS; c++)
+            counts[c] = (int64_t)(lane[0][c] + lane[1][c] + lane[2][c] + lane[3][c]);
         return true;
     }
     if (is_cells(e)) {
