@@ -240,6 +240,70 @@ struct SchedWorkerArenas {
     Arena spill;                /* results of nodes whose temporaries were dropped */
 };
 
+/* Worker threads 1..n-1, started once for all the Scheds an arena set
+ * serves: a thread made per window began each one with cold caches (its
+ * grid cache, its stack), and ran its nodes half again slower than the
+ * caller's thread. Each job is a Sched's execution: the threads meet the
+ * caller at `start`, run worker_main on their Worker, and meet it again at
+ * `end`. */
+struct SchedPool {
+    int n; /* threads, the caller's included */
+    pthread_t *tid;
+    pthread_barrier_t start, end;
+    Worker *job;     /* the current job's workers; NULL: quit */
+    int job_threads; /* how many of the threads it takes (the rest wait) */
+};
+
+typedef struct PoolArg {
+    SchedPool *pool;
+    int id;
+} PoolArg;
+
+static void *pool_main(void *arg)
+{
+    PoolArg pa = *(PoolArg *)arg;
+    free(arg);
+    for (;;) {
+        pthread_barrier_wait(&pa.pool->start);
+        if (!pa.pool->job)
+            return NULL;
+        if (pa.id < pa.pool->job_threads)
+            worker_main(&pa.pool->job[pa.id]);
+        pthread_barrier_wait(&pa.pool->end);
+    }
+}
+
+static SchedPool *pool_new(int n)
+{
+    SchedPool *p = xcalloc(1, sizeof *p);
+    p->n = n;
+    p->tid = xcalloc((size_t)n, sizeof *p->tid);
+    pthread_barrier_init(&p->start, NULL, (unsigned)n);
+    pthread_barrier_init(&p->end, NULL, (unsigned)n);
+    for (int t = 1; t < n; t++) {
+        PoolArg *pa = xmalloc(sizeof *pa);
+        *pa = (PoolArg){p, t};
+        if (pthread_create(&p->tid[t], NULL, pool_main, pa) != 0) {
+            /* the barriers count on every thread: no way to go on with fewer */
+            fputs("battrace: cannot start a worker thread\n", stderr);
+            exit(3);
+        }
+    }
+    return p;
+}
+
+static void pool_free(SchedPool *p)
+{
+    p->job = NULL;
+    pthread_barrier_wait(&p->start);
+    for (int t = 1; t < p->n; t++)
+        pthread_join(p->tid[t], NULL);
+    pthread_barrier_destroy(&p->start);
+    pthread_barrier_destroy(&p->end);
+    free(p->tid);
+    free(p);
+}
+
 void sched_arenas_init(SchedArenas *a, int threads)
 {
     a->n = threads < 1 ? 1 : threads;
@@ -250,10 +314,13 @@ void sched_arenas_init(SchedArenas *a, int threads)
         arena_keep(&a->w[t].results, SIZE_MAX); /* reused by every window */
         arena_keep(&a->w[t].spill, SIZE_MAX);
     }
+    a->pool = a->n > 1 ? pool_new(a->n) : NULL;
 }
 
 void sched_arenas_free(SchedArenas *a)
 {
+    if (a->pool)
+        pool_free(a->pool);
     for (int t = 0; t < a->n; t++) {
         arena_free(&a->w[t].results);
         arena_free(&a->w[t].spill);
@@ -262,25 +329,20 @@ void sched_arenas_free(SchedArenas *a)
     memset(a, 0, sizeof *a);
 }
 
-static void run_workers(Shared *sh, Worker *w, int threads)
+/* Run worker_main on w[0..threads): the pool's threads take the others. */
+static void run_workers(Shared *sh, Worker *w, int threads, SchedPool *pool)
 {
     if (threads == 1) {
         worker_main(&w[0]);
         return;
     }
-    pthread_t *tid = xcalloc((size_t)threads, sizeof *tid);
     pthread_barrier_init(&sh->barrier, NULL, (unsigned)threads);
-    for (int t = 1; t < threads; t++)
-        if (pthread_create(&tid[t], NULL, worker_main, &w[t]) != 0) {
-            /* the barrier counts on every thread: no way to go on with fewer */
-            fputs("battrace: cannot start a worker thread\n", stderr);
-            exit(3);
-        }
+    pool->job = w;
+    pool->job_threads = threads;
+    pthread_barrier_wait(&pool->start);
     worker_main(&w[0]);
-    for (int t = 1; t < threads; t++)
-        pthread_join(tid[t], NULL);
+    pthread_barrier_wait(&pool->end);
     pthread_barrier_destroy(&sh->barrier);
-    free(tid);
 }
 
 void sched_execute_in(Sched *s, int threads, SchedArenas *a)
@@ -304,7 +366,7 @@ void sched_execute_in(Sched *s, int threads, SchedArenas *a)
     }
     if (s->gpu_mode != SCHED_GPU_OFF)
         gpu_begin(s);
-    run_workers(&sh, w, threads);
+    run_workers(&sh, w, threads, a->pool);
     if (s->gpu_mode != SCHED_GPU_OFF)
         gpu_end(s, w[0].results, cpu_run, &w[0]);
     for (int t = 0; t < threads; t++) {

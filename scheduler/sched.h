@@ -87,14 +87,17 @@ void sched_plan(Sched *s, SchedPolicy policy);
  * Call once, after sched_plan. */
 void sched_execute(Sched *s, int threads);
 
-/* Memory lent to consecutive Scheds (replay's windows): each worker's
- * results arena (where its nodes run) and spill arena (results copied out of
- * nodes whose temporaries were dropped), reset instead of freed between
- * them, so that their pages fault in once, not once per window. */
+/* Memory and threads lent to consecutive Scheds (replay's windows): each
+ * worker's results arena (where its nodes run) and spill arena (results
+ * copied out of nodes whose temporaries were dropped), reset instead of
+ * freed between them, so that their pages fault in once, not once per
+ * window; and the worker threads past the caller's, started once. */
 typedef struct SchedWorkerArenas SchedWorkerArenas; /* one worker's two (exec.c) */
+typedef struct SchedPool SchedPool;                 /* the worker threads (exec.c) */
 typedef struct SchedArenas {
     int n;
     SchedWorkerArenas *w;
+    SchedPool *pool; /* NULL with one worker */
 } SchedArenas;
 void sched_arenas_init(SchedArenas *a, int threads);
 void sched_arenas_free(SchedArenas *a);
