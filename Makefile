@@ -101,6 +101,9 @@ tsan:
 	@mkdir -p build-tsan/out
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace record traces/example_batt.py --tasks traces/tasks -o build-tsan/out/batt.trace
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace replay build-tsan/out/batt.trace --threads 2 --verify
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace replay build-tsan/out/batt.trace --threads 2 --window 1 --json build-tsan/out/lanes.jsonl
+	build-tsan/battrace replay build-tsan/out/batt.trace --json build-tsan/out/one.jsonl --quiet
+	cmp build-tsan/out/lanes.jsonl build-tsan/out/one.jsonl
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace record traces/example_solvers.py --tasks traces/tasks -o build-tsan/out/own.trace
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace replay build-tsan/out/own.trace --threads 2 --verify --gpu-host
 

@@ -172,8 +172,9 @@ Test(cli, replay_through_the_kernel_backend_gives_runs_rows)
 }
 
 /* Windows (replay --window): one unit at a time, a few, or the whole trace
- * in one graph all give run's rows and pass --verify; the statistics count
- * the windows. A budget of 1 statement makes a window per unit. */
+ * in one graph all give run's rows and pass --verify, and so do windows
+ * replayed on lanes; the statistics count the windows and the lanes. A
+ * budget of 1 statement makes a window per unit. */
 Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
 {
     char out[16384];
@@ -185,6 +186,17 @@ Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
                           x.trace, windows[k], x.rows), 0, "%s", out);
         cr_assert(strstr(out, k == 2 ? ": 1 window:" : " windows:"), "window %s: %s", windows[k], out);
         expect_run_rows(&x, "window");
+    }
+    /* without --verify, windows enough go to lanes (a thread each, whole
+     * windows side by side); their rows still come out in unit order */
+    const char *lanes[][2] = {{"1", "2"}, {"1", "3"}, {"50", "2"}};
+    for (int k = 0; k < 3; k++) {
+        cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --window %s --threads %s --json %s", t_bin(), x.trace,
+                          lanes[k][0], lanes[k][1], x.rows), 0, "%s", out);
+        char want[64];
+        snprintf(want, sizeof want, "the busiest of %s lanes", lanes[k][1]);
+        cr_assert(strstr(out, want), "window %s, %s threads: %s", lanes[k][0], lanes[k][1], out);
+        expect_run_rows(&x, "lanes");
     }
     cr_assert_neq(t_sh(out, sizeof out, "%s replay %s --window -3", t_bin(), x.trace), 0, "%s", out);
     cr_assert(strstr(out, "--window"), "%s", out);
