@@ -1,6 +1,7 @@
 /* test_value.c: the value model: packing, equality, canonical order, hashing. */
 #include "support.h"
 
+#include "../runtime/encode.h"
 #include "../runtime/pyops.h"
 
 Test(value, pairs_and_cells_pack)
@@ -135,4 +136,29 @@ Test(arena, rollback_drops_what_came_after_the_mark)
     cr_assert_eq(a.used, 0);
     cr_assert(!arena_owns(&a, before));
     arena_free(&a);
+}
+
+/* The JSON of rows (SPEC section 6): int -> number, bool -> true/false,
+ * tuple and grid -> list, frozenset -> {"set": [...]} in canonical order,
+ * function -> {"fn": name}. Grid rows and cells have in-place writers of
+ * their own; each shape goes through them here. */
+static const char *json_of(const char *lit)
+{
+    static StrBuf b;
+    sb_clear(&b);
+    sb_json_value(&b, V(lit));
+    return b.data ? b.data : "";
+}
+
+Test(value, json_encoding_of_each_shape)
+{
+    cr_assert_str_eq(json_of("None"), "null");
+    cr_assert_str_eq(json_of("(True, False)"), "[true,false]");
+    cr_assert_str_eq(json_of("-9223372036854775807"), "-9223372036854775807");
+    cr_assert_str_eq(json_of("((0, 9, 10), (-1, 123, 5))"), "[[0,9,10],[-1,123,5]]");
+    cr_assert_str_eq(json_of("((1, 2), (3, 4))"), "[[1,2],[3,4]]", "rows of two ints are packed pairs");
+    cr_assert_str_eq(json_of("(3, (-1, 12))"), "[3,[-1,12]]", "a cell");
+    cr_assert_str_eq(json_of("{(2, (0, 0)), (1, (5, 5))}"), "{\"set\":[[1,[5,5]],[2,[0,0]]]}");
+    cr_assert_str_eq(json_of("(frozenset(), (), (1,))"), "[{\"set\":[]},[],[1]]");
+    cr_assert_str_eq(json_of("identity"), "{\"fn\":\"identity\"}");
 }
