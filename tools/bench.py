@@ -109,6 +109,10 @@ def replay_against_run(name, programs, extra):
     sh([BATTRACE, 'record', programs, '--tasks', TASKS, '-o', trace, '--quiet'] + extra)
     runs = [sh([BATTRACE, 'run', programs, '--tasks', TASKS, '--json', os.devnull] + extra) for _ in range(3)]
     reps = [sh([BATTRACE, 'replay', trace, '--threads', '2', '--json', os.devnull]) for _ in range(3)]
+    # scheduling's own cost per node, with no other lane merging at the same
+    # time (two lanes merge side by side and slow each other's merging)
+    ones = [sh([BATTRACE, 'replay', trace, '--threads', '1'])[0] for _ in range(3)]
+    sched_one = min(int(re.search(r'scheduling \(merge to plan\) ([0-9.]+) ns per node', o).group(1)) for o in ones)
     run_out, run_wall = min(runs, key=lambda r: inside(r[0]))
     rep_out, rep_wall = min(reps, key=lambda r: replay_work(r[0]))
     run_s, work = inside(run_out), replay_work(rep_out)
@@ -120,7 +124,8 @@ def replay_against_run(name, programs, extra):
     print(f'  {name:<30} run {run_s:7.3f} s   replay on 2 threads {work:7.3f} s ({lanes} lane{"s" if lanes != "1" else ""}; '
           f'windows\' wall with rows written {replay_wall(rep_out):.3f} s)   '
           f'run/replay {run_s / work:5.2f}x   dedup {dedup}x   '
-          f'merge+dedup {per_stmt} ns/statement, levels+plan {per_node} ns/node, scheduling {sched} ns/node   '
+          f'merge+dedup {per_stmt} ns/statement, levels+plan {per_node} ns/node, scheduling {sched} ns/node '
+          f'with two lanes at once, {sched_one} ns/node on one thread (best of 3)   '
           f'(best of 3 each; process wall: run {run_wall:.2f} s, replay with trace loading {rep_wall:.2f} s)')
 
 
