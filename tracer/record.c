@@ -117,7 +117,9 @@ static bool holds_function(Value v)
 static uint32_t pending_id(Recorder *r, RecPending *p)
 {
     if (!p->done) {
-        int small = p->v.tag <= VT_CELL;
+        _Static_assert(VT_NONE < VT_BOOL && VT_BOOL < VT_INT && VT_INT < VT_PAIR && VT_PAIR < VT_CELL &&
+                           VT_CELL < VT_TUPLE, "the immediate kinds come first in VTag");
+        int small = p->v.tag <= VT_CELL; /* None, bools, ints, pairs, cells */
         if (small)
             p->id = p->as == PEND_RESULT ? small_hash_id(r, p->v) : small_id(r, p->v);
         else if ((p->as == PEND_RESULT || (p->as == PEND_ARG && (p->v.tag == VT_TUPLE || p->v.tag == VT_SET))) &&
