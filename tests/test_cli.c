@@ -106,6 +106,24 @@ Test(cli, unwritable_json_exits_1)
     cr_assert(strstr(out, "/nonexistent/dir/x.jsonl"), "%s", out);
 }
 
+/* Rows that cannot all be written (a full disk) fail the command with the
+ * path named, whether one sequence of windows or lanes write them. */
+Test(cli, replay_rows_on_a_full_disk_exit_1)
+{
+    if (access("/dev/full", W_OK) != 0)
+        cr_skip_test("no /dev/full here");
+    char out[8192];
+    Recorded x;
+    record_example(&x, "f", "traces/example_batt.py");
+    const char *how[] = {"--threads 1", "--threads 2 --window 1"};
+    for (int k = 0; k < 2; k++) {
+        cr_assert_eq(t_sh(out, sizeof out, "%s replay %s %s --json /dev/full", t_bin(), x.trace, how[k]), 1,
+                     "%s: %s", how[k], out);
+        cr_assert(strstr(out, "/dev/full"), "%s: %s", how[k], out);
+    }
+    drop_recorded(&x);
+}
+
 Test(cli, example_rows_match_the_oracle)
 {
     const char *shared = t_shared();

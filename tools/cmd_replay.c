@@ -736,8 +736,11 @@ static void lanes_finish(Lanes *ls, size_t w, char *buf, size_t len, const Sched
     ls->finished[w] = 1;
     while (ls->written < ls->nwindows && ls->finished[ls->written]) {
         size_t k = ls->written++;
-        if (ls->rows && ls->ready_len[k] && fwrite(ls->ready[k], 1, ls->ready_len[k], ls->rows) != ls->ready_len[k])
-            ls->rc = ls->rc ? ls->rc : EXIT_FAIL; /* cli_close_out reports it */
+        if (ls->rows && ls->ready_len[k] && fwrite(ls->ready[k], 1, ls->ready_len[k], ls->rows) != ls->ready_len[k] &&
+            !ls->rc) {
+            ls->rc = EXIT_FAIL; /* cli_close_out reports it */
+            atomic_store(&ls->next, ls->nwindows);
+        }
         free(ls->ready[k]);
         ls->ready[k] = NULL;
         progress(ls->o, ls->bounds[k + 1], ls->j->nunits, ls->started, &ls->last);
