@@ -692,10 +692,13 @@ static uint64_t window_work_ns(const SchedStats *st)
  * 200 ns between this machine's two cores) and held two threads to 1.2x
  * one, with merging and planning left on one thread. Rows still come out in
  * unit order: a finished window's rows wait in memory for the windows
- * before it, and whichever lane finishes the first missing one writes what
- * is ready. With fewer windows, the last ones would leave a lane idle: the
+ * before it (at most LANES_AHEAD windows), and whichever lane finishes the
+ * first missing one writes what is ready. With fewer windows, the last ones would leave a lane idle: the
  * threads share each window's nodes instead. */
 #define LANES_MIN_WINDOWS 4
+/* A lane takes no window more than this many past the first whose rows are
+ * not written: behind one slow window, the others' rows wait in memory. */
+#define LANES_AHEAD 256
 
 typedef struct Lanes {
     ReplayJob *j;
@@ -704,6 +707,7 @@ typedef struct Lanes {
     size_t nwindows;
     atomic_size_t next; /* the next window a lane takes */
     pthread_mutex_t mu; /* guards what follows */
+    pthread_cond_t cv;  /* written or rc changed */
     char **ready;       /* per window: its rows while they wait */
     size_t *ready_len;
     unsigned char *finished;
@@ -745,7 +749,20 @@ static void lanes_finish(Lanes *ls, size_t w, char *buf, size_t len, const Sched
         ls->ready[k] = NULL;
         progress(ls->o, ls->bounds[k + 1], ls->j->nunits, ls->started, &ls->last);
     }
+    pthread_cond_broadcast(&ls->cv);
     pthread_mutex_unlock(&ls->mu);
+}
+
+/* Wait until window w is within LANES_AHEAD of the rows written (the lane
+ * holding the first unwritten one is never waiting); false: stop. */
+static bool lanes_may_take(Lanes *ls, size_t w)
+{
+    pthread_mutex_lock(&ls->mu);
+    while (w >= ls->written + LANES_AHEAD && !ls->rc)
+        pthread_cond_wait(&ls->cv, &ls->mu);
+    bool go = !ls->rc;
+    pthread_mutex_unlock(&ls->mu);
+    return go;
 }
 
 static void *lane_main(void *arg)
@@ -754,7 +771,7 @@ static void *lane_main(void *arg)
     Lanes *ls = l->ls;
     for (;;) {
         size_t w = atomic_fetch_add(&ls->next, 1);
-        if (w >= ls->nwindows)
+        if (w >= ls->nwindows || !lanes_may_take(ls, w))
             return NULL;
         char *buf = NULL;
         size_t len = 0;
@@ -783,6 +800,7 @@ static int replay_lanes(ReplayJob *j, const ReplayOptions *o, const size_t *boun
     Lanes ls = {.j = j, .o = o, .bounds = bounds, .nwindows = nwindows, .rows = rows};
     atomic_init(&ls.next, 0);
     pthread_mutex_init(&ls.mu, NULL);
+    pthread_cond_init(&ls.cv, NULL);
     ls.ready = xcalloc(nwindows, sizeof *ls.ready);
     ls.ready_len = xcalloc(nwindows, sizeof *ls.ready_len);
     ls.finished = xcalloc(nwindows, 1);
@@ -813,6 +831,7 @@ static int replay_lanes(ReplayJob *j, const ReplayOptions *o, const size_t *boun
     free(ls.ready);
     free(ls.ready_len);
     free(ls.finished);
+    pthread_cond_destroy(&ls.cv);
     pthread_mutex_destroy(&ls.mu);
     *total = ls.total;
     return ls.rc;
