@@ -32,8 +32,8 @@ if "$BATTRACE" record traces/example_solvers.py --tasks traces/tasks -o "$OUT/pr
 fi
 
 # compare NAME PROGRAMS ARGS...: make (or reuse) pyref rows, then check
-#   run --json, record + inspect --rows, replay --verify --json (2 threads) and
-#   replay --gpu-host --verify --json against them.
+#   run --json, record + inspect --rows, replay --verify --json (2 threads),
+#   replay on 2 lanes and replay --gpu-host --verify --json against them.
 compare() {
     local name=$1 progs=$2
     shift 2
@@ -59,6 +59,14 @@ compare() {
         failed=1
     fi
     python3 tools/compare_rows.py "$name replay" "$exp" "$act.replay" || failed=1
+    # windows replayed side by side on two lanes (small windows: lanes on
+    # every workload here), rows still in unit order
+    if ! "$BATTRACE" replay "$trace" --threads 2 --window 1024 --json "$act.lanes" >"$act.lanes.log" ||
+       ! grep -q "the busiest of 2 lanes" "$act.lanes.log"; then
+        echo "$name: battrace replay on lanes failed"
+        failed=1
+    fi
+    python3 tools/compare_rows.py "$name replay on lanes" "$exp" "$act.lanes" || failed=1
     # the kernels' logic (issue 5) on the CPU: same rows, every node verified
     if ! "$BATTRACE" replay "$trace" --gpu-host --verify --threads 2 --json "$act.gpuhost" --quiet; then
         echo "$name: battrace replay --gpu-host --verify failed"
