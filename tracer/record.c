@@ -80,16 +80,16 @@ static uint32_t small_hash_id(Recorder *r, Value v)
     return e->hid - 1;
 }
 
-/* The id of a result's hash entry, through a cache keyed by the hash: the
- * same results (a point, an empty set) recur across the nodes. */
-static uint32_t hash_id(Recorder *r, Value v)
+/* The id of the hash entry of a value of kind tag whose v_hash is h,
+ * through a cache keyed by the hash: the same results (a point, an empty
+ * set) recur across the nodes. */
+static uint32_t hash_id(Recorder *r, uint64_t h, uint8_t tag)
 {
-    uint64_t h = v_hash(v);
-    HashEntry *e = &r->hashes[v_mix64(h ^ v.tag) & (REC_HASH_CACHE - 1)];
-    if (e->id && e->hash == h && e->tag == v.tag)
+    HashEntry *e = &r->hashes[v_mix64(h ^ tag) & (REC_HASH_CACHE - 1)];
+    if (e->id && e->hash == h && e->tag == tag)
         return e->id - 1;
-    uint32_t id = vt_intern_hash(&r->trace->values, v);
-    *e = (HashEntry){h, v.tag, id + 1};
+    uint32_t id = vt_intern_hash_of(&r->trace->values, h, tag);
+    *e = (HashEntry){h, tag, id + 1};
     return id;
 }
 
@@ -122,9 +122,11 @@ static uint32_t pending_id(Recorder *r, RecPending *p)
         int small = p->v.tag <= VT_CELL; /* None, bools, ints, pairs, cells */
         if (small)
             p->id = p->as == PEND_RESULT ? small_hash_id(r, p->v) : small_id(r, p->v);
+        else if (p->hash) /* a result the interpreter's thread hashed */
+            p->id = hash_id(r, p->hash, p->v.tag);
         else if ((p->as == PEND_RESULT || (p->as == PEND_ARG && (p->v.tag == VT_TUPLE || p->v.tag == VT_SET))) &&
                  !holds_function(p->v))
-            p->id = hash_id(r, p->v);
+            p->id = hash_id(r, v_hash(p->v), p->v.tag);
         else
             p->id = vt_intern(&r->trace->values, p->v);
         p->done = 1;
@@ -210,7 +212,7 @@ static uint64_t pend(Recorder *r, Value v, enum RecPendAs as)
 {
     RecUnit *u = r->cur;
     u->pend = grow(u->pend, &u->cap_pend, u->npend + 1, sizeof *u->pend);
-    u->pend[u->npend] = (RecPending){v, (uint8_t)as, 0, 0};
+    u->pend[u->npend] = (RecPending){v, 0, (uint8_t)as, 0, 0};
     return u->npend++;
 }
 
@@ -273,7 +275,7 @@ static void new_nested(Recorder *r, RecUnit *u, TraceNode *n, int argc, const Va
         if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM) {
             ref = ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
         } else {
-            u->pend[u->npend] = (RecPending){v, PEND_ARG, 0, 0};
+            u->pend[u->npend] = (RecPending){v, 0, PEND_ARG, 0, 0};
             ref = REC_PENDING_BIT | u->npend++;
         }
         u->args[u->nargs++] = ref;
@@ -350,8 +352,17 @@ static void on_apply_leave(void *data, Value f, Err err, Value result)
         return;
     TraceNode *n = &r->cur->nodes[fr.node];
     n->err = (uint8_t)err;
-    if (!err)
-        n->result = (uint32_t)pend(r, result, PEND_RESULT);
+    if (!err) {
+        /* a result is recorded by its content hash: made here, hashing
+         * reads items the primitive has just written, in this core's cache,
+         * and the writer's thread reads none of the value (it read each
+         * line from this core's cache, and its v_hash and holds_function
+         * were a sixth of its time; it is the slower thread) */
+        uint64_t p = pend(r, result, PEND_RESULT);
+        if ((result.tag == VT_TUPLE || result.tag == VT_SET) && !holds_function(result))
+            r->cur->pend[p].hash = v_hash(result);
+        n->result = (uint32_t)p;
+    }
     n->self_ns = total > fr.child_ns ? total - fr.child_ns : 0;
 }
 

@@ -60,7 +60,9 @@ enum RecPendAs {
 
 typedef struct RecPending {
     Value v;
-    uint8_t as;                /* RecPendAs */
+    uint64_t hash; /* a result recorded by its content hash: its v_hash,
+                    * made by the interpreter's thread (else 0) */
+    uint8_t as;    /* RecPendAs */
     uint8_t done;
     uint32_t id;
 } RecPending;

@@ -377,13 +377,14 @@ uint32_t vt_intern(ValueTable *vt, Value v)
 /* A value known by its content hash only: TAG_HASH, its kind (a VTag), and
  * the 8 bytes of v_hash. Recording stores the results of nested nodes this
  * way, which saves encoding (and comparing) every one of them. */
-uint32_t vt_intern_hash(ValueTable *vt, Value v)
+uint32_t vt_intern_hash(ValueTable *vt, Value v) { return vt_intern_hash_of(vt, v_hash(v), v.tag); }
+
+uint32_t vt_intern_hash_of(ValueTable *vt, uint64_t h, uint8_t tag)
 {
-    uint64_t h = v_hash(v);
     ByteBuf b = tail_buf(vt);
     bb_reserve(&b, 10);
     b.p[b.len++] = TAG_HASH;
-    b.p[b.len++] = v.tag;
+    b.p[b.len++] = tag;
     for (int k = 0; k < 8; k++)
         b.p[b.len++] = (uint8_t)(h >> (8 * k));
     return finish_bytes(vt, &b);
