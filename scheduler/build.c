@@ -551,13 +551,13 @@ static void build_all(Sched *s)
                 size_t uc = (u0 + i) * (size_t)s->ncalls + (size_t)c;
                 CallCursor *cc = &cs[i];
                 cc->uc = (uint32_t)uc;
-                cc->p = s->programs[un->program];
+                cc->p = sh->programs[un->program];
                 cc->pi = program_info(sh, un->program);
                 cc->slot_keys = slot_keys + i * (size_t)sh->maxslots;
                 cc->first = c == 1 ? s->stmt_node + s->uc_off[uc - 1] : NULL;
                 cc->in_keys[INPUT_I] = atom_key(sh, un->I);
                 cc->in_keys[INPUT_S] = atom_key(sh, un->S);
-                cc->in_keys[INPUT_C] = s->is_batt && c == 0 ? sh->none_key : atom_key(sh, un->C);
+                cc->in_keys[INPUT_C] = sh->is_batt && c == 0 ? sh->none_key : atom_key(sh, un->C);
                 cc->in_keys[INPUT_TASK_ID] = atom_key(sh, v_str(un->task_id ? un->task_id : ""));
                 cc->in_keys[INPUT_LOG_PATH] = sh->log_key;
             }
@@ -630,9 +630,6 @@ Sched *sched_build_in(SchedShared *sh, const SchedUnit *units, size_t nunits, do
     sh->busy = 1;
     arena_reset(&sh->mem); /* the last window's tables: its Sched is freed */
     reserve_window(s, nunits, nunits * ncalls, total, keys);
-    s->programs = sh->programs;
-    s->nprograms = sh->nprograms;
-    s->is_batt = sh->is_batt;
     s->ncalls = (int)ncalls;
     s->units = sched_window_alloc(s, nunits, sizeof *s->units);
     if (nunits) /* units may be NULL then */

@@ -24,9 +24,9 @@ static void walk_init(Walk *w, const Sched *s, size_t unit, int call, Ctx *ctx)
     const SchedUnit *u = &s->units[unit];
     w->s = s;
     w->uc = unit * (size_t)s->ncalls + (size_t)call;
-    w->p = s->programs[u->program];
+    w->p = s->sh->programs[u->program];
     w->pi = &s->sh->pinfo[u->program];
-    Inputs in = {u->I, u->S, s->is_batt && call == 0 ? v_none() : u->C, u->task_id};
+    Inputs in = {u->I, u->S, s->sh->is_batt && call == 0 ? v_none() : u->C, u->task_id};
     stmt_env_init(&w->env, ctx, w->p, &in);
 }
 
@@ -92,7 +92,7 @@ void sched_unit_result(Sched *s, size_t unit, Ctx *ctx, UnitResult *out)
     uint64_t t0 = now_ns();
     out->err = out->err_c = ERR_OK;
     out->out = out->o = out->s = out->s_c = v_none();
-    if (!s->is_batt) {
+    if (!s->sh->is_batt) {
         out->err = solver_result(s, unit, ctx, &out->out);
     } else {
         out->err = batt_result(s, unit, 0, ctx, &out->o, &out->s);

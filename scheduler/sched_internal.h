@@ -118,9 +118,7 @@ struct Sched {
     struct GpuStore *gpu_store; /* during execution with a GPU mode (gpu.c) */
     int32_t *node_ref, *atom_ref; /* per node, per atom: its grid's store handle, or -1 */
     int gpu_download_all;     /* bring every resident result down (for --verify) */
-    const Program *const *programs;
-    size_t nprograms;
-    int is_batt, ncalls;
+    int ncalls; /* 2 for batt programs (sh->is_batt), else 1 */
     SchedUnit *units;
     size_t nunits, nuc; /* units, unit-calls (unit * ncalls + call) */
     double time_limit;
@@ -191,7 +189,7 @@ static inline Err sched_binding(const Sched *s, uint32_t n, uint16_t mask, Value
 
 static inline const Program *sched_uc_program(const Sched *s, size_t uc)
 {
-    return s->programs[s->units[uc / (size_t)s->ncalls].program];
+    return s->sh->programs[s->units[uc / (size_t)s->ncalls].program];
 }
 
 static inline const ProgInfo *sched_uc_pinfo(const Sched *s, size_t uc)
