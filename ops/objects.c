@@ -247,38 +247,60 @@ static int cmp_comp(const void *a, const void *b)
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
+/* Colours spread wider than this are sorted with qsort, not bucketed. */
+#define BUCKET_SPAN 1024
+
+/* hi - lo of the keys' colours (nc > 0), and lo. */
+static int64_t colour_span(const CompKey *key, size_t nc, int64_t *lo)
+{
+    int64_t l = INT64_MAX, h = INT64_MIN;
+    for (size_t k = 0; k < nc; k++) {
+        if (key[k].colour < l) l = key[k].colour;
+        if (key[k].colour > h) h = key[k].colour;
+    }
+    *lo = l;
+    return h - l;
+}
+
+/* Keys listed in row-major order of their cell (bypos) into canonical
+ * order, (colour, pos), in out: a stable bucketing by colour (their colours
+ * span less than BUCKET_SPAN from lo). */
+static Err bucket_by_colour(Ctx *ctx, const CompKey *bypos, size_t nc, int64_t lo, int64_t span, CompKey *out)
+{
+    size_t nb = (size_t)span + 1;
+    size_t *start = gc_scratch(ctx, nb + 1, sizeof *start);
+    if (!start)
+        return ERR_MEMORY;
+    memset(start, 0, (nb + 1) * sizeof *start);
+    for (size_t k = 0; k < nc; k++)
+        start[bypos[k].colour - lo + 1]++;
+    for (size_t c = 0; c < nb; c++)
+        start[c + 1] += start[c];
+    for (size_t k = 0; k < nc; k++)
+        out[start[bypos[k].colour - lo]++] = bypos[k];
+    return ERR_OK;
+}
+
 /* Sort the component keys into canonical order, (colour, pos): listing the
  * components by their key cell in row-major order and then bucketing them
  * stably by colour, or qsort when the colours are spread out. */
 static Err order_components(Ctx *ctx, CompKey *key, size_t nc, const int32_t *label, size_t n)
 {
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t k = 0; k < nc; k++) {
-        if (key[k].colour < lo) lo = key[k].colour;
-        if (key[k].colour > hi) hi = key[k].colour;
-    }
     if (nc == 0)
         return ERR_OK;
-    if (hi - lo >= 1024) {
+    int64_t lo, span = colour_span(key, nc, &lo);
+    if (span >= BUCKET_SPAN) {
         qsort(key, nc, sizeof *key, cmp_comp);
         return ERR_OK;
     }
     CompKey *bypos = gc_scratch(ctx, nc, sizeof *bypos);
-    size_t span = (size_t)(hi - lo + 1), m = 0;
-    size_t *start = gc_scratch(ctx, span + 1, sizeof *start);
-    if (!bypos || !start)
+    if (!bypos)
         return ERR_MEMORY;
+    size_t m = 0;
     for (size_t p = 0; p < n; p++)
         if (label[p] >= 0 && key[label[p]].pos == p)
             bypos[m++] = key[label[p]];
-    memset(start, 0, (span + 1) * sizeof *start);
-    for (size_t k = 0; k < nc; k++)
-        start[bypos[k].colour - lo + 1]++;
-    for (size_t c = 0; c < span; c++)
-        start[c + 1] += start[c];
-    for (size_t k = 0; k < nc; k++)
-        key[start[bypos[k].colour - lo]++] = bypos[k];
-    return ERR_OK;
+    return bucket_by_colour(ctx, bypos, nc, lo, span, key);
 }
 
 /* Does every cell of an int grid fit a packed cell? */
@@ -358,7 +380,6 @@ static Err objects_uni(Ctx *ctx, const int64_t *c, size_t h, size_t w, bool diag
         return ERR_MEMORY;
     for (size_t k = 0; k < W; k++)
         pl[k] = pl[np - 1 - k] = LABEL_BLOCKED;
-    int32_t lo = INT32_MAX, hi = INT32_MIN;
     for (size_t i = 0; i < h; i++) {
         size_t p = (i + 1) * W;
         pl[p] = pl[p + W - 1] = LABEL_BLOCKED;
@@ -389,33 +410,25 @@ static Err objects_uni(Ctx *ctx, const int64_t *c, size_t h, size_t w, bool diag
         }
         colour[nc] = col;
         size[nc++] = m;
-        lo = col < lo ? col : lo;
-        hi = col > hi ? col : hi;
     }
     TRY(ctx_tick(ctx));
     if (nc == 0) {
         *out = v_empty_set();
         return ERR_OK;
     }
-    CompKey *key = gc_scratch(ctx, nc, sizeof *key);
-    if (!key)
+    CompKey *bypos = gc_scratch(ctx, nc, sizeof *bypos), *key = bypos;
+    if (!bypos)
         return ERR_MEMORY;
     for (size_t k = 0; k < nc; k++) /* discovery order is row-major order */
-        key[k] = (CompKey){colour[k], k, k};
-    if ((int64_t)hi - lo >= 1024) {
+        bypos[k] = (CompKey){colour[k], k, k};
+    int64_t lo, span = colour_span(bypos, nc, &lo);
+    if (span >= BUCKET_SPAN) {
         qsort(key, nc, sizeof *key, cmp_comp);
     } else {
-        size_t span = (size_t)((int64_t)hi - lo + 1);
-        size_t *start = gc_scratch(ctx, span + 1, sizeof *start);
-        if (!start)
+        key = gc_scratch(ctx, nc, sizeof *key);
+        if (!key)
             return ERR_MEMORY;
-        memset(start, 0, (span + 1) * sizeof *start);
-        for (size_t k = 0; k < nc; k++)
-            start[colour[k] - lo + 1]++;
-        for (size_t b = 0; b < span; b++)
-            start[b + 1] += start[b];
-        for (size_t k = 0; k < nc; k++)
-            key[start[colour[k] - lo]++] = (CompKey){colour[k], k, k};
+        TRY(bucket_by_colour(ctx, bypos, nc, lo, span, key));
     }
     Seq *res = seq_alloc(ctx, nc);
     Value **fill = (Value **)gc_scratch(ctx, nc, sizeof *fill); /* where a component's cells go next */
