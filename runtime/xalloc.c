@@ -77,3 +77,11 @@ void *xcalloc_lines(size_t n, size_t size)
         out_of_memory(bytes);
     return memset(p, 0, bytes);
 }
+
+void xthread_create(pthread_t *t, void *(*fn)(void *), void *arg, const char *what)
+{
+    if (pthread_create(t, NULL, fn, arg) != 0) {
+        fprintf(stderr, "battrace: cannot start %s\n", what);
+        exit(3);
+    }
+}

@@ -1,9 +1,11 @@
 /* xalloc.h: malloc, calloc and realloc for memory outside the arenas (file
- * buffers, tables, node arrays). Running out of it is not a run's error but
- * the process's: the message names the size and the exit status is 3. */
+ * buffers, tables, node arrays), and thread starts. Running out of either is
+ * not a run's error but the process's: the message names the size (or the
+ * thread) and the exit status is 3. */
 #ifndef BATTRACE_XALLOC_H
 #define BATTRACE_XALLOC_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -20,5 +22,9 @@ void *xcalloc_big(size_t n, size_t size);
  * side by side (size a multiple of 64, so no item shares a line); free()
  * frees it. */
 void *xcalloc_lines(size_t n, size_t size);
+
+/* Start a thread running fn(arg), or exit naming `what` ("a worker thread"):
+ * the callers' barriers and hand-offs count on every thread they start. */
+void xthread_create(pthread_t *t, void *(*fn)(void *), void *arg, const char *what);
 
 #endif

@@ -283,11 +283,7 @@ static SchedPool *pool_new(int n)
     for (int t = 1; t < n; t++) {
         PoolArg *pa = xmalloc(sizeof *pa);
         *pa = (PoolArg){p, t};
-        if (pthread_create(&p->tid[t], NULL, pool_main, pa) != 0) {
-            /* the barriers count on every thread: no way to go on with fewer */
-            fputs("battrace: cannot start a worker thread\n", stderr);
-            exit(3);
-        }
+        xthread_create(&p->tid[t], pool_main, pa, "a worker thread");
     }
     return p;
 }

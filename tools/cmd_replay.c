@@ -812,10 +812,7 @@ static int replay_lanes(ReplayJob *j, const ReplayOptions *o, const size_t *boun
         sched_arenas_init(&lane[k].arenas, 1);
     }
     for (int k = 1; k < n; k++)
-        if (pthread_create(&lane[k].tid, NULL, lane_main, &lane[k]) != 0) {
-            fputs("battrace: cannot start a worker thread\n", stderr);
-            exit(3);
-        }
+        xthread_create(&lane[k].tid, lane_main, &lane[k], "a worker thread");
     lane_main(&lane[0]);
     for (int k = 1; k < n; k++)
         pthread_join(lane[k].tid, NULL);

@@ -447,10 +447,7 @@ void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data)
                             on_stmt_reused, on_apply_enter, on_apply_leave};
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cv, NULL);
-    if (pthread_create(&r->thread, NULL, writer_main, r) != 0) {
-        fprintf(stderr, "battrace: cannot start the trace writer's thread\n");
-        exit(3);
-    }
+    xthread_create(&r->thread, writer_main, r, "the trace writer's thread");
     r->started = 1;
 }
 
