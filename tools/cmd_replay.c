@@ -107,19 +107,17 @@ typedef struct ReplayOptions {
 } ReplayOptions;
 
 /* Units are scheduled a window at a time: a window's graph is merged,
- * planned and executed, its rows written, its results dropped. Within a
- * window the samples of a task sit together (units come in sample order), so
- * most duplicates still meet; what a window buys is locality: its hash tables
- * and results stay in the caches and its arenas are reused, where one graph of
- * the whole trace kept every result (2 KB a node) until the end, and spent
- * more time on cache misses and page faults than on the primitives. */
-/* 4096 statements: against 1024 to 65536, the fastest on both bench traces,
- * with two lanes and on one thread. Breadth-first order writes each
- * level's results out before the next level reads them, so a window's
- * result memory is what the caches must hold: on the cross trace one window
- * of 16384 statements (1474 units) held 210 MB and took 0.57 s of the
- * 0.9 s of execution; in windows of 4096 the cross trace replays 1.4 times
- * faster on one thread. The batt's dedup is 1.32x instead of 1.36x (65536). */
+ * planned and executed, its rows written, its results dropped. What a window
+ * buys is locality: its hash tables and results stay in the caches and its
+ * arenas are reused, where one graph of the whole trace kept every result
+ * (2 KB a node) until the end, and spent more time on cache misses and page
+ * faults than on the primitives. Breadth-first order writes each level's
+ * results out before the next level reads them, so a window's result memory
+ * is what the caches must hold: on the cross trace one window of 16384
+ * statements (1474 units) held 210 MB and took 0.57 s of the 0.9 s of
+ * execution. 4096 statements was the fastest of 1024 to 65536 on both bench
+ * traces, with two lanes and on one thread; a batt window is then one
+ * sample's unit, and the batt's dedup is 1.32x instead of 1.36x (65536). */
 #define WINDOW_DEFAULT (1L << 12)
 /* With --gpu, wider launches pay: a kernel launch and a transfer cost
  * microseconds whatever the batch's size. */
