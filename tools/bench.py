@@ -101,6 +101,10 @@ def replay_wall(text):
     return float(re.search(r"the windows' wall time ([0-9.]+) ms", text).group(1)) / 1e3
 
 
+def sched_ns(text):
+    return int(re.search(r'scheduling \(merge to plan\) ([0-9.]+) ns per node', text).group(1))
+
+
 def replay_against_run(name, programs, extra):
     """Each side the best of three (as record against run): run's inside
     time, and replay's work (merge, plan, execute, replay) on 2 threads:
@@ -112,7 +116,7 @@ def replay_against_run(name, programs, extra):
     # scheduling's own cost per node, with no other lane merging at the same
     # time (two lanes merge side by side and slow each other's merging)
     ones = [sh([BATTRACE, 'replay', trace, '--threads', '1'])[0] for _ in range(3)]
-    sched_one = min(int(re.search(r'scheduling \(merge to plan\) ([0-9.]+) ns per node', o).group(1)) for o in ones)
+    sched_one = min(sched_ns(o) for o in ones)
     run_out, run_wall = min(runs, key=lambda r: inside(r[0]))
     rep_out, rep_wall = min(reps, key=lambda r: replay_work(r[0]))
     run_s, work = inside(run_out), replay_work(rep_out)
@@ -120,7 +124,7 @@ def replay_against_run(name, programs, extra):
     dedup = re.search(r'dedup ([0-9.]+)x', rep_out).group(1)
     per_stmt = re.search(r'\(([0-9.]+) ns per statement\)', rep_out).group(1)
     per_node = re.search(r'\(([0-9.]+) ns per node\)', rep_out).group(1)
-    sched = re.search(r'scheduling \(merge to plan\) ([0-9.]+) ns per node', rep_out).group(1)
+    sched = sched_ns(rep_out)
     print(f'  {name:<30} run {run_s:7.3f} s   replay on 2 threads {work:7.3f} s ({lanes} lane{"s" if lanes != "1" else ""}; '
           f'windows\' wall with rows written {replay_wall(rep_out):.3f} s)   '
           f'run/replay {run_s / work:5.2f}x   dedup {dedup}x   '
