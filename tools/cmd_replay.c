@@ -691,8 +691,8 @@ static uint64_t window_work_ns(const SchedStats *st)
  * one, with merging and planning left on one thread. Rows still come out in
  * unit order: a finished window's rows wait in memory for the windows
  * before it (at most LANES_AHEAD windows), and whichever lane finishes the
- * first missing one writes what is ready. With fewer windows, the last ones would leave a lane idle: the
- * threads share each window's nodes instead. */
+ * first missing one writes what is ready. With fewer windows, the last ones
+ * would leave a lane idle: the threads share each window's nodes instead. */
 #define LANES_MIN_WINDOWS 4
 /* A lane takes no window more than this many past the first whose rows are
  * not written: behind one slow window, the others' rows wait in memory. */
