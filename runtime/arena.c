@@ -1,6 +1,7 @@
 /* arena.c: chunked bump allocator (see arena.h). */
 #include "arena.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,9 +9,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define CHUNK_MIN (256u * 1024u)
-#define SPARE_KEEP (64u * 1024u * 1024u) /* memory kept across resets */
-#define HUGE_CHUNK (2u * 1024u * 1024u)   /* chunks this big use huge pages */
+/* Chunks are whole 2 MiB pages mapped for this arena, advised to be huge
+ * pages. A first touch of a 4 KiB page costs 10-15 us on the virtual
+ * machines battrace runs on (one fault, one exit to the host), a 2 MiB page
+ * about 150 us for all of it: a run's first 1.3 MB of values faulted in as
+ * 4 KiB pages cost 3 ms, a fifth of the own workload's time. Chunks leave
+ * an arena for its spare list, then for the pool every arena shares, and
+ * are unmapped only past both limits, so that pages once faulted in are
+ * used again. */
+#define HUGE_CHUNK (2u * 1024u * 1024u)
+#define SPARE_KEEP (64u * 1024u * 1024u) /* an arena's spare chunks */
+#define POOL_KEEP (64u * 1024u * 1024u)  /* the shared pool's chunks */
 
 struct ArenaChunk {
     ArenaChunk *next;
@@ -43,11 +52,82 @@ void arena_init(Arena *a)
     a->epoch = new_identity();
 }
 
+/* ---- chunks: mapped, pooled ---- */
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static ArenaChunk *pool;
+static size_t pool_bytes;
+
+static size_t chunk_span(const ArenaChunk *c) { return sizeof *c + c->size; }
+
+/* A fresh chunk of at least `need` bytes, in whole huge pages at a huge
+ * page's boundary (a mapping of one page more, trimmed). */
+static ArenaChunk *map_chunk(size_t need)
+{
+    size_t span = (sizeof(ArenaChunk) + need + HUGE_CHUNK - 1) / HUGE_CHUNK * HUGE_CHUNK;
+    unsigned char *p = mmap(NULL, span + HUGE_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        fprintf(stderr, "battrace: out of memory (asked for %zu bytes)\n", span);
+        exit(3);
+    }
+    uintptr_t at = ((uintptr_t)p + HUGE_CHUNK - 1) & ~(uintptr_t)(HUGE_CHUNK - 1);
+    size_t head = at - (uintptr_t)p;
+    if (head)
+        munmap(p, head);
+    munmap((unsigned char *)at + span, HUGE_CHUNK - head);
+#ifdef MADV_HUGEPAGE
+    madvise((void *)at, span, MADV_HUGEPAGE);
+#endif
+    ArenaChunk *c = (ArenaChunk *)at;
+    c->size = span - sizeof *c;
+    c->off = 0;
+    c->next = NULL;
+    return c;
+}
+
+/* A chunk no arena keeps: into the pool, or unmapped past POOL_KEEP. */
+static void drop_chunk(ArenaChunk *c)
+{
+    pthread_mutex_lock(&pool_lock);
+    if (pool_bytes + c->size <= POOL_KEEP) {
+        c->next = pool;
+        pool = c;
+        pool_bytes += c->size;
+        c = NULL;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (c)
+        munmap(c, chunk_span(c));
+}
+
+/* First fit from *list (n bytes listed there), or NULL. */
+static ArenaChunk *take_fit(ArenaChunk **list, size_t *n, size_t need)
+{
+    for (ArenaChunk **pp = list; *pp; pp = &(*pp)->next) {
+        ArenaChunk *c = *pp;
+        if (c->size < need)
+            continue;
+        *pp = c->next;
+        *n -= c->size;
+        c->off = 0;
+        return c;
+    }
+    return NULL;
+}
+
+static ArenaChunk *pool_take(size_t need)
+{
+    pthread_mutex_lock(&pool_lock);
+    ArenaChunk *c = take_fit(&pool, &pool_bytes, need);
+    pthread_mutex_unlock(&pool_lock);
+    return c;
+}
+
 static void free_list(ArenaChunk *c)
 {
     while (c) {
         ArenaChunk *next = c->next;
-        free(c);
+        drop_chunk(c);
         c = next;
     }
 }
@@ -79,7 +159,7 @@ static void release_chunks(Arena *a, ArenaChunk *stop)
             a->spare = c;
             a->spare_bytes += c->size;
         } else {
-            free(c);
+            drop_chunk(c);
         }
         c = next;
     }
@@ -96,46 +176,16 @@ void arena_reset(Arena *a)
     next_epoch(a);
 }
 
+/* A chunk for `need` bytes: this arena's spare one, then the pool's (the
+ * first big enough: runs differ in what they allocate, and taking only the
+ * head made one bigger request turn every later chunk of a run into a fresh
+ * mapping), then a new mapping. */
 static ArenaChunk *new_chunk(Arena *a, size_t need)
 {
-    /* reuse the first spare chunk that is big enough. Runs differ in what
-     * they allocate, so the spare list's order (the last run's chunks, the
-     * smallest first) need not match this run's requests; taking only the
-     * head made one bigger request turn every later chunk of the run into a
-     * fresh malloc, whose pages fault in again (a third of a big run's time).
-     * The list holds at most SPARE_KEEP bytes of chunks of CHUNK_MIN or more,
-     * so the walk is short. */
-    for (ArenaChunk **pp = &a->spare; *pp; pp = &(*pp)->next) {
-        ArenaChunk *c = *pp;
-        if (c->size < need)
-            continue;
-        *pp = c->next;
-        a->spare_bytes -= c->size;
-        c->off = 0;
-        return c;
-    }
-    size_t size = need > CHUNK_MIN ? need : CHUNK_MIN;
-    ArenaChunk *c;
-    if (size >= HUGE_CHUNK) {
-        /* big chunks in 2 MiB pages: a run (or a replay, which keeps every
-         * result) that fills hundreds of MiB otherwise spends a third of its
-         * time in page faults */
-        size = (sizeof *c + size + HUGE_CHUNK - 1) / HUGE_CHUNK * HUGE_CHUNK - sizeof *c;
-        c = aligned_alloc(HUGE_CHUNK, sizeof *c + size);
-#ifdef MADV_HUGEPAGE
-        if (c)
-            madvise(c, sizeof *c + size, MADV_HUGEPAGE);
-#endif
-    } else {
-        c = malloc(sizeof *c + size);
-    }
-    if (!c) {
-        fprintf(stderr, "battrace: out of memory (asked for %zu bytes)\n", size);
-        exit(3);
-    }
-    c->size = size;
-    c->off = 0;
-    return c;
+    ArenaChunk *c = take_fit(&a->spare, &a->spare_bytes, need);
+    if (!c)
+        c = pool_take(need);
+    return c ? c : map_chunk(need);
 }
 
 void *arena_alloc_slow(Arena *a, size_t size)
