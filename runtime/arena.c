@@ -60,16 +60,25 @@ static size_t pool_bytes;
 
 static size_t chunk_span(const ArenaChunk *c) { return sizeof *c + c->size; }
 
-/* A fresh chunk of at least `need` bytes, in whole huge pages at a huge
- * page's boundary (a mapping of one page more, trimmed). */
-static ArenaChunk *map_chunk(size_t need)
+/* Bytes of a chunk for `need` bytes of data: whole huge pages. */
+static size_t chunk_bytes(size_t need)
 {
-    size_t span = (sizeof(ArenaChunk) + need + HUGE_CHUNK - 1) / HUGE_CHUNK * HUGE_CHUNK;
+    return (sizeof(ArenaChunk) + need + HUGE_CHUNK - 1) / HUGE_CHUNK * HUGE_CHUNK;
+}
+
+#ifdef __SANITIZE_ADDRESS__
+/* Under AddressSanitizer chunks come from malloc, whose redzones catch a
+ * write past a chunk's end that a mapping would let through. */
+static void *map_bytes(size_t span) { return malloc(span); }
+static void unmap_bytes(void *p, size_t span) { (void)span, free(p); }
+#else
+/* span bytes at a huge page's boundary (a mapping of one page more,
+ * trimmed), advised to be huge pages; NULL when none is left. */
+static void *map_bytes(size_t span)
+{
     unsigned char *p = mmap(NULL, span + HUGE_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-        fprintf(stderr, "battrace: out of memory (asked for %zu bytes)\n", span);
-        exit(3);
-    }
+    if (p == MAP_FAILED)
+        return NULL;
     uintptr_t at = ((uintptr_t)p + HUGE_CHUNK - 1) & ~(uintptr_t)(HUGE_CHUNK - 1);
     size_t head = at - (uintptr_t)p;
     if (head)
@@ -78,7 +87,19 @@ static ArenaChunk *map_chunk(size_t need)
 #ifdef MADV_HUGEPAGE
     madvise((void *)at, span, MADV_HUGEPAGE);
 #endif
-    ArenaChunk *c = (ArenaChunk *)at;
+    return (void *)at;
+}
+static void unmap_bytes(void *p, size_t span) { munmap(p, span); }
+#endif
+
+static ArenaChunk *map_chunk(size_t need)
+{
+    size_t span = chunk_bytes(need);
+    ArenaChunk *c = map_bytes(span);
+    if (!c) {
+        fprintf(stderr, "battrace: out of memory (asked for %zu bytes)\n", span);
+        exit(3);
+    }
     c->size = span - sizeof *c;
     c->off = 0;
     c->next = NULL;
@@ -97,7 +118,7 @@ static void drop_chunk(ArenaChunk *c)
     }
     pthread_mutex_unlock(&pool_lock);
     if (c)
-        munmap(c, chunk_span(c));
+        unmap_bytes(c, chunk_span(c));
 }
 
 /* First fit from *list (n bytes listed there), or NULL. */
