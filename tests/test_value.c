@@ -138,6 +138,32 @@ Test(arena, rollback_drops_what_came_after_the_mark)
     arena_free(&a);
 }
 
+/* Chunks are whole 2 MiB huge pages, and memory once faulted in is used
+ * again: a reset arena hands its chunk out again, a freed arena's chunk goes
+ * to the next arena (replay makes one for every window's rows), and a
+ * request past a chunk gets a chunk of its own that a reset keeps. */
+Test(arena, chunks_are_huge_pages_used_again)
+{
+    const uintptr_t huge = 2u << 20;
+    Arena a, b;
+    arena_init(&a);
+    char *first = arena_alloc(&a, 64);
+#ifndef __SANITIZE_ADDRESS__ /* under ASan chunks come from malloc */
+    uintptr_t chunk = (uintptr_t)first & ~(huge - 1);
+    cr_assert_lt((uintptr_t)first - chunk, 64u, "the data starts just past the header of an aligned chunk");
+#endif
+    char *big = arena_alloc(&a, 5u << 20);
+    cr_assert(arena_owns(&a, big));
+    arena_reset(&a);
+    cr_assert_eq(arena_alloc(&a, 64), first, "the first chunk is kept for the next run");
+    cr_assert_eq(arena_alloc(&a, 5u << 20), big, "and so is the big one");
+    arena_free(&a);
+    arena_init(&b);
+    char *again = arena_alloc(&b, 64);
+    cr_assert(again == first || again == big, "a new arena takes a chunk the freed one gave back");
+    arena_free(&b);
+}
+
 /* The JSON of rows (SPEC section 6): int -> number, bool -> true/false,
  * tuple and grid -> list, frozenset -> {"set": [...]} in canonical order,
  * function -> {"fn": name}. Grid rows and cells have in-place writers of
