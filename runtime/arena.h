@@ -4,7 +4,10 @@
  * drops them all at once when the run ends (arena_reset). Values that outlive
  * runs (task grids, constants, trace values) go to a persistent arena. The
  * arena counts what it hands out, so a run's memory budget can be checked
- * without a syscall. */
+ * without a syscall. Its chunks are whole 2 MiB huge pages, kept after a
+ * reset and passed on through a pool when the arena is freed: on the virtual
+ * machines battrace runs on, a page's first touch costs more than most
+ * primitives (arena.c gives the figures). */
 #ifndef BATTRACE_ARENA_H
 #define BATTRACE_ARENA_H
 
@@ -64,8 +67,9 @@ void arena_rollback(Arena *a, ArenaMark m);
 /* Does p point into memory a handed out since mark m? O(chunks since m),
  * where arena_owns walks every chunk. */
 int arena_owns_since(const Arena *a, ArenaMark m, const void *p);
-/* Bytes of chunks a reset keeps for reuse (default 64 MB): replay's worker
- * arenas keep all, so that the next window does not fault its pages in anew. */
+/* Bytes of chunks a reset keeps for reuse (default 64 MB; the rest goes to
+ * the shared pool): replay's worker arenas keep all, so that the next window
+ * does not fault its pages in anew. */
 void arena_keep(Arena *a, size_t bytes);
 /* Does p point into memory a handed out since its last reset? */
 int arena_owns(const Arena *a, const void *p);
