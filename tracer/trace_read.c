@@ -569,7 +569,9 @@ static int read_file(const char *path, uint8_t **out, size_t *size, int *mapped,
     if (S_ISREG(st.st_mode) && n > 0) {
         void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m != MAP_FAILED) {
-            madvise(m, n, MADV_SEQUENTIAL | MADV_WILLNEED);
+            /* one advice a call: the values are not flags (2 | 3 is 3) */
+            madvise(m, n, MADV_SEQUENTIAL);
+            madvise(m, n, MADV_WILLNEED);
             close(fd);
             *out = m;
             *size = n;
