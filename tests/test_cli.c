@@ -221,6 +221,30 @@ Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
     drop_recorded(&x);
 }
 
+/* record --threads 1 writes each unit on the thread that ran it: the trace
+ * still replays and verifies, its rows are run's, and the summary says which
+ * way it was written; any other count is refused. */
+Test(cli, record_on_one_thread_writes_the_same_trace)
+{
+    char out[16384];
+    Recorded x;
+    snprintf(x.trace, sizeof x.trace, "/tmp/battrace-cli-%d-one.trace", (int)getpid());
+    snprintf(x.run_rows, sizeof x.run_rows, "/tmp/battrace-cli-%d-one-run.jsonl", (int)getpid());
+    snprintf(x.rows, sizeof x.rows, "/tmp/battrace-cli-%d-one-rep.jsonl", (int)getpid());
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_batt.py --tasks traces/tasks -o %s --json %s --threads 1",
+                      t_bin(), x.trace, x.run_rows), 0, "%s", out);
+    cr_assert(strstr(out, "on one thread (running and writing"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --rows %s", t_bin(), x.trace, x.rows), 0, "%s", out);
+    expect_run_rows(&x, "inspect");
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --verify --json %s", t_bin(), x.trace, x.rows), 0, "%s", out);
+    cr_assert(strstr(out, "agree with the trace"), "%s", out);
+    expect_run_rows(&x, "replay");
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_batt.py --tasks traces/tasks -o %s --threads 3",
+                      t_bin(), x.trace), 2, "%s", out);
+    cr_assert(strstr(out, "--threads: expected 1 or 2"), "%s", out);
+    drop_recorded(&x);
+}
+
 /* The cost model fed by a profile of the same trace: rows still run's, the
  * counters name what it kept on the CPU; a profile without a GPU mode, or
  * with --gpu-min-width, is a usage error. */

@@ -197,8 +197,8 @@ int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int i
     Recorder *r = xcalloc(1, sizeof *r);
     rec_init_sink(r, &c->fresh, check_sink, c);
     r->max_nested = max_nested;
-    /* a unit's values stay in place while the writer's thread compares
-     * them: REC_RING arenas in turn, as the runner does when recording */
+    /* units are compared as they end (rec_unit_end, on this thread); the
+     * REC_RING arenas in turn would let a writer's thread compare them */
     Arena ar[REC_RING];
     for (int a = 0; a < REC_RING; a++)
         arena_init(&ar[a]);

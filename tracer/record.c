@@ -447,6 +447,10 @@ void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data)
                             on_stmt_reused, on_apply_enter, on_apply_leave};
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cv, NULL);
+}
+
+void rec_start_writer(Recorder *r)
+{
     xthread_create(&r->thread, writer_main, r, "the trace writer's thread");
     r->started = 1;
 }
@@ -515,6 +519,22 @@ static void ticks_to_ns(Recorder *r, RecUnit *u)
         u->nodes[k].self_ns = (uint64_t)((double)u->nodes[k].self_ns * rate);
 }
 
+/* Without a writer's thread: u is written now, on this thread, which has
+ * every line of it in its cache. */
+static int write_here(Recorder *r, RecUnit *u)
+{
+    uint64_t t0 = now_ns();
+    if (!r->failed && write_unit(r, u) != 0)
+        r->failed = 1;
+    r->write_ns += now_ns() - t0;
+    r->put++;
+    r->done++;
+    r->cur = &r->bufs[r->put % REC_RING];
+    if (r->failed)
+        snprintf(r->err, sizeof r->err, "writing the trace failed");
+    return r->failed ? -1 : 0;
+}
+
 int rec_unit_end(Recorder *r, uint64_t us)
 {
     RecUnit *u = r->cur;
@@ -522,6 +542,8 @@ int rec_unit_end(Recorder *r, uint64_t us)
     u->unit.us = us;
     u->unit.nnodes = (uint32_t)u->nnodes;
     r->total_nodes += u->nnodes;
+    if (!r->started)
+        return write_here(r, u);
     pthread_mutex_lock(&r->mu);
     r->put++;
     pthread_cond_broadcast(&r->cv);

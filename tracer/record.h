@@ -84,14 +84,26 @@ typedef struct RecUnit {
 
 #define REC_PENDING_BIT (1ull << 62)
 
-/* Where finished units go (on the writer's thread): tw_unit by default. */
+/* Where finished units go: tw_unit by default. */
 typedef int (*RecSink)(void *data, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args);
 
-/* Units in flight between the two threads: the one being recorded and up to
+/* A unit is written when it ends, on the thread that ran it, unless
+ * rec_start_writer moved writing to a thread of its own. Then units are in
+ * flight between the two threads: the one being recorded and up to
  * REC_RING - 1 waiting for or being written. Units differ in cost on each
  * side (a unit heavy to run may be light to write), so a longer queue lets
  * the faster thread run ahead instead of waiting unit by unit. Whoever runs
- * units keeps REC_RING arenas and takes them in turn (rec_unit_end's rule). */
+ * units keeps REC_RING arenas and takes them in turn (rec_unit_end's rule).
+ *
+ * What the second thread buys depends on the machine: the writer reads
+ * every node, argument and pending value the interpreter wrote, and the
+ * interpreter then writes the same lines again for the unit after next.
+ * Where a cache line takes 225 ns between the cores (this project's
+ * machines), that traffic costs about what the writing saves: recording the
+ * bench's batt, interleaved, took 1.70-2.17 s on two threads and 1.89-2.82 s
+ * on one, which spent 1.8-2.1 s of CPU against 2.7 s for the two (the
+ * interpreter's thread alone: about 1.0 s writing nothing, 1.5-1.6 s beside
+ * the writer). */
 #define REC_RING 2
 
 typedef struct Recorder {
@@ -129,6 +141,7 @@ typedef struct Recorder {
     int started, quit;
     uint64_t writer_cpu_ns;  /* CPU time of the writer's thread, once drained */
     uint64_t wait_ns;        /* the interpreter's thread waiting for the writer's */
+    uint64_t write_ns;       /* writing units on the interpreter's thread (no writer's) */
     int failed;            /* a write failed: stop */
     /* totals */
     uint64_t total_nodes, nested_nodes, nested_dropped;
@@ -145,9 +158,13 @@ typedef struct Recorder {
 void rec_init(Recorder *r, Trace *t, TraceWriter *w);
 /* The same, with units going to sink instead of a writer (replay --verify). */
 void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data);
+/* From now on, units are written on a thread of their own (record
+ * --threads 2); the caller then takes REC_RING arenas in turn. */
+void rec_start_writer(Recorder *r);
 void rec_free(Recorder *r);
-/* Around each unit. rec_unit_end hands it to the writer's thread and
- * returns once fewer than REC_RING units are unwritten; 0 or -1 (r->err).
+/* Around each unit. rec_unit_end writes it, or hands it to the writer's
+ * thread and returns once fewer than REC_RING units are unwritten; 0 or -1
+ * (r->err).
  * The values of a unit must stay in place until REC_RING - 1 more units
  * were handed over: the caller takes REC_RING arenas in turn (unit k in
  * arena k % REC_RING, reset when the unit begins). */
