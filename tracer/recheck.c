@@ -196,9 +196,10 @@ int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int i
     c->skip = xcalloc(nunits + 1, 1);
     Recorder *r = xcalloc(1, sizeof *r);
     rec_init_sink(r, &c->fresh, check_sink, c);
+    rec_start_writer(r);
     r->max_nested = max_nested;
-    /* units are compared as they end (rec_unit_end, on this thread); the
-     * REC_RING arenas in turn would let a writer's thread compare them */
+    /* a unit's values stay in place while the writer's thread compares
+     * them: REC_RING arenas in turn, as the runner does when recording */
     Arena ar[REC_RING];
     for (int a = 0; a < REC_RING; a++)
         arena_init(&ar[a]);
