@@ -70,9 +70,10 @@ def in_all(text):
 
 
 def record_against_run(name, programs, extra):
-    """Recording runs on two threads (the interpreter, and a writer that
-    interns values and writes the trace while the next unit runs), so the
-    ratio is of whole-command times: from the first unit to the last written,
+    """Recording runs on two threads by default (the interpreter, and a
+    writer that interns values and writes the trace while the next unit
+    runs; --threads 1 is measured too), so the ratio is of whole-command
+    times: from the first unit to the last written,
     trace closed (record) against the same loop without tracing (run). Each
     side is the best of three, since one noisy run would decide a ratio."""
     trace = os.path.join(OUT, 'bench.trace')
@@ -87,6 +88,16 @@ def record_against_run(name, programs, extra):
           f'(record\'s CPU: interpreter thread {float(cpu.group(1)):.3f} s, writer thread '
           f'{float(cpu.group(2)):.3f} s)   trace {size / 1e6:.1f} MB, {nodes} nodes, '
           f'{size / max(nodes, 1):.1f} bytes/node')
+    # the same on one thread (record --threads 1): about the wall time where
+    # the cores are far apart, for less CPU
+    one = os.path.join(OUT, 'bench-one.trace')
+    ones = [sh([BATTRACE, 'record', programs, '--tasks', TASKS, '-o', one, '--threads', '1'] + extra)[0]
+            for _ in range(3)]
+    one_s = min(in_all(o) for o in ones)
+    one_cpu = float(re.search(r'CPU time: ([0-9.]+) s on one thread', min(ones, key=in_all)).group(1))
+    print(f'  {"":<30} record --threads 1 {one_s:7.3f} s   record/run {one_s / run_s:5.2f}x   (CPU {one_cpu:.3f} s, '
+          f'against {float(cpu.group(1)) + float(cpu.group(2)):.3f} s on two threads)')
+    os.remove(one)
     return trace
 
 
