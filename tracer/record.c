@@ -184,12 +184,47 @@ static int writer_sink(void *data, const TraceUnit *u, const TraceNode *nodes, c
     return tw_unit(data, u, nodes, args);
 }
 
+/* Before blocking on the condition variable, a thread waits up to SPIN_NS
+ * watching the counters: units take about a millisecond each, and a
+ * hand-over through the futex costs a wake-up system call, on a virtual
+ * machine an interrupt between the cores, on every unit. The counters are
+ * written under mu (with atomic stores) and read here without it. */
+#define SPIN_NS 200000u
+
+static uint64_t load(const uint64_t *x) { return __atomic_load_n(x, __ATOMIC_ACQUIRE); }
+static void bump(uint64_t *x) { __atomic_store_n(x, *x + 1, __ATOMIC_RELEASE); }
+
+/* Spin until done(r, arg) or SPIN_NS pass. */
+static void spin_until(const Recorder *r, int (*done)(const Recorder *, uint64_t), uint64_t arg)
+{
+    uint64_t t0 = 0;
+    for (unsigned k = 1; !done(r, arg); k++) {
+        __builtin_ia32_pause();
+        if (k % 64 == 0) {
+            uint64_t t = now_ns();
+            if (!t0)
+                t0 = t;
+            else if (t - t0 > SPIN_NS)
+                return;
+        }
+    }
+}
+
+static int work_waiting(const Recorder *r, uint64_t unused)
+{
+    (void)unused;
+    return load(&r->done) != load(&r->put) || __atomic_load_n(&r->quit, __ATOMIC_ACQUIRE);
+}
+
+static int written_down_to(const Recorder *r, uint64_t left) { return load(&r->put) - load(&r->done) <= left; }
+
 static void *writer_main(void *arg)
 {
     Recorder *r = arg;
     pthread_setname_np(pthread_self(), "bt-writer"); /* tells the threads apart in perf and top */
-    pthread_mutex_lock(&r->mu);
     for (;;) {
+        spin_until(r, work_waiting, 0);
+        pthread_mutex_lock(&r->mu);
         while (r->done == r->put && !r->quit)
             pthread_cond_wait(&r->cv, &r->mu);
         if (r->done == r->put)
@@ -201,8 +236,9 @@ static void *writer_main(void *arg)
             failed = 1;
         pthread_mutex_lock(&r->mu);
         r->failed |= failed;
-        r->done++;
+        bump(&r->done);
         pthread_cond_broadcast(&r->cv);
+        pthread_mutex_unlock(&r->mu);
     }
     r->writer_cpu_ns = thread_cpu_ns();
     pthread_mutex_unlock(&r->mu);
@@ -212,6 +248,7 @@ static void *writer_main(void *arg)
 /* Wait until at most `left` handed-over units are unwritten. */
 static int wait_written(Recorder *r, uint64_t left)
 {
+    spin_until(r, written_down_to, left);
     pthread_mutex_lock(&r->mu);
     while (r->put - r->done > left)
         pthread_cond_wait(&r->cv, &r->mu);
@@ -478,7 +515,7 @@ int rec_drain(Recorder *r)
         return r->failed ? -1 : 0;
     int rc = wait_written(r, 0);
     pthread_mutex_lock(&r->mu);
-    r->quit = 1;
+    __atomic_store_n(&r->quit, 1, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
     pthread_join(r->thread, NULL);
@@ -562,7 +599,7 @@ int rec_unit_end(Recorder *r, uint64_t us)
     if (!r->started)
         return write_here(r, u);
     pthread_mutex_lock(&r->mu);
-    r->put++;
+    bump(&r->put);
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
     /* the next unit reuses the buffer (and the caller its arena) of the
