@@ -144,11 +144,11 @@ Test(arena, rollback_drops_what_came_after_the_mark)
  * request past a chunk gets a chunk of its own that a reset keeps. */
 Test(arena, chunks_are_huge_pages_used_again)
 {
-    const uintptr_t huge = 2u << 20;
     Arena a, b;
     arena_init(&a);
     char *first = arena_alloc(&a, 64);
 #ifndef __SANITIZE_ADDRESS__ /* under ASan chunks come from malloc */
+    const uintptr_t huge = 2u << 20;
     uintptr_t chunk = (uintptr_t)first & ~(huge - 1);
     cr_assert_lt((uintptr_t)first - chunk, 64u, "the data starts just past the header of an aligned chunk");
 #endif
