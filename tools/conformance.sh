@@ -32,7 +32,8 @@ if "$BATTRACE" record traces/example_solvers.py --tasks traces/tasks -o "$OUT/pr
 fi
 
 # compare NAME PROGRAMS ARGS...: make (or reuse) pyref rows, then check
-#   run --json, record + inspect --rows, replay --verify --json (2 threads),
+#   run --json, record + inspect --rows (two threads and one), replay
+#   --verify --json (2 threads),
 #   replay on 2 lanes and replay --gpu-host --verify --json against them.
 compare() {
     local name=$1 progs=$2
@@ -54,6 +55,14 @@ compare() {
         return
     fi
     python3 tools/compare_rows.py "$name record+inspect" "$exp" "$act.inspect" || failed=1
+    # recorded on one thread (each unit written as it ends): the same rows
+    if ! "$BATTRACE" record "$progs" --tasks "$TASKS" "$@" --threads 1 -o "$trace.one" --quiet ||
+       ! "$BATTRACE" inspect "$trace.one" --rows "$act.inspect1" >/dev/null; then
+        echo "$name: battrace record --threads 1 or inspect failed"
+        failed=1
+    fi
+    python3 tools/compare_rows.py "$name record --threads 1 + inspect" "$exp" "$act.inspect1" || failed=1
+    rm -f "$trace.one"
     if ! "$BATTRACE" replay "$trace" --verify --threads 2 --json "$act.replay" --quiet; then
         echo "$name: battrace replay --verify failed"
         failed=1
