@@ -39,17 +39,26 @@ void *xrealloc(void *p, size_t n)
 
 #define HUGE_PAGE (2u << 20)
 
+void *try_alloc_big(size_t n)
+{
+    if (n < HUGE_PAGE)
+        return malloc(n ? n : 1);
+    size_t size = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *q = aligned_alloc(HUGE_PAGE, size);
+#ifdef MADV_HUGEPAGE
+    if (q)
+        madvise(q, size, MADV_HUGEPAGE);
+#endif
+    return q;
+}
+
 void *xrealloc_big(void *p, size_t old, size_t n)
 {
     if (n < HUGE_PAGE)
         return xrealloc(p, n);
-    size_t size = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    void *q = aligned_alloc(HUGE_PAGE, size);
+    void *q = try_alloc_big(n);
     if (!q)
-        out_of_memory(size);
-#ifdef MADV_HUGEPAGE
-    madvise(q, size, MADV_HUGEPAGE);
-#endif
+        out_of_memory(n);
     if (old)
         memcpy(q, p, old < n ? old : n);
     free(p);

@@ -17,6 +17,9 @@ void *xrealloc(void *p, size_t n);
  * both the page faults of filling it and the TLB misses of probing it.
  * xrealloc_big keeps the first `old` bytes; free either with free(). */
 void *xrealloc_big(void *p, size_t old, size_t n);
+/* A new block as xrealloc_big makes it, or NULL where the memory is not
+ * there (for room asked for ahead of need, that can be done without). */
+void *try_alloc_big(size_t n);
 void *xcalloc_big(size_t n, size_t size);
 /* n zeroed items starting on a 64-byte cache line, for what threads write
  * side by side (size a multiple of 64, so no item shares a line); free()

@@ -245,6 +245,23 @@ Test(cli, record_on_one_thread_writes_the_same_trace)
     drop_recorded(&x);
 }
 
+/* record asks for room ahead of need (a unit's arrays: address space, not
+ * memory); where address space is limited (ulimit -v, strict overcommit)
+ * it does without, and records as before. */
+Test(cli, record_within_a_small_address_space)
+{
+#ifdef __SANITIZE_ADDRESS__
+    cr_skip_test("AddressSanitizer reserves terabytes of address space: no ulimit -v under it");
+#else
+    char out[8192], trace[256];
+    snprintf(trace, sizeof trace, "/tmp/battrace-cli-%d-va.trace", (int)getpid());
+    cr_assert_eq(t_sh(out, sizeof out, "ulimit -v 400000 && %s record traces/example_batt.py --tasks traces/tasks -o %s",
+                      t_bin(), trace), 0, "%s", out);
+    cr_assert(strstr(out, "-> /tmp/battrace-cli-"), "%s", out);
+    unlink(trace);
+#endif
+}
+
 /* The cost model fed by a profile of the same trace: rows still run's, the
  * counters name what it kept on the CPU; a profile without a GPU mode, or
  * with --gpu-min-width, is a usage error. */

@@ -35,13 +35,24 @@ static inline uint64_t ticks(void) { return now_ns(); }
  * some 35 times into fresh pages and unmapped the old ones, which took 0.15
  * to 0.4 s of system time of its 2 s (0.07 s with the room reserved). A
  * unit holds at most REC_MAX_NESTED_DEFAULT nested nodes unless told
- * otherwise; past the room, the arrays still grow. */
+ * otherwise; past the room, the arrays still grow, and where the room cannot
+ * be had they grow from 64 as before. */
 #define UNIT_ROOM (4u << 20)
 
 static void *grow_from(void *p, size_t *cap, size_t need, size_t size, size_t first)
 {
     if (need <= *cap)
         return p;
+    if (!*cap && first > 64 && need <= first) {
+        /* the room is a wish: where address space is counted against the
+         * memory (strict overcommit), start small instead */
+        void *q = try_alloc_big(first * size);
+        if (q) {
+            *cap = first;
+            return q;
+        }
+        first = 64;
+    }
     size_t c = *cap ? *cap : first;
     while (c < need)
         c *= 2;

@@ -550,6 +550,15 @@ int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsign
     return 0;
 }
 
+/* Populate a mapping of n bytes at once? Not for a trace of more than a
+ * quarter of the memory: its first pages would be dropped before the
+ * checksum read them, and come from disk twice. */
+static bool populate_fits(size_t n)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 && (uint64_t)n <= (uint64_t)pages * (uint64_t)page / 4;
+}
+
 /* The file's bytes: mapped where it is a regular file (no copy, and pages
  * come from the page cache, where reading into a fresh buffer copied 150 MB
  * and faulted in every page of it: a fifth of loading), read otherwise.
@@ -570,7 +579,7 @@ static int read_file(const char *path, uint8_t **out, size_t *size, int *mapped,
     size_t n = (size_t)st.st_size, got = 0;
     *mapped = 0;
     if (S_ISREG(st.st_mode) && n > 0) {
-        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | (populate_fits(n) ? MAP_POPULATE : 0), fd, 0);
         if (m != MAP_FAILED) {
             /* one advice a call: the values are not flags (2 | 3 is 3) */
             madvise(m, n, MADV_SEQUENTIAL);
