@@ -88,8 +88,8 @@ def record_against_run(name, programs, extra):
           f'(record\'s CPU: interpreter thread {float(cpu.group(1)):.3f} s, writer thread '
           f'{float(cpu.group(2)):.3f} s)   trace {size / 1e6:.1f} MB, {nodes} nodes, '
           f'{size / max(nodes, 1):.1f} bytes/node')
-    # the same on one thread (record --threads 1): about the wall time where
-    # the cores are far apart, for less CPU
+    # the same on one thread (record --threads 1): slower here, for less CPU
+    # in all
     one = os.path.join(OUT, 'bench-one.trace')
     ones = [sh([BATTRACE, 'record', programs, '--tasks', TASKS, '-o', one, '--threads', '1'] + extra)[0]
             for _ in range(3)]

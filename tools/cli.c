@@ -35,7 +35,7 @@ static const char *need_value(int argc, char **argv, int *i, const char *cmd)
     return argv[++*i];
 }
 
-static long parse_count(const char *cmd, const char *opt, const char *s)
+long cli_parse_count(const char *cmd, const char *opt, const char *s)
 {
     char *end;
     long v = strtol(s, &end, 10);
@@ -84,9 +84,9 @@ int selection_option(Selection *sel, int argc, char **argv, int *i, const char *
         else if (!strcmp(v, "test")) sel->split = SEL_TEST;
         else die_usage(cmd, "--split: expected train, test or all, got '%s'", v);
     } else if (!strcmp(a, "--programs")) {
-        sel->max_programs = parse_count(cmd, a, need_value(argc, argv, i, cmd));
+        sel->max_programs = cli_parse_count(cmd, a, need_value(argc, argv, i, cmd));
     } else if (!strcmp(a, "--samples")) {
-        sel->max_samples = parse_count(cmd, a, need_value(argc, argv, i, cmd));
+        sel->max_samples = cli_parse_count(cmd, a, need_value(argc, argv, i, cmd));
     } else if (!strcmp(a, "--time-limit")) {
         sel->time_limit = parse_seconds(cmd, a, need_value(argc, argv, i, cmd));
     } else if (!strcmp(a, "--mem-limit")) {

@@ -64,6 +64,10 @@ FILE *cli_open_out(const char *cmd, const char *path);
  * was lost, else EXIT_OK. */
 int cli_close_out(const char *cmd, FILE *f, const char *path);
 
+/* s as the value of option opt: a non-negative integer, or a usage error
+ * naming cmd and opt. */
+long cli_parse_count(const char *cmd, const char *opt, const char *s);
+
 /* Messages. */
 void die_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 

@@ -133,15 +133,11 @@ typedef struct RecordOptions {
     uint64_t max_nested;
 } RecordOptions;
 
-/* A non-negative integer option's value, or a usage error. */
-static long long count_arg(int argc, char **argv, int *i, const char *opt)
+/* The next argument, a non-negative integer value of option opt ("" when
+ * there is none: refused as such). */
+static long count_arg(int argc, char **argv, int *i, const char *opt)
 {
-    char *end;
-    const char *v = *i + 1 < argc ? argv[++*i] : "";
-    long long n = strtoll(v, &end, 10);
-    if (!*v || *end || n < 0)
-        die_usage("record", "%s: expected a non-negative integer, got '%s'", opt, v);
-    return n;
+    return cli_parse_count("record", opt, *i + 1 < argc ? argv[++*i] : "");
 }
 
 static int parse_args(int argc, char **argv, RecordOptions *o)
@@ -164,9 +160,9 @@ static int parse_args(int argc, char **argv, RecordOptions *o)
         } else if (!strcmp(a, "--max-nested")) {
             o->max_nested = (uint64_t)count_arg(argc, argv, &i, a);
         } else if (!strcmp(a, "--threads")) {
-            long long n = count_arg(argc, argv, &i, a);
+            long n = count_arg(argc, argv, &i, a);
             if (n < 1 || n > 2)
-                die_usage("record", "--threads: expected 1 or 2, got %lld", n);
+                die_usage("record", "--threads: expected 1 or 2, got %ld", n);
             o->threads = (int)n;
         } else if (a[0] == '-' && a[1]) {
             die_usage("record", "unknown option '%s'", a);

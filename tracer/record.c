@@ -256,6 +256,14 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* 0, or -1 with r->err set when a unit failed to be written. */
+static int write_status(Recorder *r, int failed)
+{
+    if (failed)
+        snprintf(r->err, sizeof r->err, "writing the trace failed");
+    return failed ? -1 : 0;
+}
+
 /* Wait until at most `left` handed-over units are unwritten. */
 static int wait_written(Recorder *r, uint64_t left)
 {
@@ -265,9 +273,7 @@ static int wait_written(Recorder *r, uint64_t left)
         pthread_cond_wait(&r->cv, &r->mu);
     int failed = r->failed;
     pthread_mutex_unlock(&r->mu);
-    if (failed)
-        snprintf(r->err, sizeof r->err, "writing the trace failed");
-    return failed ? -1 : 0;
+    return write_status(r, failed);
 }
 
 /* ---- the interpreter's thread: nodes, refs, and values to resolve ---- */
@@ -595,9 +601,7 @@ static int write_here(Recorder *r, RecUnit *u)
     r->put++;
     r->done++;
     r->cur = &r->bufs[r->put % REC_RING];
-    if (r->failed)
-        snprintf(r->err, sizeof r->err, "writing the trace failed");
-    return r->failed ? -1 : 0;
+    return write_status(r, r->failed);
 }
 
 int rec_unit_end(Recorder *r, uint64_t us)
