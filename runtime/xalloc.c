@@ -76,6 +76,28 @@ void *xcalloc_big(size_t n, size_t size)
     return p;
 }
 
+void *grow_room(void *p, size_t *cap, size_t need, size_t size, size_t room, size_t first)
+{
+    if (need <= *cap)
+        return p;
+    if (!*cap && room > first && need <= room && room <= SIZE_MAX / size) {
+        void *q = try_alloc_big(room * size);
+        if (q) {
+            *cap = room;
+            return q;
+        }
+    }
+    size_t c = *cap ? *cap : first ? first : 1;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / size)
+            out_of_memory(SIZE_MAX);
+        c *= 2;
+    }
+    p = xrealloc_big(p, *cap * size, c * size);
+    *cap = c;
+    return p;
+}
+
 void *xcalloc_lines(size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)

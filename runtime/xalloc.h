@@ -21,6 +21,14 @@ void *xrealloc_big(void *p, size_t old, size_t n);
  * there (for room asked for ahead of need, that can be done without). */
 void *try_alloc_big(size_t n);
 void *xcalloc_big(size_t n, size_t size);
+/* Grow p, an array of *cap items of `size` bytes made here, to hold `need`
+ * items. The first time, room for `room` items is asked for: address space
+ * only, a page is backed when first written, and no later growth copies the
+ * array into fresh pages (each fresh page costs a fault, and on the virtual
+ * machines this project runs on, 2-15 us). Where the room is refused (strict
+ * overcommit, ulimit -v), the array starts at `first` items; past the room
+ * or from `first`, it doubles. Free with free(). */
+void *grow_room(void *p, size_t *cap, size_t need, size_t size, size_t room, size_t first);
 /* n zeroed items starting on a 64-byte cache line, for what threads write
  * side by side (size a multiple of 64, so no item shares a line); free()
  * frees it. */

@@ -39,34 +39,22 @@ static inline uint64_t ticks(void) { return now_ns(); }
  * be had they grow from 64 as before. */
 #define UNIT_ROOM (4u << 20)
 
-static void *grow_from(void *p, size_t *cap, size_t need, size_t size, size_t first)
+static void *grow_unit_slow(void *p, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return p;
-    if (!*cap && first > 64 && need <= first) {
-        /* the room is a wish: where address space is counted against the
-         * memory (strict overcommit), start small instead */
-        void *q = try_alloc_big(first * size);
-        if (q) {
-            *cap = first;
-            return q;
-        }
-        first = 64;
-    }
-    size_t c = *cap ? *cap : first;
-    while (c < need)
-        c *= 2;
-    p = xrealloc_big(p, *cap * size, c * size);
-    *cap = c;
-    return p;
+    return grow_room(p, cap, need, size, UNIT_ROOM, 64);
 }
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size) { return grow_from(p, cap, need, size, 64); }
-
-/* The same for a unit's arrays, which start with UNIT_ROOM. */
-static void *grow_unit(void *p, size_t *cap, size_t need, size_t size)
+/* Room for `need` items in a unit's array: a compare on the hooks' path. */
+static inline void *grow_unit(void *p, size_t *cap, size_t need, size_t size)
 {
-    return grow_from(p, cap, need, size, UNIT_ROOM);
+    return need <= *cap ? p : grow_unit_slow(p, cap, need, size);
+}
+
+static void *grow_slow(void *p, size_t *cap, size_t need, size_t size) { return grow_room(p, cap, need, size, 0, 64); }
+
+static inline void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    return need <= *cap ? p : grow_slow(p, cap, need, size);
 }
 
 /* ---- the writer's thread: values into ids ---- */
