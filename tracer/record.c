@@ -125,6 +125,22 @@ static bool holds_function(Value v)
     return false;
 }
 
+_Static_assert(sizeof(RecPending) == 24, "a pending value is 24 bytes");
+
+static inline RecPending pending_of(Value v, enum RecPendAs as)
+{
+    RecPending p = {.tag = v.tag, .as = (uint8_t)as, .c = v.c};
+    memcpy(&p.u, &v.u, sizeof p.u);
+    return p;
+}
+
+static inline Value pending_value(const RecPending *p)
+{
+    Value v = {.tag = p->tag, .c = p->c};
+    memcpy(&v.u, &p->u, sizeof v.u);
+    return v;
+}
+
 /* Results, and the tuples and sets nested nodes receive, by content hash and
  * kind: what --verify compares, and what the profile counts distinct calls
  * by; interning them whole was most of recording's cost. The outputs a row
@@ -135,19 +151,21 @@ static uint32_t pending_id(Recorder *r, RecPending *p)
     if (!p->done) {
         _Static_assert(VT_NONE < VT_BOOL && VT_BOOL < VT_INT && VT_INT < VT_PAIR && VT_PAIR < VT_CELL &&
                            VT_CELL < VT_TUPLE, "the immediate kinds come first in VTag");
-        int small = p->v.tag <= VT_CELL; /* None, bools, ints, pairs, cells */
-        if (small)
-            p->id = p->as == PEND_RESULT ? small_hash_id(r, p->v) : small_id(r, p->v);
-        else if (p->hash) /* a result the interpreter's thread hashed */
-            p->id = hash_id(r, p->hash, p->v.tag);
-        else if ((p->as == PEND_RESULT || (p->as == PEND_ARG && (p->v.tag == VT_TUPLE || p->v.tag == VT_SET))) &&
-                 !holds_function(p->v))
-            p->id = hash_id(r, v_hash(p->v), p->v.tag);
+        Value v = pending_value(p);
+        uint32_t id;
+        if (v.tag <= VT_CELL) /* None, bools, ints, pairs, cells */
+            id = p->as == PEND_RESULT ? small_hash_id(r, v) : small_id(r, v);
+        else if (p->word) /* a result the interpreter's thread hashed */
+            id = hash_id(r, p->word, v.tag);
+        else if ((p->as == PEND_RESULT || (p->as == PEND_ARG && (v.tag == VT_TUPLE || v.tag == VT_SET))) &&
+                 !holds_function(v))
+            id = hash_id(r, v_hash(v), v.tag);
         else
-            p->id = vt_intern(&r->trace->values, p->v);
+            id = vt_intern(&r->trace->values, v);
+        p->word = id;
         p->done = 1;
     }
-    return p->id;
+    return (uint32_t)p->word;
 }
 
 static uint64_t resolve_ref(Recorder *r, RecUnit *u, uint64_t ref)
@@ -271,7 +289,7 @@ static uint64_t pend(Recorder *r, Value v, enum RecPendAs as)
 {
     RecUnit *u = r->cur;
     u->pend = grow_unit(u->pend, &u->cap_pend, u->npend + 1, sizeof *u->pend);
-    u->pend[u->npend] = (RecPending){v, 0, (uint8_t)as, 0, 0};
+    u->pend[u->npend] = pending_of(v, as);
     return u->npend++;
 }
 
@@ -334,7 +352,7 @@ static void new_nested(Recorder *r, RecUnit *u, TraceNode *n, int argc, const Va
         if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM) {
             ref = ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
         } else {
-            u->pend[u->npend] = (RecPending){v, 0, PEND_ARG, 0, 0};
+            u->pend[u->npend] = pending_of(v, PEND_ARG);
             ref = REC_PENDING_BIT | u->npend++;
         }
         u->args[u->nargs++] = ref;
@@ -419,7 +437,7 @@ static void on_apply_leave(void *data, Value f, Err err, Value result)
          * were a sixth of its time; it is the slower thread) */
         uint64_t p = pend(r, result, PEND_RESULT);
         if ((result.tag == VT_TUPLE || result.tag == VT_SET) && !holds_function(result))
-            r->cur->pend[p].hash = v_hash(result);
+            r->cur->pend[p].word = v_hash(result);
         n->result = (uint32_t)p;
     }
     n->self_ns = total > fr.child_ns ? total - fr.child_ns : 0;
