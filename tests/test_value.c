@@ -1,8 +1,10 @@
-/* test_value.c: the value model: packing, equality, canonical order, hashing. */
+/* test_value.c: the value model: packing, equality, canonical order, hashing;
+ * the arenas and big tables values live in. */
 #include "support.h"
 
 #include "../runtime/encode.h"
 #include "../runtime/pyops.h"
+#include "../runtime/xalloc.h"
 
 Test(value, pairs_and_cells_pack)
 {
@@ -162,6 +164,32 @@ Test(arena, chunks_are_huge_pages_used_again)
     char *again = arena_alloc(&b, 64);
     cr_assert(again == first || again == big, "a new arena takes a chunk the freed one gave back");
     arena_free(&b);
+}
+
+/* grow_room: the room first (no copy while within it), doubling past it,
+ * and from `first` where the room is refused. */
+Test(xalloc, grow_room_reserves_then_doubles)
+{
+    size_t cap = 0;
+    uint64_t *p = grow_room(NULL, &cap, 10, sizeof *p, 1u << 20, 64);
+    cr_assert_eq(cap, 1u << 20, "the room is granted at once");
+    for (size_t k = 0; k < 1000; k++)
+        p[k] = k * 7;
+    cr_assert_eq(grow_room(p, &cap, 1000, sizeof *p, 1u << 20, 64), p, "within the room, nothing moves");
+    p = grow_room(p, &cap, (1u << 20) + 1, sizeof *p, 1u << 20, 64);
+    cr_assert_eq(cap, 2u << 20, "past the room, it doubles");
+    for (size_t k = 0; k < 1000; k++)
+        cr_assert_eq(p[k], k * 7, "item %zu kept", k);
+    free(p);
+#ifndef __SANITIZE_ADDRESS__ /* ASan aborts on an impossible size instead of returning NULL */
+    cap = 0;
+    size_t impossible = SIZE_MAX / sizeof *p / 2;
+    p = grow_room(NULL, &cap, 10, sizeof *p, impossible, 64);
+    cr_assert_eq(cap, 64, "a room that cannot be had: from `first`");
+    p = grow_room(p, &cap, 65, sizeof *p, impossible, 64);
+    cr_assert_eq(cap, 128);
+    free(p);
+#endif
 }
 
 /* The JSON of rows (SPEC section 6): int -> number, bool -> true/false,
