@@ -5,7 +5,9 @@
 #
 # Workloads (issue 2): own (the 400 solvers on ../shared/arc/training),
 # cross (40 solvers x 300 samples), and batt files from mkbatt.py (several
-# seeds, with and without --mutate, both --except forms). pyref rows are
+# seeds, with and without --mutate, both --except forms). Then the same on
+# inputs no solver was written for, ../shared/arc/evaluation: all 400
+# solvers on 20 of its samples, and a batt on 400. pyref rows are
 # cached under out/pyref/ (they take minutes to make); delete them to remake.
 # QUICK=1 runs a small sample of each (for the sanitizer build).
 set -u
@@ -35,8 +37,9 @@ fi
 #   run --json, record + inspect --rows (two threads and one), replay
 #   --verify --json (2 threads),
 #   replay on 2 lanes and replay --gpu-host --verify --json against them.
+# The tasks are $TASKS, or $CTASKS where set (CTASKS=DIR compare ...).
 compare() {
-    local name=$1 progs=$2
+    local name=$1 progs=$2 TASKS=${CTASKS:-$TASKS}
     shift 2
     local exp=$CACHE/$name.jsonl act=$OUT/$name.jsonl trace=$OUT/$name.trace
     if [ ! -s "$exp" ]; then
@@ -127,6 +130,11 @@ else
     for b in batt-s1 batt-s2-tuple batt-s3-mut batt-s4-mut-tuple batt-s5-mut; do
         compare "$b" "$CACHE/$b.py" --samples 120
     done
+    # Python takes about 4 minutes on the first, 1.5 on the second (once;
+    # the rows are cached)
+    CTASKS=$SHARED/arc/evaluation compare eval-cross "$SOLVERS" --mode cross --samples 20
+    batt batt-s12 --count 32 --seed 12
+    CTASKS=$SHARED/arc/evaluation compare eval-batt-s12 "$CACHE/batt-s12.py" --samples 400
 fi
 # replay on new tasks: the recorded programs on ../shared/arc/evaluation must
 # give what a fresh run gives there
