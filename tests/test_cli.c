@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -243,6 +244,32 @@ Test(cli, record_on_one_thread_writes_the_same_trace)
                       t_bin(), x.trace), 2, "%s", out);
     cr_assert(strstr(out, "--threads: expected 1 or 2"), "%s", out);
     drop_recorded(&x);
+}
+
+/* record -o names where the trace is renamed to: a directory, a pipe or a
+ * device (/dev/null) is refused before anything runs, and left as it was
+ * (renamed over, a device node became a file). */
+Test(cli, record_refuses_an_output_that_is_not_a_file)
+{
+    char out[8192], dir[256], fifo[300];
+    snprintf(dir, sizeof dir, "/tmp/battrace-cli-%d-outdir", (int)getpid());
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s", t_bin(), dir), 1,
+                 "%s", out);
+    cr_assert(strstr(out, "a directory (a trace is written beside it"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s", t_bin(), fifo),
+                 1, "%s", out);
+    cr_assert(strstr(out, "pipe: not a regular file"), "%s", out);
+    cr_assert_not(strstr(out, "runs,"), "refused before running: %s", out);
+    struct stat st;
+    cr_assert_eq(stat(fifo, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the pipe is still a pipe");
+    cr_assert_eq(t_sh(out, sizeof out, "ls %s", dir), 0);
+    cr_assert_str_eq(out, "pipe\n", "nothing left beside it");
+    unlink(fifo);
+    rmdir(dir);
 }
 
 /* record asks for room ahead of need (a unit's arrays: address space, not

@@ -22,7 +22,7 @@ static const char record_help[] =
     "(format: docs/trace-format.md). The file is written atomically.\n"
     "\n"
     "options:\n"
-    "  -o, --output TRACE    the trace file to write (required)\n"
+    "  -o, --output TRACE    the trace file to write (required): a file, since it is\n                        written beside it and renamed into place\n"
     "  --mode, --split, --programs, --samples, --time-limit, --mem-limit\n"
     "                        select and bound the work as in `battrace run --help`\n"
     "  --json FILE           also write run's rows\n"

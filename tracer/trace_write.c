@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crc.h"
@@ -231,8 +232,25 @@ static void copy_msg(char *err, size_t errlen, const char *msg)
         snprintf(err, errlen, "%s", msg);
 }
 
+/* A trace is written beside path and renamed over it at the end: where path
+ * names something other than a file (a directory, a device such as
+ * /dev/null, a pipe), the rename would fail after the whole recording, or
+ * replace the device node with a file. Refused before anything is run. */
+static int not_a_file(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return 0;
+    if (err && errlen)
+        snprintf(err, errlen, "%s: %s (a trace is written beside it, then renamed into place)", path,
+                 S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+    return 1;
+}
+
 TraceWriter *tw_open(const char *path, const Trace *t, char *err, size_t errlen)
 {
+    if (not_a_file(path, err, errlen))
+        return NULL;
     TraceWriter *w = calloc(1, sizeof *w);
     size_t n = strlen(path) + 32;
     if (w)
