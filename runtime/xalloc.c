@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 static void out_of_memory(size_t n)
 {
@@ -76,11 +77,37 @@ void *xcalloc_big(size_t n, size_t size)
     return p;
 }
 
+/* Can `bytes` of room be asked for without crowding out what is needed?
+ * Not where address space is counted: under ulimit -v, rooms granted one
+ * after another (the unit arrays, the value table) left too little for a
+ * 2 MiB table later, and record ran out of memory at random; under strict
+ * overcommit (vm.overcommit_memory 2) every mapping is charged whole. */
+static int room_affordable(size_t bytes)
+{
+    static int strict = -1;
+    if (strict < 0) {
+        FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+        int mode = 0;
+        if (f) {
+            if (fscanf(f, "%d", &mode) != 1)
+                mode = 0;
+            fclose(f);
+        }
+        strict = mode == 2;
+    }
+    if (strict)
+        return 0;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        return (rlim_t)bytes <= rl.rlim_cur / 16;
+    return 1;
+}
+
 void *grow_room(void *p, size_t *cap, size_t need, size_t size, size_t room, size_t first)
 {
     if (need <= *cap)
         return p;
-    if (!*cap && room > first && need <= room && room <= SIZE_MAX / size) {
+    if (!*cap && room > first && need <= room && room <= SIZE_MAX / size && room_affordable(room * size)) {
         void *q = try_alloc_big(room * size);
         if (q) {
             *cap = room;

@@ -25,9 +25,11 @@ void *xcalloc_big(size_t n, size_t size);
  * items. The first time, room for `room` items is asked for: address space
  * only, a page is backed when first written, and no later growth copies the
  * array into fresh pages (each fresh page costs a fault, and on the virtual
- * machines this project runs on, 2-15 us). Where the room is refused (strict
- * overcommit, ulimit -v), the array starts at `first` items; past the room
- * or from `first`, it doubles. Free with free(). */
+ * machines this project runs on, 2-15 us). Where address space is counted
+ * (strict overcommit, ulimit -v: there a room is asked for only when it is
+ * at most a sixteenth of the limit) or the room is refused, the array
+ * starts at `first` items; past the room or from `first`, it doubles. Free
+ * with free(). */
 void *grow_room(void *p, size_t *cap, size_t need, size_t size, size_t room, size_t first);
 /* n zeroed items starting on a 64-byte cache line, for what threads write
  * side by side (size a multiple of 64, so no item shares a line); free()
