@@ -272,6 +272,27 @@ Test(cli, record_refuses_an_output_that_is_not_a_file)
     rmdir(dir);
 }
 
+/* A recording ended by a signal leaves no half-written temporary file (up
+ * to gigabytes beside TRACE), and the status says the signal ended it. The
+ * workload (400 solvers on 100 training samples, a few seconds) needs
+ * ../shared; the signal is sent once the temporary file is there. */
+Test(cli, record_removes_its_temporary_file_when_killed)
+{
+    const char *shared = t_shared();
+    if (!shared)
+        cr_skip_test("../shared not found (BATTRACE_SHARED): no workload long enough to interrupt");
+    char out[8192], trace[256];
+    snprintf(trace, sizeof trace, "/tmp/battrace-cli-%d-killed.trace", (int)getpid());
+    cr_assert_eq(t_sh(out, sizeof out,
+                      "%s record %s/reference/arc-dsl/solvers.py --tasks %s/arc/training --mode cross --samples 100 "
+                      "-o %s --quiet & p=$!; for i in $(seq 1 500); do ls %s.tmp.* >/dev/null 2>&1 && break; "
+                      "sleep 0.01; done; kill -TERM $p; wait $p; echo \"status $? left $(ls %s* 2>/dev/null | wc -l)\"",
+                      t_bin(), shared, shared, trace, trace, trace),
+                 0, "%s", out);
+    cr_assert(strstr(out, "status 143 left 0\n"), "ended by SIGTERM (128 + 15), no file left: %s", out);
+    unlink(trace);
+}
+
 /* record asks for room ahead of need (a unit's arrays: address space, not
  * memory); where address space is limited (ulimit -v, strict overcommit)
  * it does without, and records as before. */

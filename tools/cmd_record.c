@@ -219,6 +219,8 @@ int cmd_record(int argc, char **argv)
     } else if (!(j->writer = tw_open(out, &j->trace, err, sizeof err))) {
         fprintf(stderr, "battrace record: %s\n", err);
         rc = EXIT_FAIL;
+    } else {
+        tw_remove_on_signal(j->writer);
     }
     if (!rc) {
         uint64_t t0 = now_ns();

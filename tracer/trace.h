@@ -144,6 +144,9 @@ int tw_unit(TraceWriter *w, const TraceUnit *u, const TraceNode *nodes, const ui
 int tw_close(TraceWriter *w, const Trace *t, const char *meta_json, char *err, size_t errlen);
 /* Drop a writer without producing a file. */
 void tw_abort(TraceWriter *w);
+/* Until w is closed or dropped, SIGINT, SIGTERM and SIGHUP remove its
+ * temporary file before they end the process (one writer at a time). */
+void tw_remove_on_signal(const TraceWriter *w);
 /* Bytes written so far. */
 uint64_t tw_bytes(const TraceWriter *w);
 /* Read path into t. Returns 0, or 2 with `path: message` in err (bad magic,

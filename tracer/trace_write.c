@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,8 +216,54 @@ static void section_enc(TraceWriter *w, uint32_t kind, const Trace *t,
     bb_free(&b);
 }
 
+/* ---- a temporary file removed on Ctrl-C ---- */
+
+/* The temporary file of the writer tw_remove_on_signal named: an
+ * interrupted recording would leave up to gigabytes of half-written trace
+ * beside TRACE. The handler only unlinks it (async-signal-safe), then lets
+ * the signal end the process as it would have (status 128 + signal). */
+static char signal_tmp[4096];
+static const int remove_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void remove_and_reraise(int sig)
+{
+    if (signal_tmp[0])
+        unlink(signal_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void tw_remove_on_signal(const TraceWriter *w)
+{
+    if (strlen(w->tmp) >= sizeof signal_tmp)
+        return;
+    memcpy(signal_tmp, w->tmp, strlen(w->tmp) + 1);
+    struct sigaction sa = {0}, was;
+    sa.sa_handler = remove_and_reraise;
+    sigemptyset(&sa.sa_mask);
+    /* a signal ignored from the start stays ignored (nohup; a shell's
+     * background job ignores SIGINT) */
+    for (size_t k = 0; k < sizeof remove_signals / sizeof *remove_signals; k++)
+        if (sigaction(remove_signals[k], NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+            sigaction(remove_signals[k], &sa, NULL);
+}
+
+/* Called when w's temporary file is gone (renamed or removed). */
+static void forget_on_signal(const TraceWriter *w)
+{
+    if (!signal_tmp[0] || strcmp(signal_tmp, w->tmp) != 0)
+        return;
+    struct sigaction was;
+    for (size_t k = 0; k < sizeof remove_signals / sizeof *remove_signals; k++)
+        if (sigaction(remove_signals[k], NULL, &was) == 0 && was.sa_handler == remove_and_reraise)
+            signal(remove_signals[k], SIG_DFL);
+    signal_tmp[0] = 0;
+}
+
 static void tw_free(TraceWriter *w)
 {
+    if (w->tmp)
+        forget_on_signal(w);
     if (w->fd >= 0)
         close(w->fd);
     bb_free(&w->buf);
