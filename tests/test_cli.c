@@ -125,6 +125,30 @@ Test(cli, replay_rows_on_a_full_disk_exit_1)
     drop_recorded(&x);
 }
 
+/* The same for run's and record's rows, and for the trace itself: a file
+ * size limit (ulimit -f, with SIGXFSZ ignored so that the write fails
+ * instead) stands in for a full disk. The message names the file and the
+ * reason; no trace and no temporary file is left. */
+Test(cli, run_and_record_on_a_full_disk_exit_1)
+{
+    char out[8192], rows[256], trace[256];
+    snprintf(rows, sizeof rows, "/tmp/battrace-cli-%d-full.jsonl", (int)getpid());
+    snprintf(trace, sizeof trace, "/tmp/battrace-cli-%d-full.trace", (int)getpid());
+    const char *limit = "trap '' XFSZ; ulimit -f 4"; /* 2 KiB: the rows and traces here are 10-20 KiB */
+    cr_assert_eq(t_sh(out, sizeof out, "%s; %s run traces/example_solvers.py --tasks traces/tasks --json %s", limit,
+                      t_bin(), rows), 1, "%s", out);
+    cr_assert(strstr(out, "full.jsonl: cannot write the rows: File too large"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s; %s record traces/example_solvers.py --tasks traces/tasks -o %s.2 --json %s",
+                      limit, t_bin(), trace, rows), 1, "%s", out);
+    cr_assert(strstr(out, "cannot write the rows: File too large"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s; %s record traces/example_solvers.py --tasks traces/tasks -o %s", limit,
+                      t_bin(), trace), 1, "%s", out);
+    cr_assert(strstr(out, "full.trace.tmp.") && strstr(out, "File too large"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "ls %s* 2>/dev/null | wc -l", trace), 0);
+    cr_assert_str_eq(out, "0\n", "no trace, no temporary file");
+    unlink(rows);
+}
+
 Test(cli, example_rows_match_the_oracle)
 {
     const char *shared = t_shared();

@@ -1,6 +1,7 @@
 /* cmd_record.c: `battrace record`: run the selected work in tracing mode and
  * write a trace (docs/trace-format.md). */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,7 @@ int cmd_record(int argc, char **argv)
     describe_workload(j);
     j->trace.source = read_text(o.sel.programs_path, &j->trace.source_len);
     char err[512];
+    j->run.json_path = json;
     if (json && !(j->run.json = strcmp(json, "-") ? fopen(json, "w") : stdout)) {
         fprintf(stderr, "battrace record: %s: cannot open for writing\n", json);
         rc = EXIT_FAIL;
@@ -266,8 +268,11 @@ int cmd_record(int argc, char **argv)
         }
         rec_free(&j->rec);
     }
-    if (j->run.json && j->run.json != stdout)
-        fclose(j->run.json);
+    /* rows still buffered are written at the close: a full disk shows there */
+    if (j->run.json && j->run.json != stdout && fclose(j->run.json) != 0 && !rc) {
+        fprintf(stderr, "battrace record: %s: cannot write the rows: %s\n", json, strerror(errno));
+        rc = EXIT_FAIL;
+    }
     free(j->trace.source);
     j->trace.source = NULL;
     trace_free(&j->trace);

@@ -1,5 +1,6 @@
 /* cmd_run.c: `battrace run`: every selected program on every selected sample,
  * sequentially, printing pyref.py's rows with --json and a summary. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +71,7 @@ int cmd_run(int argc, char **argv)
         return rc;
     if (json_path) {
         r.json = strcmp(json_path, "-") ? fopen(json_path, "w") : stdout;
+        r.json_path = json_path;
         if (!r.json) {
             fprintf(stderr, "battrace run: %s: cannot open for writing: ", json_path);
             perror(NULL);
@@ -79,7 +81,7 @@ int cmd_run(int argc, char **argv)
     }
     rc = runner_execute(&r);
     if (r.json && r.json != stdout && fclose(r.json) != 0 && !rc) {
-        perror("battrace run: closing the rows file");
+        fprintf(stderr, "battrace run: %s: cannot write the rows: %s\n", json_path, strerror(errno));
         rc = EXIT_FAIL;
     } else if (r.json == stdout) {
         fflush(stdout);

@@ -1,6 +1,7 @@
 /* runner.c: the sequential execution loop shared by `run` and `record` (see runner.h). */
 #include "runner.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,8 @@ static void progress(Runner *r)
 static int write_row(Runner *r)
 {
     if (r->json && fwrite(r->row.data, 1, r->row.len, r->json) != r->row.len) {
-        perror("battrace: writing rows");
+        fprintf(stderr, "battrace %s: %s: cannot write the rows: %s\n", r->cmd,
+                r->json_path && strcmp(r->json_path, "-") ? r->json_path : "stdout", strerror(errno));
         return EXIT_FAIL;
     }
     return EXIT_OK;

@@ -28,6 +28,7 @@ typedef struct Runner {
     Workload w;
     Selection sel;
     FILE *json;       /* rows, or NULL */
+    const char *json_path; /* its name, for messages ("-": stdout) */
     int quiet;
     Arena arena[REC_RING]; /* a run's values: arena[0], or all in turn when `ring` */
     int ring;         /* record: a unit's values must outlive REC_RING - 1 more */

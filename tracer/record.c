@@ -265,8 +265,10 @@ static void *writer_main(void *arg)
 /* 0, or -1 with r->err set when a unit failed to be written. */
 static int write_status(Recorder *r, int failed)
 {
-    if (failed)
-        snprintf(r->err, sizeof r->err, "writing the trace failed");
+    if (failed) {
+        const char *why = r->writer ? tw_error(r->writer) : "";
+        snprintf(r->err, sizeof r->err, "writing the trace failed%s%s", *why ? ": " : "", why);
+    }
     return failed ? -1 : 0;
 }
 

@@ -149,6 +149,9 @@ void tw_abort(TraceWriter *w);
 void tw_remove_on_signal(const TraceWriter *w);
 /* Bytes written so far. */
 uint64_t tw_bytes(const TraceWriter *w);
+/* Why the last write failed ("" while none has): the file and the system's
+ * reason. */
+const char *tw_error(const TraceWriter *w);
 /* Read path into t. Returns 0, or 2 with `path: message` in err (bad magic,
  * version, size, checksum, or any malformed section); t is left empty. */
 int trace_read(const char *path, Trace *t, char *err, size_t errlen);

@@ -385,6 +385,8 @@ int tw_unit(TraceWriter *w, const TraceUnit *u, const TraceNode *nodes, const ui
 
 uint64_t tw_bytes(const TraceWriter *w) { return w->flushed + w->buf.len; }
 
+const char *tw_error(const TraceWriter *w) { return w->failed ? w->msg : ""; }
+
 void tw_abort(TraceWriter *w)
 {
     if (!w)
