@@ -107,6 +107,19 @@ Test(cli, unwritable_json_exits_1)
     cr_assert(strstr(out, "/nonexistent/dir/x.jsonl"), "%s", out);
 }
 
+/* A task directory with no task in it: no runs, status 0 as pyref.py gives,
+ * and a warning, since it is most likely a wrong path. */
+Test(cli, no_tasks_warns)
+{
+    char out[8192], dir[256];
+    snprintf(dir, sizeof dir, "/tmp/battrace-cli-%d-notasks", (int)getpid());
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run traces/example_solvers.py --tasks %s", t_bin(), dir), 0, "%s", out);
+    cr_assert(strstr(out, "notasks holds no ARC task (no runs)"), "%s", out);
+    cr_assert(strstr(out, "0 runs"), "%s", out);
+    rmdir(dir);
+}
+
 /* Rows that cannot all be written (a full disk) fail the command with the
  * path named, whether one sequence of windows or lanes write them. */
 Test(cli, replay_rows_on_a_full_disk_exit_1)

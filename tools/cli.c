@@ -145,6 +145,9 @@ static int load_rest(const Selection *sel, Workload *w)
         program_free(&w->pf);
         return EXIT_USAGE;
     }
+    /* as pyref.py, no tasks is no runs (status 0), but likely a wrong path */
+    if (!w->ts.ntasks)
+        fprintf(stderr, "battrace: warning: %s holds no ARC task (no runs)\n", sel->tasks_path);
     list_programs(sel, w);
     list_samples(sel, w);
     return EXIT_OK;
