@@ -82,20 +82,27 @@ void *xcalloc_big(size_t n, size_t size)
  * after another (the unit arrays, the value table) left too little for a
  * 2 MiB table later, and record ran out of memory at random; under strict
  * overcommit (vm.overcommit_memory 2) every mapping is charged whole. */
+static int strict_overcommit(void)
+{
+    FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+    int mode = 0;
+    if (f) {
+        if (fscanf(f, "%d", &mode) != 1)
+            mode = 0;
+        fclose(f);
+    }
+    return mode == 2;
+}
+
 static int room_affordable(size_t bytes)
 {
-    static int strict = -1;
-    if (strict < 0) {
-        FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
-        int mode = 0;
-        if (f) {
-            if (fscanf(f, "%d", &mode) != 1)
-                mode = 0;
-            fclose(f);
-        }
-        strict = mode == 2;
+    static int strict = -1; /* read once; both recording threads ask */
+    int s = __atomic_load_n(&strict, __ATOMIC_RELAXED);
+    if (s < 0) {
+        s = strict_overcommit();
+        __atomic_store_n(&strict, s, __ATOMIC_RELAXED);
     }
-    if (strict)
+    if (s)
         return 0;
     struct rlimit rl;
     if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
