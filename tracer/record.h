@@ -89,6 +89,18 @@ typedef struct RecUnit {
 
 #define REC_PENDING_BIT (1ull << 62)
 
+/* The interpreter's memory of the values nested nodes received in this unit
+ * (direct-mapped, REC_SEEN entries): a value met again is the same pending
+ * value, resolved once by the writer. */
+#define REC_SEEN 1024u
+typedef struct RecSeen {
+    uint64_t u;     /* Value.u's bits */
+    int32_t c;      /* Value.c */
+    uint8_t tag;    /* Value.tag */
+    uint32_t unit;  /* the unit it was seen in (RecUnit's count + 1; 0: none) */
+    uint64_t pend;  /* its pending index there */
+} RecSeen;
+
 /* Where finished units go: tw_unit by default. */
 typedef int (*RecSink)(void *data, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args);
 
@@ -136,6 +148,8 @@ typedef struct Recorder {
     uint64_t *bind;        /* bindings of the current call, in order */
     size_t nbind, cap_bind;
     uint64_t start_ns, start_ticks; /* for turning ticks into ns */
+    RecSeen *seen;         /* REC_SEEN entries */
+    uint32_t unit_no;      /* units begun so far: the current one's RecSeen.unit */
     uint64_t max_nested;   /* nested nodes recorded per unit; beyond, only counted */
     uint64_t unit_nested;
     /* the writer's thread: its caches, and the hand-over of units */
