@@ -152,20 +152,26 @@ typedef struct Recorder {
     uint32_t unit_no;      /* units begun so far: the current one's RecSeen.unit */
     uint64_t max_nested;   /* nested nodes recorded per unit; beyond, only counted */
     uint64_t unit_nested;
-    /* the writer's thread: its caches, and the hand-over of units */
-    SmallEntry *small;     /* ids of small values (see record.c) */
-    HashEntry *hashes;     /* ids of results' hash entries */
-    pthread_t thread;
+    uint64_t wait_ns;      /* the interpreter's thread waiting for the writer's */
+    uint64_t write_ns;     /* writing units on the interpreter's thread (no writer's) */
+    /* totals */
+    uint64_t total_nodes, nested_nodes, nested_dropped;
+    /* The hand-over of units, on cache lines of their own: the writer spins
+     * on `done` and takes the mutex once a unit, and when nested_nodes
+     * (counted on every nested node) shared a line with them, each count
+     * waited for the line to come back from the writer's core. */
+    char pad_handover[64];
     pthread_mutex_t mu;
     pthread_cond_t cv;
     uint64_t put, done;    /* units handed over, units written (under mu) */
     int started, quit;
-    uint64_t writer_cpu_ns;  /* CPU time of the writer's thread, once drained */
-    uint64_t wait_ns;        /* the interpreter's thread waiting for the writer's */
-    uint64_t write_ns;       /* writing units on the interpreter's thread (no writer's) */
     int failed;            /* a write failed: stop */
-    /* totals */
-    uint64_t total_nodes, nested_nodes, nested_dropped;
+    char pad_writer[64];
+    /* the writer's thread: its caches */
+    SmallEntry *small;     /* ids of small values (see record.c) */
+    HashEntry *hashes;     /* ids of results' hash entries */
+    pthread_t thread;
+    uint64_t writer_cpu_ns;  /* CPU time of the writer's thread, once drained */
     char err[512];
 } Recorder;
 
