@@ -295,6 +295,28 @@ static uint64_t pend(Recorder *r, Value v, enum RecPendAs as)
     return u->npend++;
 }
 
+/* The pending index of v recorded as `as`: the one of the same value met
+ * earlier in this unit, or a new one (room made by the caller). Values are
+ * compared by their bits (the same number, pair or object: a unit's values
+ * stay in place until it is written). Counted in the trace of the bench's
+ * batt, 7.1 of the 8.7 million nested arguments are a value met in the 1024
+ * before: prapply's connect(a, b) keeps a along a row, fork gives one item
+ * to both its functions, rbind's captured value recurs on every item; and
+ * the few constants of a program recur on every call. Results are not
+ * shared: tried, recording took longer. */
+static uint64_t seen_pending(Recorder *r, RecUnit *u, Value v, enum RecPendAs as)
+{
+    uint64_t bits;
+    memcpy(&bits, &v.u, sizeof bits);
+    uint64_t key = bits ^ ((uint64_t)(uint32_t)v.c << 32) ^ ((uint64_t)v.tag << 56) ^ ((uint64_t)as << 62);
+    RecSeen *e = &r->seen[v_mix64(key) & (REC_SEEN - 1)];
+    if (e->unit == r->unit_no && e->u == bits && e->c == v.c && e->tag == v.tag && e->as == as)
+        return e->pend;
+    u->pend[u->npend] = pending_of(v, as);
+    *e = (RecSeen){bits, v.c, v.tag, (uint8_t)as, r->unit_no, u->npend};
+    return u->npend++;
+}
+
 static uint64_t value_ref_as(Recorder *r, Value v, enum RecPendAs as)
 {
     if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM)
@@ -303,6 +325,16 @@ static uint64_t value_ref_as(Recorder *r, Value v, enum RecPendAs as)
 }
 
 static uint64_t value_ref(Recorder *r, Value v) { return value_ref_as(r, v, PEND_WHOLE); }
+
+/* A program's constant: the same pending value wherever it recurs in the unit. */
+static uint64_t const_ref(Recorder *r, Value v)
+{
+    if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM)
+        return ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
+    RecUnit *u = r->cur;
+    u->pend = grow_unit(u->pend, &u->cap_pend, u->npend + 1, sizeof *u->pend);
+    return REC_PENDING_BIT | seen_pending(r, u, v, PEND_WHOLE);
+}
 
 /* An input as a ref. A batt's first call always binds C to None, so there C
  * is recorded as that constant; REF_INPUT C always means the expected output. */
@@ -319,7 +351,7 @@ static uint64_t arg_ref(Recorder *r, const Arg *a)
     switch ((ArgKind)a->kind) {
     case ARG_VAR: return r->slot_ref[a->slot];
     case ARG_INPUT: return input_ref(r, a->slot);
-    case ARG_CONST: return value_ref(r, a->value);
+    case ARG_CONST: return const_ref(r, a->value);
     case ARG_PRIM: return ref_make(REF_PRIM, (uint64_t)(a->prim - prim_table));
     }
     return NO_REF;
@@ -341,26 +373,6 @@ static void push_arg(Recorder *r, uint64_t ref)
     u->args[u->nargs++] = ref;
 }
 
-/* The pending index of a value nested nodes received earlier in this unit,
- * or a new one. Values are compared by their bits (the same number, pair or
- * object: a unit's values stay in place until it is written). Counted in
- * the trace of the bench's batt, 7.1 of the 8.7 million nested arguments
- * are a value met in the 1024 before: prapply's connect(a, b) keeps a along
- * a row, fork gives one item to both its functions, rbind's captured value
- * recurs on every item. */
-static uint64_t arg_pending(Recorder *r, RecUnit *u, Value v)
-{
-    uint64_t bits;
-    memcpy(&bits, &v.u, sizeof bits);
-    uint64_t key = bits ^ ((uint64_t)(uint32_t)v.c << 32) ^ ((uint64_t)v.tag << 56);
-    RecSeen *e = &r->seen[v_mix64(key) & (REC_SEEN - 1)];
-    if (e->unit == r->unit_no && e->u == bits && e->c == v.c && e->tag == v.tag)
-        return e->pend;
-    u->pend[u->npend] = pending_of(v, PEND_ARG);
-    *e = (RecSeen){bits, v.c, v.tag, r->unit_no, u->npend};
-    return u->npend++;
-}
-
 /* A nested node: its arguments as the values received. Room for the node,
  * its refs and their pending values is made once (the per-item growth
  * checks and the stack walk for the parent were a fifth of the hook). */
@@ -374,7 +386,7 @@ static void new_nested(Recorder *r, RecUnit *u, TraceNode *n, int argc, const Va
         if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM)
             ref = ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
         else
-            ref = REC_PENDING_BIT | arg_pending(r, u, v);
+            ref = REC_PENDING_BIT | seen_pending(r, u, v, PEND_ARG);
         u->args[u->nargs++] = ref;
     }
     n->nargs = (uint8_t)argc;

@@ -89,15 +89,17 @@ typedef struct RecUnit {
 
 #define REC_PENDING_BIT (1ull << 62)
 
-/* The interpreter's memory of the values nested nodes received in this unit
- * (direct-mapped, REC_SEEN entries): a value met again is the same pending
- * value, resolved once by the writer. */
+/* The interpreter's memory of the values nested nodes received and the
+ * constants statements were given in this unit (direct-mapped, REC_SEEN
+ * entries): a value met again is the same pending value, resolved once by
+ * the writer. */
 #define REC_SEEN 1024u
 typedef struct RecSeen {
     uint64_t u;     /* Value.u's bits */
     int32_t c;      /* Value.c */
     uint8_t tag;    /* Value.tag */
-    uint32_t unit;  /* the unit it was seen in (RecUnit's count + 1; 0: none) */
+    uint8_t as;     /* RecPendAs */
+    uint32_t unit;  /* the unit it was seen in (Recorder.unit_no; 0: none) */
     uint64_t pend;  /* its pending index there */
 } RecSeen;
 
