@@ -317,17 +317,9 @@ static uint64_t seen_pending(Recorder *r, RecUnit *u, Value v, enum RecPendAs as
     return u->npend++;
 }
 
-static uint64_t value_ref_as(Recorder *r, Value v, enum RecPendAs as)
-{
-    if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM)
-        return ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
-    return REC_PENDING_BIT | pend(r, v, as);
-}
-
-static uint64_t value_ref(Recorder *r, Value v) { return value_ref_as(r, v, PEND_WHOLE); }
-
-/* A program's constant: the same pending value wherever it recurs in the unit. */
-static uint64_t const_ref(Recorder *r, Value v)
+/* A value recorded whole (a program's constant, a safe default, the first
+ * call's C): the same pending value wherever it recurs in the unit. */
+static uint64_t whole_ref(Recorder *r, Value v)
 {
     if (v.tag == VT_FUNC && v.u.fn->kind == FN_PRIM)
         return ref_make(REF_PRIM, (uint64_t)(v.u.fn->prim - prim_table));
@@ -341,7 +333,7 @@ static uint64_t const_ref(Recorder *r, Value v)
 static uint64_t input_ref(Recorder *r, int input)
 {
     if (input == INPUT_C && r->call == 0)
-        return value_ref(r, v_none());
+        return whole_ref(r, v_none());
     return ref_make(REF_INPUT, (uint64_t)input);
 }
 
@@ -351,7 +343,7 @@ static uint64_t arg_ref(Recorder *r, const Arg *a)
     switch ((ArgKind)a->kind) {
     case ARG_VAR: return r->slot_ref[a->slot];
     case ARG_INPUT: return input_ref(r, a->slot);
-    case ARG_CONST: return const_ref(r, a->value);
+    case ARG_CONST: return whole_ref(r, a->value);
     case ARG_PRIM: return ref_make(REF_PRIM, (uint64_t)(a->prim - prim_table));
     }
     return NO_REF;
@@ -507,7 +499,7 @@ static void on_stmt_end(void *data, size_t index, bool defaulted, Value bound)
     Recorder *r = data;
     r->stmt_open = 0;
     uint64_t ref = (!defaulted && r->stmt_node >= 0) ? ref_make(REF_NODE, (uint64_t)r->stmt_node)
-                                                     : value_ref(r, bound);
+                                                     : whole_ref(r, bound);
     bind_stmt(r, index, ref);
 }
 
