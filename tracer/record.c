@@ -627,7 +627,9 @@ static void ticks_to_ns(Recorder *r, RecUnit *u)
 }
 
 /* Without a writer's thread: u is written now, on this thread, which has
- * every line of it in its cache. */
+ * every line of it in its cache, and the next unit reuses it (a second
+ * buffer would only be more fresh memory: the largest unit's arrays take
+ * tens of megabytes). */
 static int write_here(Recorder *r, RecUnit *u)
 {
     uint64_t t0 = now_ns();
@@ -636,7 +638,6 @@ static int write_here(Recorder *r, RecUnit *u)
     r->write_ns += now_ns() - t0;
     r->put++;
     r->done++;
-    r->cur = &r->bufs[r->put % REC_RING];
     return write_status(r, r->failed);
 }
 
