@@ -133,6 +133,10 @@ static const char *const literals[] = {
     "frozenset({(1, (0, 0)), (2, (0, 1))})",
     "frozenset({frozenset({1}), frozenset({1, 2}), frozenset({(3, (4, 5))})})",
     "(frozenset({1}), (2, (3, 4)), None, True)", "identity", "flip", "'hello'", "('a', 1, '')",
+    /* grids (one TAG_GRID entry each) and tuples of rows that are not */
+    "((1, 2, 3), (4, 5, 6))", "((7,), (-8,))", "((2147483648, 1), (0, 9223372036854775807))",
+    "((1, 2), (2147483648, 1))", "((1, 2, 3), (4, 5))", "((1, True, 3),)", "(((1, 2, 3),),)",
+    "((300, -300, 0), (1, 2, 3), (1, 2, 3))", "((), (), ())", "((1, 2, 3), ())",
 };
 
 static void add_values(Built *b)
@@ -372,12 +376,37 @@ Test(trace, intern_dedups_by_content_and_kind)
     cr_assert_eq(vt_intern(&vt, c1), vt_intern(&vt, c2), "closures by content");
     Value c3 = closure(FN_COMPOSE, 1, V("flip"), V("identity"), v_none(), 0);
     cr_assert_neq(vt_intern(&vt, c1), vt_intern(&vt, c3));
-    /* a row shared by two grids is stored once */
+    /* a row shared by two tuples is stored once */
+    vt_intern(&vt, V("((1, 2, 3), (4, 5, 6, 7))"));
     uint32_t before = vt.count;
-    vt_intern(&vt, V("((1, 2, 3), (4, 5, 6))"));
-    before = vt.count;
-    vt_intern(&vt, V("((9, 9, 9), (4, 5, 6))"));
-    cr_assert_eq(vt.count, before + 2, "one new row and the grid");
+    vt_intern(&vt, V("((9, 9, 9), (4, 5, 6, 7))"));
+    cr_assert_eq(vt.count, before + 2, "one new row and the tuple");
+    vt_free(&vt);
+}
+
+Test(trace, a_grid_is_one_entry)
+{
+    ValueTable vt;
+    vt_init(&vt);
+    uint32_t g = vt_intern(&vt, V("((1, 2, 3), (4, 5, 6))"));
+    cr_assert_eq(vt.count, 1, "the rows are not entries of their own");
+    cr_assert_eq(vt.bytes[vt.offset[g]], 14, "TAG_GRID");
+    cr_assert_eq(vt_intern(&vt, V("((1, 2, 3), (4, 5, 6))")), g);
+    cr_assert_neq(vt_intern(&vt, V("((1, 2, 3), (4, 5, 7))")), g);
+    cr_assert_neq(vt_intern(&vt, V("((1, 2, 3),)")), g);
+    uint32_t row = vt_intern(&vt, V("(1, 2, 3)"));
+    cr_assert_eq(vt.bytes[vt.offset[row]], 6, "a row on its own is a tuple");
+    /* rows of two ints are pairs: such a grid is a tuple of inline pairs */
+    uint32_t p = vt_intern(&vt, V("((1, 2), (3, 4))"));
+    cr_assert_eq(vt.bytes[vt.offset[p]], 6);
+    uint32_t e = vt_intern(&vt, V("((), ())"));
+    cr_assert_eq(vt.bytes[vt.offset[e]], 6, "empty rows: no grid");
+    Value out;
+    cr_assert_eq(vt_decode(&vt, t_ctx(), g, &out), 0);
+    cr_assert_str_eq(R(out), "((1, 2, 3), (4, 5, 6))");
+    cr_assert(v_is_grid(out), "decoded with the flags any grid has");
+    cr_assert(v_item(out, 0).u.seq->flags & SEQ_ALLINT);
+    cr_assert_eq(v_hash(out), v_hash(V("((1, 2, 3), (4, 5, 6))")));
     vt_free(&vt);
 }
 
@@ -431,6 +460,13 @@ Test(trace, decode_refuses_malformed_entries)
         {{3, 0x81, 0x00}, 3, 1, 0},        /* overlong varint */
         {{3, 1, 3, 2}, 4, 1, 0},           /* trailing bytes */
         {{3, 2, 3, 2, 7, 2, 12, 0, 12, 1}, 10, 3, 1}, /* set {1, 1}: duplicates */
+        {{14, 0, 1}, 3, 1, 0},             /* grid of no rows */
+        {{14, 1, 0}, 3, 1, 0},             /* grid of empty rows */
+        {{14, 2, 2, 2, 4, 6}, 6, 1, 0},    /* grid short of a cell */
+        {{14, 1, 2, 2, 4}, 5, 1, 0},       /* rows of two: pairs, never a grid */
+        {{14, 0xff, 0xff, 0xff, 0xff, 0x0f, 0xff, 0xff, 0xff, 0xff, 0x0f, 2}, 12, 1, 0}, /* h * w wraps */
+        {{14, 1, 1, 2, 0}, 5, 1, 0},       /* trailing bytes */
+        {{6, 1, 14, 1, 1, 2}, 6, 1, 0},    /* a grid inline in a tuple */
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         ValueTable vt;

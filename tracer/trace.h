@@ -15,7 +15,7 @@
 #include "../runtime/ctx.h"
 #include "../runtime/value.h"
 
-#define TRACE_VERSION 3
+#define TRACE_VERSION 4
 #define TRACE_HEADER_SIZE 64
 #define TRACE_OP_CLOSURE 65535u /* a statement applying a closure */
 
