@@ -143,7 +143,8 @@ static int read_header(Rd *r, size_t size, uint32_t *nsec)
     if (memcmp(b, "BATTRACE", 8))
         return fail(r, b, "not a battrace trace (bad magic)");
     if (rd_u32le(b + 8) != TRACE_VERSION)
-        return fail(r, b + 8, "unsupported version %u", rd_u32le(b + 8));
+        return fail(r, b + 8, "unsupported version %u (this battrace reads version %u: record the trace again)",
+                    rd_u32le(b + 8), TRACE_VERSION);
     if (rd_u32le(b + 12) != TRACE_HEADER_SIZE)
         return fail(r, b + 12, "bad header size %u", rd_u32le(b + 12));
     uint64_t body = rd_u64le(b + 16);
