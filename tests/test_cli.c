@@ -3,6 +3,7 @@
 #include "support.h"
 
 #include "../cuda/batch.h"
+#include "../tracer/trace.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -280,6 +281,49 @@ Test(cli, record_on_one_thread_writes_the_same_trace)
     cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_batt.py --tasks traces/tasks -o %s --threads 3",
                       t_bin(), x.trace), 2, "%s", out);
     cr_assert(strstr(out, "--threads: expected 1 or 2"), "%s", out);
+    drop_recorded(&x);
+}
+
+/* The nodes' self times of a trace: how many are not 0; and META's times. */
+static uint64_t timed_nodes(const char *path, bool *times)
+{
+    Trace t;
+    char err[512];
+    cr_assert_eq(trace_read(path, &t, err, sizeof err), 0, "%s", err);
+    uint64_t timed = 0;
+    for (uint64_t k = 0; k < t.nnodes; k++)
+        timed += t.nodes[k].self_ns != 0;
+    cr_assert(t.meta_json);
+    *times = strstr(t.meta_json, "\"times\":true") != NULL;
+    cr_assert(*times != (strstr(t.meta_json, "\"times\":false") != NULL), "%s", t.meta_json);
+    trace_free(&t);
+    return timed;
+}
+
+/* record --no-times: the same graph and rows, every self_ns 0, and the
+ * profile says its times were not recorded. */
+Test(cli, record_without_times)
+{
+    char out[16384];
+    bool times;
+    Recorded x;
+    record_example(&x, "timed", "traces/example_batt.py");
+    cr_assert_gt(timed_nodes(x.trace, &times), 0);
+    cr_assert(times);
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s", t_bin(), x.trace), 0, "%s", out);
+    cr_assert_not(strstr(out, "not recorded"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_batt.py --tasks traces/tasks -o %s --no-times",
+                      t_bin(), x.trace), 0, "%s", out);
+    cr_assert_eq(timed_nodes(x.trace, &times), 0);
+    cr_assert_not(times);
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --rows %s", t_bin(), x.trace, x.rows), 0, "%s", out);
+    cr_assert(strstr(out, "without self times"), "%s", out);
+    expect_run_rows(&x, "inspect");
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --verify --json %s", t_bin(), x.trace, x.rows), 0, "%s", out);
+    expect_run_rows(&x, "replay");
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s --json -", t_bin(), x.trace), 0, "%s", out);
+    cr_assert(strstr(out, "self times were not recorded (record --no-times)"), "%s", out);
+    cr_assert(strstr(out, "\"times\":\tfalse"), "%s", out);
     drop_recorded(&x);
 }
 

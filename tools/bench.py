@@ -8,7 +8,8 @@
    training samples. Python runs with --order cpython (CPython's own set order
    and speed). Each side reports the time spent inside programs.
 2. record against run (issue 3) on that batt (whole-command times, best of
-   three each: recording uses a second thread), the trace's size per node, and
+   three each: recording uses a second thread; also record --no-times and
+   --threads 1), the trace's size per node, and
    with --full-cross the peak memory of recording all 400 solvers on all 1718
    training samples (a long job: 1 s per run at most).
 3. replay against run (issue 4) on the batt and on a cross workload (100
@@ -78,7 +79,14 @@ def record_against_run(name, programs, extra):
     side is the best of three, since one noisy run would decide a ratio."""
     trace = os.path.join(OUT, 'bench.trace')
     runs = [sh([BATTRACE, 'run', programs, '--tasks', TASKS] + extra)[0] for _ in range(3)]
-    recs = [sh([BATTRACE, 'record', programs, '--tasks', TASKS, '-o', trace] + extra)[0] for _ in range(3)]
+    # record and record --no-times (no clock read: self_ns 0) take turns, so
+    # that a noisy minute falls on both
+    nt = os.path.join(OUT, 'bench-nt.trace')
+    recs, nts = [], []
+    for _ in range(3):
+        recs.append(sh([BATTRACE, 'record', programs, '--tasks', TASKS, '-o', trace] + extra)[0])
+        nts.append(sh([BATTRACE, 'record', programs, '--tasks', TASKS, '-o', nt, '--no-times'] + extra)[0])
+    os.remove(nt)
     run_s, rec_s = min(in_all(o) for o in runs), min(in_all(o) for o in recs)
     best = min(recs, key=in_all)
     cpu = re.search(r'CPU time: ([0-9.]+) s on the interpreter.s thread, ([0-9.]+) s on the writer', best)
@@ -88,6 +96,8 @@ def record_against_run(name, programs, extra):
           f'(record\'s CPU: interpreter thread {float(cpu.group(1)):.3f} s, writer thread '
           f'{float(cpu.group(2)):.3f} s)   trace {size / 1e6:.1f} MB, {nodes} nodes, '
           f'{size / max(nodes, 1):.1f} bytes/node')
+    nt_s = min(in_all(o) for o in nts)
+    print(f'  {"":<30} record --no-times  {nt_s:7.3f} s   record/run {nt_s / run_s:5.2f}x')
     # the same on one thread (record --threads 1): slower here, for less CPU
     # in all
     one = os.path.join(OUT, 'bench-one.trace')

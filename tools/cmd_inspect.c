@@ -169,6 +169,8 @@ static void summary(Insp *in, FILE *to)
             double sec = rns->valuedouble / 1e9;
             fprintf(to, sec < 1 ? ", in %.1f ms" : ", in %.3f s", sec < 1 ? sec * 1e3 : sec);
         }
+        if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(meta, "times")))
+            fputs(", without self times (--no-times)", to);
         fputc('\n', to);
         cJSON_Delete(meta);
     }

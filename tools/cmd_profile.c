@@ -48,7 +48,8 @@ static const char profile_help[] =
     "\n"
     "options:\n"
     "  --json FILE   write {\"primitives\": [{\"name\",\"calls\",\"distinct\",\"self_ns\",\n"
-    "                \"share\",\"groups\",\"mean_width\",\"max_width\",\"est_saving_ns\"}]}\n"
+    "                \"share\",\"groups\",\"mean_width\",\"max_width\",\"est_saving_ns\"}],\n"
+    "                \"times\": false for a trace recorded with --no-times}\n"
     "                ('-': stdout)\n"
     "  --html FILE   write one self-contained HTML page: bar charts of the top 25\n"
     "                primitives by estimated saving and by self time, and the table\n"
@@ -63,7 +64,8 @@ static const char profile_help[] =
     "             task_id -> one id per task key; log_path -> one id; a primitive\n"
     "             -> one id per primitive; a failed node's result -> an id of its own.\n"
 
-    "  self       time inside the nodes less their children, and its share\n"
+    "  self       time inside the nodes less their children, and its share (0 for\n"
+    "             a trace recorded with --no-times: the table says so)\n"
     "  groups     breadth-first groups: all nodes of the trace with the same\n"
     "             (level, primitive); level = 1 + the largest level among a node's\n"
     "             node arguments and the node that applied it (1 without any);\n"
@@ -235,6 +237,7 @@ typedef struct Profile {
     unsigned order[NSLOTS]; /* slots with calls, by est_saving_ns descending */
     unsigned nrows;
     uint64_t total_ns, nodes;
+    bool untimed; /* recorded with --no-times (META times false): self_ns all 0 */
 } Profile;
 
 static int cmp_task_key(const void *a, const void *b, void *tp);
@@ -277,9 +280,22 @@ static int cmp_task_key(const void *a, const void *b, void *tp)
     return c ? c : (x > y) - (x < y);
 }
 
+/* Was the trace recorded without self times (META "times": false)? */
+static bool recorded_untimed(const Trace *t)
+{
+    cJSON *meta = t->meta_json ? cJSON_Parse(t->meta_json) : NULL;
+    bool untimed = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(meta, "times"));
+    cJSON_Delete(meta);
+    return untimed;
+}
+
+static const char untimed_note[] =
+    "self times were not recorded (record --no-times): self, share and est saving are 0";
+
 static void analyse(const Trace *t, Profile *p)
 {
     memset(p, 0, sizeof *p);
+    p->untimed = recorded_untimed(t);
     for (unsigned s = 0; s < NSLOTS; s++)
         p->st[s].name = slot_name(s);
     uint64_t none = none_id(t);
@@ -416,12 +432,15 @@ static void write_table(const Profile *p, const char *path, FILE *f)
     fprintf(f, "estimated saving of batching: %s of %s (model: %.0f ns per launch, %.0fx per item)\n",
             fmt_ns(saving, b1, sizeof b1), fmt_ns((double)p->total_ns, b2, sizeof b2),
             PROF_LAUNCH_NS, PROF_SPEEDUP);
+    if (p->untimed)
+        fprintf(f, "battrace profile: %s\n", untimed_note);
 }
 
 static int write_json(const Profile *p, FILE *f)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(root, "primitives");
+    cJSON_AddBoolToObject(root, "times", !p->untimed);
     for (unsigned r = 0; r < p->nrows; r++) {
         const PrimStat *ps = &p->st[p->order[r]];
         cJSON *o = cJSON_CreateObject();
@@ -544,6 +563,8 @@ static void write_html(const Profile *p, const char *trace_path, FILE *f)
     fprintf(f, ": %llu nodes, %s self time; estimated saving of batching %s (%.1f%%)</p>\n",
             (unsigned long long)p->nodes, fmt_ns((double)p->total_ns, b1, sizeof b1),
             fmt_ns(saving, b2, sizeof b2), p->total_ns ? 100.0 * saving / (double)p->total_ns : 0.0);
+    if (p->untimed)
+        fprintf(f, "<p class=\"note\"><b>%s.</b></p>\n", untimed_note);
     unsigned by_self[NSLOTS];
     memcpy(by_self, p->order, p->nrows * sizeof *by_self);
     qsort_r(by_self, p->nrows, sizeof *by_self, cmp_by_self, (void *)p);

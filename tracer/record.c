@@ -437,7 +437,7 @@ static int on_apply_enter(void *data, Value f, int argc, const Value *args)
         r->stmt_node = node;
     r->stack = grow(r->stack, &r->cap_stack, r->depth + 1, sizeof *r->stack);
     uint32_t link = node >= 0 ? (uint32_t)node + 1 : r->depth ? r->stack[r->depth - 1].link : 0;
-    r->stack[r->depth++] = (RecFrame){node, ticks(), 0, link};
+    r->stack[r->depth++] = (RecFrame){node, r->times ? ticks() : 0, 0, link};
     return 1;
 }
 
@@ -446,7 +446,7 @@ static void on_apply_leave(void *data, Value f, Err err, Value result)
     (void)f;
     Recorder *r = data;
     RecFrame fr = r->stack[--r->depth];
-    uint64_t total = ticks() - fr.t0;
+    uint64_t total = r->times ? ticks() - fr.t0 : 0;
     if (r->depth)
         r->stack[r->depth - 1].child_ns += total;
     if (fr.node < 0)
@@ -539,6 +539,7 @@ void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data)
     r->start_ns = now_ns();
     r->start_ticks = ticks();
     r->max_nested = REC_MAX_NESTED_DEFAULT;
+    r->times = 1;
     r->trace = t;
     r->sink = sink;
     r->sink_data = data;
@@ -620,6 +621,8 @@ void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sa
 /* self_ns was measured in ticks: convert with the rate seen so far. */
 static void ticks_to_ns(Recorder *r, RecUnit *u)
 {
+    if (!r->times)
+        return;
     uint64_t dn = now_ns() - r->start_ns, dt = ticks() - r->start_ticks;
     double rate = dt ? (double)dn / (double)dt : 1.0;
     for (size_t k = 0; k < u->nnodes; k++)

@@ -153,6 +153,10 @@ typedef struct Recorder {
     RecSeen *seen;         /* REC_SEEN entries */
     uint32_t unit_no;      /* units begun so far: the current one's RecSeen.unit */
     uint64_t max_nested;   /* nested nodes recorded per unit; beyond, only counted */
+    int times;             /* measure each node's self time (1, the default); 0:
+                              self_ns is 0 and no clock is read (record
+                              --no-times: two clock reads a node were about a
+                              seventh of recording the bench's batt) */
     uint64_t unit_nested;
     uint64_t wait_ns;      /* the interpreter's thread waiting for the writer's */
     uint64_t write_ns;     /* writing units on the interpreter's thread (no writer's) */
