@@ -30,7 +30,7 @@ static const char record_help[] =
     "  --max-nested N        nodes recorded inside closures per unit (default 2000000);\n"
     "                        past it they are counted (META nested_dropped), not recorded\n"
     "  --no-times            measure no node's self time (self_ns 0; META times\n"
-    "                        false): no clock is read, about a seventh less time;\n"
+    "                        false): no clock is read, about a tenth less time;\n"
     "                        for traces made to be replayed, not profiled\n"
     "  --threads N           2 (default): a second thread writes each unit while the\n"
     "                        next one runs; 1: each unit is written when it ends, on\n"

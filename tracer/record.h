@@ -155,8 +155,9 @@ typedef struct Recorder {
     uint64_t max_nested;   /* nested nodes recorded per unit; beyond, only counted */
     int times;             /* measure each node's self time (1, the default); 0:
                               self_ns is 0 and no clock is read (record
-                              --no-times: two clock reads a node were about a
-                              seventh of recording the bench's batt) */
+                              --no-times: two clock reads a node; recording
+                              the bench's batt, 5 pairs taking turns, took
+                              1.02-1.10 s without against 1.10-1.36 s) */
     uint64_t unit_nested;
     uint64_t wait_ns;      /* the interpreter's thread waiting for the writer's */
     uint64_t write_ns;     /* writing units on the interpreter's thread (no writer's) */
