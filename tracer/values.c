@@ -379,8 +379,8 @@ static bool grid_shape(const Seq *s, size_t *w)
 
 /* A grid as one entry: TAG_GRID, h, w, the h * w ints row by row. Row by
  * row, a grid took an entry, a hash and a probe per row: the outputs of a
- * batt's calls, interned whole each unit, were a quarter of the writer's
- * time recording the bench's batt. */
+ * batt's calls, interned whole each unit, were about a fifth of the writer's
+ * time recording the bench's batt (0.16-0.20 s of 0.83-1.09 s). */
 static uint32_t intern_grid(ValueTable *vt, const Seq *s, size_t w)
 {
     ByteBuf b = tail_buf(vt);
