@@ -507,12 +507,14 @@ Test(profile, per_primitive_json)
     cr_assert_eq(cJSON_GetArraySize(prims), 5);
     /* sorted by estimated saving: vmirror first */
     cr_assert_str_eq(get(at(prims, 0), "name")->valuestring, "vmirror");
-    struct { const char *name; double calls, distinct, groups, max_width, self_ns; } want[] = {
-        {"vmirror", 4, 2, 1, 4, 400000},
-        {"apply", 2, 2, 1, 2, 6000},
-        {"first", 4, 4, 1, 4, 4000},
-        {"identity", 2, 2, 1, 2, 1000},
-        {"size", 2, 1, 1, 2, 1400},
+    /* repeats: vmirror on samples 2 and 3 (the input of sample 0 again),
+     * size of that vmirror's result on sample 3 */
+    struct { const char *name; double calls, distinct, groups, max_width, self_ns, repeat_ns; } want[] = {
+        {"vmirror", 4, 2, 1, 4, 400000, 200000},
+        {"apply", 2, 2, 1, 2, 6000, 0},
+        {"first", 4, 4, 1, 4, 4000, 0},
+        {"identity", 2, 2, 1, 2, 1000, 0},
+        {"size", 2, 1, 1, 2, 1400, 700},
     };
     for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
         const cJSON *p = prim_row(prims, want[k].name);
@@ -522,7 +524,11 @@ Test(profile, per_primitive_json)
         cr_assert_eq(num(p, "max_width"), want[k].max_width, "%s max_width", want[k].name);
         cr_assert_eq(num(p, "mean_width"), want[k].calls / want[k].groups, "%s", want[k].name);
         cr_assert_eq(num(p, "self_ns"), want[k].self_ns, "%s self_ns", want[k].name);
+        cr_assert_eq(num(p, "repeat_ns"), want[k].repeat_ns, "%s repeat_ns", want[k].name);
     }
+    cr_assert_eq(num(root, "repeat_ns"), 200700);
+    cr_assert(strstr(out, "repeated calls (same primitive, same argument values): 200.7 us of 412.4 us (48.7%)"),
+              "%s", out);
     /* vmirror: 400000 - (1 * 5000 + 400000 / 20) = 375000; first: negative -> 0 */
     cr_assert_eq(num(prim_row(prims, "vmirror"), "est_saving_ns"), 375000);
     cr_assert_eq(num(prim_row(prims, "first"), "est_saving_ns"), 0);

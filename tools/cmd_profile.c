@@ -9,6 +9,11 @@
  *              None's id, REF_VALUE its id; task_id (one per key), log_path,
  *              primitives and failed nodes' results get pseudo ids (PSEUDO)
  *   self_ns    time inside its nodes less their children; share of the total
+ *   repeat_ns  self time of the calls whose tuple an earlier node of the trace
+ *              had: what deduplicating every call, nested ones included, could
+ *              save at most (each node weighed by its own time: the distinct
+ *              count weighs repeats by the mean, and cheap repeats, apply on an
+ *              empty set say, made it promise several times what was there)
  *   groups     breadth-first groups: nodes of the whole trace with the same
  *              (level, op), where level(node) = 1 + the largest level among
  *              its REF_NODE arguments and its parent (0 when it has none);
@@ -42,14 +47,15 @@ static const char profile_help[] =
     "usage: battrace profile TRACE [--json FILE] [--html FILE]\n"
     "\n"
     "Per primitive of a trace written by 'battrace record': calls, distinct calls,\n"
-    "self time and its share, breadth-first group widths and the estimated saving\n"
-    "of batching, sorted by estimated saving. A table goes to stdout (to stderr\n"
+    "self time and its share, the self time of repeated calls, breadth-first group\n"
+    "widths and the estimated saving of batching, sorted by estimated saving. A table goes to stdout (to stderr\n"
     "when --json - writes to stdout).\n"
     "\n"
     "options:\n"
     "  --json FILE   write {\"primitives\": [{\"name\",\"calls\",\"distinct\",\"self_ns\",\n"
-    "                \"share\",\"groups\",\"mean_width\",\"max_width\",\"est_saving_ns\"}],\n"
-    "                \"times\": false for a trace recorded with --no-times}\n"
+    "                \"share\",\"repeat_ns\",\"groups\",\"mean_width\",\"max_width\",\n"
+    "                \"est_saving_ns\"}], \"repeat_ns\": the total, \"times\": false for a\n"
+    "                trace recorded with --no-times}\n"
     "                ('-': stdout)\n"
     "  --html FILE   write one self-contained HTML page: bar charts of the top 25\n"
     "                primitives by estimated saving and by self time, and the table\n"
@@ -66,6 +72,10 @@ static const char profile_help[] =
 
     "  self       time inside the nodes less their children, and its share (0 for\n"
     "             a trace recorded with --no-times: the table says so)\n"
+    "  repeated   self time of the calls whose (primitive, argument value ids) an\n"
+    "             earlier node of the trace had: the most that deduplicating every\n"
+    "             call, nested ones included, could save (replay deduplicates\n"
+    "             statements within a window, so it saves less)\n"
     "  groups     breadth-first groups: all nodes of the trace with the same\n"
     "             (level, primitive); level = 1 + the largest level among a node's\n"
     "             node arguments and the node that applied it (1 without any);\n"
@@ -88,7 +98,7 @@ enum { PS_NONE = 1, PS_TASK, PS_LOG, PS_PRIM, PS_FAILED, PS_BAD };
 
 typedef struct PrimStat {
     const char *name;
-    uint64_t calls, distinct, self_ns, groups, max_width;
+    uint64_t calls, distinct, self_ns, repeat_ns, groups, max_width;
     double share, mean_width, est_saving_ns;
 } PrimStat;
 
@@ -236,7 +246,7 @@ typedef struct Profile {
     PrimStat st[NSLOTS];
     unsigned order[NSLOTS]; /* slots with calls, by est_saving_ns descending */
     unsigned nrows;
-    uint64_t total_ns, nodes;
+    uint64_t total_ns, repeat_ns, nodes;
     bool untimed; /* recorded with --no-times (META times false): self_ns all 0 */
 } Profile;
 
@@ -352,7 +362,12 @@ static void analyse(const Trace *t, Profile *p)
             ps->calls++;
             ps->self_ns += n->self_ns;
             p->total_ns += n->self_ns;
-            ps->distinct += ts_add(&seen, (uint64_t)slot << 8 | n->nargs, ids, n->nargs);
+            int fresh = ts_add(&seen, (uint64_t)slot << 8 | n->nargs, ids, n->nargs);
+            ps->distinct += (uint64_t)fresh;
+            if (!fresh) {
+                ps->repeat_ns += n->self_ns;
+                p->repeat_ns += n->self_ns;
+            }
             cm_add(&groups, level[k] * NSLOTS + slot);
             p->nodes++;
         }
@@ -414,24 +429,28 @@ static const char *fmt_ns(double ns, char *buf, size_t size)
 
 static void write_table(const Profile *p, const char *path, FILE *f)
 {
-    char b1[32], b2[32];
+    char b1[32], b2[32], b3[32];
     fprintf(f, "battrace profile: %s: %llu nodes, %s self time in all\n", path,
             (unsigned long long)p->nodes, fmt_ns((double)p->total_ns, b1, sizeof b1));
-    fprintf(f, "%-16s %10s %10s %11s %6s %8s %10s %9s %12s\n", "primitive", "calls", "distinct",
-            "self", "share", "groups", "mean width", "max width", "est saving");
+    fprintf(f, "%-16s %10s %10s %11s %6s %11s %8s %10s %9s %12s\n", "primitive", "calls", "distinct",
+            "self", "share", "repeated", "groups", "mean width", "max width", "est saving");
     double saving = 0;
     for (unsigned r = 0; r < p->nrows; r++) {
         const PrimStat *ps = &p->st[p->order[r]];
         saving += ps->est_saving_ns;
-        fprintf(f, "%-16s %10llu %10llu %11s %5.1f%% %8llu %10.1f %9llu %12s\n", ps->name,
+        fprintf(f, "%-16s %10llu %10llu %11s %5.1f%% %11s %8llu %10.1f %9llu %12s\n", ps->name,
                 (unsigned long long)ps->calls, (unsigned long long)ps->distinct,
                 fmt_ns((double)ps->self_ns, b1, sizeof b1), 100.0 * ps->share,
-                (unsigned long long)ps->groups, ps->mean_width, (unsigned long long)ps->max_width,
+                fmt_ns((double)ps->repeat_ns, b3, sizeof b3), (unsigned long long)ps->groups, ps->mean_width, (unsigned long long)ps->max_width,
                 fmt_ns(ps->est_saving_ns, b2, sizeof b2));
     }
     fprintf(f, "estimated saving of batching: %s of %s (model: %.0f ns per launch, %.0fx per item)\n",
             fmt_ns(saving, b1, sizeof b1), fmt_ns((double)p->total_ns, b2, sizeof b2),
             PROF_LAUNCH_NS, PROF_SPEEDUP);
+    fprintf(f, "repeated calls (same primitive, same argument values): %s of %s (%.1f%%), the most "
+               "deduplication could save\n",
+            fmt_ns((double)p->repeat_ns, b1, sizeof b1), fmt_ns((double)p->total_ns, b2, sizeof b2),
+            p->total_ns ? 100.0 * (double)p->repeat_ns / (double)p->total_ns : 0.0);
     if (p->untimed)
         fprintf(f, "battrace profile: %s\n", untimed_note);
 }
@@ -441,6 +460,7 @@ static int write_json(const Profile *p, FILE *f)
     cJSON *root = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(root, "primitives");
     cJSON_AddBoolToObject(root, "times", !p->untimed);
+    cJSON_AddNumberToObject(root, "repeat_ns", (double)p->repeat_ns);
     for (unsigned r = 0; r < p->nrows; r++) {
         const PrimStat *ps = &p->st[p->order[r]];
         cJSON *o = cJSON_CreateObject();
@@ -449,6 +469,7 @@ static int write_json(const Profile *p, FILE *f)
         cJSON_AddNumberToObject(o, "distinct", (double)ps->distinct);
         cJSON_AddNumberToObject(o, "self_ns", (double)ps->self_ns);
         cJSON_AddNumberToObject(o, "share", ps->share);
+        cJSON_AddNumberToObject(o, "repeat_ns", (double)ps->repeat_ns);
         cJSON_AddNumberToObject(o, "groups", (double)ps->groups);
         cJSON_AddNumberToObject(o, "mean_width", ps->mean_width);
         cJSON_AddNumberToObject(o, "max_width", (double)ps->max_width);
@@ -540,7 +561,7 @@ static void html_chart(FILE *f, const Profile *p, const unsigned *order, unsigne
 
 static void write_html(const Profile *p, const char *trace_path, FILE *f)
 {
-    char b1[32], b2[32];
+    char b1[32], b2[32], b3[32];
     double saving = 0;
     for (unsigned r = 0; r < p->nrows; r++)
         saving += p->st[p->order[r]].est_saving_ns;
@@ -560,9 +581,12 @@ static void write_html(const Profile *p, const char *trace_path, FILE *f)
           "tr:hover td{background:#f8fafb}.note{color:#555;font-size:13px;max-width:900px}\n"
           "</style></head><body>\n<h1>battrace profile</h1>\n<p class=\"sub\">", f);
     html_text(f, trace_path);
-    fprintf(f, ": %llu nodes, %s self time; estimated saving of batching %s (%.1f%%)</p>\n",
+    fprintf(f, ": %llu nodes, %s self time; estimated saving of batching %s (%.1f%%); repeated calls "
+               "(the most deduplication could save) %s (%.1f%%)</p>\n",
             (unsigned long long)p->nodes, fmt_ns((double)p->total_ns, b1, sizeof b1),
-            fmt_ns(saving, b2, sizeof b2), p->total_ns ? 100.0 * saving / (double)p->total_ns : 0.0);
+            fmt_ns(saving, b2, sizeof b2), p->total_ns ? 100.0 * saving / (double)p->total_ns : 0.0,
+            fmt_ns((double)p->repeat_ns, b3, sizeof b3),
+            p->total_ns ? 100.0 * (double)p->repeat_ns / (double)p->total_ns : 0.0);
     if (p->untimed)
         fprintf(f, "<p class=\"note\"><b>%s.</b></p>\n", untimed_note);
     unsigned by_self[NSLOTS];
@@ -578,17 +602,17 @@ static void write_html(const Profile *p, const char *trace_path, FILE *f)
                "(groups &times; %.0f ns + self / %.0f)).</p>\n",
             PROF_LAUNCH_NS, PROF_SPEEDUP, PROF_LAUNCH_NS, PROF_SPEEDUP);
     fputs("<table><thead><tr><th>primitive</th><th>calls</th><th>distinct</th><th>self</th>"
-          "<th>share</th><th>groups</th><th>mean width</th><th>max width</th>"
+          "<th>share</th><th>repeated</th><th>groups</th><th>mean width</th><th>max width</th>"
           "<th>est. saving</th></tr></thead><tbody>\n", f);
     for (unsigned r = 0; r < p->nrows; r++) {
         const PrimStat *ps = &p->st[p->order[r]];
         fputs("<tr><td>", f);
         html_text(f, ps->name);
-        fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%s</td><td>%.1f%%</td><td>%llu</td>"
+        fprintf(f, "</td><td>%llu</td><td>%llu</td><td>%s</td><td>%.1f%%</td><td>%s</td><td>%llu</td>"
                    "<td>%.1f</td><td>%llu</td><td>%s</td></tr>\n",
                 (unsigned long long)ps->calls, (unsigned long long)ps->distinct,
                 fmt_ns((double)ps->self_ns, b1, sizeof b1), 100.0 * ps->share,
-                (unsigned long long)ps->groups, ps->mean_width, (unsigned long long)ps->max_width,
+                fmt_ns((double)ps->repeat_ns, b3, sizeof b3), (unsigned long long)ps->groups, ps->mean_width, (unsigned long long)ps->max_width,
                 fmt_ns(ps->est_saving_ns, b2, sizeof b2));
     }
     fputs("</tbody></table>\n</body></html>\n", f);
