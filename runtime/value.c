@@ -482,12 +482,12 @@ static Seq *relocate_seq(Arena *to, const Arena *from, ArenaMark since, const Se
     return t;
 }
 
-size_t v_owned_bytes(const Arena *from, ArenaMark since, Value v)
+size_t v_owned_bytes(const Arena *from, ArenaMark since, Value v, size_t limit)
 {
     if (v.tag == VT_FUNC && arena_owns_since(from, since, v.u.fn)) {
         size_t n = sizeof(Func);
-        for (int k = 0; k < 3; k++)
-            n += v_owned_bytes(from, since, v.u.fn->cap[k]);
+        for (int k = 0; k < 3 && n < limit; k++)
+            n += v_owned_bytes(from, since, v.u.fn->cap[k], limit - n);
         return n;
     }
     if ((v.tag != VT_TUPLE && v.tag != VT_SET) || !v.u.seq->n || !arena_owns_since(from, since, v.u.seq))
@@ -496,9 +496,9 @@ size_t v_owned_bytes(const Arena *from, ArenaMark since, Value v)
     size_t n = sizeof(Seq) + s->n * sizeof(Value);
     if (s->flags & (SEQ_ALLINT | SEQ_PAIRS | SEQ_CELLS))
         return n; /* flat: no nested objects */
-    for (uint32_t k = 0; k < s->n; k++)
+    for (uint32_t k = 0; k < s->n && n < limit; k++)
         if (!shares_previous(s, k))
-            n += v_owned_bytes(from, since, s->items[k]);
+            n += v_owned_bytes(from, since, s->items[k], limit - n);
     return n;
 }
 

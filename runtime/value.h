@@ -216,8 +216,13 @@ Err vbuf_set(VBuf *b, Value *out);   /* frozenset of the buffered values */
  * temporaries, before dropping them (arena_rollback). Consecutive items that
  * are the same object (a canvas's rows) stay shared in the copy. */
 Value v_relocate(Arena *to, const Arena *from, ArenaMark since, Value v);
-/* The bytes v_relocate would copy (headers and items; arena padding aside). */
-size_t v_owned_bytes(const Arena *from, ArenaMark since, Value v);
+/* The bytes v_relocate would copy (headers and items; arena padding aside),
+ * counted until the count reaches `limit`: past it the walk stops and
+ * returns what it has (at least limit). Replay asks only whether a result
+ * owns less than half of what its node made, and walking the rest of a
+ * large result it keeps anyway (product's pairs, tens of MB) was a tenth of
+ * the decision's cost. */
+size_t v_owned_bytes(const Arena *from, ArenaMark since, Value v, size_t limit);
 
 /* ---- equality, order, hash ---- */
 /* Python ==. Functions compare by identity, bools as ints. */

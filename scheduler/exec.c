@@ -77,11 +77,11 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
         nd->budget = 1;
     }
     nd->err = (uint8_t)e;
+    size_t made = w->results->used - m.used;
     if (e) {
         arena_rollback(w->results, m);
         r = safe_default_of(v[0]);
-    } else if (w->results->used - m.used > KEEP_IN_PLACE &&
-               v_owned_bytes(w->results, m, r) < (w->results->used - m.used) / 2) {
+    } else if (made > KEEP_IN_PLACE && v_owned_bytes(w->results, m, r, made / 2) < made / 2) {
         /* mostly temporaries: keep the result, drop the rest (a result
          * that is most of what the node made stays: copying it would only
          * touch new memory) */

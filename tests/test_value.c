@@ -166,6 +166,46 @@ Test(arena, chunks_are_huge_pages_used_again)
     arena_free(&b);
 }
 
+/* What replay keeps of a node's result when it drops the node's
+ * temporaries: v_owned_bytes counts the parts made since the mark (a part
+ * made before it, or shared, is not copied), up to a limit; v_relocate copies
+ * exactly those, and the copy is equal to the original. */
+Test(value, owned_bytes_and_relocation)
+{
+    Arena from, to;
+    arena_init(&from);
+    arena_init(&to);
+    Ctx ctx;
+    ctx_init(&ctx, &from);
+    ctx.mem_limit = (size_t)-1;
+    Value row, old, fresh, shared[2], outer;
+    Value three[3] = {v_int(1), v_int(2), v_int(3)};
+    cr_assert_eq(mk_tuple(&ctx, 3, three, &old), ERR_OK); /* before the mark */
+    ArenaMark m = arena_mark(&from);
+    cr_assert_eq(mk_tuple(&ctx, 3, three, &row), ERR_OK);
+    shared[0] = shared[1] = row; /* one object twice, as a canvas's rows */
+    cr_assert_eq(mk_tuple(&ctx, 2, shared, &fresh), ERR_OK);
+    Value items[3] = {old, fresh, v_int(7)};
+    cr_assert_eq(mk_tuple(&ctx, 3, items, &outer), ERR_OK);
+    size_t seq3 = sizeof(Seq) + 3 * sizeof(Value), seq2 = sizeof(Seq) + 2 * sizeof(Value);
+    size_t all = seq3 /* outer */ + seq2 /* fresh */ + seq3 /* row, counted once */;
+    cr_assert_eq(v_owned_bytes(&from, m, outer, SIZE_MAX), all);
+    cr_assert_eq(v_owned_bytes(&from, m, old, SIZE_MAX), 0, "made before the mark");
+    size_t some = v_owned_bytes(&from, m, outer, seq3 + 1);
+    cr_assert(some >= seq3 + 1 && some < all, "the walk stops past the limit: %zu", some);
+    cr_assert_eq(v_owned_bytes(&from, m, outer, 1), seq3, "the first Seq is counted whole");
+    size_t before = to.used;
+    Value copy = v_relocate(&to, &from, m, outer);
+    cr_assert_eq(to.used - before, all, "exactly the owned parts are copied");
+    cr_assert(v_eq(copy, outer));
+    cr_assert_eq(copy.u.seq->items[0].u.seq, old.u.seq, "a part made before the mark is shared");
+    const Seq *c1 = copy.u.seq->items[1].u.seq;
+    cr_assert(arena_owns(&to, c1) && arena_owns(&to, c1->items[0].u.seq));
+    cr_assert_eq(c1->items[0].u.seq, c1->items[1].u.seq, "repeated rows stay one object");
+    arena_free(&to);
+    arena_free(&from);
+}
+
 /* grow_room: the room first (no copy while within it), doubling past it,
  * and from `first` where the room is refused. */
 Test(xalloc, grow_room_reserves_then_doubles)
