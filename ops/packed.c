@@ -521,22 +521,33 @@ static void sort_keyed(uint8_t k, KeyedSet *v, KeyedSet *tmp, size_t n)
         v[o++] = tmp[i++];
 }
 
-/* items[0..n) into keyed, each Seq once: apply's function often returns the
- * same set for many items (on the cross workload 6.8 of the 17.6 million
- * comparisons of the sort met one Seq twice). By address, through a table
- * of twice n slots; returns how many are kept. */
-static size_t keyed_distinct(Ctx *ctx, uint8_t k, const Value *items, size_t n, KeyedSet *keyed)
+/* Slots of the table keyed_distinct drops repeats with: 0 (no table) below
+ * 16 sets, where the sort costs less than the table; else a power of two,
+ * at least twice n. */
+static size_t distinct_slots(size_t n)
 {
-    size_t slots = 16;
+    if (n < 16)
+        return 0;
+    size_t slots = 32;
     while (slots < 2 * n)
         slots *= 2;
-    const Seq **seen = n >= 16 ? (const Seq **)scratch(ctx, slots, sizeof *seen) : NULL;
-    if (seen)
+    return slots;
+}
+
+/* items[0..n) into keyed, each Seq once: apply's function often returns the
+ * same set for many items (on the cross workload 6.8 of the 17.6 million
+ * comparisons of the sort met one Seq twice). By address, through `seen`
+ * (slots entries, zeroed here; none when slots is 0); returns how many are
+ * kept. */
+static size_t keyed_distinct(uint8_t k, const Value *items, size_t n, const Seq **seen, size_t slots,
+                             KeyedSet *keyed)
+{
+    if (slots)
         memset(seen, 0, slots * sizeof *seen);
     size_t m = 0;
     for (size_t x = 0; x < n; x++) {
         const Seq *q = items[x].u.seq;
-        if (seen) {
+        if (slots) {
             size_t h = (size_t)(v_mix64((uint64_t)(uintptr_t)q) & (slots - 1));
             while (seen[h] && seen[h] != q)
                 h = (h + 1) & (slots - 1);
@@ -551,11 +562,13 @@ static size_t keyed_distinct(Ctx *ctx, uint8_t k, const Value *items, size_t n, 
 
 Err pk_set_of_sets(Ctx *ctx, uint8_t k, const Value *items, size_t n, Value *out)
 {
+    size_t slots = distinct_slots(n);
     Seq *s = seq_alloc(ctx, n);
     KeyedSet *keyed = (KeyedSet *)scratch(ctx, n + n / 2 + 1, sizeof *keyed);
-    if (!s || !keyed)
+    const Seq **seen = slots ? (const Seq **)scratch(ctx, slots, sizeof *seen) : NULL;
+    if (!s || !keyed || (slots && !seen))
         return ERR_MEMORY;
-    size_t d = keyed_distinct(ctx, k, items, n, keyed);
+    size_t d = keyed_distinct(k, items, n, seen, slots, keyed);
     sort_keyed(k, keyed, keyed + d, d);
     size_t m = 0; /* equal sets collapse to the first */
     for (size_t x = 0; x < d; x++)
