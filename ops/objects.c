@@ -420,8 +420,8 @@ static void join_rows(const Run *runs, uint32_t *parent, size_t a0, size_t a1, s
 /* Univalued components (objects(g, T, ., .), most of the calls): each has
  * one colour. They are labelled by runs: a row's runs of one colour, joined
  * to the runs of the row above they touch (union-find), instead of a flood
- * fill cell by cell, whose neighbour tests were a branch mispredicted in
- * every few (the fill loop was most of objects' time on the bench's batt).
+ * fill cell by cell, whose neighbour tests mispredicted a branch every few
+ * cells (the largest part of objects' time on the bench's batt).
  * A component's first run in row-major order is its first cell, so
  * numbering components at their first run gives the flood fill's discovery
  * order, the canonical one within a colour; a stable bucketing of it by
