@@ -48,8 +48,8 @@ static const char profile_help[] =
     "\n"
     "Per primitive of a trace written by 'battrace record': calls, distinct calls,\n"
     "self time and its share, the self time of repeated calls, breadth-first group\n"
-    "widths and the estimated saving of batching, sorted by estimated saving. A table goes to stdout (to stderr\n"
-    "when --json - writes to stdout).\n"
+    "widths and the estimated saving of batching, sorted by estimated saving. A\n"
+    "table goes to stdout (to stderr when --json - writes to stdout).\n"
     "\n"
     "options:\n"
     "  --json FILE   write {\"primitives\": [{\"name\",\"calls\",\"distinct\",\"self_ns\",\n"
@@ -441,8 +441,8 @@ static void write_table(const Profile *p, const char *path, FILE *f)
         fprintf(f, "%-16s %10llu %10llu %11s %5.1f%% %11s %8llu %10.1f %9llu %12s\n", ps->name,
                 (unsigned long long)ps->calls, (unsigned long long)ps->distinct,
                 fmt_ns((double)ps->self_ns, b1, sizeof b1), 100.0 * ps->share,
-                fmt_ns((double)ps->repeat_ns, b3, sizeof b3), (unsigned long long)ps->groups, ps->mean_width, (unsigned long long)ps->max_width,
-                fmt_ns(ps->est_saving_ns, b2, sizeof b2));
+                fmt_ns((double)ps->repeat_ns, b3, sizeof b3), (unsigned long long)ps->groups, ps->mean_width,
+                (unsigned long long)ps->max_width, fmt_ns(ps->est_saving_ns, b2, sizeof b2));
     }
     fprintf(f, "estimated saving of batching: %s of %s (model: %.0f ns per launch, %.0fx per item)\n",
             fmt_ns(saving, b1, sizeof b1), fmt_ns((double)p->total_ns, b2, sizeof b2),
@@ -612,8 +612,8 @@ static void write_html(const Profile *p, const char *trace_path, FILE *f)
                    "<td>%.1f</td><td>%llu</td><td>%s</td></tr>\n",
                 (unsigned long long)ps->calls, (unsigned long long)ps->distinct,
                 fmt_ns((double)ps->self_ns, b1, sizeof b1), 100.0 * ps->share,
-                fmt_ns((double)ps->repeat_ns, b3, sizeof b3), (unsigned long long)ps->groups, ps->mean_width, (unsigned long long)ps->max_width,
-                fmt_ns(ps->est_saving_ns, b2, sizeof b2));
+                fmt_ns((double)ps->repeat_ns, b3, sizeof b3), (unsigned long long)ps->groups, ps->mean_width,
+                (unsigned long long)ps->max_width, fmt_ns(ps->est_saving_ns, b2, sizeof b2));
     }
     fputs("</tbody></table>\n</body></html>\n", f);
 }
