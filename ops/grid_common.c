@@ -50,6 +50,7 @@ typedef struct GcEntry {
     int64_t sat_colour;
     bool has_most;       /* most is the grid's mostcolor */
     int64_t most;
+    int8_t fits32;       /* every cell fits 32 bits: 1, 0; -1 not known */
 } GcEntry;
 
 static _Thread_local GcEntry gc_cache[GC_CACHE];
@@ -81,6 +82,7 @@ static GcEntry *cache_put(Ctx *ctx, Value g, const int64_t *cells)
     e->cells = cells;
     e->sat = NULL;
     e->has_most = false;
+    e->fits32 = -1;
     return e;
 }
 
@@ -96,7 +98,7 @@ static GcEntry *cache_get(Ctx *ctx, Value g)
     e = cache_put(ctx, g, c);
     if (!e) { /* not cacheable: a one-off entry */
         static _Thread_local GcEntry once;
-        once = (GcEntry){.g = g.u.seq, .cells = c};
+        once = (GcEntry){.g = g.u.seq, .cells = c, .fits32 = -1};
         e = &once;
     }
     return e;
@@ -131,6 +133,21 @@ bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out)
         e->has_most = true;
     }
     *out = e->most;
+    return true;
+}
+
+bool gc_grid_fits32(Ctx *ctx, Value g, bool *out)
+{
+    GcEntry *e = cache_get(ctx, g);
+    if (!e)
+        return false;
+    if (e->fits32 < 0) {
+        size_t n = grid_h(g) * grid_w(g), k = 0;
+        while (k < n && fits32(e->cells[k]))
+            k++;
+        e->fits32 = k == n;
+    }
+    *out = e->fits32;
     return true;
 }
 

@@ -44,6 +44,12 @@ const int64_t *gc_cells_ro(Ctx *ctx, Value g);
  * run's memory budget is spent. */
 bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out);
 
+/* Whether every cell of a v_is_grid grid fits a packed cell (32 bits),
+ * cached with its cells: objects, partition and frontiers ask on every
+ * call, objects often of one grid with other flags, and the scan was a twentieth of
+ * objects' time; false when the run's memory budget is spent. */
+bool gc_grid_fits32(Ctx *ctx, Value g, bool *out);
+
 /* The summed-area table of the cells equal to colour, (h + 1) x (w + 1),
  * sat[i * (w + 1) + j] = how many of the cells above row i and left of
  * column j hold colour; cached with the grid's cells. */

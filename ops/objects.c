@@ -303,15 +303,6 @@ static Err order_components(Ctx *ctx, CompKey *key, size_t nc, const int32_t *la
     return bucket_by_colour(ctx, bypos, nc, lo, span, key);
 }
 
-/* Does every cell of an int grid fit a packed cell? */
-static bool cells_fit32(const int64_t *c, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        if (!fits32(c[k]))
-            return false;
-    return true;
-}
-
 enum { LABEL_FREE = -1, LABEL_BLOCKED = -2 };
 
 /* Label the multicolour components of an int grid by iterative flood fill;
@@ -664,10 +655,11 @@ Err op_objects(Ctx *ctx, const Value *args, Value *out)
     bool uni = v_truthy(args[1]), diag = v_truthy(args[2]), wbg = v_truthy(args[3]);
     if (v_is_grid(grid)) {
         const int64_t *c = gc_cells_ro(ctx, grid);
-        if (!c)
+        bool fit;
+        if (!c || !gc_grid_fits32(ctx, grid, &fit))
             return ERR_MEMORY;
         int64_t bg = 0;
-        if (cells_fit32(c, grid_h(grid) * grid_w(grid))) {
+        if (fit) {
             if (wbg && !gc_grid_mostcolor(ctx, grid, &bg))
                 return ERR_MEMORY;
             return uni ? objects_uni(ctx, c, grid_h(grid), grid_w(grid), diag, wbg, bg, out)
@@ -759,9 +751,10 @@ static Err partition_v(Ctx *ctx, Value grid, bool fg, Value *out)
 {
     if (v_is_grid(grid)) {
         const int64_t *c = gc_cells_ro(ctx, grid);
-        if (!c)
+        bool fit;
+        if (!c || !gc_grid_fits32(ctx, grid, &fit))
             return ERR_MEMORY;
-        if (cells_fit32(c, grid_h(grid) * grid_w(grid)))
+        if (fit)
             return partition_fast(ctx, grid, c, fg, out);
     }
     return partition_generic(ctx, grid, fg, out);
@@ -1106,9 +1099,10 @@ Err op_frontiers(Ctx *ctx, const Value *args, Value *out)
     Value grid = args[0];
     if (v_is_grid(grid)) {
         const int64_t *c = gc_cells_ro(ctx, grid);
-        if (!c)
+        bool fit;
+        if (!c || !gc_grid_fits32(ctx, grid, &fit))
             return ERR_MEMORY;
-        if (cells_fit32(c, grid_h(grid) * grid_w(grid)))
+        if (fit)
             return frontiers_fast(ctx, grid, c, out);
     }
     return frontiers_generic(ctx, grid, out);

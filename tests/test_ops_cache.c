@@ -138,3 +138,32 @@ Test(grid_cache, background)
                  call(ctx, "underfill", 3, f, v_int(9), V("frozenset({(0, 2), (0, 3), (1, 2), (2, 2), (0, 0)})")));
     expect_value("0", call(ctx, "mostcolor", 1, g, none, none));
 }
+
+/* whether a grid's cells fit 32 bits is cached with them: objects,
+ * partition and frontiers take their fast paths only when they do, asked
+ * again of the same grid they get the same answer, and a grid with a cell
+ * past 32 bits goes the generic way with dsl.py's results (worked by hand:
+ * 2^40 is a colour of its own, row 1 and column 0 are uniform) */
+Test(grid_cache, cells_past_32_bits)
+{
+    Ctx *ctx = t_ctx();
+    Value none = v_none(), t = v_bool(true), f = v_bool(false), got;
+    const Prim *objects = prim_lookup("objects");
+    struct { const char *grid, *objs; } cases[] = {
+        {"((1, 1099511627776), (1, 1))", "frozenset({frozenset({(1, (0, 0)), (1, (1, 0)), (1, (1, 1))}), "
+                                         "frozenset({(1099511627776, (0, 1))})})"},
+        {"((1, 2), (1, 1))", "frozenset({frozenset({(1, (0, 0)), (1, (1, 0)), (1, (1, 1))}), "
+                             "frozenset({(2, (0, 1))})})"},
+    };
+    for (size_t k = 0; k < 2; k++) {
+        Value g = V(cases[k].grid);
+        for (int again = 0; again < 2; again++) {
+            Value a[4] = {g, t, f, f};
+            cr_assert_eq(call_value(ctx, prim_value(objects), 4, a, &got), ERR_OK);
+            expect_value(cases[k].objs, got);
+            expect_value(cases[k].objs, call(ctx, "partition", 1, g, none, none));
+        }
+    }
+    expect_value("frozenset({frozenset({(1, (1, 0)), (1, (1, 1))}), frozenset({(1, (0, 0)), (1, (1, 0))})})",
+                 call(ctx, "frontiers", 1, V(cases[0].grid), none, none));
+}
