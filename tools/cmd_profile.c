@@ -250,6 +250,9 @@ typedef struct Profile {
     bool untimed; /* recorded with --no-times (META times false): self_ns all 0 */
 } Profile;
 
+/* ns as a fraction of the trace's self time (0 when it has none). */
+static double share_of(const Profile *p, double ns) { return p->total_ns ? ns / (double)p->total_ns : 0.0; }
+
 static int cmp_task_key(const void *a, const void *b, void *tp);
 
 /* The id of None in the value table, or a pseudo id when it is not there. */
@@ -383,7 +386,7 @@ static void analyse(const Trace *t, Profile *p)
         PrimStat *ps = &p->st[s];
         if (!ps->calls)
             continue;
-        ps->share = p->total_ns ? (double)ps->self_ns / (double)p->total_ns : 0.0;
+        ps->share = share_of(p, (double)ps->self_ns);
         ps->mean_width = (double)ps->calls / (double)ps->groups;
         double self = (double)ps->self_ns;
         double batched = (double)ps->groups * PROF_LAUNCH_NS +
@@ -450,7 +453,7 @@ static void write_table(const Profile *p, const char *path, FILE *f)
     fprintf(f, "repeated calls (same primitive, same argument values): %s of %s (%.1f%%), the most "
                "deduplication could save\n",
             fmt_ns((double)p->repeat_ns, b1, sizeof b1), fmt_ns((double)p->total_ns, b2, sizeof b2),
-            p->total_ns ? 100.0 * (double)p->repeat_ns / (double)p->total_ns : 0.0);
+            100.0 * share_of(p, (double)p->repeat_ns));
     if (p->untimed)
         fprintf(f, "battrace profile: %s\n", untimed_note);
 }
@@ -552,7 +555,7 @@ static void html_chart(FILE *f, const Profile *p, const unsigned *order, unsigne
                 label_w, y + 3, w, row_h - 6, color);
         html_text(f, ps->name);
         fprintf(f, ": %s (%.1f%% of self time)</title></rect>", fmt_ns(v, buf, sizeof buf),
-                100.0 * (by_self ? ps->share : (p->total_ns ? v / (double)p->total_ns : 0)));
+                100.0 * (by_self ? ps->share : share_of(p, v)));
         fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"val\">%s</text>\n", label_w + w + 6,
                 y + row_h * 0.68, fmt_ns(v, buf, sizeof buf));
     }
@@ -584,9 +587,9 @@ static void write_html(const Profile *p, const char *trace_path, FILE *f)
     fprintf(f, ": %llu nodes, %s self time; estimated saving of batching %s (%.1f%%); repeated calls "
                "(the most deduplication could save) %s (%.1f%%)</p>\n",
             (unsigned long long)p->nodes, fmt_ns((double)p->total_ns, b1, sizeof b1),
-            fmt_ns(saving, b2, sizeof b2), p->total_ns ? 100.0 * saving / (double)p->total_ns : 0.0,
+            fmt_ns(saving, b2, sizeof b2), 100.0 * share_of(p, saving),
             fmt_ns((double)p->repeat_ns, b3, sizeof b3),
-            p->total_ns ? 100.0 * (double)p->repeat_ns / (double)p->total_ns : 0.0);
+            100.0 * share_of(p, (double)p->repeat_ns));
     if (p->untimed)
         fprintf(f, "<p class=\"note\"><b>%s.</b></p>\n", untimed_note);
     unsigned by_self[NSLOTS];
