@@ -60,6 +60,9 @@ int vt_load(ValueTable *vt, const uint8_t *data, size_t len, uint64_t n, size_t 
 uint32_t vt_intern_hash(ValueTable *vt, Value v);
 /* The same for a value of kind `tag` (a VTag) whose v_hash is h. */
 uint32_t vt_intern_hash_of(ValueTable *vt, uint64_t h, uint8_t tag);
+/* Fetch into the caches the index slot vt_intern_hash_of(vt, h, tag) will
+ * probe first: a hint, with no effect on the table. */
+void vt_prefetch_hash(const ValueTable *vt, uint64_t h, uint8_t tag);
 /* Is id such an entry? Then its hash and kind. */
 int vt_hash_only(const ValueTable *vt, uint32_t id, uint64_t *hash, uint8_t *kind);
 /* Decode value id into ctx's arena. Returns 0, or -1 on a malformed entry

@@ -67,13 +67,20 @@ static inline uint64_t mix64(uint64_t x) { return v_mix64(x); }
 /* Never 0: a zero hash marks an entry that is not indexed (vt_load). */
 /* The index key of an encoding: eight bytes per multiply (an FNV loop over
  * bytes was a tenth of recording); a HASH entry's key is its hash. */
+static inline uint64_t hash_entry_key(uint64_t h, uint8_t tag)
+{
+    uint64_t k = mix64(h ^ ((uint64_t)tag << 57) ^ 0x68617368ULL);
+    return k ? k : 1;
+}
+
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
 {
     uint64_t h, w;
     if (n == 10 && p[0] == TAG_HASH) {
-        memcpy(&w, p + 2, 8);
-        h = mix64(w ^ ((uint64_t)p[1] << 57) ^ 0x68617368ULL);
-        return h ? h : 1;
+        w = 0;
+        for (int k = 0; k < 8; k++) /* as vt_intern_hash_of wrote it */
+            w |= (uint64_t)p[2 + k] << (8 * k);
+        return hash_entry_key(w, p[1]);
     }
     h = 0x9e3779b97f4a7c15ULL ^ n;
     size_t k = 0;
@@ -465,6 +472,12 @@ uint32_t vt_intern_hash_of(ValueTable *vt, uint64_t h, uint8_t tag)
     for (int k = 0; k < 8; k++)
         b.p[b.len++] = (uint8_t)(h >> (8 * k));
     return finish_bytes(vt, &b);
+}
+
+void vt_prefetch_hash(const ValueTable *vt, uint64_t h, uint8_t tag)
+{
+    if (vt->nslots)
+        __builtin_prefetch(&vt->slots[hash_entry_key(h, tag) & (vt->nslots - 1)]);
 }
 
 int vt_hash_only(const ValueTable *vt, uint32_t id, uint64_t *hash, uint8_t *kind)
