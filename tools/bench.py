@@ -15,7 +15,8 @@
 3. replay against run (issue 4) on the batt and on a cross workload (100
    solvers x 300 samples): replay's time (load, schedule, execute on 2
    threads, replay the units) against run's, the dedup ratio, and the
-   scheduling time per node.
+   scheduling time per node; and, for scale, the most two threads give here:
+   two runs side by side against one alone.
 4. replay --gpu against replay on all cores (issue 5), when there is a CUDA
    device: the full cross workload (1 s budgets; parity is conformance's job).
 The machines are shared and noisy: compare the ratios, not the seconds.
@@ -154,6 +155,25 @@ def replay_against_run(name, programs, extra):
           f'(best of 3 each; process wall: run {run_wall:.2f} s, replay with trace loading {rep_wall:.2f} s)')
 
 
+def two_at_once(name, programs, extra):
+    """What two threads can give on this machine at most: two `battrace run`
+    processes side by side, against one alone (best of 3 each, inside time).
+    Their work is independent, so any slowdown is the cores' shared caches,
+    memory and host; replay on 2 threads meets the same limit."""
+    cmd = [BATTRACE, 'run', programs, '--tasks', TASKS, '--json', os.devnull] + extra
+    alone = min(inside(sh(cmd)[0]) for _ in range(3))
+    pairs = []
+    for _ in range(3):
+        ps = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+        outs = [p.communicate()[0] for p in ps]
+        if any(p.returncode for p in ps):
+            raise SystemExit('bench: two runs side by side failed:\n' + '\n'.join(outs))
+        pairs.append(max(inside(o) for o in outs))
+    both = min(pairs)
+    print(f'  {name:<30} run alone {alone:7.3f} s   two runs side by side {both:7.3f} s each (the slower)   '
+          f'two threads give at most {2 * alone / both:4.2f}x here')
+
+
 def gpu_against_cpu(name, programs, extra):
     """replay --gpu against replay on all of this machine's cores (issue 5)."""
     trace = os.path.join(OUT, 'gpu.trace')
@@ -218,9 +238,11 @@ def main():
     if '--full-cross' in sys.argv:
         full_cross()
     print('3. replay against run')
+    two_at_once('batt: 32 solvers x 1718', batt, few)
     replay_against_run('batt: 32 solvers x 1718', batt, few)
-    replay_against_run('cross: 100 solvers x 300', solvers, ['--mode', 'cross', '--programs', '100',
-                                                              '--samples', '100' if quick else '300'])
+    cross = ['--mode', 'cross', '--programs', '100', '--samples', '100' if quick else '300']
+    two_at_once('cross: 100 solvers x 300', solvers, cross)
+    replay_against_run('cross: 100 solvers x 300', solvers, cross)
     print('4. replay --gpu against replay on every core (issue 5)')
     gpu_against_cpu('cross: 400 solvers x 1718', solvers,
                     ['--mode', 'cross', '--max-nested', '0'] + (['--programs', '40', '--samples', '200'] if quick else []))
