@@ -12,7 +12,7 @@ void sb_init(StrBuf *b) { memset(b, 0, sizeof *b); }
 void sb_free(StrBuf *b) { free(b->data); sb_init(b); }
 void sb_clear(StrBuf *b) { b->len = 0; if (b->data) b->data[0] = 0; }
 
-static void sb_reserve(StrBuf *b, size_t extra)
+void sb_grow(StrBuf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return;
@@ -23,12 +23,10 @@ static void sb_reserve(StrBuf *b, size_t extra)
     b->cap = cap;
 }
 
-void sb_put(StrBuf *b, const char *s, size_t n)
+static inline void sb_reserve(StrBuf *b, size_t extra)
 {
-    sb_reserve(b, n);
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = 0;
+    if (b->len + extra + 1 > b->cap)
+        sb_grow(b, extra);
 }
 
 void sb_puts(StrBuf *b, const char *s) { sb_put(b, s, strlen(s)); }
@@ -48,20 +46,29 @@ void sb_printf(StrBuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* Printable ASCII other than the quote and the backslash: copied as is. */
+static inline bool json_plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+
 void sb_json_str(StrBuf *b, const char *s)
 {
-    sb_put(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    sb_putc(b, '"');
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char *run = p;
+        while (json_plain(*p))
+            p++;
+        sb_put(b, (const char *)run, (size_t)(p - run)); /* names and ids are one run */
+        if (!*p)
+            break;
         if (*p == '"' || *p == '\\') {
             char esc[2] = {'\\', (char)*p};
             sb_put(b, esc, 2);
-        } else if (*p < 0x20 || *p >= 0x7f) {
-            sb_printf(b, "\\u%04x", *p); /* json.dumps escapes non-ASCII too */
         } else {
-            sb_put(b, (const char *)p, 1);
+            sb_printf(b, "\\u%04x", *p); /* json.dumps escapes non-ASCII too */
         }
+        p++;
     }
-    sb_put(b, "\"", 1);
+    sb_putc(b, '"');
 }
 
 /* v in decimal at out (room for 20 characters); returns the length. */
@@ -137,21 +144,26 @@ static void put_items(StrBuf *b, Value v)
         put_int_row(b, v.u.seq);
         return;
     }
-    sb_put(b, "[", 1);
+    sb_putc(b, '[');
     size_t n = v_len(v);
     for (size_t k = 0; k < n; k++) {
         if (k)
-            sb_put(b, ",", 1);
+            sb_putc(b, ',');
         sb_json_value(b, v_item(v, k));
     }
-    sb_put(b, "]", 1);
+    sb_putc(b, ']');
 }
 
 void sb_json_value(StrBuf *b, Value v)
 {
     switch (v.tag) {
     case VT_NONE: sb_put(b, "null", 4); return;
-    case VT_BOOL: sb_puts(b, v.u.i ? "true" : "false"); return;
+    case VT_BOOL:
+        if (v.u.i)
+            sb_put(b, "true", 4);
+        else
+            sb_put(b, "false", 5);
+        return;
     case VT_INT: put_int(b, v.u.i); return;
     case VT_STR: sb_json_str(b, v.u.str); return;
     case VT_FUNC:
@@ -160,9 +172,9 @@ void sb_json_value(StrBuf *b, Value v)
         sb_put(b, "}", 1);
         return;
     case VT_SET:
-        sb_puts(b, "{\"set\":");
+        sb_put(b, "{\"set\":", 7);
         put_items(b, v);
-        sb_put(b, "}", 1);
+        sb_putc(b, '}');
         return;
     case VT_PAIR:
     case VT_CELL: put_pair_or_cell(b, v); return;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "value.h"
 
@@ -21,7 +22,26 @@ typedef struct StrBuf {
 void sb_init(StrBuf *b);
 void sb_free(StrBuf *b);
 void sb_clear(StrBuf *b);
-void sb_put(StrBuf *b, const char *s, size_t n);
+/* Room for extra more bytes and the terminating NUL. */
+void sb_grow(StrBuf *b, size_t extra);
+/* Append n bytes. Inline: rows are built from millions of short pieces (a
+ * bracket, a comma, a name), and a call and a memcpy call per piece were
+ * most of encoding a batt's rows. */
+static inline void sb_put(StrBuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        sb_grow(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+static inline void sb_putc(StrBuf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        sb_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = 0;
+}
 void sb_puts(StrBuf *b, const char *s);
 void sb_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string literal with escapes. */
