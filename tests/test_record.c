@@ -356,3 +356,69 @@ Test(record, recording_again_checks_every_node)
     cr_assert(strstr(err, "unit 0 ("), "message: %s", err);
     trace_free(&t);
 }
+
+/* A sink that only counts the nodes it is given. */
+static int count_nodes(void *data, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args)
+{
+    (void)nodes, (void)args;
+    *(uint32_t *)data += u->nnodes;
+    return 0;
+}
+
+/* The hooks' time around nested nodes is sampled on one node in
+ * REC_HOOK_SAMPLE of each primitive, the first included, and never on a
+ * statement's own application (it has no parent to credit). */
+Test(record, hook_time_is_sampled_per_primitive_on_nested_nodes)
+{
+    ProgramFile pf;
+    char err[256];
+    const char *src = "def solve_t(I):\n"
+                      "    x1 = asindices(I)\n"
+                      "    x2 = lbind(add, UNITY)\n"
+                      "    O = apply(x2, x1)\n"
+                      "    return O\n";
+    cr_assert_eq(program_parse("test.py", src, &pf, err, sizeof err), 0, "%s", err);
+    Arena arena;
+    arena_init(&arena);
+    Ctx ctx;
+    ctx_init(&ctx, &arena);
+    /* a 10 x 13 grid: 130 indices, so 130 nested applications of add */
+    Value row[13], rows[10];
+    for (int j = 0; j < 13; j++)
+        row[j] = v_int(0);
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(mk_tuple(&ctx, 13, row, &rows[i]), ERR_OK);
+    Value I;
+    cr_assert_eq(mk_tuple(&ctx, 10, rows, &I), ERR_OK);
+    Trace w;
+    trace_init(&w);
+    uint32_t nodes = 0;
+    Recorder rec;
+    rec_init_sink(&rec, &w, count_nodes, &nodes);
+    ctx.trace = &rec.hooks;
+    ctx.trace_data = &rec;
+    rec_unit_begin(&rec, &pf.programs[0], 0, 0);
+    Inputs in = {I, v_empty_tuple(), v_none(), "t"};
+    Value out;
+    ctx_begin_run(&ctx, 0);
+    cr_assert_eq(interp_solver(&ctx, &pf.programs[0], &in, &out), ERR_OK);
+    cr_assert_eq(rec_unit_end(&rec, 1), 0);
+    cr_assert_eq(nodes, 3 + 130, "asindices, lbind, apply and the adds");
+    const RecHookCost *add = &rec.hook_cost[P_add];
+    cr_assert_eq(add->seen, 130);
+    cr_assert_eq(add->n, 3, "the adds numbered 0, 64 and 128");
+    cr_assert_eq(add->mean, add->sum / add->n);
+    cr_assert_eq(rec.hook_cost[P_asindices].seen, 0, "statements' own applications are not counted");
+    cr_assert_eq(rec.hook_cost[P_apply].seen, 0);
+    /* without times no clock is read, so nothing is sampled */
+    rec.times = 0;
+    rec_unit_begin(&rec, &pf.programs[0], 0, 0);
+    cr_assert_eq(interp_solver(&ctx, &pf.programs[0], &in, &out), ERR_OK);
+    cr_assert_eq(rec_unit_end(&rec, 1), 0);
+    cr_assert_eq(add->seen, 130);
+    cr_assert_eq(add->n, 3);
+    rec_free(&rec);
+    trace_free(&w);
+    arena_free(&arena);
+    program_free(&pf);
+}

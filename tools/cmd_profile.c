@@ -70,8 +70,9 @@ static const char profile_help[] =
     "             task_id -> one id per task key; log_path -> one id; a primitive\n"
     "             -> one id per primitive; a failed node's result -> an id of its own.\n"
 
-    "  self       time inside the nodes less their children, and its share (0 for\n"
-    "             a trace recorded with --no-times: the table says so)\n"
+    "  self       time inside the nodes less their children (and less the\n"
+    "             recorder's own time around the children), and its share (0\n"
+    "             for a trace recorded with --no-times: the table says so)\n"
     "  repeated   self time of the calls whose (primitive, argument value ids) an\n"
     "             earlier node of the trace had: the most that deduplicating every\n"
     "             call, nested ones included, could save (replay deduplicates\n"

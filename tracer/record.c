@@ -441,6 +441,9 @@ static int on_apply_enter(void *data, Value f, int argc, const Value *args)
     int direct = r->stmt_open && r->depth == 0;
     if (!direct && f.u.fn->kind != FN_PRIM)
         return 0;
+    uint64_t pre = 0;
+    if (!direct && r->times && r->hook_cost[f.u.fn->prim - prim_table].seen++ % REC_HOOK_SAMPLE == 0)
+        pre = ticks();
     r->stmt_open = 0;
     int64_t node = -1;
     if (!direct || f.u.fn->kind != FN_SAFE) {
@@ -455,34 +458,51 @@ static int on_apply_enter(void *data, Value f, int argc, const Value *args)
         r->stmt_node = node;
     r->stack = grow(r->stack, &r->cap_stack, r->depth + 1, sizeof *r->stack);
     uint32_t link = node >= 0 ? (uint32_t)node + 1 : r->depth ? r->stack[r->depth - 1].link : 0;
-    r->stack[r->depth++] = (RecFrame){node, r->times ? ticks() : 0, 0, link};
+    r->stack[r->depth++] = (RecFrame){node, 0, 0, pre, link};
+    if (r->times) /* last: the bookkeeping above is no part of the node's time */
+        r->stack[r->depth - 1].t0 = ticks();
     return 1;
+}
+
+/* The hooks' time around nested frame fr of primitive f, sampled or
+ * estimated (REC_HOOK_SAMPLE); t1 is when the primitive returned. */
+static uint64_t hook_ticks(Recorder *r, const RecFrame *fr, Value f, uint64_t t1)
+{
+    RecHookCost *c = &r->hook_cost[f.u.fn->prim - prim_table];
+    if (fr->pre) {
+        uint64_t spent = (fr->t0 - fr->pre) + (ticks() - t1);
+        spent = spent > r->tick_cost ? spent - r->tick_cost : 0; /* the extra read's own time */
+        c->sum += spent;
+        c->n++;
+        c->mean = c->sum / c->n;
+    }
+    return c->mean;
 }
 
 static void on_apply_leave(void *data, Value f, Err err, Value result)
 {
-    (void)f;
     Recorder *r = data;
     RecFrame fr = r->stack[--r->depth];
-    uint64_t total = r->times ? ticks() - fr.t0 : 0;
-    if (r->depth)
-        r->stack[r->depth - 1].child_ns += total;
-    if (fr.node < 0)
-        return;
-    TraceNode *n = &r->cur->nodes[fr.node];
-    n->err = (uint8_t)err;
-    if (!err) {
-        /* a result is recorded by its content hash: made here, hashing
-         * reads items the primitive has just written, in this core's cache,
-         * and the writer's thread reads none of the value (it read each
-         * line from this core's cache, and its v_hash and holds_function
-         * were a sixth of its time; it is the slower thread) */
-        uint64_t p = pend(r, result, PEND_RESULT);
-        if ((result.tag == VT_TUPLE || result.tag == VT_SET) && !holds_function(result))
-            r->cur->pend[p].word = v_hash(result);
-        n->result = (uint32_t)p;
+    uint64_t t1 = r->times ? ticks() : 0, total = t1 - fr.t0;
+    if (fr.node >= 0) {
+        TraceNode *n = &r->cur->nodes[fr.node];
+        n->err = (uint8_t)err;
+        if (!err) {
+            /* a result is recorded by its content hash: made here, hashing
+             * reads items the primitive has just written, in this core's
+             * cache, and the writer's thread reads none of the value (it
+             * read each line from this core's cache, and its v_hash and
+             * holds_function were a sixth of its time; it is the slower
+             * thread) */
+            uint64_t p = pend(r, result, PEND_RESULT);
+            if ((result.tag == VT_TUPLE || result.tag == VT_SET) && !holds_function(result))
+                r->cur->pend[p].word = v_hash(result);
+            n->result = (uint32_t)p;
+        }
+        n->self_ns = total > fr.child_ns ? total - fr.child_ns : 0;
     }
-    n->self_ns = total > fr.child_ns ? total - fr.child_ns : 0;
+    if (r->depth && r->times)
+        r->stack[r->depth - 1].child_ns += total + (fr.node >= 0 ? hook_ticks(r, &fr, f, t1) : 0);
 }
 
 static void on_call_begin(void *data, int call)
@@ -554,6 +574,13 @@ void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data)
     r->small = xcalloc(REC_SMALL_CACHE, sizeof *r->small);
     r->seen = xcalloc(REC_SEEN, sizeof *r->seen);
     r->hashes = xcalloc(REC_HASH_CACHE, sizeof *r->hashes);
+    r->hook_cost = xcalloc(P__COUNT, sizeof *r->hook_cost);
+    r->tick_cost = UINT64_MAX;
+    for (int k = 0; k < 64; k++) {
+        uint64_t a = ticks(), b = ticks();
+        if (b - a < r->tick_cost)
+            r->tick_cost = b - a;
+    }
     r->start_ns = now_ns();
     r->start_ticks = ticks();
     r->max_nested = REC_MAX_NESTED_DEFAULT;
@@ -609,6 +636,7 @@ void rec_free(Recorder *r)
     free(r->small);
     free(r->seen);
     free(r->hashes);
+    free(r->hook_cost);
     memset(r, 0, sizeof *r);
 }
 
