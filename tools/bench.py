@@ -157,21 +157,24 @@ def replay_against_run(name, programs, extra):
 
 def two_at_once(name, programs, extra):
     """What two threads can give on this machine at most: two `battrace run`
-    processes side by side, against one alone (best of 3 each, inside time).
-    Their work is independent, so any slowdown is the cores' shared caches,
-    memory and host; replay on 2 threads meets the same limit."""
+    processes side by side, against one alone (inside time). Their work is
+    independent, so any slowdown is the cores' shared caches, memory and
+    host; replay on 2 threads meets the same limit. The two measures take
+    turns, five rounds, and each side is its best round: the machine's speed
+    drifts over tens of seconds, and three of one then three of the other
+    once gave 'at most 2.27x'."""
     cmd = [BATTRACE, 'run', programs, '--tasks', TASKS, '--json', os.devnull] + extra
-    alone = min(inside(sh(cmd)[0]) for _ in range(3))
-    pairs = []
-    for _ in range(3):
+    alone, pairs = [], []
+    for _ in range(5):
+        alone.append(inside(sh(cmd)[0]))
         ps = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
         outs = [p.communicate()[0] for p in ps]
         if any(p.returncode for p in ps):
             raise SystemExit('bench: two runs side by side failed:\n' + '\n'.join(outs))
         pairs.append(max(inside(o) for o in outs))
-    both = min(pairs)
-    print(f'  {name:<30} run alone {alone:7.3f} s   two runs side by side {both:7.3f} s each (the slower)   '
-          f'two threads give at most {2 * alone / both:4.2f}x here')
+    one, both = min(alone), min(pairs)
+    print(f'  {name:<30} run alone {one:7.3f} s   two runs side by side {both:7.3f} s each (the slower; best of 5 '
+          f'rounds taking turns)   two threads give at most {2 * one / both:4.2f}x here')
 
 
 def gpu_against_cpu(name, programs, extra):
