@@ -643,6 +643,75 @@ Test(trace, reading_without_nodes_keeps_the_rest)
     cleanup(dir);
 }
 
+/* What a unit-by-unit reading saw: each unit's nodes compared with the
+ * built trace's as they come. */
+typedef struct UnitsSeen {
+    const Trace *want;
+    uint64_t units, nodes;
+} UnitsSeen;
+
+static void check_unit(void *data, const Trace *t, const TraceUnit *u)
+{
+    UnitsSeen *seen = data;
+    const TraceUnit *v = &seen->want->units[seen->units];
+    cr_assert(u == &t->units[seen->units], "units come in order, each as it is read");
+    cr_assert_eq(u->nnodes, v->nnodes);
+    cr_assert_eq(t->nnodes, u->nnodes, "only this unit's nodes are held");
+    for (uint32_t j = 0; j < u->nnodes; j++) {
+        const TraceNode *x = &t->nodes[j], *y = &seen->want->nodes[v->first_node + j];
+        cr_assert(x->op == y->op && x->err == y->err && x->nargs == y->nargs);
+        cr_assert(x->parent == y->parent && x->stmt == y->stmt && x->self_ns == y->self_ns);
+        if (!x->err)
+            cr_assert_eq(x->result, y->result);
+        for (unsigned q = 0; q < x->nargs; q++)
+            cr_assert_eq(t->args[x->args_at + q], seen->want->args[y->args_at + q]);
+    }
+    seen->units++;
+    seen->nodes += u->nnodes;
+}
+
+static void count_unit(void *data, const Trace *t, const TraceUnit *u)
+{
+    (void)t, (void)u;
+    ++*(uint64_t *)data;
+}
+
+/* trace_read_units: every unit's nodes, one unit at a time, and the rest
+ * as trace_read gives it; a damaged file refused as trace_read refuses it. */
+Test(trace, reading_unit_by_unit_sees_every_node)
+{
+    Built b;
+    build(&b);
+    char path[128], err[256], err2[256];
+    const char *dir = tmpdir();
+    snprintf(path, sizeof path, "%s/t.trace", dir);
+    cr_assert_eq(write_built(&b.t, path, err, sizeof err), 0, "%s", err);
+    UnitsSeen seen = {&b.t, 0, 0};
+    Trace r;
+    cr_assert_eq(trace_read_units(path, &r, check_unit, &seen, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(seen.units, b.t.nunits);
+    cr_assert_eq(seen.nodes, b.t.nnodes);
+    cr_assert_gt(seen.nodes, 0);
+    cr_assert_eq(r.nnodes, 0, "no node is kept");
+    compare_header_parts(&b.t, &r);
+    cr_assert_str_eq(r.meta_json, meta_of(&b.t));
+    trace_free(&r);
+    /* a flipped byte in the last unit: refused, before any unit is seen */
+    size_t size;
+    uint8_t *bytes = slurp(path, &size);
+    bytes[size - 2] ^= 0x40;
+    FILE *f = fopen(path, "wb");
+    cr_assert(f && fwrite(bytes, 1, size, f) == size && fclose(f) == 0);
+    uint64_t calls = 0;
+    cr_assert_eq(trace_read_units(path, &r, count_unit, &calls, err, sizeof err), 2);
+    cr_assert_eq(calls, 0, "the checksum is checked first");
+    cr_assert_eq(trace_read(path, &r, err2, sizeof err2), 2);
+    cr_assert_str_eq(err, err2);
+    free(bytes);
+    trace_free(&b.t);
+    cleanup(dir);
+}
+
 Test(trace, empty_trace_round_trips)
 {
     Trace t;

@@ -3,11 +3,15 @@
  *
  * For every primitive (and closure calls, as "<closure call>"):
  *   calls      nodes applying it
- *   distinct   distinct (op, argument value ids) tuples: a REF_NODE argument
- *              is that node's result id, I and S the sample's ids, C (an
- *              input only in a batt's second call) the sample's output id or
- *              None's id, REF_VALUE its id; task_id (one per key), log_path,
- *              primitives and failed nodes' results get pseudo ids (PSEUDO)
+ *   distinct   distinct (op, argument value ids) tuples, told apart by a
+ *              64-bit hash of the tuple (a billion nodes would otherwise
+ *              keep tens of GB of tuples; two of 200 million distinct
+ *              tuples share a hash with odds of 1 in 1000): a REF_NODE
+ *              argument is that node's result id, I and S the sample's ids,
+ *              C (an input only in a batt's second call) the sample's
+ *              output id or None's id, REF_VALUE its id; task_id (one per
+ *              key), log_path, primitives and failed nodes' results get
+ *              pseudo ids (PSEUDO)
  *   self_ns    time inside its nodes less their children; share of the total
  *   repeat_ns  self time of the calls whose tuple an earlier node of the trace
  *              had: what deduplicating every call, nested ones included, could
@@ -169,14 +173,11 @@ static void cm_add(CountMap *m, uint64_t key)
     m->vals[i]++;
 }
 
-/* ---- set of (slot, ids...) tuples ---- */
-typedef struct TupleSet {
-    uint64_t *data;   /* tuples back to back: header (slot << 8 | n), n ids */
-    size_t len, cap;
-    uint64_t *slots;  /* start in data + 1; 0 = empty */
-    uint64_t *hashes;
-    size_t n, nslots;
-} TupleSet;
+/* ---- set of 64-bit tuple hashes ---- */
+typedef struct HashSet {
+    uint64_t *slots; /* 0 = empty */
+    size_t n, cap;
+} HashSet;
 
 static void *xrealloc(void *p, size_t size)
 {
@@ -188,57 +189,49 @@ static void *xrealloc(void *p, size_t size)
     return p;
 }
 
-static void ts_rehash(TupleSet *s)
+static void hs_grow(HashSet *s)
 {
-    size_t old_n = s->nslots;
-    uint64_t *old_slots = s->slots, *old_hashes = s->hashes;
-    s->nslots = old_n ? old_n * 2 : 4096;
-    s->slots = calloc(s->nslots, sizeof *s->slots);
-    s->hashes = calloc(s->nslots, sizeof *s->hashes);
-    if (!s->slots || !s->hashes) {
+    HashSet old = *s;
+    s->cap = old.cap ? old.cap * 2 : 4096;
+    s->slots = calloc(s->cap, sizeof *s->slots);
+    if (!s->slots) {
         fputs("battrace profile: out of memory\n", stderr);
         exit(EXIT_FAIL);
     }
-    for (size_t k = 0; k < old_n; k++)
-        if (old_slots[k]) {
-            size_t i = old_hashes[k] & (s->nslots - 1);
+    for (size_t k = 0; k < old.cap; k++)
+        if (old.slots[k]) {
+            size_t i = old.slots[k] & (s->cap - 1);
             while (s->slots[i])
-                i = (i + 1) & (s->nslots - 1);
-            s->slots[i] = old_slots[k];
-            s->hashes[i] = old_hashes[k];
+                i = (i + 1) & (s->cap - 1);
+            s->slots[i] = old.slots[k];
         }
-    free(old_slots);
-    free(old_hashes);
+    free(old.slots);
 }
 
-/* Add the tuple (header, ids[0..n)); returns 1 when it was new. */
-static int ts_add(TupleSet *s, uint64_t header, const uint64_t *ids, unsigned n)
+/* Add h (not 0); returns 1 when it was new. */
+static int hs_add(HashSet *s, uint64_t h)
 {
-    if ((s->n + 1) * 2 > s->nslots)
-        ts_rehash(s);
+    if ((s->n + 1) * 2 > s->cap)
+        hs_grow(s);
+    size_t i = h & (s->cap - 1);
+    while (s->slots[i]) {
+        if (s->slots[i] == h)
+            return 0;
+        i = (i + 1) & (s->cap - 1);
+    }
+    s->slots[i] = h;
+    s->n++;
+    return 1;
+}
+
+/* The hash a tuple (header, ids[0..n)) is counted by: never 0. */
+static uint64_t tuple_hash(uint64_t header, const uint64_t *ids, unsigned n)
+{
     uint64_t h = mix(0, header);
     for (unsigned k = 0; k < n; k++)
         h = mix(h, ids[k]);
-    size_t i = h & (s->nslots - 1);
-    while (s->slots[i]) {
-        if (s->hashes[i] == h) {
-            const uint64_t *t = s->data + s->slots[i] - 1;
-            if (t[0] == header && !memcmp(t + 1, ids, n * sizeof *ids))
-                return 0;
-        }
-        i = (i + 1) & (s->nslots - 1);
-    }
-    if (s->len + n + 1 > s->cap) {
-        s->cap = (s->len + n + 1) * 2;
-        s->data = xrealloc(s->data, s->cap * sizeof *s->data);
-    }
-    s->slots[i] = s->len + 1;
-    s->hashes[i] = h;
-    s->data[s->len++] = header;
-    memcpy(s->data + s->len, ids, n * sizeof *ids);
-    s->len += n;
-    s->n++;
-    return 1;
+    h = mix(h, 0x7475706c65ull); /* a last round: every id reaches every bit */
+    return h ? h : 1;
 }
 
 /* ---- the analysis ---- */
@@ -306,82 +299,102 @@ static bool recorded_untimed(const Trace *t)
 static const char untimed_note[] =
     "self times were not recorded (record --no-times): self, share and est saving are 0";
 
-static void analyse(const Trace *t, Profile *p)
-{
-    memset(p, 0, sizeof *p);
-    p->untimed = recorded_untimed(t);
-    for (unsigned s = 0; s < NSLOTS; s++)
-        p->st[s].name = slot_name(s);
-    uint64_t none = none_id(t);
-    uint32_t *group = task_groups(t);
-    CountMap groups = {0};
-    TupleSet seen = {0};
-    uint32_t maxn = 0;
-    for (uint64_t ui = 0; ui < t->nunits; ui++)
-        maxn = t->units[ui].nnodes > maxn ? t->units[ui].nnodes : maxn;
-    uint64_t *level = xrealloc(NULL, (maxn + 1) * sizeof *level);
-    uint64_t ids[256];
+/* What the analysis keeps between units (trace_read_units gives one unit's
+ * nodes at a time). */
+typedef struct Analysis {
+    Profile *p;
+    bool started;     /* none and group are made at the first unit */
+    uint64_t none;    /* None's value id */
+    uint32_t *group;  /* task group of each sample */
+    CountMap groups;  /* (level, slot) -> group size */
+    HashSet seen;     /* tuples met so far */
+    uint64_t first;   /* the unit's first node, numbered across the trace */
+    uint64_t *level;  /* per node of the unit: its breadth-first level */
+    size_t cap_level;
+} Analysis;
 
-    for (uint64_t ui = 0; ui < t->nunits; ui++) {
-        const TraceUnit *u = &t->units[ui];
-        const TraceSample *smp = &t->samples[u->sample];
+/* The value id argument a of node n stands for (see the top of the file),
+ * and the level it gives n (*lv, raised). */
+static uint64_t arg_id(const Analysis *an, const Trace *t, const TraceUnit *u, const TraceNode *n, uint32_t k,
+                       unsigned a, uint64_t *lv)
+{
+    const TraceSample *smp = &t->samples[u->sample];
+    uint64_t r = t->args[n->args_at + a], ix = ref_index(r);
+    switch (ref_kind(r)) {
+    case REF_NODE:
+        if (ix >= k)
+            return PSEUDO(PS_BAD, 0);
+        *lv = an->level[ix] > *lv ? an->level[ix] : *lv;
+        return t->nodes[ix].err ? PSEUDO(PS_FAILED, an->first + ix) : t->nodes[ix].result;
+    case REF_INPUT:
+        switch (ix) {
+        case 0: return smp->input;
+        case 1: return smp->S;
         /* C is an input only in a batt's second call (the first call's C
          * is recorded as the value None): there it is the expected output */
-        uint64_t c_id = smp->has_output ? smp->output : none;
-        for (uint32_t k = 0; k < u->nnodes; k++) {
-            const TraceNode *n = &t->nodes[u->first_node + k];
-            unsigned slot = slot_of(n->op);
-            PrimStat *ps = &p->st[slot];
-            uint64_t lv = 0;
-            if (n->parent && n->parent - 1 < k)
-                lv = level[n->parent - 1];
-            for (unsigned a = 0; a < n->nargs; a++) {
-                uint64_t r = t->args[n->args_at + a], ix = ref_index(r), id;
-                switch (ref_kind(r)) {
-                case REF_NODE:
-                    if (ix < k) {
-                        const TraceNode *src = &t->nodes[u->first_node + ix];
-                        lv = level[ix] > lv ? level[ix] : lv;
-                        id = src->err ? PSEUDO(PS_FAILED, u->first_node + ix) : src->result;
-                    } else {
-                        id = PSEUDO(PS_BAD, 0);
-                    }
-                    break;
-                case REF_INPUT:
-                    switch (ix) {
-                    case 0: id = smp->input; break;
-                    case 1: id = smp->S; break;
-                    case 2: id = c_id; break;
-                    case 3: id = PSEUDO(PS_TASK, group[u->sample]); break;
-                    case 4: id = PSEUDO(PS_LOG, 0); break;
-                    default: id = PSEUDO(PS_BAD, ix);
-                    }
-                    break;
-                case REF_VALUE: id = ix; break;
-                default: id = PSEUDO(PS_PRIM, ix);
-                }
-                ids[a] = id;
-            }
-            level[k] = lv + 1;
-            ps->calls++;
-            ps->self_ns += n->self_ns;
-            p->total_ns += n->self_ns;
-            int fresh = ts_add(&seen, (uint64_t)slot << 8 | n->nargs, ids, n->nargs);
-            ps->distinct += (uint64_t)fresh;
-            if (!fresh) {
-                ps->repeat_ns += n->self_ns;
-                p->repeat_ns += n->self_ns;
-            }
-            cm_add(&groups, level[k] * NSLOTS + slot);
-            p->nodes++;
+        case 2: return smp->has_output ? smp->output : an->none;
+        case 3: return PSEUDO(PS_TASK, an->group[u->sample]);
+        case 4: return PSEUDO(PS_LOG, 0);
+        default: return PSEUDO(PS_BAD, ix);
         }
+    case REF_VALUE: return ix;
+    default: return PSEUDO(PS_PRIM, ix);
     }
-    for (size_t k = 0; k < groups.cap; k++)
-        if (groups.keys[k]) {
-            PrimStat *ps = &p->st[(groups.keys[k] - 1) % NSLOTS];
+}
+
+/* One unit's nodes (at t->nodes[0 ..]) into the counts. A failed node's
+ * pseudo id is its number in the whole trace: a failed result is equal to
+ * nothing else. */
+static void analyse_unit(void *data, const Trace *t, const TraceUnit *u)
+{
+    Analysis *an = data;
+    Profile *p = an->p;
+    if (!an->started) {
+        an->started = true;
+        an->none = none_id(t);
+        an->group = task_groups(t);
+    }
+    if (u->nnodes + 1 > an->cap_level) {
+        an->cap_level = u->nnodes + 1;
+        an->level = xrealloc(an->level, an->cap_level * sizeof *an->level);
+    }
+    uint64_t ids[256];
+    an->first = p->nodes;
+    for (uint32_t k = 0; k < u->nnodes; k++) {
+        const TraceNode *n = &t->nodes[k];
+        unsigned slot = slot_of(n->op);
+        PrimStat *ps = &p->st[slot];
+        uint64_t lv = 0;
+        if (n->parent && n->parent - 1 < k)
+            lv = an->level[n->parent - 1];
+        for (unsigned a = 0; a < n->nargs; a++)
+            ids[a] = arg_id(an, t, u, n, k, a, &lv);
+        an->level[k] = lv + 1;
+        ps->calls++;
+        ps->self_ns += n->self_ns;
+        p->total_ns += n->self_ns;
+        int fresh = hs_add(&an->seen, tuple_hash((uint64_t)slot << 8 | n->nargs, ids, n->nargs));
+        ps->distinct += (uint64_t)fresh;
+        if (!fresh) {
+            ps->repeat_ns += n->self_ns;
+            p->repeat_ns += n->self_ns;
+        }
+        cm_add(&an->groups, an->level[k] * NSLOTS + slot);
+        p->nodes++;
+    }
+}
+
+/* After the last unit: groups, shares, widths and the batching model. */
+static void analyse_finish(Analysis *an, const Trace *t)
+{
+    Profile *p = an->p;
+    p->untimed = recorded_untimed(t);
+    for (size_t k = 0; k < an->groups.cap; k++)
+        if (an->groups.keys[k]) {
+            PrimStat *ps = &p->st[(an->groups.keys[k] - 1) % NSLOTS];
             ps->groups++;
-            if (groups.vals[k] > ps->max_width)
-                ps->max_width = groups.vals[k];
+            if (an->groups.vals[k] > ps->max_width)
+                ps->max_width = an->groups.vals[k];
         }
     for (unsigned s = 0; s < NSLOTS; s++) {
         PrimStat *ps = &p->st[s];
@@ -395,13 +408,24 @@ static void analyse(const Trace *t, Profile *p)
         ps->est_saving_ns = self > batched ? floor(self - batched) : 0.0;
         p->order[p->nrows++] = s;
     }
-    free(level);
-    free(group);
-    free(groups.keys);
-    free(groups.vals);
-    free(seen.data);
-    free(seen.slots);
-    free(seen.hashes);
+}
+
+static void analysis_init(Analysis *an, Profile *p)
+{
+    memset(an, 0, sizeof *an);
+    memset(p, 0, sizeof *p);
+    an->p = p;
+    for (unsigned s = 0; s < NSLOTS; s++)
+        p->st[s].name = slot_name(s);
+}
+
+static void analysis_free(Analysis *an)
+{
+    free(an->level);
+    free(an->group);
+    free(an->groups.keys);
+    free(an->groups.vals);
+    free(an->seen.slots);
 }
 
 static int cmp_rows(const void *a, const void *b, void *pp)
@@ -653,18 +677,21 @@ int cmd_profile(int argc, char **argv)
     if (to_stdout > 1)
         die_usage("profile", "only one of --json - and --html - can write to stdout");
 
+    Profile *p = malloc(sizeof *p);
+    if (!p)
+        return EXIT_FAIL;
+    Analysis an;
+    analysis_init(&an, p);
     Trace t;
     char err[1024];
-    if (trace_read(path, &t, err, sizeof err) != 0) {
+    if (trace_read_units(path, &t, analyse_unit, &an, err, sizeof err) != 0) {
         fprintf(stderr, "battrace profile: %s\n", err);
+        analysis_free(&an);
+        free(p);
         return EXIT_USAGE;
     }
-    Profile *p = malloc(sizeof *p);
-    if (!p) {
-        trace_free(&t);
-        return EXIT_FAIL;
-    }
-    analyse(&t, p);
+    analyse_finish(&an, &t);
+    analysis_free(&an);
     qsort_r(p->order, p->nrows, sizeof *p->order, cmp_rows, p);
     int rc = EXIT_OK;
     if (json_path) {

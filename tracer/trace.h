@@ -167,6 +167,17 @@ int trace_read_mem(const uint8_t *data, size_t size, const char *name, Trace *t,
  * needs (the scheduler works from the programs and the units' samples). */
 #define TRACE_READ_NO_NODES 1u
 int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t errlen);
+/* Read path as trace_read does, one unit's nodes at a time: once a unit is
+ * read, on_unit(data, t, u) sees its nodes at t->nodes[0 .. u->nnodes) and
+ * their refs in t->args; then they are dropped (t ends with no nodes; units
+ * keep their nnodes). Memory holds the values, the units and the largest
+ * unit's nodes, not every node: a trace of the full cross workload has a
+ * billion nodes, 50 GB or more once read whole. The checksum is checked
+ * before the first call; META, read after the units, is there when this
+ * returns. A malformed unit stops the reading: the units before it were
+ * seen, and the return is as trace_read's. */
+typedef void (*TraceUnitFn)(void *data, const Trace *t, const TraceUnit *u);
+int trace_read_units(const char *path, Trace *t, TraceUnitFn on_unit, void *data, char *err, size_t errlen);
 int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsigned flags, Trace *t, char *err,
                       size_t errlen);
 

@@ -49,7 +49,9 @@ typedef struct Rd {
     const char *name;
     char *err;
     size_t errlen;
-    unsigned flags; /* TRACE_READ_* */
+    unsigned flags;     /* TRACE_READ_* */
+    TraceUnitFn on_unit; /* trace_read_units: called per unit, nodes dropped after */
+    void *unit_data;
 } Rd;
 
 static int fail(Rd *r, const uint8_t *at, const char *fmt, ...)
@@ -460,6 +462,10 @@ static int read_unit(Rd *r, Trace *t)
         if (r->p != end)
             return fail(r, at, "nodes' byte length %llu, but the nodes take %llu", (unsigned long long)bytes,
                         (unsigned long long)(r->p - (end - bytes)));
+        if (r->on_unit) { /* this unit's nodes are all there are */
+            r->on_unit(r->unit_data, t, u);
+            t->nnodes = t->nargs = 0;
+        }
     }
     t->nunits++;
     return 0;
@@ -535,10 +541,10 @@ int trace_read_mem(const uint8_t *data, size_t size, const char *name, Trace *t,
     return trace_read_mem_ex(data, size, name, 0, t, err, errlen);
 }
 
-int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsigned flags, Trace *t, char *err,
-                      size_t errlen)
+static int read_mem(const uint8_t *data, size_t size, const char *name, unsigned flags, TraceUnitFn on_unit,
+                    void *unit_data, Trace *t, char *err, size_t errlen)
 {
-    Rd r = {data, data, data + size, name, err, errlen, flags};
+    Rd r = {data, data, data + size, name, err, errlen, flags, on_unit, unit_data};
     Section secs[NSECTIONS] = {{0}};
     uint32_t nsec = 0;
     trace_init(t);
@@ -549,6 +555,12 @@ int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsign
         return 2;
     }
     return 0;
+}
+
+int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsigned flags, Trace *t, char *err,
+                      size_t errlen)
+{
+    return read_mem(data, size, name, flags, NULL, NULL, t, err, errlen);
 }
 
 /* Populate a mapping of n bytes at once? Not for a trace of more than a
@@ -625,7 +637,8 @@ int trace_read(const char *path, Trace *t, char *err, size_t errlen)
     return trace_read_ex(path, 0, t, err, errlen);
 }
 
-int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t errlen)
+static int read_path(const char *path, unsigned flags, TraceUnitFn on_unit, void *unit_data, Trace *t, char *err,
+                     size_t errlen)
 {
     uint8_t *data;
     size_t size;
@@ -634,7 +647,17 @@ int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t 
     if (read_file(path, &data, &size, &mapped, err, errlen))
         return 2;
     /* the Trace keeps copies of what it needs: the file is let go here */
-    int rc = trace_read_mem_ex(data, size, path, flags, t, err, errlen);
+    int rc = read_mem(data, size, path, flags, on_unit, unit_data, t, err, errlen);
     release_file(data, size, mapped);
     return rc;
+}
+
+int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t errlen)
+{
+    return read_path(path, flags, NULL, NULL, t, err, errlen);
+}
+
+int trace_read_units(const char *path, Trace *t, TraceUnitFn on_unit, void *data, char *err, size_t errlen)
+{
+    return read_path(path, 0, on_unit, data, t, err, errlen);
 }
