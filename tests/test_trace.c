@@ -327,6 +327,24 @@ Test(trace, crc32c_matches_its_definition)
     }
 }
 
+/* Combining past 2^29 bytes (where the length's bits pass x^(2^32)): the
+ * CRC of "123456789" followed by 2^30 + 5 zero bytes, computed straight
+ * through and from the two parts' CRCs. */
+Test(trace, crc32c_combines_parts_longer_than_512_MB)
+{
+    static const uint8_t zeros[1 << 20];
+    const uint64_t len = (1ull << 30) + 5;
+    uint32_t a = crc32c_update(0, "123456789", 9), whole = a, b = 0;
+    for (uint64_t done = 0; done < len;) {
+        size_t k = len - done < sizeof zeros ? (size_t)(len - done) : sizeof zeros;
+        whole = crc32c_update(whole, zeros, k);
+        b = crc32c_update(b, zeros, k);
+        done += k;
+    }
+    cr_assert_eq(crc32c_combine(a, b, len), whole);
+    cr_assert_eq(crc32c_combine(a, crc32c_update(0, zeros, 5), 5), crc32c_update(a, zeros, 5));
+}
+
 Test(trace, varints_round_trip_and_reject_bad_forms)
 {
     const uint64_t xs[] = {0, 1, 127, 128, 300, 1ull << 32, UINT64_MAX};

@@ -9,7 +9,13 @@
 #define POLY 0x82F63B78u
 
 static uint32_t table[8][256];
-static uint32_t x2n[32]; /* x^(2^k) mod P, for combining */
+/* x^(2^k) mod P, for combining: k up to 66, for a length of up to 2^64
+ * bytes (2^67 bits). Folded into 32 entries (k & 31, as zlib's CRC-32
+ * does), the combination went wrong from 2^29 bytes (k = 32) on: every
+ * trace whose units ran past 512 MB carried a wrong checksum, and the full
+ * cross workload's trace was refused when read. */
+#define X2N 67
+static uint32_t x2n[X2N];
 static int have_sse42;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -41,7 +47,7 @@ static void init(void)
             table[t][i] = (table[t - 1][i] >> 8) ^ table[0][table[t - 1][i] & 0xff];
     uint32_t p = 1u << 30; /* x^1 */
     x2n[0] = p;
-    for (int k = 1; k < 32; k++)
+    for (int k = 1; k < X2N; k++)
         x2n[k] = p = mult_mod_p(p, p);
 #if defined(__x86_64__)
     have_sse42 = __builtin_cpu_supports("sse4.2");
@@ -105,6 +111,6 @@ uint32_t crc32c_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
     uint32_t p = 1u << 31; /* x^0 */
     for (unsigned k = 3; len_b; len_b >>= 1, k++)
         if (len_b & 1)
-            p = mult_mod_p(x2n[k & 31], p);
+            p = mult_mod_p(x2n[k], p);
     return mult_mod_p(p, crc_a) ^ crc_b;
 }
