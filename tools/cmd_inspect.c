@@ -2,7 +2,9 @@
  *
  * A summary (always), and on request the rows `battrace run --json` wrote
  * for the same selection (from the recorded results), a full JSON export of
- * the trace, and a Graphviz drawing of every unit on one sample. */
+ * the trace, and a Graphviz drawing of every unit on one sample. Only the
+ * export holds every node in memory; otherwise the trace is read a unit at
+ * a time (trace_read_units), keeping counts and the drawn sample's nodes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,12 +56,39 @@ static const char inspect_help[] =
 
 static const char *const input_names[] = {"I", "S", "C", "task_id", "log_path"};
 
+/* What the summary counts of the nodes. */
+typedef struct NodeCounts {
+    uint64_t nodes, stmt_nodes, inner_nodes, closure_calls;
+    uint64_t err[ERR__COUNT + 1];
+    uint64_t ops[P__COUNT];
+} NodeCounts;
+
+/* The units on the --dot sample, their nodes copied out as they are read. */
+typedef struct DotUnit {
+    uint64_t unit;  /* index in the trace */
+    uint64_t first; /* its first node in DotUnits.nodes */
+} DotUnit;
+
+typedef struct DotUnits {
+    const char *spec;
+    bool looked;       /* spec was looked up (at the first unit) */
+    long sample;       /* its index, or -1 */
+    DotUnit *units;
+    uint64_t n, cap;
+    TraceNode *nodes;  /* args_at index args */
+    uint64_t nnodes, cap_nodes;
+    uint64_t *args;
+    uint64_t nargs, cap_args;
+} DotUnits;
+
 typedef struct Insp {
     const char *path;
     Trace t;
     Arena arena;
     Ctx ctx;
     StrBuf sb;
+    NodeCounts counts;
+    DotUnits dot;
 } Insp;
 
 static const char *op_name(unsigned op)
@@ -122,33 +151,96 @@ static void put_errors(FILE *to, const uint64_t *counts)
         fputs(" none", to);
 }
 
+static void *grow_array(void *p, uint64_t *cap, uint64_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    uint64_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    p = realloc(p, (size_t)c * size);
+    if (!p) {
+        fputs("battrace inspect: out of memory\n", stderr);
+        exit(EXIT_FAIL);
+    }
+    *cap = c;
+    return p;
+}
+
+static void count_nodes(NodeCounts *nc, const TraceNode *nodes, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        const TraceNode *nd = &nodes[k];
+        if (nd->parent)
+            nc->inner_nodes++;
+        else
+            nc->stmt_nodes++;
+        if (nd->op == TRACE_OP_CLOSURE)
+            nc->closure_calls++;
+        else if (nd->op < P__COUNT)
+            nc->ops[nd->op]++;
+        if (nd->err)
+            nc->err[nd->err < ERR__COUNT ? nd->err : ERR__COUNT]++;
+    }
+    nc->nodes += n;
+}
+
+/* Unit ui, whose nodes are at nodes (refs in args), kept for --dot. */
+static void keep_dot_unit(DotUnits *d, uint64_t ui, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args)
+{
+    d->units = grow_array(d->units, &d->cap, d->n + 1, sizeof *d->units);
+    d->units[d->n++] = (DotUnit){ui, d->nnodes};
+    d->nodes = grow_array(d->nodes, &d->cap_nodes, d->nnodes + u->nnodes, sizeof *d->nodes);
+    for (uint32_t k = 0; k < u->nnodes; k++) {
+        TraceNode nd = nodes[k];
+        d->args = grow_array(d->args, &d->cap_args, d->nargs + nd.nargs, sizeof *d->args);
+        memcpy(d->args + d->nargs, args + nd.args_at, nd.nargs * sizeof *args);
+        nd.args_at = d->nargs;
+        d->nargs += nd.nargs;
+        d->nodes[d->nnodes++] = nd;
+    }
+}
+
+static long find_sample(const Trace *t, const char *spec);
+
+/* A unit as trace_read_units gives it: counted, and kept when drawn. */
+static void on_unit(void *data, const Trace *t, const TraceUnit *u)
+{
+    Insp *in = data;
+    count_nodes(&in->counts, t->nodes, u->nnodes);
+    DotUnits *d = &in->dot;
+    if (!d->spec)
+        return;
+    if (!d->looked) { /* the samples are read before the units */
+        d->looked = true;
+        d->sample = find_sample(t, d->spec);
+    }
+    if (d->sample >= 0 && u->sample == (uint32_t)d->sample)
+        keep_dot_unit(d, (uint64_t)(u - t->units), u, t->nodes, t->args);
+}
+
+static void dot_free(DotUnits *d)
+{
+    free(d->units);
+    free(d->nodes);
+    free(d->args);
+}
+
 static void summary(Insp *in, FILE *to)
 {
     const Trace *t = &in->t;
-    uint64_t calls = 0, stmt_nodes = 0, inner_nodes = 0, closure_calls = 0;
-    uint64_t node_err[ERR__COUNT + 1] = {0}, call_err[ERR__COUNT + 1] = {0};
+    const NodeCounts *nc = &in->counts;
+    uint64_t calls = 0;
+    uint64_t call_err[ERR__COUNT + 1] = {0};
     OpCount ops[P__COUNT];
     for (unsigned k = 0; k < P__COUNT; k++)
-        ops[k] = (OpCount){k, 0};
+        ops[k] = (OpCount){k, nc->ops[k]};
     for (uint64_t ui = 0; ui < t->nunits; ui++) {
         const TraceUnit *u = &t->units[ui];
         calls += u->ncalls;
         for (unsigned c = 0; c < u->ncalls && c < 2; c++)
             if (u->calls[c].err)
                 call_err[u->calls[c].err < ERR__COUNT ? u->calls[c].err : ERR__COUNT]++;
-    }
-    for (uint64_t k = 0; k < t->nnodes; k++) {
-        const TraceNode *n = &t->nodes[k];
-        if (n->parent)
-            inner_nodes++;
-        else
-            stmt_nodes++;
-        if (n->op == TRACE_OP_CLOSURE)
-            closure_calls++;
-        else if (n->op < P__COUNT)
-            ops[n->op].n++;
-        if (n->err)
-            node_err[n->err < ERR__COUNT ? n->err : ERR__COUNT]++;
     }
     struct stat st;
     long long size = stat(in->path, &st) == 0 ? (long long)st.st_size : -1;
@@ -179,22 +271,22 @@ static void summary(Insp *in, FILE *to)
     fprintf(to, "  units       %llu\n", (unsigned long long)t->nunits);
     fprintf(to, "  calls       %llu%s\n", (unsigned long long)calls, t->is_batt ? " (2 per unit)" : "");
     fprintf(to, "  nodes       %llu: %llu statement-level, %llu inside closures (%llu closure calls)\n",
-            (unsigned long long)t->nnodes, (unsigned long long)stmt_nodes,
-            (unsigned long long)inner_nodes, (unsigned long long)closure_calls);
+            (unsigned long long)nc->nodes, (unsigned long long)nc->stmt_nodes,
+            (unsigned long long)nc->inner_nodes, (unsigned long long)nc->closure_calls);
     fprintf(to, "  values      %u distinct\n", t->values.count);
     fputs("  errors      nodes:", to);
-    put_errors(to, node_err);
+    put_errors(to, nc->err);
     fputs("; calls:", to);
     put_errors(to, call_err);
     fputc('\n', to);
     if (size >= 0)
         fprintf(to, "  file        %lld bytes, %.1f bytes per node\n", size,
-                t->nnodes ? (double)size / (double)t->nnodes : 0.0);
+                nc->nodes ? (double)size / (double)nc->nodes : 0.0);
     qsort(ops, P__COUNT, sizeof *ops, cmp_opcount);
     fputs("  most called primitives:\n", to);
     for (unsigned k = 0; k < 10 && ops[k].n; k++)
         fprintf(to, "    %-14s %10llu  %5.1f%%\n", op_name(ops[k].op), (unsigned long long)ops[k].n,
-                100.0 * (double)ops[k].n / (double)t->nnodes);
+                100.0 * (double)ops[k].n / (double)nc->nodes);
     if (!ops[0].n)
         fputs("    (none)\n", to);
 }
@@ -417,26 +509,28 @@ static void dot_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void write_dot(const Trace *t, uint32_t sample, FILE *f)
+/* Every unit on the sample d holds (their nodes copied out as read). */
+static void write_dot(const Trace *t, const DotUnits *d, FILE *f)
 {
+    uint32_t sample = (uint32_t)d->sample;
     const TraceSample *s = &t->samples[sample];
     fputs("digraph battrace {\n", f);
     fprintf(f, "  label=\"sample %u: %s %s %u\";\n  labelloc=t;\n", sample, s->key,
             s->split ? "test" : "train", s->index);
     fputs("  compound=true;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
           "  edge [arrowsize=0.6];\n", f);
-    for (uint64_t ui = 0; ui < t->nunits; ui++) {
+    for (uint64_t du = 0; du < d->n; du++) {
+        uint64_t ui = d->units[du].unit;
         const TraceUnit *u = &t->units[ui];
-        if (u->sample != sample)
-            continue;
+        const TraceNode *nodes = d->nodes + d->units[du].first;
         fprintf(f, "  subgraph cluster_u%llu {\n    label=", (unsigned long long)ui);
         dot_str(f, t->programs[u->program]);
         fputs(";\n    color=gray50;\n", f);
         unsigned char used[5] = {0};
         for (uint32_t k = 0; k < u->nnodes; k++) {
-            const TraceNode *n = &t->nodes[u->first_node + k];
+            const TraceNode *n = &nodes[k];
             for (unsigned a = 0; a < n->nargs; a++) {
-                uint64_t r = t->args[n->args_at + a];
+                uint64_t r = d->args[n->args_at + a];
                 if (ref_kind(r) == REF_INPUT && ref_index(r) < 5)
                     used[ref_index(r)] = 1;
             }
@@ -446,7 +540,7 @@ static void write_dot(const Trace *t, uint32_t sample, FILE *f)
                 fprintf(f, "    u%llu_in%u [shape=ellipse, style=filled, fillcolor=lightyellow, label=\"%s\"];\n",
                         (unsigned long long)ui, i, input_names[i]);
         for (uint32_t k = 0; k < u->nnodes; k++) {
-            const TraceNode *n = &t->nodes[u->first_node + k];
+            const TraceNode *n = &nodes[k];
             fprintf(f, "    u%llu_n%u [shape=box, label=\"%s", (unsigned long long)ui, k, op_name(n->op));
             if (n->err)
                 fprintf(f, "\\n%s\", color=red, penwidth=2, fontcolor=red];\n", err_name((Err)n->err));
@@ -454,9 +548,9 @@ static void write_dot(const Trace *t, uint32_t sample, FILE *f)
                 fputs("\"];\n", f);
         }
         for (uint32_t k = 0; k < u->nnodes; k++) {
-            const TraceNode *n = &t->nodes[u->first_node + k];
+            const TraceNode *n = &nodes[k];
             for (unsigned a = 0; a < n->nargs; a++) {
-                uint64_t r = t->args[n->args_at + a];
+                uint64_t r = d->args[n->args_at + a];
                 if (ref_kind(r) == REF_NODE && ref_index(r) < u->nnodes)
                     fprintf(f, "    u%llu_n%llu -> u%llu_n%u;\n", (unsigned long long)ui,
                             (unsigned long long)ref_index(r), (unsigned long long)ui, k);
@@ -510,14 +604,29 @@ int cmd_inspect(int argc, char **argv)
         die_usage("inspect", "only one of --rows -, --json - and --dot can write to stdout");
 
     char err[1024];
-    if (trace_read(in.path, &in.t, err, sizeof err) != 0) {
+    in.dot.spec = dot_spec;
+    in.dot.sample = -1;
+    /* the export writes every node: it alone reads them all at once */
+    int read = json_path ? trace_read(in.path, &in.t, err, sizeof err)
+                         : trace_read_units(in.path, &in.t, on_unit, &in, err, sizeof err);
+    if (read != 0) {
         fprintf(stderr, "battrace inspect: %s\n", err);
+        dot_free(&in.dot);
         return EXIT_USAGE;
     }
-    long dot_sample = -1;
-    if (dot_spec && (dot_sample = find_sample(&in.t, dot_spec)) < 0) {
+    if (json_path) { /* each unit as on_unit would have seen it */
+        Trace view = in.t;
+        for (uint64_t ui = 0; ui < in.t.nunits; ui++) {
+            const TraceUnit *u = &in.t.units[ui];
+            view.nodes = in.t.nodes + u->first_node;
+            view.nnodes = u->nnodes;
+            on_unit(&in, &view, u);
+        }
+    }
+    if (dot_spec && (in.dot.sample = find_sample(&in.t, dot_spec)) < 0) {
         fprintf(stderr, "battrace inspect: %s: no sample '%s' (give an index below %u or KEY:SPLIT:INDEX)\n",
                 in.path, dot_spec, in.t.nsamples);
+        dot_free(&in.dot);
         trace_free(&in.t);
         return EXIT_USAGE;
     }
@@ -546,13 +655,14 @@ int cmd_inspect(int argc, char **argv)
         }
     }
     if (!rc && dot_spec) {
-        write_dot(&in.t, (uint32_t)dot_sample, stdout);
+        write_dot(&in.t, &in.dot, stdout);
         rc = cli_close_out("inspect", stdout, "stdout");
     }
     if (!rc)
         summary(&in, to_stdout ? stderr : stdout);
     sb_free(&in.sb);
     arena_free(&in.arena);
+    dot_free(&in.dot);
     trace_free(&in.t);
     return rc;
 }
