@@ -1,4 +1,5 @@
-/* fuzz_trace.c: a fuzz driver for the trace reader (trace_read_mem).
+/* fuzz_trace.c: a fuzz driver for the trace reader (trace_read_mem, and
+ * trace_read_mem_units, which must agree with it).
  *
  * Built with -DLIBFUZZER it is a libFuzzer target (LLVMFuzzerTestOneInput).
  * Otherwise it is a standalone mutation fuzzer:
@@ -28,6 +29,38 @@ static Arena fz_arena;
 static Ctx fz_ctx;
 static int fz_ready;
 
+/* What a unit-by-unit reading saw: every ref read, for the sanitizers. */
+typedef struct Streamed {
+    uint64_t units, nodes, sum;
+} Streamed;
+
+static void on_unit(void *data, const Trace *t, const TraceUnit *u)
+{
+    Streamed *st = data;
+    if (t->nnodes != u->nnodes || u->first_node != 0)
+        abort();
+    for (uint32_t k = 0; k < u->nnodes; k++)
+        for (unsigned a = 0; a < t->nodes[k].nargs; a++)
+            st->sum += t->args[t->nodes[k].args_at + a];
+    st->units++;
+    st->nodes += u->nnodes;
+}
+
+/* The same bytes read a unit at a time (trace_read_mem_units): the same
+ * verdict and message, and when accepted the same units and nodes. */
+static void run_streamed(const uint8_t *data, size_t size, int rc, const char *err, const Trace *whole)
+{
+    Trace t;
+    char err2[512];
+    Streamed st = {0};
+    int rc2 = trace_read_mem_units(data, size, "fuzz", &t, on_unit, &st, err2, sizeof err2);
+    if (rc2 != rc || (rc && strcmp(err, err2)))
+        abort();
+    if (!rc && (st.units != whole->nunits || st.nodes != whole->nnodes || t.nnodes))
+        abort();
+    trace_free(&t);
+}
+
 /* Read data; when accepted, check the indexes and decode every value. */
 static int run_one(const uint8_t *data, size_t size)
 {
@@ -52,6 +85,7 @@ static int run_one(const uint8_t *data, size_t size)
     } else if (!strstr(err, "(offset ")) {
         abort();
     }
+    run_streamed(data, size, rc, err, &t);
     trace_free(&t);
     return rc;
 }

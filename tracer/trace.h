@@ -178,6 +178,9 @@ int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t 
  * seen, and the return is as trace_read's. */
 typedef void (*TraceUnitFn)(void *data, const Trace *t, const TraceUnit *u);
 int trace_read_units(const char *path, Trace *t, TraceUnitFn on_unit, void *data, char *err, size_t errlen);
+/* The same from memory (the fuzz target reads both ways). */
+int trace_read_mem_units(const uint8_t *bytes, size_t size, const char *name, Trace *t, TraceUnitFn on_unit,
+                         void *data, char *err, size_t errlen);
 int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsigned flags, Trace *t, char *err,
                       size_t errlen);
 

@@ -563,6 +563,12 @@ int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsign
     return read_mem(data, size, name, flags, NULL, NULL, t, err, errlen);
 }
 
+int trace_read_mem_units(const uint8_t *bytes, size_t size, const char *name, Trace *t, TraceUnitFn on_unit,
+                         void *data, char *err, size_t errlen)
+{
+    return read_mem(bytes, size, name, 0, on_unit, data, t, err, errlen);
+}
+
 /* Populate a mapping of n bytes at once? Not for a trace of more than a
  * quarter of the memory: its first pages would be dropped before the
  * checksum read them, and come from disk twice. */
