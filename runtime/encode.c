@@ -23,12 +23,6 @@ void sb_grow(StrBuf *b, size_t extra)
     b->cap = cap;
 }
 
-static inline void sb_reserve(StrBuf *b, size_t extra)
-{
-    if (b->len + extra + 1 > b->cap)
-        sb_grow(b, extra);
-}
-
 void sb_puts(StrBuf *b, const char *s) { sb_put(b, s, strlen(s)); }
 
 void sb_printf(StrBuf *b, const char *fmt, ...)

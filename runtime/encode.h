@@ -22,23 +22,27 @@ typedef struct StrBuf {
 void sb_init(StrBuf *b);
 void sb_free(StrBuf *b);
 void sb_clear(StrBuf *b);
-/* Room for extra more bytes and the terminating NUL. */
+/* Room for extra more bytes and the terminating NUL: sb_reserve checks,
+ * sb_grow (out of line) reallocates. */
 void sb_grow(StrBuf *b, size_t extra);
+static inline void sb_reserve(StrBuf *b, size_t extra)
+{
+    if (b->len + extra + 1 > b->cap)
+        sb_grow(b, extra);
+}
 /* Append n bytes. Inline: rows are built from millions of short pieces (a
  * bracket, a comma, a name), and a call and a memcpy call per piece were
  * most of encoding a batt's rows. */
 static inline void sb_put(StrBuf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap)
-        sb_grow(b, n);
+    sb_reserve(b, n);
     memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = 0;
 }
 static inline void sb_putc(StrBuf *b, char c)
 {
-    if (b->len + 2 > b->cap)
-        sb_grow(b, 1);
+    sb_reserve(b, 1);
     b->data[b->len++] = c;
     b->data[b->len] = 0;
 }
