@@ -64,24 +64,23 @@ void vt_free(ValueTable *vt)
 
 static inline uint64_t mix64(uint64_t x) { return v_mix64(x); }
 
-/* Never 0: a zero hash marks an entry that is not indexed (vt_load). */
-/* The index key of an encoding: eight bytes per multiply (an FNV loop over
- * bytes was a tenth of recording); a HASH entry's key is its hash. */
+/* The index key of a HASH entry (TAG_HASH, kind, the 8 bytes of hash h):
+ * made from h, not from the bytes (vt_prefetch_hash needs it before they
+ * are written). */
 static inline uint64_t hash_entry_key(uint64_t h, uint8_t tag)
 {
     uint64_t k = mix64(h ^ ((uint64_t)tag << 57) ^ 0x68617368ULL);
     return k ? k : 1;
 }
 
+/* Never 0: a zero hash marks an entry that is not indexed (vt_load). */
+/* The index key of an encoding: eight bytes per multiply (an FNV loop over
+ * bytes was a tenth of recording); a HASH entry's key is its hash's. */
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
 {
     uint64_t h, w;
-    if (n == 10 && p[0] == TAG_HASH) {
-        w = 0;
-        for (int k = 0; k < 8; k++) /* as vt_intern_hash_of wrote it */
-            w |= (uint64_t)p[2 + k] << (8 * k);
-        return hash_entry_key(w, p[1]);
-    }
+    if (n == 10 && p[0] == TAG_HASH)
+        return hash_entry_key(rd_u64le(p + 2), p[1]);
     h = 0x9e3779b97f4a7c15ULL ^ n;
     size_t k = 0;
     for (; k + 8 <= n; k += 8) {
@@ -469,8 +468,8 @@ uint32_t vt_intern_hash_of(ValueTable *vt, uint64_t h, uint8_t tag)
     bb_reserve(&b, 10);
     b.p[b.len++] = TAG_HASH;
     b.p[b.len++] = tag;
-    for (int k = 0; k < 8; k++)
-        b.p[b.len++] = (uint8_t)(h >> (8 * k));
+    wr_u64le(b.p + b.len, h);
+    b.len += 8;
     return finish_bytes(vt, &b);
 }
 
@@ -489,9 +488,7 @@ int vt_hash_only(const ValueTable *vt, uint32_t id, uint64_t *hash, uint8_t *kin
     if (stop - start != 10 || p[0] != TAG_HASH)
         return 0;
     *kind = p[1];
-    *hash = 0;
-    for (int k = 0; k < 8; k++)
-        *hash |= (uint64_t)p[2 + k] << (8 * k);
+    *hash = rd_u64le(p + 2);
     return 1;
 }
 
