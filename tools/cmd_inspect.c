@@ -15,6 +15,7 @@
 
 #include "../ops/ops.h"
 #include "../runtime/encode.h"
+#include "../runtime/xalloc.h"
 #include "../tracer/trace.h"
 #include "cli.h"
 #include "commands.h"
@@ -71,14 +72,14 @@ typedef struct DotUnit {
 
 typedef struct DotUnits {
     const char *spec;
-    bool looked;       /* spec was looked up (at the first unit) */
+    bool looked;       /* spec was looked up (dot_sample) */
     long sample;       /* its index, or -1 */
     DotUnit *units;
-    uint64_t n, cap;
+    size_t n, cap;
     TraceNode *nodes;  /* args_at index args */
-    uint64_t nnodes, cap_nodes;
+    size_t nnodes, cap_nodes;
     uint64_t *args;
-    uint64_t nargs, cap_args;
+    size_t nargs, cap_args;
 } DotUnits;
 
 typedef struct Insp {
@@ -151,22 +152,6 @@ static void put_errors(FILE *to, const uint64_t *counts)
         fputs(" none", to);
 }
 
-static void *grow_array(void *p, uint64_t *cap, uint64_t need, size_t size)
-{
-    if (need <= *cap)
-        return p;
-    uint64_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    p = realloc(p, (size_t)c * size);
-    if (!p) {
-        fputs("battrace inspect: out of memory\n", stderr);
-        exit(EXIT_FAIL);
-    }
-    *cap = c;
-    return p;
-}
-
 static void count_nodes(NodeCounts *nc, const TraceNode *nodes, uint32_t n)
 {
     for (uint32_t k = 0; k < n; k++) {
@@ -188,12 +173,12 @@ static void count_nodes(NodeCounts *nc, const TraceNode *nodes, uint32_t n)
 /* Unit ui, whose nodes are at nodes (refs in args), kept for --dot. */
 static void keep_dot_unit(DotUnits *d, uint64_t ui, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args)
 {
-    d->units = grow_array(d->units, &d->cap, d->n + 1, sizeof *d->units);
+    d->units = grow_room(d->units, &d->cap, d->n + 1, sizeof *d->units, 0, 64);
     d->units[d->n++] = (DotUnit){ui, d->nnodes};
-    d->nodes = grow_array(d->nodes, &d->cap_nodes, d->nnodes + u->nnodes, sizeof *d->nodes);
+    d->nodes = grow_room(d->nodes, &d->cap_nodes, d->nnodes + u->nnodes, sizeof *d->nodes, 0, 64);
     for (uint32_t k = 0; k < u->nnodes; k++) {
         TraceNode nd = nodes[k];
-        d->args = grow_array(d->args, &d->cap_args, d->nargs + nd.nargs, sizeof *d->args);
+        d->args = grow_room(d->args, &d->cap_args, d->nargs + nd.nargs, sizeof *d->args, 0, 64);
         memcpy(d->args + d->nargs, args + nd.args_at, nd.nargs * sizeof *args);
         nd.args_at = d->nargs;
         d->nargs += nd.nargs;
@@ -203,19 +188,24 @@ static void keep_dot_unit(DotUnits *d, uint64_t ui, const TraceUnit *u, const Tr
 
 static long find_sample(const Trace *t, const char *spec);
 
+/* The index of the --dot sample, or -1; looked up once, from the first unit
+ * on (the samples are read before the units) or after a trace without any. */
+static long dot_sample(DotUnits *d, const Trace *t)
+{
+    if (!d->looked) {
+        d->looked = true;
+        d->sample = find_sample(t, d->spec);
+    }
+    return d->sample;
+}
+
 /* A unit as trace_read_units gives it: counted, and kept when drawn. */
 static void on_unit(void *data, const Trace *t, const TraceUnit *u)
 {
     Insp *in = data;
     count_nodes(&in->counts, t->nodes, u->nnodes);
     DotUnits *d = &in->dot;
-    if (!d->spec)
-        return;
-    if (!d->looked) { /* the samples are read before the units */
-        d->looked = true;
-        d->sample = find_sample(t, d->spec);
-    }
-    if (d->sample >= 0 && u->sample == (uint32_t)d->sample)
+    if (d->spec && dot_sample(d, t) >= 0 && u->sample == (uint32_t)d->sample)
         keep_dot_unit(d, (uint64_t)(u - t->units), u, t->nodes, t->args);
 }
 
@@ -605,7 +595,6 @@ int cmd_inspect(int argc, char **argv)
 
     char err[1024];
     in.dot.spec = dot_spec;
-    in.dot.sample = -1;
     /* the export writes every node: it alone reads them all at once */
     int read = json_path ? trace_read(in.path, &in.t, err, sizeof err)
                          : trace_read_units(in.path, &in.t, on_unit, &in, err, sizeof err);
@@ -623,7 +612,7 @@ int cmd_inspect(int argc, char **argv)
             on_unit(&in, &view, u);
         }
     }
-    if (dot_spec && (in.dot.sample = find_sample(&in.t, dot_spec)) < 0) {
+    if (dot_spec && dot_sample(&in.dot, &in.t) < 0) {
         fprintf(stderr, "battrace inspect: %s: no sample '%s' (give an index below %u or KEY:SPLIT:INDEX)\n",
                 in.path, dot_spec, in.t.nsamples);
         dot_free(&in.dot);
