@@ -131,6 +131,29 @@ static uint64_t mix(uint64_t h, uint64_t x)
     return h ^ (h >> 33);
 }
 
+/* Memory for the tables, or the process ends (exit status 1). */
+static void out_of_memory(void)
+{
+    fputs("battrace profile: out of memory\n", stderr);
+    exit(EXIT_FAIL);
+}
+
+static void *xrealloc(void *p, size_t size)
+{
+    p = realloc(p, size ? size : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+static void *zeroed(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
 /* ---- (level, slot) -> group size ---- */
 typedef struct CountMap {
     uint64_t *keys; /* key + 1; 0 = empty */
@@ -142,13 +165,9 @@ static void cm_grow(CountMap *m)
 {
     CountMap old = *m;
     m->cap = old.cap ? old.cap * 2 : 1024;
-    m->keys = calloc(m->cap, sizeof *m->keys);
-    m->vals = calloc(m->cap, sizeof *m->vals);
+    m->keys = zeroed(m->cap, sizeof *m->keys);
+    m->vals = zeroed(m->cap, sizeof *m->vals);
     m->n = 0;
-    if (!m->keys || !m->vals) {
-        fputs("battrace profile: out of memory\n", stderr);
-        exit(EXIT_FAIL);
-    }
     for (size_t k = 0; k < old.cap; k++)
         if (old.keys[k]) {
             size_t i = mix(0, old.keys[k]) & (m->cap - 1);
@@ -182,25 +201,11 @@ typedef struct HashSet {
     size_t n, cap;
 } HashSet;
 
-static void *xrealloc(void *p, size_t size)
-{
-    p = realloc(p, size ? size : 1);
-    if (!p) {
-        fputs("battrace profile: out of memory\n", stderr);
-        exit(EXIT_FAIL);
-    }
-    return p;
-}
-
 static void hs_grow(HashSet *s)
 {
     HashSet old = *s;
     s->cap = old.cap ? old.cap * 2 : 4096;
-    s->slots = calloc(s->cap, sizeof *s->slots);
-    if (!s->slots) {
-        fputs("battrace profile: out of memory\n", stderr);
-        exit(EXIT_FAIL);
-    }
+    s->slots = zeroed(s->cap, sizeof *s->slots);
     for (size_t k = 0; k < old.cap; k++)
         if (old.slots[k]) {
             size_t i = old.slots[k] & (s->cap - 1);
