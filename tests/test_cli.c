@@ -255,6 +255,21 @@ Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
         cr_assert(strstr(out, want), "window %s, %s threads: %s", lanes[k][0], lanes[k][1], out);
         expect_run_rows(&x, "lanes");
     }
+    /* a statement budget above the whole trace: one window on one thread,
+     * several on two (cut by the units' recorded times, so that no window
+     * holds more than a share of a lane's work), on the trace's samples and
+     * on new ones (by the programs' mean times) alike */
+    for (int k = 0; k < 2; k++) {
+        const char *tasks = k ? "--tasks traces/tasks" : "";
+        cr_assert_eq(t_sh(out, sizeof out, "%s replay %s %s --window 1000000 --threads 1", t_bin(), x.trace, tasks),
+                     0, "%s", out);
+        cr_assert(strstr(out, ": 1 window:"), "%s", out);
+        cr_assert_eq(t_sh(out, sizeof out, "%s replay %s %s --window 1000000 --threads 2 --json %s", t_bin(), x.trace,
+                          tasks, x.rows), 0, "%s", out);
+        unsigned cut = 0;
+        cr_assert(sscanf(out, "battrace replay: %u windows", &cut) == 1 && cut >= 2, "%s", out);
+        expect_run_rows(&x, "timed");
+    }
     cr_assert_neq(t_sh(out, sizeof out, "%s replay %s --window -3", t_bin(), x.trace), 0, "%s", out);
     cr_assert(strstr(out, "--window"), "%s", out);
     drop_recorded(&x);

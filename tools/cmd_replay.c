@@ -61,7 +61,9 @@ static const char replay_help[] =
     "  --gpu-min-width N      no cost model: launches of N nodes or more take the kernels\n"
     "  --window N             schedule about N statements at a time (whole units;\n"
     "                         default 4096, with --gpu 1048576); 0: the whole trace\n"
-    "                         as one graph, for the widest launches and the most dedup\n"
+    "                         as one graph, for the widest launches and the most dedup;\n"
+    "                         with --threads above 1, a window also holds at most\n"
+    "                         1/(16 x threads) of the units' recorded time\n"
     "  --json FILE            the rows `battrace run --json` writes (\"us\" is 0: units\n"
     "                         share their work here)\n"
     "  --tasks PATH, --mode, --split, --programs, --samples\n"
@@ -484,19 +486,81 @@ static void write_rows(ReplayJob *j, Sched *s, size_t u0, size_t u1, FILE *f)
     arena_free(&a);
 }
 
+/* Each unit's expected cost, to share windows out to lanes: its recorded
+ * time; on new samples (--tasks), its program's mean recorded time (a
+ * program the trace does not name: the mean of all). */
+static uint64_t *unit_costs(const ReplayJob *j)
+{
+    const Trace *t = &j->trace;
+    uint64_t *cost = xcalloc(j->nunits + 1, sizeof *cost);
+    if (j->from_trace) {
+        for (size_t u = 0; u < j->nunits; u++)
+            cost[u] = t->units[u].us + 1;
+        return cost;
+    }
+    uint64_t *sum = xcalloc(t->nprograms + 1, sizeof *sum), all = 0;
+    uint32_t *n = xcalloc(t->nprograms + 1, sizeof *n);
+    for (size_t u = 0; u < t->nunits; u++) {
+        sum[t->units[u].program] += t->units[u].us + 1;
+        n[t->units[u].program]++;
+        all += t->units[u].us + 1;
+    }
+    uint64_t mean = t->nunits ? all / t->nunits : 1;
+    for (size_t u = 0; u < j->nunits; u++) {
+        const char *name = j->names[u];
+        cost[u] = mean;
+        for (uint32_t p = 0; p < t->nprograms; p++)
+            if (n[p] && !strcmp(t->programs[p], name)) {
+                cost[u] = sum[p] / n[p];
+                break;
+            }
+    }
+    free(sum);
+    free(n);
+    return cost;
+}
+
 /* The window starting at unit u0: whole units, about `budget` statements
- * (the programs' statement counts), at least one unit. */
-static size_t window_end(const ReplayJob *j, size_t u0, long budget)
+ * (the programs' statement counts) and at most `time_budget` of expected
+ * cost (costs NULL: no such limit), at least one unit. */
+static size_t window_end(const ReplayJob *j, size_t u0, long budget, const uint64_t *costs, uint64_t time_budget)
 {
     if (budget <= 0)
         return j->nunits;
-    uint64_t n = 0, calls = j->w.pf.is_batt ? 2 : 1;
+    uint64_t n = 0, spent = 0, calls = j->w.pf.is_batt ? 2 : 1;
     size_t u = u0;
     do {
         n += j->w.programs[j->units[u].program]->nstmts * calls;
+        spent += costs ? costs[u] : 0;
         u++;
-    } while (u < j->nunits && n + j->w.programs[j->units[u].program]->nstmts * calls <= (uint64_t)budget);
+    } while (u < j->nunits && n + j->w.programs[j->units[u].program]->nstmts * calls <= (uint64_t)budget &&
+             (!costs || spent + costs[u] <= time_budget));
     return u;
+}
+
+/* Window bounds into bounds[0..]; returns how many. With lanes in view
+ * (threads > 1), a window also holds at most 1/(LANES_SHARE * threads) of
+ * the expected cost: a program that runs long on every sample (the
+ * training set's solve_d22278a0 takes 90% of a cross run) would otherwise
+ * fill a few windows of its own, and one lane would run them all while the
+ * other sat idle (400 solvers on 100 samples: the busiest of 2 lanes 8.3 s,
+ * run 8.1 s). */
+#define LANES_SHARE 16
+static size_t cut_windows(const ReplayJob *j, const ReplayOptions *o, size_t *bounds)
+{
+    uint64_t *costs = NULL, time_budget = 0;
+    if (o->threads > 1 && !o->gpu && !o->verify && o->window > 0) {
+        costs = unit_costs(j);
+        uint64_t all = 0;
+        for (size_t u = 0; u < j->nunits; u++)
+            all += costs[u];
+        time_budget = all / ((uint64_t)LANES_SHARE * (uint64_t)o->threads) + 1;
+    }
+    size_t windows = 0;
+    for (size_t u0 = 0; u0 < j->nunits; windows++)
+        bounds[windows + 1] = u0 = window_end(j, u0, o->window, costs, time_budget);
+    free(costs);
+    return windows;
 }
 
 /* Totals over the windows. */
@@ -881,9 +945,8 @@ int cmd_replay(int argc, char **argv)
         v.have = calloc(j->trace.values.count + 1, 1);
     }
     SchedStats total = {0};
-    size_t windows = 0, *bounds = xcalloc(j->nunits + 2, sizeof *bounds);
-    for (size_t u0 = 0; !rc && u0 < j->nunits; windows++)
-        bounds[windows + 1] = u0 = window_end(j, u0, o.window);
+    size_t *bounds = xcalloc(j->nunits + 2, sizeof *bounds);
+    size_t windows = rc ? 0 : cut_windows(j, &o, bounds);
     /* lanes where there are windows enough to share out evenly (a lane
      * takes a window at a time, so the last ones decide when all are done);
      * else the threads share each window's nodes */
