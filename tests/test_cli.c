@@ -406,6 +406,35 @@ Test(cli, record_within_a_small_address_space)
 #endif
 }
 
+/* The readers that keep every node in memory (replay --verify, inspect
+ * --json) refuse a trace whose nodes would not fit in the memory available
+ * (BATTRACE_MEM_AVAILABLE stands in for /proc/meminfo's figure), exit 2
+ * with the reason, where growing past it got them killed; those that read a
+ * unit at a time still read it, and with the memory there is all do. */
+Test(cli, readers_keeping_every_node_refuse_a_trace_past_the_memory)
+{
+    char out[8192];
+    Recorded x;
+    record_example(&x, "mem", "traces/example_batt.py");
+    const char *keep_all[] = {"replay %s --verify", "inspect %s --json /dev/null"};
+    for (int k = 0; k < 2; k++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, keep_all[k], x.trace);
+        cr_assert_eq(t_sh(out, sizeof out, "BATTRACE_MEM_AVAILABLE=2000 %s %s", t_bin(), cmd), 2, "%s: %s", cmd,
+                     out);
+        cr_assert(strstr(out, "reading every node into memory takes more than"), "%s: %s", cmd, out);
+        cr_assert_eq(t_sh(out, sizeof out, "%s %s", t_bin(), cmd), 0, "%s: %s", cmd, out);
+    }
+    const char *by_unit[] = {"inspect %s", "profile %s", "replay %s --json /dev/null"};
+    for (int k = 0; k < 3; k++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, by_unit[k], x.trace);
+        cr_assert_eq(t_sh(out, sizeof out, "BATTRACE_MEM_AVAILABLE=2000 %s %s", t_bin(), cmd), 0, "%s: %s", cmd,
+                     out);
+    }
+    drop_recorded(&x);
+}
+
 /* The cost model fed by a profile of the same trace: rows still run's, the
  * counters name what it kept on the CPU; a profile without a GPU mode, or
  * with --gpu-min-width, is a usage error. */

@@ -52,6 +52,7 @@ typedef struct Rd {
     unsigned flags;     /* TRACE_READ_* */
     TraceUnitFn on_unit; /* trace_read_units: called per unit, nodes dropped after */
     void *unit_data;
+    uint64_t mem_budget; /* bytes every node kept in memory may take; 0: no limit */
 } Rd;
 
 static int fail(Rd *r, const uint8_t *at, const char *fmt, ...)
@@ -426,6 +427,19 @@ static int read_unit_head(Rd *r, Trace *t, TraceUnit *u)
     return 0;
 }
 
+/* Would keeping n more nodes (and their arguments, two each on average)
+ * pass the memory budget? A trace's nodes take about three times their
+ * bytes on disk in memory: the full cross workload's 15 GB trace would need
+ * 50 GB, and without this check a reader on a 24 GB machine grew until the
+ * kernel killed it. */
+static bool over_budget(const Rd *r, const Trace *t, uint64_t n)
+{
+    if (!r->mem_budget || (r->flags & TRACE_READ_NO_NODES) || r->on_unit)
+        return false;
+    uint64_t nodes = t->nnodes + n;
+    return nodes * sizeof *t->nodes + (t->nargs + 2 * n) * sizeof *t->args > r->mem_budget;
+}
+
 static int read_unit(Rd *r, Trace *t)
 {
     reserve((void **)&t->units, &t->cap_units, t->nunits + 1, sizeof *t->units);
@@ -451,6 +465,11 @@ static int read_unit(Rd *r, Trace *t)
         return fail(r, at, "nodes' byte length %llu does not fit %llu nodes in the section", (unsigned long long)bytes,
                     (unsigned long long)n);
     const uint8_t *end = r->p + bytes;
+    if (over_budget(r, t, n))
+        return fail(r, at, "reading every node into memory takes more than the %.1f GB available here "
+                           "(%llu nodes read, unit %llu); inspect without --json and profile read a "
+                           "trace a unit at a time",
+                    (double)r->mem_budget / 1e9, (unsigned long long)t->nnodes, (unsigned long long)t->nunits);
     if (r->flags & TRACE_READ_NO_NODES) {
         r->p = end;
         u->nnodes = 0; /* none kept: a node ref has nothing to name */
@@ -541,10 +560,34 @@ int trace_read_mem(const uint8_t *data, size_t size, const char *name, Trace *t,
     return trace_read_mem_ex(data, size, name, 0, t, err, errlen);
 }
 
+/* read_path's own flag: every node is kept, within the memory there is. */
+#define READ_BUDGETED (1u << 16)
+
+/* What a reader may keep in memory: nine tenths of what the kernel says is
+ * available (MemAvailable; BATTRACE_MEM_AVAILABLE, in bytes, stands in for
+ * it in tests), or 0 when neither says. */
+static uint64_t memory_budget(void)
+{
+    const char *forced = getenv("BATTRACE_MEM_AVAILABLE");
+    if (forced && *forced)
+        return strtoull(forced, NULL, 10);
+    FILE *f = fopen("/proc/meminfo", "r");
+    unsigned long long kb = 0;
+    char line[128];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (uint64_t)kb * 1024 / 10 * 9;
+}
+
 static int read_mem(const uint8_t *data, size_t size, const char *name, unsigned flags, TraceUnitFn on_unit,
                     void *unit_data, Trace *t, char *err, size_t errlen)
 {
-    Rd r = {data, data, data + size, name, err, errlen, flags, on_unit, unit_data};
+    Rd r = {data, data, data + size, name, err, errlen, flags, on_unit, unit_data, 0};
+    if (flags & READ_BUDGETED)
+        r.mem_budget = memory_budget();
     Section secs[NSECTIONS] = {{0}};
     uint32_t nsec = 0;
     trace_init(t);
@@ -653,6 +696,8 @@ static int read_path(const char *path, unsigned flags, TraceUnitFn on_unit, void
     if (read_file(path, &data, &size, &mapped, err, errlen))
         return 2;
     /* the Trace keeps copies of what it needs: the file is let go here */
+    if (!on_unit && !(flags & TRACE_READ_NO_NODES))
+        flags |= READ_BUDGETED;
     int rc = read_mem(data, size, path, flags, on_unit, unit_data, t, err, errlen);
     release_file(data, size, mapped);
     return rc;
