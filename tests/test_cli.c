@@ -406,33 +406,90 @@ Test(cli, record_within_a_small_address_space)
 #endif
 }
 
-/* The readers that keep every node in memory (replay --verify, inspect
- * --json) refuse a trace whose nodes would not fit in the memory available
- * (BATTRACE_MEM_AVAILABLE stands in for /proc/meminfo's figure), exit 2
- * with the reason, where growing past it got them killed; those that read a
- * unit at a time still read it, and with the memory there is all do. */
-Test(cli, readers_keeping_every_node_refuse_a_trace_past_the_memory)
+/* No command keeps every node of a trace in memory (the full cross
+ * workload's would take 50 GB): under a memory figure far below a trace's
+ * nodes (BATTRACE_MEM_AVAILABLE stands in for /proc/meminfo's), where
+ * trace_read refuses, each reads the trace a unit at a time and writes what
+ * it writes with all the memory there is. */
+Test(cli, commands_read_a_trace_a_unit_at_a_time)
 {
     char out[8192];
     Recorded x;
     record_example(&x, "mem", "traces/example_batt.py");
-    const char *keep_all[] = {"replay %s --verify", "inspect %s --json /dev/null"};
-    for (int k = 0; k < 2; k++) {
-        char cmd[512];
-        snprintf(cmd, sizeof cmd, keep_all[k], x.trace);
-        cr_assert_eq(t_sh(out, sizeof out, "BATTRACE_MEM_AVAILABLE=2000 %s %s", t_bin(), cmd), 2, "%s: %s", cmd,
-                     out);
-        cr_assert(strstr(out, "reading every node into memory takes more than"), "%s: %s", cmd, out);
+    const char *cmds[] = {"inspect %s --json %s", "inspect %s --rows %s", "profile %s --json %s",
+                          "replay %s --verify --json %s"};
+    for (int k = 0; k < 4; k++) {
+        char cmd[512], small[512];
+        snprintf(cmd, sizeof cmd, cmds[k], x.trace, x.rows);
+        snprintf(small, sizeof small, cmds[k], x.trace, x.run_rows);
         cr_assert_eq(t_sh(out, sizeof out, "%s %s", t_bin(), cmd), 0, "%s: %s", cmd, out);
-    }
-    const char *by_unit[] = {"inspect %s", "profile %s", "replay %s --json /dev/null"};
-    for (int k = 0; k < 3; k++) {
-        char cmd[512];
-        snprintf(cmd, sizeof cmd, by_unit[k], x.trace);
-        cr_assert_eq(t_sh(out, sizeof out, "BATTRACE_MEM_AVAILABLE=2000 %s %s", t_bin(), cmd), 0, "%s: %s", cmd,
+        strcat(small, ".small");
+        cr_assert_eq(t_sh(out, sizeof out, "BATTRACE_MEM_AVAILABLE=2000 %s %s", t_bin(), small), 0, "%s: %s", small,
                      out);
+        cr_assert_eq(t_sh(out, sizeof out, "cmp %s %s.small", x.rows, x.run_rows), 0, "%s: %s", cmd, out);
+        char tmp[300];
+        snprintf(tmp, sizeof tmp, "%s.small", x.run_rows);
+        unlink(tmp);
     }
     drop_recorded(&x);
+}
+
+/* The trace at path written again with the result of node k (of the
+ * whole trace) replaced by that of node j: a well-formed trace, checksums
+ * and all, that no recording made. */
+static void swap_result(const char *path, uint64_t k, uint64_t j)
+{
+    Trace t;
+    char err[512];
+    cr_assert_eq(trace_read(path, &t, err, sizeof err), 0, "%s", err);
+    t.nodes[k].result = t.nodes[j].result;
+    TraceWriter *w = tw_open(path, &t, err, sizeof err);
+    cr_assert(w, "%s", err);
+    for (uint64_t u = 0; u < t.nunits; u++)
+        cr_assert_eq(tw_unit(w, &t.units[u], &t.nodes[t.units[u].first_node], t.args), 0);
+    cr_assert_eq(tw_close(w, &t, t.meta_json, err, sizeof err), 0, "%s", err);
+    trace_free(&t);
+}
+
+/* Two nodes of one kind (statement: parent 0, or nested) with different
+ * results; false when the trace has none. */
+static bool two_results(const char *path, int nested, uint64_t *k, uint64_t *j)
+{
+    Trace t;
+    char err[512];
+    cr_assert_eq(trace_read(path, &t, err, sizeof err), 0, "%s", err);
+    bool found = false;
+    for (uint64_t a = 0; a < t.nnodes && !found; a++)
+        for (uint64_t b = a + 1; b < t.nnodes && !found; b++) {
+            const TraceNode *x = &t.nodes[a], *y = &t.nodes[b];
+            if (!x->err && !y->err && (x->parent != 0) == nested && (y->parent != 0) == nested &&
+                x->op == y->op && x->result != y->result) {
+                *k = a, *j = b;
+                found = true;
+            }
+        }
+    trace_free(&t);
+    return found;
+}
+
+/* replay --verify fails loudly on a trace whose recorded results are not
+ * what the programs compute: a statement's result (caught by comparing the
+ * scheduler's results) and a result inside a closure (caught by recording
+ * every unit again); exit 1, the difference named. */
+Test(cli, replay_verify_names_a_changed_result)
+{
+    char out[8192];
+    const char *what[2] = {"statement", "recording again differs"};
+    for (int nested = 0; nested < 2; nested++) {
+        Recorded x;
+        record_example(&x, nested ? "vn" : "vs", "traces/example_solvers.py");
+        uint64_t k, j;
+        cr_assert(two_results(x.trace, nested, &k, &j), "the example has two such nodes");
+        swap_result(x.trace, k, j);
+        cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --verify", t_bin(), x.trace), 1, "%s", out);
+        cr_assert(strstr(out, "--verify: ") && strstr(out, what[nested]), "%s", out);
+        drop_recorded(&x);
+    }
 }
 
 /* The cost model fed by a profile of the same trace: rows still run's, the

@@ -1056,3 +1056,33 @@ Test(trace, failed_write_keeps_the_old_file)
     trace_free(&b.t);
     cleanup(dir);
 }
+
+/* trace_read keeps every node in memory: past the memory available
+ * (BATTRACE_MEM_AVAILABLE stands in for /proc/meminfo's figure) it refuses
+ * the trace with the reason, where it used to grow until the kernel killed
+ * the process; reading a unit at a time needs no such room. */
+Test(trace, reading_every_node_refuses_past_the_memory_available)
+{
+    Built b;
+    build(&b);
+    char path[128], err[256];
+    const char *dir = tmpdir();
+    snprintf(path, sizeof path, "%s/t.trace", dir);
+    cr_assert_eq(write_built(&b.t, path, err, sizeof err), 0, "%s", err);
+    Trace r;
+    setenv("BATTRACE_MEM_AVAILABLE", "64", 1);
+    cr_assert_eq(trace_read(path, &r, err, sizeof err), 2);
+    cr_assert(strstr(err, "reading every node into memory takes more than"), "%s", err);
+    uint64_t calls = 0;
+    cr_assert_eq(trace_read_units(path, &r, count_unit, &calls, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(calls, b.t.nunits);
+    trace_free(&r);
+    cr_assert_eq(trace_read_ex(path, TRACE_READ_NO_NODES, &r, err, sizeof err), 0, "%s", err);
+    trace_free(&r);
+    unsetenv("BATTRACE_MEM_AVAILABLE");
+    cr_assert_eq(trace_read(path, &r, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(r.nnodes, b.t.nnodes);
+    trace_free(&r);
+    trace_free(&b.t);
+    cleanup(dir);
+}

@@ -2,9 +2,9 @@
  *
  * A summary (always), and on request the rows `battrace run --json` wrote
  * for the same selection (from the recorded results), a full JSON export of
- * the trace, and a Graphviz drawing of every unit on one sample. Only the
- * export holds every node in memory; otherwise the trace is read a unit at
- * a time (trace_read_units), keeping counts and the drawn sample's nodes. */
+ * the trace, and a Graphviz drawing of every unit on one sample. The trace
+ * is read a unit at a time (trace_read_units), keeping counts and the drawn
+ * sample's nodes; the export reads it a second time for the nodes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +44,7 @@ static const char inspect_help[] =
     "                  statement; args are {\"node\":k}, {\"input\":\"I\"|\"S\"|\"C\"|\n"
     "                  \"task_id\"|\"log_path\"}, {\"value\":id} or {\"prim\":name};\n"
     "                  error is a class name or null; result and out are value ids\n"
-    "                  or null. Every node is read into memory: a trace whose nodes\n"
-    "                  would not fit in the memory available is refused (exit 2)\n"
+    "                  or null\n"
     "  --dot SAMPLE    write a Graphviz digraph of every unit on one sample to\n"
     "                  stdout: SAMPLE is an index in the trace's sample order\n"
     "                  (0-based) or KEY:SPLIT:INDEX (e.g. 007bbfc7:train:0). One\n"
@@ -397,8 +396,24 @@ static void put_json(FILE *f, cJSON *item)
     cJSON_Delete(item);
 }
 
+/* The units of the export, as the second reading hands them over. */
+typedef struct JsonUnits {
+    FILE *f;
+    uint64_t n;
+} JsonUnits;
+
+static void json_unit(void *data, const Trace *t, const TraceUnit *u)
+{
+    JsonUnits *ju = data;
+    if (ju->n++)
+        fputs(",\n", ju->f);
+    put_json(ju->f, unit_json(t, u));
+}
+
 /* Written piece by piece (one cJSON tree per unit), so that a large trace
- * never has to be held as one JSON tree. */
+ * never has to be held as one JSON tree; the nodes come from reading the
+ * trace again a unit at a time, so that they never are all in memory
+ * either (the full cross workload's would take 50 GB). */
 static int write_json(Insp *in, FILE *f)
 {
     const Trace *t = &in->t;
@@ -442,10 +457,19 @@ static int write_json(Insp *in, FILE *f)
         fwrite(in->sb.data, 1, in->sb.len, f);
     }
     fputs("],\n\"units\":[", f);
-    for (uint64_t ui = 0; ui < t->nunits; ui++) {
-        if (ui)
-            fputs(",\n", f);
-        put_json(f, unit_json(t, &t->units[ui]));
+    JsonUnits ju = {f, 0};
+    Trace again;
+    char err[1024];
+    int read = trace_read_units(in->path, &again, json_unit, &ju, err, sizeof err);
+    if (!read && again.nunits != t->nunits) {
+        snprintf(err, sizeof err, "%s: changed while it was read (%llu units, then %llu)", in->path,
+                 (unsigned long long)t->nunits, (unsigned long long)again.nunits);
+        read = 2;
+    }
+    trace_free(&again);
+    if (read) {
+        fprintf(stderr, "battrace inspect: %s\n", err);
+        return EXIT_USAGE;
     }
     fputs("]}\n", f);
     return EXIT_OK;
@@ -596,22 +620,12 @@ int cmd_inspect(int argc, char **argv)
 
     char err[1024];
     in.dot.spec = dot_spec;
-    /* the export writes every node: it alone reads them all at once */
-    int read = json_path ? trace_read(in.path, &in.t, err, sizeof err)
-                         : trace_read_units(in.path, &in.t, on_unit, &in, err, sizeof err);
+    /* a unit at a time: the export (--json) reads the nodes again */
+    int read = trace_read_units(in.path, &in.t, on_unit, &in, err, sizeof err);
     if (read != 0) {
         fprintf(stderr, "battrace inspect: %s\n", err);
         dot_free(&in.dot);
         return EXIT_USAGE;
-    }
-    if (json_path) { /* each unit as on_unit would have seen it */
-        Trace view = in.t;
-        for (uint64_t ui = 0; ui < in.t.nunits; ui++) {
-            const TraceUnit *u = &in.t.units[ui];
-            view.nodes = in.t.nodes + u->first_node;
-            view.nnodes = u->nnodes;
-            on_unit(&in, &view, u);
-        }
     }
     if (dot_spec && dot_sample(&in.dot, &in.t) < 0) {
         fprintf(stderr, "battrace inspect: %s: no sample '%s' (give an index below %u or KEY:SPLIT:INDEX)\n",

@@ -46,8 +46,8 @@ static const char replay_help[] =
     "  --verify               compare every statement's result with the recorded one,\n"
     "                         then record every unit again and compare every node\n"
     "                         (those inside closures too) with the trace; the first\n"
-    "                         difference is named, exit 1 (every node is read into\n"
-    "                         memory: a trace whose nodes would not fit is refused)\n"
+    "                         difference is named, exit 1 (the trace is read again a\n"
+    "                         unit at a time for it: its nodes are never all in memory)\n"
     "  --gpu                  run the launches that have a CUDA kernel, where the cost\n"
     "                         model finds it cheaper, on the GPU, grids staying on the\n"
     "                         device between levels (the other launches, and nodes a\n"
@@ -301,6 +301,71 @@ static int programs_from_trace(ReplayJob *j)
 
 /* ---- verification ---- */
 
+/* What each recorded statement binding names, as a value id (-1: an error,
+ * or no value). Replay keeps no nodes, and the full cross workload's would
+ * take 50 GB: --verify reads the trace once more, a unit at a time, for the
+ * results of the statements' nodes. */
+typedef struct Bound {
+    int64_t *ids;
+    size_t *at;    /* per unit-call (unit * 2 + call): its first entry in ids */
+    size_t n, cap, nunits;
+    int extra;     /* the trace has more units than replay read */
+} Bound;
+
+static void bound_unit(void *data, const Trace *t, const TraceUnit *tu)
+{
+    Bound *b = data;
+    size_t u = t->nunits;
+    if (u >= b->nunits) {
+        b->extra = 1;
+        return;
+    }
+    for (int c = 0; c < 2; c++) {
+        const TraceCall *tc = &tu->calls[c];
+        uint32_t nbind = c < tu->ncalls ? tc->nbind : 0;
+        b->at[u * 2 + c] = b->n;
+        b->ids = grow_room(b->ids, &b->cap, b->n + nbind, sizeof *b->ids, 0, 1024);
+        for (uint32_t k = 0; k < nbind; k++) {
+            uint64_t ref = tc->bind[k];
+            int64_t id = -1;
+            if (ref_kind(ref) == REF_VALUE) {
+                id = (int64_t)ref_index(ref);
+            } else if (ref_kind(ref) == REF_NODE) {
+                const TraceNode *n = &t->nodes[tu->first_node + ref_index(ref)];
+                id = n->err ? -1 : (int64_t)n->result;
+            }
+            b->ids[b->n++] = id;
+        }
+    }
+}
+
+/* Bound ids of every unit of the trace at path (nunits of them); 0, or 2
+ * with the reason printed. */
+static int bound_read(Bound *b, const char *path, size_t nunits)
+{
+    char err[1024];
+    memset(b, 0, sizeof *b);
+    b->nunits = nunits;
+    b->at = xcalloc(2 * nunits + 2, sizeof *b->at);
+    Trace t;
+    int rc = trace_read_units(path, &t, bound_unit, b, err, sizeof err);
+    if (!rc && (b->extra || t.nunits != nunits)) {
+        snprintf(err, sizeof err, "%s: changed while it was read (%zu units, then %llu)", path, nunits,
+                 (unsigned long long)t.nunits);
+        rc = 2;
+    }
+    trace_free(&t);
+    if (rc)
+        fprintf(stderr, "battrace replay: --verify: %s\n", err);
+    return rc ? EXIT_USAGE : EXIT_OK;
+}
+
+static void bound_free(Bound *b)
+{
+    free(b->ids);
+    free(b->at);
+}
+
 typedef struct Verifier {
     ReplayJob *j;
     Sched *s;
@@ -308,6 +373,7 @@ typedef struct Verifier {
     Value *decoded;       /* per value id, NULL tag-none until decoded */
     uint8_t *have;
     uint64_t statements;
+    Bound bound;
 } Verifier;
 
 static Value vdecode(Verifier *v, uint32_t id)
@@ -326,20 +392,6 @@ static int report(Verifier *v, size_t u, int call, size_t stmt, const char *what
                     "statement %zu: %s\n",
             u, j->names[u], j->keys[u], j->splits[u] ? "test" : "train", j->indexes[u], call, stmt, what);
     return EXIT_FAIL;
-}
-
-/* The value id a recorded statement binding refers to, or -1. */
-static int64_t bound_id(Verifier *v, const TraceUnit *tu, uint64_t ref)
-{
-    const Trace *t = &v->j->trace;
-    switch (ref_kind(ref)) {
-    case REF_VALUE: return (int64_t)ref_index(ref);
-    case REF_NODE: {
-        const TraceNode *n = &t->nodes[tu->first_node + ref_index(ref)];
-        return n->err ? -1 : (int64_t)n->result;
-    }
-    default: return -1;
-    }
 }
 
 /* Recorded as a whole value, or by content hash and kind (HASH entries). */
@@ -369,7 +421,7 @@ static int verify_call(Verifier *v, size_t u, int call)
         if (k < tc->done) {
             if (b >= tc->nbind)
                 return report(v, u, call, k, "the trace has fewer bindings than statements");
-            int64_t want = bound_id(v, tu, tc->bind[b++]);
+            int64_t want = v->bound.ids[v->bound.at[2 * u + (size_t)call] + b++];
             v->statements++;
             int ended = e == ERR__COUNT || (e && !interp_catches(&p->stmts[k], e));
             if (ended || !same_as_recorded(v, got, want)) {
@@ -421,8 +473,8 @@ static int verify_nodes(ReplayJob *j, double seconds, RecheckStats *st)
         ru[u] = (RecheckUnit){j->w.programs[su->program], su->program, su->I, su->S, su->C, su->task_id};
     }
     char err[600];
-    int rc = recheck_units(&j->trace, ru, j->nunits, j->w.pf.is_batt, recorded_max_nested(&j->trace), seconds,
-                           st, err, sizeof err);
+    int rc = recheck_file(j->trace_path, ru, j->nunits, j->w.pf.is_batt, recorded_max_nested(&j->trace), seconds,
+                          st, err, sizeof err);
     free(ru);
     if (rc) {
         fprintf(stderr, "battrace replay: --verify: recording again differs: %s\n", err);
@@ -656,8 +708,8 @@ static void print_gpu_stats(const SchedGpuStats *g, FILE *to, int mode)
 static int load(ReplayJob *j, const ReplayOptions *o)
 {
     char err[1024];
-    /* the nodes are read only to be compared (--verify) */
-    if (trace_read_ex(j->trace_path, o->verify ? 0 : TRACE_READ_NO_NODES, &j->trace, err, sizeof err) != 0) {
+    /* no nodes: --verify reads them a unit at a time (bound_read, recheck_file) */
+    if (trace_read_ex(j->trace_path, TRACE_READ_NO_NODES, &j->trace, err, sizeof err) != 0) {
         fprintf(stderr, "battrace replay: %s\n", err);
         return EXIT_USAGE;
     }
@@ -944,6 +996,7 @@ int cmd_replay(int argc, char **argv)
     if (!rc && o.verify) {
         v.decoded = calloc(j->trace.values.count + 1, sizeof *v.decoded);
         v.have = calloc(j->trace.values.count + 1, 1);
+        rc = bound_read(&v.bound, j->trace_path, j->nunits);
     }
     SchedStats total = {0};
     size_t *bounds = xcalloc(j->nunits + 2, sizeof *bounds);
@@ -978,6 +1031,7 @@ int cmd_replay(int argc, char **argv)
         rc = verify_finish(&v, o.sel.time_limit, o.quiet);
     free(v.decoded);
     free(v.have);
+    bound_free(&v.bound);
     if (!rc && !o.quiet) {
         FILE *to = o.json && !strcmp(o.json, "-") ? stderr : stdout;
         print_stats(&total, to, o.policy, o.threads, lanes, windows, busiest, wall);

@@ -33,12 +33,25 @@ bool content_eq(Value a, Value b)
     return v_eq(a, b);
 }
 
-/* The comparing sink; it runs on the recorder's writer thread. */
+/* A recorded unit, copied for the writer's thread to compare against: a
+ * trace read a unit at a time drops a unit's nodes (and may move its array
+ * of units) once the next unit is read. */
+typedef struct Recorded {
+    size_t index;          /* in the trace */
+    uint8_t skip;          /* a budget ended it now: not compared */
+    TraceUnit unit;
+    TraceNode *nodes;      /* args_at counted from args */
+    uint64_t *args;
+    size_t cap_nodes, cap_args;
+} Recorded;
+
+/* The comparing sink; it runs on the recorder's writer thread. A unit is
+ * handed over in slot[handed % REC_RING], which the recorder's ring keeps
+ * from being refilled before the writer is done with it. */
 typedef struct Check {
-    const Trace *t;
+    const Trace *t;        /* the recorded programs, samples and values */
     Trace fresh;           /* the fresh recording's value table */
-    size_t *which;         /* per unit handed over: the recorded unit */
-    uint8_t *skip;         /* per unit handed over: a budget ended it now */
+    Recorded slot[REC_RING];
     size_t next;           /* units handed over and compared so far */
     Arena arena;           /* decoded values of one unit */
     Ctx ctx;
@@ -46,10 +59,10 @@ typedef struct Check {
     char err[512];
 } Check;
 
-static int differ(Check *c, size_t u, const char *fmt, ...)
+static int differ(Check *c, const Recorded *rec, const char *fmt, ...)
 {
-    const TraceUnit *tu = &c->t->units[u];
-    int n = snprintf(c->err, sizeof c->err, "unit %zu (%s on %s): ", u, c->t->programs[tu->program],
+    const TraceUnit *tu = &rec->unit;
+    int n = snprintf(c->err, sizeof c->err, "unit %zu (%s on %s): ", rec->index, c->t->programs[tu->program],
                      c->t->samples[tu->sample].key);
     va_list ap;
     va_start(ap, fmt);
@@ -99,7 +112,7 @@ static bool ref_same(Check *c, uint64_t fresh, uint64_t rec)
     return fresh == rec;
 }
 
-static int compare_calls(Check *c, size_t u, const TraceUnit *fu, const TraceUnit *tu)
+static int compare_calls(Check *c, const Recorded *u, const TraceUnit *fu, const TraceUnit *tu)
 {
     if (fu->ncalls != tu->ncalls)
         return differ(c, u, "recorded %u calls, recording again gave %u", tu->ncalls, fu->ncalls);
@@ -118,16 +131,15 @@ static int compare_calls(Check *c, size_t u, const TraceUnit *fu, const TraceUni
     return 0;
 }
 
-static int compare_node(Check *c, size_t u, uint32_t k, const TraceNode *f, const uint64_t *fargs)
+static int compare_node(Check *c, const Recorded *u, uint32_t k, const TraceNode *f, const uint64_t *fargs)
 {
-    const Trace *t = c->t;
-    const TraceNode *r = &t->nodes[t->units[u].first_node + k];
+    const TraceNode *r = &u->nodes[k];
     const char *name = r->op < P__COUNT ? prim_table[r->op].name : "<closure call>";
     if (f->op != r->op || f->parent != r->parent || f->stmt != r->stmt || f->nargs != r->nargs)
         return differ(c, u, "node %u (%s): recording again made another node (%s)", k, name,
                       f->op < P__COUNT ? prim_table[f->op].name : "<closure call>");
     for (unsigned a = 0; a < r->nargs; a++)
-        if (!ref_same(c, fargs[f->args_at + a], t->args[r->args_at + a]))
+        if (!ref_same(c, fargs[f->args_at + a], u->args[r->args_at + a]))
             return differ(c, u, "node %u (%s): argument %u differs", k, name, a + 1);
     if (f->err != r->err)
         return differ(c, u, "node %u (%s): recorded %s, recording again gave %s", k, name,
@@ -140,23 +152,43 @@ static int compare_node(Check *c, size_t u, uint32_t k, const TraceNode *f, cons
 static int check_sink(void *data, const TraceUnit *fu, const TraceNode *nodes, const uint64_t *args)
 {
     Check *c = data;
-    size_t u = c->which[c->next];
-    int skip = c->skip[c->next];
-    c->next++;
-    if (skip)
+    const Recorded *rec = &c->slot[c->next++ % REC_RING];
+    if (rec->skip)
         return 0;
-    const TraceUnit *tu = &c->t->units[u];
+    const TraceUnit *tu = &rec->unit;
     arena_reset(&c->arena);
     ctx_begin_run(&c->ctx, 0);
     if (fu->nnodes != tu->nnodes)
-        return differ(c, u, "recorded %u nodes, recording again gave %u", tu->nnodes, fu->nnodes);
-    if (compare_calls(c, u, fu, tu))
+        return differ(c, rec, "recorded %u nodes, recording again gave %u", tu->nnodes, fu->nnodes);
+    if (compare_calls(c, rec, fu, tu))
         return -1;
     for (uint32_t k = 0; k < tu->nnodes; k++)
-        if (compare_node(c, u, k, &nodes[k], args))
+        if (compare_node(c, rec, k, &nodes[k], args))
             return -1;
     c->nodes += tu->nnodes;
     return 0;
+}
+
+/* Unit tu (index u), whose nodes are nodes[0..tu->nnodes) with arguments in
+ * args, into rec. */
+static void keep_recorded(Recorded *rec, size_t u, const TraceUnit *tu, const TraceNode *nodes, const uint64_t *args)
+{
+    rec->index = u;
+    rec->unit = *tu;
+    rec->unit.first_node = 0;
+    size_t n = tu->nnodes, from = 0, to = 0;
+    if (n) {
+        from = nodes[0].args_at;
+        to = nodes[n - 1].args_at + nodes[n - 1].nargs;
+    }
+    rec->nodes = grow_room(rec->nodes, &rec->cap_nodes, n, sizeof *rec->nodes, 0, 64);
+    rec->args = grow_room(rec->args, &rec->cap_args, to - from, sizeof *rec->args, 0, 64);
+    for (size_t k = 0; k < n; k++) {
+        rec->nodes[k] = nodes[k];
+        rec->nodes[k].args_at -= from;
+    }
+    if (to > from)
+        memcpy(rec->args, args + from, (to - from) * sizeof *args);
 }
 
 static bool budget_ended(const TraceUnit *tu)
@@ -183,63 +215,134 @@ static void run_unit(Ctx *ctx, const RecheckUnit *ru, int is_batt, double second
     }
 }
 
-int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int is_batt, uint64_t max_nested,
-                  double seconds, RecheckStats *st, char *err, size_t errlen)
+/* Recording again, unit by unit, with the comparison on the writer's thread. */
+typedef struct Rechecker {
+    Check *c;
+    Recorder *r;
+    Arena ar[REC_RING]; /* a unit's values stay in place while the writer's thread compares them */
+    Ctx ctx;
+    const RecheckUnit *units;
+    size_t nunits;
+    int is_batt;
+    double seconds;
+    RecheckStats *st;
+    size_t handed;
+    int rc;
+} Rechecker;
+
+static void rk_start(Rechecker *k, const Trace *t, const RecheckUnit *units, size_t nunits, int is_batt,
+                     uint64_t max_nested, double seconds, RecheckStats *st)
 {
-    Check *c = xcalloc(1, sizeof *c);
+    memset(k, 0, sizeof *k);
+    k->units = units;
+    k->nunits = nunits;
+    k->is_batt = is_batt;
+    k->seconds = seconds;
+    k->st = st;
+    memset(st, 0, sizeof *st);
+    Check *c = k->c = xcalloc(1, sizeof *c);
     c->t = t;
     trace_init(&c->fresh);
     arena_init(&c->arena);
     ctx_init(&c->ctx, &c->arena);
     c->ctx.mem_limit = SIZE_MAX;
-    c->which = xcalloc(nunits + 1, sizeof *c->which);
-    c->skip = xcalloc(nunits + 1, 1);
-    Recorder *r = xcalloc(1, sizeof *r);
-    rec_init_sink(r, &c->fresh, check_sink, c);
-    rec_start_writer(r);
-    r->max_nested = max_nested;
-    /* a unit's values stay in place while the writer's thread compares
-     * them: REC_RING arenas in turn, as the runner does when recording */
-    Arena ar[REC_RING];
+    k->r = xcalloc(1, sizeof *k->r);
+    rec_init_sink(k->r, &c->fresh, check_sink, c);
+    rec_start_writer(k->r);
+    k->r->max_nested = max_nested;
     for (int a = 0; a < REC_RING; a++)
-        arena_init(&ar[a]);
-    Ctx ctx;
-    ctx_init(&ctx, &ar[0]);
-    ctx.trace = &r->hooks;
-    ctx.trace_data = r;
-    memset(st, 0, sizeof *st);
-    size_t handed = 0;
-    int rc = 0;
-    for (size_t k = 0; k < nunits && !rc; k++) {
-        const TraceUnit *tu = &t->units[k];
-        if (budget_ended(tu)) {
-            st->skipped++;
-            continue;
-        }
-        ctx.arena = &ar[handed % REC_RING];
-        arena_reset(ctx.arena);
-        rec_unit_begin(r, units[k].program, units[k].program_index, tu->sample);
-        run_unit(&ctx, &units[k], is_batt, seconds);
-        c->which[handed] = k;
-        c->skip[handed] = ctx.limit_hit == ERR_TIMEOUT || ctx.limit_hit == ERR_MEMORY;
-        st->skipped += c->skip[handed];
-        st->units += !c->skip[handed];
-        handed++;
-        rc = rec_unit_end(r, 0);
+        arena_init(&k->ar[a]);
+    ctx_init(&k->ctx, &k->ar[0]);
+    k->ctx.trace = &k->r->hooks;
+    k->ctx.trace_data = k->r;
+}
+
+/* Recorded unit u (tu, its nodes and their args) against a fresh recording. */
+static void rk_unit(Rechecker *k, size_t u, const TraceUnit *tu, const TraceNode *nodes, const uint64_t *args)
+{
+    if (k->rc)
+        return;
+    if (u >= k->nunits) {
+        snprintf(k->c->err, sizeof k->c->err, "the trace has more units than the %zu replayed", k->nunits);
+        k->rc = -1;
+        return;
     }
-    if (rec_drain(r) != 0)
-        rc = -1;
-    if (rc)
-        snprintf(err, errlen, "%s", c->err[0] ? c->err : r->err);
-    st->nodes = c->nodes;
-    rec_free(r);
-    free(r);
+    if (budget_ended(tu)) {
+        k->st->skipped++;
+        return;
+    }
+    const RecheckUnit *ru = &k->units[u];
+    Recorded *rec = &k->c->slot[k->handed % REC_RING]; /* free: see Check */
+    keep_recorded(rec, u, tu, nodes, args);
+    k->ctx.arena = &k->ar[k->handed % REC_RING];
+    arena_reset(k->ctx.arena);
+    rec_unit_begin(k->r, ru->program, ru->program_index, tu->sample);
+    run_unit(&k->ctx, ru, k->is_batt, k->seconds);
+    rec->skip = k->ctx.limit_hit == ERR_TIMEOUT || k->ctx.limit_hit == ERR_MEMORY;
+    k->st->skipped += rec->skip;
+    k->st->units += !rec->skip;
+    k->handed++;
+    k->rc = rec_unit_end(k->r, 0);
+}
+
+static int rk_finish(Rechecker *k, char *err, size_t errlen)
+{
+    Check *c = k->c;
+    if (rec_drain(k->r) != 0)
+        k->rc = -1;
+    if (k->rc)
+        snprintf(err, errlen, "%s", c->err[0] ? c->err : k->r->err);
+    k->st->nodes = c->nodes;
+    rec_free(k->r);
+    free(k->r);
     for (int a = 0; a < REC_RING; a++)
-        arena_free(&ar[a]);
+        arena_free(&k->ar[a]);
+    for (int a = 0; a < REC_RING; a++) {
+        free(c->slot[a].nodes);
+        free(c->slot[a].args);
+    }
     arena_free(&c->arena);
     trace_free(&c->fresh);
-    free(c->which);
-    free(c->skip);
     free(c);
-    return rc ? -1 : 0;
+    return k->rc ? -1 : 0;
+}
+
+int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int is_batt, uint64_t max_nested,
+                  double seconds, RecheckStats *st, char *err, size_t errlen)
+{
+    Rechecker k;
+    rk_start(&k, t, units, nunits, is_batt, max_nested, seconds, st);
+    for (size_t u = 0; u < nunits && u < t->nunits; u++)
+        rk_unit(&k, u, &t->units[u], t->nodes + t->units[u].first_node, t->args);
+    return rk_finish(&k, err, errlen);
+}
+
+/* trace_read_units hands over each unit with its nodes, then drops them. */
+static void recheck_read_unit(void *data, const Trace *t, const TraceUnit *u)
+{
+    Rechecker *k = data;
+    rk_unit(k, t->nunits, u, t->nodes + u->first_node, t->args);
+}
+
+int recheck_file(const char *path, const RecheckUnit *units, size_t nunits, int is_batt, uint64_t max_nested,
+                 double seconds, RecheckStats *st, char *err, size_t errlen)
+{
+    Trace t; /* filled as it is read: programs, samples and values before the first unit */
+    trace_init(&t);
+    Rechecker k;
+    rk_start(&k, &t, units, nunits, is_batt, max_nested, seconds, st);
+    char rerr[512];
+    int read = trace_read_units(path, &t, recheck_read_unit, &k, rerr, sizeof rerr);
+    if (!read && !k.rc && t.nunits != nunits) {
+        snprintf(k.c->err, sizeof k.c->err, "the trace has %llu units, %zu were replayed",
+                 (unsigned long long)t.nunits, nunits);
+        k.rc = -1;
+    }
+    int rc = rk_finish(&k, err, errlen);
+    if (read) {
+        snprintf(err, errlen, "%s", rerr);
+        rc = -1;
+    }
+    trace_free(&t);
+    return rc;
 }

@@ -34,6 +34,11 @@ typedef struct RecheckStats {
 int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int is_batt, uint64_t max_nested,
                   double seconds, RecheckStats *st, char *err, size_t errlen);
 
+/* The same, reading the trace at path a unit at a time (its nodes are never
+ * all in memory): units[k] must be the trace's unit k. */
+int recheck_file(const char *path, const RecheckUnit *units, size_t nunits, int is_batt, uint64_t max_nested,
+                 double seconds, RecheckStats *st, char *err, size_t errlen);
+
 /* Equal by content, as a trace stores values: closures compare by their
  * parts (Python compares them by identity, which a replay cannot reproduce:
  * the replayed closure is a new one). */
