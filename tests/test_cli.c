@@ -492,6 +492,28 @@ Test(cli, replay_verify_names_a_changed_result)
     }
 }
 
+/* A budget is no part of a program's meaning (recording's is per run,
+ * replay's per node): units a budget ended, when recorded or in the replay,
+ * are counted and left out of --verify's comparison, where they were
+ * reported as differences. */
+Test(cli, replay_verify_leaves_out_units_a_budget_ended)
+{
+    char out[8192], trace[256];
+    snprintf(trace, sizeof trace, "/tmp/battrace-cli-%d-budget.trace", (int)getpid());
+    const char *runs[][2] = {{"--mem-limit 2K", ""}, {"", "--mem-limit 1K"}};
+    for (int k = 0; k < 2; k++) {
+        cr_assert_eq(t_sh(out, sizeof out, "%s record traces/example_solvers.py --tasks traces/tasks -o %s --quiet %s",
+                          t_bin(), trace, runs[k][0]), 0, "%s", out);
+        cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --verify %s", t_bin(), trace, runs[k][1]), 0, "%s", out);
+        unsigned agreed = 0, skipped = 0;
+        const char *line = strstr(out, "--verify: ");
+        cr_assert(line && sscanf(line, "--verify: %u statement results agree with the trace (%u units a budget",
+                                 &agreed, &skipped) == 2, "%s", out);
+        cr_assert(agreed > 0 && skipped > 0, "%s", out);
+    }
+    unlink(trace);
+}
+
 /* The cost model fed by a profile of the same trace: rows still run's, the
  * counters name what it kept on the CPU; a profile without a GPU mode, or
  * with --gpu-min-width, is a usage error. */

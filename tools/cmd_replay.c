@@ -47,7 +47,9 @@ static const char replay_help[] =
     "                         then record every unit again and compare every node\n"
     "                         (those inside closures too) with the trace; the first\n"
     "                         difference is named, exit 1 (the trace is read again a\n"
-    "                         unit at a time for it: its nodes are never all in memory)\n"
+    "                         unit at a time for it: its nodes are never all in memory);\n"
+    "                         units a time or memory budget ended, when recorded or\n"
+    "                         now, are counted and not compared\n"
     "  --gpu                  run the launches that have a CUDA kernel, where the cost\n"
     "                         model finds it cheaper, on the GPU, grids staying on the\n"
     "                         device between levels (the other launches, and nodes a\n"
@@ -373,8 +375,12 @@ typedef struct Verifier {
     Value *decoded;       /* per value id, NULL tag-none until decoded */
     uint8_t *have;
     uint64_t statements;
+    uint64_t skipped;     /* units a budget ended, when recorded or now */
     Bound bound;
 } Verifier;
+
+/* verify_call's third outcome: replay's budget ended a statement. */
+#define VERIFY_BUDGET (-1)
 
 static Value vdecode(Verifier *v, uint32_t id)
 {
@@ -406,7 +412,9 @@ static int same_as_recorded(Verifier *v, Value got, int64_t id)
     return content_eq(got, vdecode(v, (uint32_t)id));
 }
 
-static int verify_call(Verifier *v, size_t u, int call)
+/* Call `call` of unit u against the trace: EXIT_OK (*agreed statements
+ * counted), EXIT_FAIL (reported), or VERIFY_BUDGET. */
+static int verify_call(Verifier *v, size_t u, int call, uint64_t *agreed)
 {
     const TraceUnit *tu = &v->j->trace.units[u];
     const TraceCall *tc = &tu->calls[call];
@@ -418,11 +426,13 @@ static int verify_call(Verifier *v, size_t u, int call)
             continue;
         Value got;
         Err e = sched_stmt_result(v->s, u - v->u0, call, k, &got);
+        if (e == ERR_TIMEOUT || e == ERR_MEMORY)
+            return VERIFY_BUDGET;
         if (k < tc->done) {
             if (b >= tc->nbind)
                 return report(v, u, call, k, "the trace has fewer bindings than statements");
             int64_t want = v->bound.ids[v->bound.at[2 * u + (size_t)call] + b++];
-            v->statements++;
+            ++*agreed;
             int ended = e == ERR__COUNT || (e && !interp_catches(&p->stmts[k], e));
             if (ended || !same_as_recorded(v, got, want)) {
                 char a[160], bb[160];
@@ -444,7 +454,7 @@ static int verify_call(Verifier *v, size_t u, int call)
                          err_name((Err)tc->err), e == ERR_OK ? "a value" : err_name(e));
                 return report(v, u, call, k, what);
             }
-            v->statements++;
+            ++*agreed;
             return EXIT_OK;
         }
     }
@@ -489,10 +499,18 @@ static int verify_window(Verifier *v, Sched *s, size_t u0, size_t u1)
     v->s = s;
     v->u0 = u0;
     int rc = EXIT_OK;
-    for (size_t u = u0; u < u1 && !rc; u++) {
+    for (size_t u = u0; u < u1 && rc == EXIT_OK; u++) {
         const TraceUnit *tu = &v->j->trace.units[u];
-        for (int c = 0; c < tu->ncalls && !rc; c++)
-            rc = verify_call(v, u, c);
+        uint64_t agreed = 0;
+        rc = recheck_budget_ended(tu) ? VERIFY_BUDGET : EXIT_OK;
+        for (int c = 0; c < tu->ncalls && rc == EXIT_OK; c++)
+            rc = verify_call(v, u, c, &agreed);
+        if (rc == VERIFY_BUDGET) {
+            v->skipped++;
+            rc = EXIT_OK;
+        } else {
+            v->statements += agreed;
+        }
     }
     return rc;
 }
@@ -503,10 +521,11 @@ static int verify_finish(Verifier *v, double seconds, int quiet)
     RecheckStats st = {0};
     int rc = verify_nodes(v->j, seconds, &st);
     if (!rc && !quiet)
-        printf("battrace replay: --verify: %llu statement results agree with the trace; recorded again, "
-               "%llu nodes of %llu units agree (%llu units a budget ended not compared)\n",
-               (unsigned long long)v->statements, (unsigned long long)st.nodes, (unsigned long long)st.units,
-               (unsigned long long)st.skipped);
+        printf("battrace replay: --verify: %llu statement results agree with the trace (%llu units a budget "
+               "ended not compared); recorded again, %llu nodes of %llu units agree (%llu units a budget ended "
+               "not compared)\n",
+               (unsigned long long)v->statements, (unsigned long long)v->skipped, (unsigned long long)st.nodes,
+               (unsigned long long)st.units, (unsigned long long)st.skipped);
     return rc;
 }
 

@@ -191,7 +191,7 @@ static void keep_recorded(Recorded *rec, size_t u, const TraceUnit *tu, const Tr
         memcpy(rec->args, args + from, (to - from) * sizeof *args);
 }
 
-static bool budget_ended(const TraceUnit *tu)
+bool recheck_budget_ended(const TraceUnit *tu)
 {
     for (int k = 0; k < tu->ncalls; k++)
         if (tu->calls[k].err == ERR_TIMEOUT || tu->calls[k].err == ERR_MEMORY)
@@ -267,7 +267,7 @@ static void rk_unit(Rechecker *k, size_t u, const TraceUnit *tu, const TraceNode
         k->rc = -1;
         return;
     }
-    if (budget_ended(tu)) {
+    if (recheck_budget_ended(tu)) {
         k->st->skipped++;
         return;
     }

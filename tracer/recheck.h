@@ -39,6 +39,11 @@ int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int i
 int recheck_file(const char *path, const RecheckUnit *units, size_t nunits, int is_batt, uint64_t max_nested,
                  double seconds, RecheckStats *st, char *err, size_t errlen);
 
+/* Did a time or memory budget end one of the recorded unit's calls? Such a
+ * unit is not compared: a budget is no part of a program's meaning (replay's
+ * budget is per node, recording's per run). */
+bool recheck_budget_ended(const TraceUnit *tu);
+
 /* Equal by content, as a trace stores values: closures compare by their
  * parts (Python compares them by identity, which a replay cannot reproduce:
  * the replayed closure is a new one). */
