@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench.py: battrace's speed, every figure a ratio measured in one run.
 
-  BATTRACE=./battrace SHARED=../shared python3 tools/bench.py [--quick] [--full-cross]
+  BATTRACE=./battrace SHARED=../shared python3 tools/bench.py [--quick] [--full-cross | --only-full-cross]
 
 1. run against the Python oracle (issue 2): the 400 solvers on their own 1718
    training samples, and a 32-solver batt (mkbatt.py --seed 1) over all 1718
@@ -12,7 +12,8 @@
    --threads 1), the trace's size per node, and
    with --full-cross the peak memory of recording all 400 solvers on all 1718
    training samples (a long job: 1 s per run at most), and the time and
-   memory of profiling that trace.
+   memory of profiling that trace and of replay --verify on it
+   (--only-full-cross: that part alone).
 3. replay against run (issue 4) on the batt and on a cross workload (100
    solvers x 300 samples): replay's time (load, schedule, execute on 2
    threads, replay the units) against run's, the dedup ratio, and the
@@ -206,7 +207,7 @@ def gpu_against_cpu(name, programs, extra):
     print('   ', [l for l in p.stdout.splitlines() if ': GPU:' in l or 'GPU:' in l][-1])
 
 
-def peak_anon(cmd):
+def peak_anon(cmd, with_output=False):
     """Run cmd; its wall time and the most anonymous memory it held (sampled
     from /proc every 0.2 s): a command that maps a 15 GB trace has that much
     file cache in its resident size, which the kernel drops at will."""
@@ -223,7 +224,8 @@ def peak_anon(cmd):
     out = p.stdout.read()
     if p.returncode:
         raise SystemExit(f'bench: {" ".join(cmd)} failed ({p.returncode}):\n{out}')
-    return time.perf_counter() - t0, peak * 1024
+    wall = time.perf_counter() - t0
+    return (wall, peak * 1024, out) if with_output else (wall, peak * 1024)
 
 
 def full_cross():
@@ -238,6 +240,12 @@ def full_cross():
     # the trace is read back whole: what a user does next with it
     secs, anon = peak_anon([BATTRACE, 'profile', trace, '--json', os.devnull])
     print(f'  its profile: {secs:.0f} s, peak anonymous memory {anon / 1e9:.2f} GB')
+    # every node checked: the trace is read a unit at a time, twice
+    secs, anon, out = peak_anon([BATTRACE, 'replay', trace, '--verify', '--threads', '2', '--time-limit', '1'],
+                                with_output=True)
+    line = next(l for l in out.splitlines() if '--verify:' in l)
+    print(f'  replay --verify: {secs:.0f} s, peak anonymous memory {anon / 1e9:.2f} GB')
+    print('   ', line.strip())
     os.remove(trace)
 
 
@@ -255,6 +263,9 @@ def main():
         print('4. replay --gpu against replay on every core (issue 5)')
         gpu_against_cpu(f'cross: 400 solvers x {n or 1718}', solvers,
                         ['--mode', 'cross', '--max-nested', '0'] + (['--samples', n] if n else []))
+        return
+    if '--only-full-cross' in sys.argv: # the full cross workload's record, profile and verify alone
+        full_cross()
         return
     print('battrace bench (the figures to compare are the ratios)')
     print('1. run against pyref.py --order cpython (inside-program time)')
