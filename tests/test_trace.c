@@ -252,15 +252,24 @@ static int write_built(const Trace *t, const char *path, char *err, size_t errle
     return tw_close(w, t, meta_of(t), err, errlen);
 }
 
+/* The hand-built trace in b, written to path (n bytes) in a new temporary
+ * directory, which is returned for cleanup. */
+static const char *built_file(Built *b, char *path, size_t n)
+{
+    char err[256];
+    build(b);
+    const char *dir = tmpdir();
+    snprintf(path, n, "%s/t.trace", dir);
+    cr_assert_eq(write_built(&b->t, path, err, sizeof err), 0, "%s", err);
+    return dir;
+}
+
 /* The bytes of the hand-built trace. */
 static uint8_t *built_bytes(size_t *size)
 {
     Built b;
-    build(&b);
-    char path[128], err[256];
-    const char *dir = tmpdir();
-    snprintf(path, sizeof path, "%s/t.trace", dir);
-    cr_assert_eq(write_built(&b.t, path, err, sizeof err), 0, "%s", err);
+    char path[128];
+    const char *dir = built_file(&b, path, sizeof path);
     trace_free(&b.t);
     uint8_t *data = slurp(path, size);
     cleanup(dir);
@@ -699,11 +708,8 @@ static void count_unit(void *data, const Trace *t, const TraceUnit *u)
 Test(trace, reading_unit_by_unit_sees_every_node)
 {
     Built b;
-    build(&b);
     char path[128], err[256], err2[256];
-    const char *dir = tmpdir();
-    snprintf(path, sizeof path, "%s/t.trace", dir);
-    cr_assert_eq(write_built(&b.t, path, err, sizeof err), 0, "%s", err);
+    const char *dir = built_file(&b, path, sizeof path);
     UnitsSeen seen = {&b.t, 0, 0};
     Trace r;
     cr_assert_eq(trace_read_units(path, &r, check_unit, &seen, err, sizeof err), 0, "%s", err);
@@ -1064,11 +1070,8 @@ Test(trace, failed_write_keeps_the_old_file)
 Test(trace, reading_every_node_refuses_past_the_memory_available)
 {
     Built b;
-    build(&b);
     char path[128], err[256];
-    const char *dir = tmpdir();
-    snprintf(path, sizeof path, "%s/t.trace", dir);
-    cr_assert_eq(write_built(&b.t, path, err, sizeof err), 0, "%s", err);
+    const char *dir = built_file(&b, path, sizeof path);
     Trace r;
     setenv("BATTRACE_MEM_AVAILABLE", "64", 1);
     cr_assert_eq(trace_read(path, &r, err, sizeof err), 2);
