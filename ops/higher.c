@@ -620,11 +620,14 @@ static Value line_for(uint64_t key, const uint64_t *dk, const Value *lines, size
  * the slow path's order (for j in b, for i in a), each with its line. The
  * tracer sees the nodes it would see without the fast path, while each
  * distinct line is still built once (results shared by identity also hash
- * once). Their self time is near zero: the work is the prapply's. */
+ * once). Their self time is near zero: the work is the prapply's, and this
+ * loop, the tracer's (an aside). */
 static void trace_connect_calls(Ctx *ctx, Value f, const Seq *a, const Seq *b, const uint64_t *dk,
                                 const Value *lines, size_t nd)
 {
     const TraceHooks *t = ctx->trace;
+    if (t->aside_begin)
+        t->aside_begin(ctx->trace_data);
     for (uint32_t y = 0; y < b->n; y++)
         for (uint32_t x = 0; x < a->n; x++) {
             Value args[2] = {a->items[x], b->items[y]};
@@ -632,6 +635,8 @@ static void trace_connect_calls(Ctx *ctx, Value f, const Seq *a, const Seq *b, c
             if (t->apply_enter(ctx->trace_data, f, 2, args))
                 t->apply_leave(ctx->trace_data, f, ERR_OK, r);
         }
+    if (t->aside_end)
+        t->aside_end(ctx->trace_data);
 }
 
 static Err prapply_connect(Ctx *ctx, Value f, const Seq *a, const Seq *b, Value *out)

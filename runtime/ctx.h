@@ -31,6 +31,11 @@ typedef struct TraceHooks {
      * (a tracer that keeps no frame for f says 0, and saves the call) */
     int (*apply_enter)(void *data, Value f, int argc, const Value *args);
     void (*apply_leave)(void *data, Value f, Err err, Value result);
+    /* work done only because a tracer is there (the calls a fast path
+     * stands for, reported one by one): from aside_begin to aside_end it is
+     * no part of the current application's own time. Either may be NULL. */
+    void (*aside_begin)(void *data);
+    void (*aside_end)(void *data);
 } TraceHooks;
 
 struct Ctx {

@@ -422,3 +422,50 @@ Test(record, hook_time_is_sampled_per_primitive_on_nested_nodes)
     arena_free(&arena);
     program_free(&pf);
 }
+
+/* The first node's self time, as the sink is given it. */
+static int first_self(void *data, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args)
+{
+    (void)args;
+    *(uint64_t *)data = u->nnodes ? nodes[0].self_ns : UINT64_MAX;
+    return 0;
+}
+
+/* An application whose 20 ms pass inside an aside (work only a tracer
+ * causes, such as the calls prapply's connect fast path reports) keeps none
+ * of them as its self time; the same 20 ms outside an aside are its own. */
+Test(record, an_aside_is_no_part_of_an_applications_self_time)
+{
+    ProgramFile pf;
+    char err[256];
+    cr_assert_eq(program_parse("test.py", "def solve_t(I):\n    O = identity(I)\n    return O\n", &pf, err,
+                               sizeof err), 0, "%s", err);
+    Trace w;
+    trace_init(&w);
+    uint64_t self = 0;
+    Recorder rec;
+    rec_init_sink(&rec, &w, first_self, &self);
+    Value prapply = prim_value(&prim_table[P_prapply]), connect = prim_value(&prim_table[P_connect]);
+    Value args[3] = {connect, v_empty_set(), v_empty_set()}, pair[2] = {v_pair(0, 0), v_pair(0, 1)};
+    for (int aside = 1; aside >= 0; aside--) {
+        rec_unit_begin(&rec, &pf.programs[0], 0, 0);
+        cr_assert(rec.hooks.apply_enter(&rec, prapply, 3, args));
+        if (aside)
+            rec.hooks.aside_begin(&rec);
+        uint64_t t0 = now_ns();
+        for (int k = 0; now_ns() - t0 < 20000000u; k++) /* a nested call now and then */
+            if (k % 1000 == 0 && rec.hooks.apply_enter(&rec, connect, 2, pair))
+                rec.hooks.apply_leave(&rec, connect, ERR_OK, v_empty_set());
+        if (aside)
+            rec.hooks.aside_end(&rec);
+        rec.hooks.apply_leave(&rec, prapply, ERR_OK, v_empty_set());
+        cr_assert_eq(rec_unit_end(&rec, 1), 0);
+        if (aside)
+            cr_assert_lt(self, 10000000u, "self time %llu ns of the 20 ms aside", (unsigned long long)self);
+        else
+            cr_assert_geq(self, 15000000u, "self time %llu ns of 20 ms", (unsigned long long)self);
+    }
+    rec_free(&rec);
+    trace_free(&w);
+    program_free(&pf);
+}

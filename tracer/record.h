@@ -170,6 +170,8 @@ typedef struct Recorder {
     size_t nbind, cap_bind;
     uint64_t start_ns, start_ticks; /* for turning ticks into ns */
     uint64_t tick_cost;    /* one clock read, taken out of each hook sample */
+    uint64_t aside_t0, aside_child; /* an aside's start (ticks), and the child time before it */
+    size_t aside_depth;    /* the frame an aside began in, + 1; 0: none open */
     RecHookCost *hook_cost; /* per primitive (P__COUNT) */
     RecSeen *seen;         /* REC_SEEN entries */
     uint32_t unit_no;      /* units begun so far: the current one's RecSeen.unit */
