@@ -78,8 +78,10 @@ static const char profile_help[] =
     "             of its own.\n"
 
     "  self       time inside the nodes less their children (and less the\n"
-    "             recorder's own time around the children), and its share (0\n"
-    "             for a trace recorded with --no-times: the table says so)\n"
+    "             recorder's own time around the children, and the loops in\n"
+    "             which a fast path reports the calls it stands for), and its\n"
+    "             share (0 for a trace recorded with --no-times: the table\n"
+    "             says so)\n"
     "  repeated   self time of the calls whose (primitive, argument value ids) an\n"
     "             earlier node of the trace had: the most that deduplicating every\n"
     "             call, nested ones included, could save (replay deduplicates\n"
