@@ -578,15 +578,19 @@ static uint64_t *unit_costs(const ReplayJob *j)
         all += t->units[u].us + 1;
     }
     uint64_t mean = t->nunits ? all / t->nunits : 1;
-    for (size_t u = 0; u < j->nunits; u++) {
-        const char *name = j->names[u];
-        cost[u] = mean;
+    /* per program of the workload, by name (the selection may differ) */
+    uint64_t *of_program = xcalloc(j->w.nprograms + 1, sizeof *of_program);
+    for (size_t q = 0; q < j->w.nprograms; q++) {
+        of_program[q] = mean;
         for (uint32_t p = 0; p < t->nprograms; p++)
-            if (n[p] && !strcmp(t->programs[p], name)) {
-                cost[u] = sum[p] / n[p];
+            if (n[p] && !strcmp(t->programs[p], j->w.programs[q]->name)) {
+                of_program[q] = sum[p] / n[p];
                 break;
             }
     }
+    for (size_t u = 0; u < j->nunits; u++)
+        cost[u] = of_program[j->units[u].program];
+    free(of_program);
     free(sum);
     free(n);
     return cost;
