@@ -397,6 +397,49 @@ Test(inspect, json_export)
     unlink(tr);
 }
 
+/* Numbers past an int (a node of 5 s, a unit of 50 min, a self time of 17
+ * digits) are written as cJSON writes them: the units are written without
+ * a cJSON tree, the rest of the export with one. */
+Test(inspect, json_export_writes_large_numbers_as_cjson_does)
+{
+    const char *tr = tmp("big.trace"), *js = tmp("big.json");
+    Trace t;
+    trace_init(&t);
+    t.programs = (char **)solver_programs;
+    t.nprograms = 1;
+    t.samples = sample_store;
+    t.source = (char *)"def solve_aaa(I):\n    ...\n";
+    t.source_len = strlen(t.source);
+    add_sample(&t, "aaa", 0, 0, "((1, 2), (3, 4))", "((2, 1), (4, 3))", "()");
+    uint32_t vm0 = id_of(&t, "((2, 1), (4, 3))");
+    const double big[] = {5e9, 123456789012345678.0, 3e9};
+    UB u;
+    ub_begin(&u, 0, 0, (uint64_t)big[2]);
+    ub_node(&u, P_vmirror, 0, -1, 0, vm0, (uint64_t)big[0], 1, INPUT(0));
+    ub_node(&u, P_identity, 0, -1, 1, vm0, (uint64_t)big[1], 1, NODE(0));
+    ub_call(&u, 0, 0, 2, vm0, 2, NODE(0), NODE(1));
+    write_trace(tr, &t, &u, 1);
+    vt_free(&t.values);
+    char out[8192];
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s --json %s", t_bin(), tr, js), 0, "%s", out);
+    char *text = slurp(js);
+    const char *keys[] = {"\"self_ns\":", "\"self_ns\":", "\"us\":"};
+    for (int k = 0; k < 3; k++) {
+        cJSON *n = cJSON_CreateNumber((double)(uint64_t)big[k]);
+        char *want = cJSON_PrintUnformatted(n), field[96];
+        snprintf(field, sizeof field, "%s%s%s", keys[k], want, k == 2 ? ",\"calls\"" : "}");
+        cr_assert(strstr(text, field), "no %s in %.600s", field, text);
+        cJSON_free(want);
+        cJSON_Delete(n);
+    }
+    cJSON *root = cJSON_Parse(text);
+    cr_assert_not_null(root, "not JSON: %.300s", text);
+    cJSON_Delete(root);
+    free(text);
+    unlink(js);
+    unlink(tr);
+}
+
 Test(inspect, dot_of_one_sample)
 {
     const char *tr = tmp("dot.trace"), *dot = tmp("g.dot");

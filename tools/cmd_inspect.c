@@ -5,6 +5,9 @@
  * the trace, and a Graphviz drawing of every unit on one sample. The trace
  * is read a unit at a time (trace_read_units), keeping counts and the drawn
  * sample's nodes; the export reads it a second time for the nodes. */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,56 +334,122 @@ static int write_rows(Insp *in, FILE *f)
 
 /* ---- --json ---- */
 
-static cJSON *ref_json(const Trace *t, uint64_t ref)
+/* A number as cJSON_PrintUnformatted writes it (cJSON 1.7: "%d" when it is
+ * an int, else "%1.15g", or "%1.17g" when that does not read back), so that
+ * the units, written here without a cJSON tree, read as the rest of the
+ * export. */
+static void put_number(StrBuf *b, double d)
 {
-    cJSON *o = cJSON_CreateObject();
-    uint64_t ix = ref_index(ref);
-    switch (ref_kind(ref)) {
-    case REF_NODE: cJSON_AddNumberToObject(o, "node", (double)ix); break;
-    case REF_INPUT: cJSON_AddStringToObject(o, "input", input_name(ix)); break;
-    case REF_VALUE: cJSON_AddNumberToObject(o, "value", (double)ix); break;
-    default: cJSON_AddStringToObject(o, "prim", ix < P__COUNT ? prim_table[ix].name : "<unknown>");
+    char buf[32];
+    if (d > (double)INT_MIN && d <= (double)INT_MAX && d == (double)(int)d) {
+        snprintf(buf, sizeof buf, "%d", (int)d);
+    } else {
+        snprintf(buf, sizeof buf, "%1.15g", d);
+        double back = strtod(buf, NULL), most = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+        if (!(fabs(back - d) <= most * DBL_EPSILON))
+            snprintf(buf, sizeof buf, "%1.17g", d);
     }
-    (void)t;
-    return o;
+    sb_puts(b, buf);
 }
 
-static cJSON *err_json(unsigned e) { return e ? cJSON_CreateString(err_name((Err)e)) : cJSON_CreateNull(); }
-
-static cJSON *unit_json(const Trace *t, const TraceUnit *u)
+/* A name, or null. Every string of a unit is an ASCII name (programs,
+ * primitives, error classes, inputs), which sb_json_str and cJSON write
+ * alike. */
+static void put_name(StrBuf *b, const char *name)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "program", t->programs[u->program]);
-    cJSON_AddNumberToObject(o, "sample", u->sample);
-    cJSON_AddNumberToObject(o, "us", (double)u->us);
-    cJSON *calls = cJSON_AddArrayToObject(o, "calls");
+    if (name)
+        sb_json_str(b, name);
+    else
+        sb_puts(b, "null");
+}
+
+static void put_ref(StrBuf *b, uint64_t ref)
+{
+    uint64_t ix = ref_index(ref);
+    switch (ref_kind(ref)) {
+    case REF_NODE: sb_puts(b, "{\"node\":"); put_number(b, (double)ix); break;
+    case REF_INPUT: sb_puts(b, "{\"input\":"); put_name(b, input_name(ix)); break;
+    case REF_VALUE: sb_puts(b, "{\"value\":"); put_number(b, (double)ix); break;
+    default: sb_puts(b, "{\"prim\":"); put_name(b, ix < P__COUNT ? prim_table[ix].name : "<unknown>");
+    }
+    sb_putc(b, '}');
+}
+
+static void put_refs(StrBuf *b, const uint64_t *refs, size_t n)
+{
+    sb_putc(b, '[');
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            sb_putc(b, ',');
+        put_ref(b, refs[k]);
+    }
+    sb_putc(b, ']');
+}
+
+static void put_node(StrBuf *b, const Trace *t, const TraceNode *n)
+{
+    sb_puts(b, "{\"op\":");
+    put_name(b, op_name(n->op));
+    sb_puts(b, ",\"error\":");
+    put_name(b, n->err ? err_name((Err)n->err) : NULL);
+    sb_puts(b, ",\"parent\":");
+    if (n->parent)
+        put_number(b, (double)(n->parent - 1));
+    else
+        sb_puts(b, "null");
+    sb_puts(b, ",\"stmt\":");
+    put_number(b, n->stmt);
+    sb_puts(b, ",\"args\":");
+    put_refs(b, t->args + n->args_at, n->nargs);
+    sb_puts(b, ",\"result\":");
+    if (n->err)
+        sb_puts(b, "null");
+    else
+        put_number(b, n->result);
+    sb_puts(b, ",\"self_ns\":");
+    put_number(b, (double)n->self_ns);
+    sb_putc(b, '}');
+}
+
+/* One unit of the export, written to f a node at a time (a unit holds up
+ * to 2 million nested nodes: as one cJSON tree, a few GB). */
+static void put_unit(StrBuf *b, FILE *f, const Trace *t, const TraceUnit *u)
+{
+    sb_clear(b);
+    sb_puts(b, "{\"program\":");
+    put_name(b, t->programs[u->program]);
+    sb_puts(b, ",\"sample\":");
+    put_number(b, u->sample);
+    sb_puts(b, ",\"us\":");
+    put_number(b, (double)u->us);
+    sb_puts(b, ",\"calls\":[");
     for (unsigned c = 0; c < u->ncalls && c < 2; c++) {
         const TraceCall *tc = &u->calls[c];
-        cJSON *co = cJSON_CreateObject();
-        cJSON_AddItemToObject(co, "error", err_json(tc->err));
-        cJSON_AddNumberToObject(co, "done", tc->done);
-        cJSON_AddItemToObject(co, "out", tc->out ? cJSON_CreateNumber(tc->out - 1) : cJSON_CreateNull());
-        cJSON *bind = cJSON_AddArrayToObject(co, "bind");
-        for (uint32_t b = 0; b < tc->nbind; b++)
-            cJSON_AddItemToArray(bind, ref_json(t, tc->bind[b]));
-        cJSON_AddItemToArray(calls, co);
+        sb_puts(b, c ? ",{\"error\":" : "{\"error\":");
+        put_name(b, tc->err ? err_name((Err)tc->err) : NULL);
+        sb_puts(b, ",\"done\":");
+        put_number(b, tc->done);
+        sb_puts(b, ",\"out\":");
+        if (tc->out)
+            put_number(b, tc->out - 1);
+        else
+            sb_puts(b, "null");
+        sb_puts(b, ",\"bind\":");
+        put_refs(b, tc->bind, tc->nbind);
+        sb_putc(b, '}');
     }
-    cJSON *nodes = cJSON_AddArrayToObject(o, "nodes");
+    sb_puts(b, "],\"nodes\":[");
     for (uint32_t k = 0; k < u->nnodes; k++) {
-        const TraceNode *n = &t->nodes[u->first_node + k];
-        cJSON *no = cJSON_CreateObject();
-        cJSON_AddStringToObject(no, "op", op_name(n->op));
-        cJSON_AddItemToObject(no, "error", err_json(n->err));
-        cJSON_AddItemToObject(no, "parent", n->parent ? cJSON_CreateNumber(n->parent - 1) : cJSON_CreateNull());
-        cJSON_AddNumberToObject(no, "stmt", n->stmt);
-        cJSON *args = cJSON_AddArrayToObject(no, "args");
-        for (unsigned a = 0; a < n->nargs; a++)
-            cJSON_AddItemToArray(args, ref_json(t, t->args[n->args_at + a]));
-        cJSON_AddItemToObject(no, "result", n->err ? cJSON_CreateNull() : cJSON_CreateNumber(n->result));
-        cJSON_AddNumberToObject(no, "self_ns", (double)n->self_ns);
-        cJSON_AddItemToArray(nodes, no);
+        if (k)
+            sb_putc(b, ',');
+        put_node(b, t, &t->nodes[u->first_node + k]);
+        if (b->len > (1u << 20)) {
+            fwrite(b->data, 1, b->len, f);
+            sb_clear(b);
+        }
     }
-    return o;
+    sb_puts(b, "]}");
+    fwrite(b->data, 1, b->len, f);
 }
 
 /* Print item (then delete it) to f. */
@@ -399,6 +468,7 @@ static void put_json(FILE *f, cJSON *item)
 /* The units of the export, as the second reading hands them over. */
 typedef struct JsonUnits {
     FILE *f;
+    StrBuf *sb;
     uint64_t n;
 } JsonUnits;
 
@@ -407,13 +477,14 @@ static void json_unit(void *data, const Trace *t, const TraceUnit *u)
     JsonUnits *ju = data;
     if (ju->n++)
         fputs(",\n", ju->f);
-    put_json(ju->f, unit_json(t, u));
+    put_unit(ju->sb, ju->f, t, u);
 }
 
-/* Written piece by piece (one cJSON tree per unit), so that a large trace
- * never has to be held as one JSON tree; the nodes come from reading the
- * trace again a unit at a time, so that they never are all in memory
- * either (the full cross workload's would take 50 GB). */
+/* Written piece by piece, so that a large trace never has to be held as
+ * one JSON tree: the header and the values through cJSON, the units node
+ * by node (put_unit). The nodes come from reading the trace again a unit at
+ * a time, so that they never are all in memory either (the full cross
+ * workload's would take 50 GB). */
 static int write_json(Insp *in, FILE *f)
 {
     const Trace *t = &in->t;
@@ -457,7 +528,7 @@ static int write_json(Insp *in, FILE *f)
         fwrite(in->sb.data, 1, in->sb.len, f);
     }
     fputs("],\n\"units\":[", f);
-    JsonUnits ju = {f, 0};
+    JsonUnits ju = {f, &in->sb, 0};
     Trace again;
     char err[1024];
     int read = trace_read_units(in->path, &again, json_unit, &ju, err, sizeof err);
