@@ -170,16 +170,23 @@ static TraceSample sample_store[8];
  * Distinct (op, arg ids): vmirror {I0, I1} = 2; apply {(first, vm0), (first,
  * vm1)} = 2; first {(2,1), (4,3), (6,5), (8,7)} = 4; identity {vm0, vm1} = 2;
  * size {vm0} = 1 (both bbb samples have input I0). */
+/* A solver trace's header: the first nprograms of solver_programs, and
+ * sample 0 of task aaa. */
+static void solver_header(Trace *t, uint32_t nprograms)
+{
+    trace_init(t);
+    t->programs = (char **)solver_programs;
+    t->nprograms = nprograms;
+    t->samples = sample_store;
+    t->source = (char *)"def solve_aaa(I):\n    ...\n";
+    t->source_len = strlen(t->source);
+    add_sample(t, "aaa", 0, 0, "((1, 2), (3, 4))", "((2, 1), (4, 3))", "()");
+}
+
 static void solver_trace(const char *path, uint32_t *ids)
 {
     Trace t;
-    trace_init(&t);
-    t.programs = (char **)solver_programs;
-    t.nprograms = 2;
-    t.samples = sample_store;
-    t.source = (char *)"def solve_aaa(I):\n    ...\n";
-    t.source_len = strlen(t.source);
-    add_sample(&t, "aaa", 0, 0, "((1, 2), (3, 4))", "((2, 1), (4, 3))", "()");
+    solver_header(&t, 2);
     add_sample(&t, "aaa", 1, 0, "((5, 6), (7, 8))", "((6, 5), (8, 7))", "()");
     add_sample(&t, "bbb", 0, 0, "((1, 2), (3, 4))", "((0,),)", "()");
     add_sample(&t, "bbb", 1, 0, "((1, 2), (3, 4))", NULL, "()");
@@ -404,13 +411,7 @@ Test(inspect, json_export_writes_large_numbers_as_cjson_does)
 {
     const char *tr = tmp("big.trace"), *js = tmp("big.json");
     Trace t;
-    trace_init(&t);
-    t.programs = (char **)solver_programs;
-    t.nprograms = 1;
-    t.samples = sample_store;
-    t.source = (char *)"def solve_aaa(I):\n    ...\n";
-    t.source_len = strlen(t.source);
-    add_sample(&t, "aaa", 0, 0, "((1, 2), (3, 4))", "((2, 1), (4, 3))", "()");
+    solver_header(&t, 1);
     uint32_t vm0 = id_of(&t, "((2, 1), (4, 3))");
     const double big[] = {5e9, 123456789012345678.0, 3e9};
     UB u;
