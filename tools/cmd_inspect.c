@@ -70,7 +70,7 @@ typedef struct NodeCounts {
 /* The units on the --dot sample, their nodes copied out as they are read. */
 typedef struct DotUnit {
     uint64_t unit;  /* index in the trace */
-    uint64_t first; /* its first node in DotUnits.nodes */
+    uint64_t first; /* its first node in DotUnits.kept */
 } DotUnit;
 
 typedef struct DotUnits {
@@ -79,10 +79,7 @@ typedef struct DotUnits {
     long sample;       /* its index, or -1 */
     DotUnit *units;
     size_t n, cap;
-    TraceNode *nodes;  /* args_at index args */
-    size_t nnodes, cap_nodes;
-    uint64_t *args;
-    size_t nargs, cap_args;
+    TraceNodes kept;
 } DotUnits;
 
 typedef struct Insp {
@@ -177,16 +174,8 @@ static void count_nodes(NodeCounts *nc, const TraceNode *nodes, uint32_t n)
 static void keep_dot_unit(DotUnits *d, uint64_t ui, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args)
 {
     d->units = grow_room(d->units, &d->cap, d->n + 1, sizeof *d->units, 0, 64);
-    d->units[d->n++] = (DotUnit){ui, d->nnodes};
-    d->nodes = grow_room(d->nodes, &d->cap_nodes, d->nnodes + u->nnodes, sizeof *d->nodes, 0, 64);
-    for (uint32_t k = 0; k < u->nnodes; k++) {
-        TraceNode nd = nodes[k];
-        d->args = grow_room(d->args, &d->cap_args, d->nargs + nd.nargs, sizeof *d->args, 0, 64);
-        memcpy(d->args + d->nargs, args + nd.args_at, nd.nargs * sizeof *args);
-        nd.args_at = d->nargs;
-        d->nargs += nd.nargs;
-        d->nodes[d->nnodes++] = nd;
-    }
+    d->units[d->n++] = (DotUnit){ui, d->kept.n};
+    trace_nodes_append(&d->kept, nodes, u->nnodes, args);
 }
 
 static long find_sample(const Trace *t, const char *spec);
@@ -215,8 +204,7 @@ static void on_unit(void *data, const Trace *t, const TraceUnit *u)
 static void dot_free(DotUnits *d)
 {
     free(d->units);
-    free(d->nodes);
-    free(d->args);
+    trace_nodes_free(&d->kept);
 }
 
 static void summary(Insp *in, FILE *to)
@@ -352,6 +340,15 @@ static void put_number(StrBuf *b, double d)
     sb_puts(b, buf);
 }
 
+/* index, or null when the index is absent. */
+static void put_index(StrBuf *b, bool present, uint64_t index)
+{
+    if (present)
+        put_number(b, (double)index);
+    else
+        sb_puts(b, "null");
+}
+
 /* A name, or null. Every string of a unit is an ASCII name (programs,
  * primitives, error classes, inputs), which sb_json_str and cJSON write
  * alike. */
@@ -393,19 +390,13 @@ static void put_node(StrBuf *b, const Trace *t, const TraceNode *n)
     sb_puts(b, ",\"error\":");
     put_name(b, n->err ? err_name((Err)n->err) : NULL);
     sb_puts(b, ",\"parent\":");
-    if (n->parent)
-        put_number(b, (double)(n->parent - 1));
-    else
-        sb_puts(b, "null");
+    put_index(b, n->parent, n->parent - 1);
     sb_puts(b, ",\"stmt\":");
     put_number(b, n->stmt);
     sb_puts(b, ",\"args\":");
     put_refs(b, t->args + n->args_at, n->nargs);
     sb_puts(b, ",\"result\":");
-    if (n->err)
-        sb_puts(b, "null");
-    else
-        put_number(b, n->result);
+    put_index(b, !n->err, n->result);
     sb_puts(b, ",\"self_ns\":");
     put_number(b, (double)n->self_ns);
     sb_putc(b, '}');
@@ -430,10 +421,7 @@ static void put_unit(StrBuf *b, FILE *f, const Trace *t, const TraceUnit *u)
         sb_puts(b, ",\"done\":");
         put_number(b, tc->done);
         sb_puts(b, ",\"out\":");
-        if (tc->out)
-            put_number(b, tc->out - 1);
-        else
-            sb_puts(b, "null");
+        put_index(b, tc->out, tc->out - 1);
         sb_puts(b, ",\"bind\":");
         put_refs(b, tc->bind, tc->nbind);
         sb_putc(b, '}');
@@ -531,12 +519,7 @@ static int write_json(Insp *in, FILE *f)
     JsonUnits ju = {f, &in->sb, 0};
     Trace again;
     char err[1024];
-    int read = trace_read_units(in->path, &again, json_unit, &ju, err, sizeof err);
-    if (!read && again.nunits != t->nunits) {
-        snprintf(err, sizeof err, "%s: changed while it was read (%llu units, then %llu)", in->path,
-                 (unsigned long long)t->nunits, (unsigned long long)again.nunits);
-        read = 2;
-    }
+    int read = trace_reread_units(in->path, t->nunits, &again, json_unit, &ju, err, sizeof err);
     trace_free(&again);
     if (read) {
         fprintf(stderr, "battrace inspect: %s\n", err);
@@ -608,7 +591,7 @@ static void write_dot(const Trace *t, const DotUnits *d, FILE *f)
     for (uint64_t du = 0; du < d->n; du++) {
         uint64_t ui = d->units[du].unit;
         const TraceUnit *u = &t->units[ui];
-        const TraceNode *nodes = d->nodes + d->units[du].first;
+        const TraceNode *nodes = d->kept.nodes + d->units[du].first;
         fprintf(f, "  subgraph cluster_u%llu {\n    label=", (unsigned long long)ui);
         dot_str(f, t->programs[u->program]);
         fputs(";\n    color=gray50;\n", f);
@@ -616,7 +599,7 @@ static void write_dot(const Trace *t, const DotUnits *d, FILE *f)
         for (uint32_t k = 0; k < u->nnodes; k++) {
             const TraceNode *n = &nodes[k];
             for (unsigned a = 0; a < n->nargs; a++) {
-                uint64_t r = d->args[n->args_at + a];
+                uint64_t r = d->kept.args[n->args_at + a];
                 if (ref_kind(r) == REF_INPUT && ref_index(r) < 5)
                     used[ref_index(r)] = 1;
             }
@@ -636,7 +619,7 @@ static void write_dot(const Trace *t, const DotUnits *d, FILE *f)
         for (uint32_t k = 0; k < u->nnodes; k++) {
             const TraceNode *n = &nodes[k];
             for (unsigned a = 0; a < n->nargs; a++) {
-                uint64_t r = d->args[n->args_at + a];
+                uint64_t r = d->kept.args[n->args_at + a];
                 if (ref_kind(r) == REF_NODE && ref_index(r) < u->nnodes)
                     fprintf(f, "    u%llu_n%llu -> u%llu_n%u;\n", (unsigned long long)ui,
                             (unsigned long long)ref_index(r), (unsigned long long)ui, k);

@@ -311,17 +311,14 @@ typedef struct Bound {
     int64_t *ids;
     size_t *at;    /* per unit-call (unit * 2 + call): its first entry in ids */
     size_t n, cap, nunits;
-    int extra;     /* the trace has more units than replay read */
 } Bound;
 
 static void bound_unit(void *data, const Trace *t, const TraceUnit *tu)
 {
     Bound *b = data;
     size_t u = t->nunits;
-    if (u >= b->nunits) {
-        b->extra = 1;
+    if (u >= b->nunits) /* the file changed: trace_reread_units refuses it */
         return;
-    }
     for (int c = 0; c < 2; c++) {
         const TraceCall *tc = &tu->calls[c];
         uint32_t nbind = c < tu->ncalls ? tc->nbind : 0;
@@ -350,12 +347,7 @@ static int bound_read(Bound *b, const char *path, size_t nunits)
     b->nunits = nunits;
     b->at = xcalloc(2 * nunits + 2, sizeof *b->at);
     Trace t;
-    int rc = trace_read_units(path, &t, bound_unit, b, err, sizeof err);
-    if (!rc && (b->extra || t.nunits != nunits)) {
-        snprintf(err, sizeof err, "%s: changed while it was read (%zu units, then %llu)", path, nunits,
-                 (unsigned long long)t.nunits);
-        rc = 2;
-    }
+    int rc = trace_reread_units(path, nunits, &t, bound_unit, b, err, sizeof err);
     trace_free(&t);
     if (rc)
         fprintf(stderr, "battrace replay: --verify: %s\n", err);
@@ -558,6 +550,11 @@ static void write_rows(ReplayJob *j, Sched *s, size_t u0, size_t u1, FILE *f)
     arena_free(&a);
 }
 
+/* May whole windows go to lanes (see "window lanes")? With more than one
+ * thread, and neither --gpu nor --verify, which keep one sequence of
+ * windows. */
+static bool lanes_allowed(const ReplayOptions *o) { return o->threads > 1 && !o->gpu && !o->verify; }
+
 /* Each unit's expected cost, to share windows out to lanes: its recorded
  * time; on new samples (--tasks), its program's mean recorded time (a
  * program the trace does not name: the mean of all). */
@@ -625,7 +622,7 @@ static size_t window_end(const ReplayJob *j, size_t u0, long budget, const uint6
 static size_t cut_windows(const ReplayJob *j, const ReplayOptions *o, size_t *bounds)
 {
     uint64_t *costs = NULL, time_budget = 0;
-    if (o->threads > 1 && !o->gpu && !o->verify && o->window > 0) {
+    if (lanes_allowed(o) && o->window > 0) {
         costs = unit_costs(j);
         uint64_t all = 0;
         for (size_t u = 0; u < j->nunits; u++)
@@ -1027,8 +1024,7 @@ int cmd_replay(int argc, char **argv)
     /* lanes where there are windows enough to share out evenly (a lane
      * takes a window at a time, so the last ones decide when all are done);
      * else the threads share each window's nodes */
-    int lanes = o.threads > 1 && windows >= LANES_MIN_WINDOWS * (size_t)o.threads && !o.gpu && !o.verify
-                    ? o.threads : 1;
+    int lanes = lanes_allowed(&o) && windows >= LANES_MIN_WINDOWS * (size_t)o.threads ? o.threads : 1;
     uint64_t busiest = 0, wall = now_ns(); /* the work of the busiest lane; the windows' wall time */
     if (!rc && lanes > 1) {
         rc = replay_lanes(j, &o, bounds, windows, rows, &total, &busiest);

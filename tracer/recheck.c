@@ -40,9 +40,7 @@ typedef struct Recorded {
     size_t index;          /* in the trace */
     uint8_t skip;          /* a budget ended it now: not compared */
     TraceUnit unit;
-    TraceNode *nodes;      /* args_at counted from args */
-    uint64_t *args;
-    size_t cap_nodes, cap_args;
+    TraceNodes kept;       /* its nodes */
 } Recorded;
 
 /* The comparing sink; it runs on the recorder's writer thread. A unit is
@@ -133,13 +131,13 @@ static int compare_calls(Check *c, const Recorded *u, const TraceUnit *fu, const
 
 static int compare_node(Check *c, const Recorded *u, uint32_t k, const TraceNode *f, const uint64_t *fargs)
 {
-    const TraceNode *r = &u->nodes[k];
+    const TraceNode *r = &u->kept.nodes[k];
     const char *name = r->op < P__COUNT ? prim_table[r->op].name : "<closure call>";
     if (f->op != r->op || f->parent != r->parent || f->stmt != r->stmt || f->nargs != r->nargs)
         return differ(c, u, "node %u (%s): recording again made another node (%s)", k, name,
                       f->op < P__COUNT ? prim_table[f->op].name : "<closure call>");
     for (unsigned a = 0; a < r->nargs; a++)
-        if (!ref_same(c, fargs[f->args_at + a], u->args[r->args_at + a]))
+        if (!ref_same(c, fargs[f->args_at + a], u->kept.args[r->args_at + a]))
             return differ(c, u, "node %u (%s): argument %u differs", k, name, a + 1);
     if (f->err != r->err)
         return differ(c, u, "node %u (%s): recorded %s, recording again gave %s", k, name,
@@ -176,19 +174,8 @@ static void keep_recorded(Recorded *rec, size_t u, const TraceUnit *tu, const Tr
     rec->index = u;
     rec->unit = *tu;
     rec->unit.first_node = 0;
-    size_t n = tu->nnodes, from = 0, to = 0;
-    if (n) {
-        from = nodes[0].args_at;
-        to = nodes[n - 1].args_at + nodes[n - 1].nargs;
-    }
-    rec->nodes = grow_room(rec->nodes, &rec->cap_nodes, n, sizeof *rec->nodes, 0, 64);
-    rec->args = grow_room(rec->args, &rec->cap_args, to - from, sizeof *rec->args, 0, 64);
-    for (size_t k = 0; k < n; k++) {
-        rec->nodes[k] = nodes[k];
-        rec->nodes[k].args_at -= from;
-    }
-    if (to > from)
-        memcpy(rec->args, args + from, (to - from) * sizeof *args);
+    rec->kept.n = rec->kept.nargs = 0;
+    trace_nodes_append(&rec->kept, nodes, tu->nnodes, args);
 }
 
 bool recheck_budget_ended(const TraceUnit *tu)
@@ -260,13 +247,8 @@ static void rk_start(Rechecker *k, const Trace *t, const RecheckUnit *units, siz
 /* Recorded unit u (tu, its nodes and their args) against a fresh recording. */
 static void rk_unit(Rechecker *k, size_t u, const TraceUnit *tu, const TraceNode *nodes, const uint64_t *args)
 {
-    if (k->rc)
+    if (k->rc || u >= k->nunits) /* past nunits the file changed: trace_reread_units refuses it */
         return;
-    if (u >= k->nunits) {
-        snprintf(k->c->err, sizeof k->c->err, "the trace has more units than the %zu replayed", k->nunits);
-        k->rc = -1;
-        return;
-    }
     if (recheck_budget_ended(tu)) {
         k->st->skipped++;
         return;
@@ -297,10 +279,8 @@ static int rk_finish(Rechecker *k, char *err, size_t errlen)
     free(k->r);
     for (int a = 0; a < REC_RING; a++)
         arena_free(&k->ar[a]);
-    for (int a = 0; a < REC_RING; a++) {
-        free(c->slot[a].nodes);
-        free(c->slot[a].args);
-    }
+    for (int a = 0; a < REC_RING; a++)
+        trace_nodes_free(&c->slot[a].kept);
     arena_free(&c->arena);
     trace_free(&c->fresh);
     free(c);
@@ -332,12 +312,7 @@ int recheck_file(const char *path, const RecheckUnit *units, size_t nunits, int 
     Rechecker k;
     rk_start(&k, &t, units, nunits, is_batt, max_nested, seconds, st);
     char rerr[512];
-    int read = trace_read_units(path, &t, recheck_read_unit, &k, rerr, sizeof rerr);
-    if (!read && !k.rc && t.nunits != nunits) {
-        snprintf(k.c->err, sizeof k.c->err, "the trace has %llu units, %zu were replayed",
-                 (unsigned long long)t.nunits, nunits);
-        k.rc = -1;
-    }
+    int read = trace_reread_units(path, nunits, &t, recheck_read_unit, &k, rerr, sizeof rerr);
     int rc = rk_finish(&k, err, errlen);
     if (read) {
         snprintf(err, errlen, "%s", rerr);

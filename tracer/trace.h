@@ -178,6 +178,21 @@ int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t 
  * seen, and the return is as trace_read's. */
 typedef void (*TraceUnitFn)(void *data, const Trace *t, const TraceUnit *u);
 int trace_read_units(const char *path, Trace *t, TraceUnitFn on_unit, void *data, char *err, size_t errlen);
+/* trace_read_units again, for a second pass over a trace read before with
+ * nunits units: a file whose count differs is refused (2, "changed while it
+ * was read"), as a damaged one is. */
+int trace_reread_units(const char *path, uint64_t nunits, Trace *t, TraceUnitFn on_unit, void *data, char *err,
+                       size_t errlen);
+/* Nodes copied out of what trace_read_units hands over (which it drops once
+ * the next unit is read), their args_at counted in args. */
+typedef struct TraceNodes {
+    TraceNode *nodes;
+    uint64_t *args;
+    size_t n, nargs, cap, cap_args;
+} TraceNodes;
+/* Append n nodes whose refs are in args (as a Trace's: args_at indexes it). */
+void trace_nodes_append(TraceNodes *to, const TraceNode *nodes, size_t n, const uint64_t *args);
+void trace_nodes_free(TraceNodes *to);
 /* The same from memory (the fuzz target reads both ways). */
 int trace_read_mem_units(const uint8_t *bytes, size_t size, const char *name, Trace *t, TraceUnitFn on_unit,
                          void *data, char *err, size_t errlen);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../ops/ops.h"
+#include "../runtime/xalloc.h"
 #include "crc.h"
 #include "varint.h"
 
@@ -434,7 +435,7 @@ static int read_unit_head(Rd *r, Trace *t, TraceUnit *u)
  * kernel killed it. */
 static bool over_budget(const Rd *r, const Trace *t, uint64_t n)
 {
-    if (!r->mem_budget || (r->flags & TRACE_READ_NO_NODES) || r->on_unit)
+    if (!r->mem_budget) /* only set where every node is kept (READ_BUDGETED) */
         return false;
     uint64_t nodes = t->nnodes + n;
     return nodes * sizeof *t->nodes + (t->nargs + 2 * n) * sizeof *t->args > r->mem_budget;
@@ -467,8 +468,8 @@ static int read_unit(Rd *r, Trace *t)
     const uint8_t *end = r->p + bytes;
     if (over_budget(r, t, n))
         return fail(r, at, "reading every node into memory takes more than the %.1f GB available here "
-                           "(%llu nodes read, unit %llu); inspect without --json and profile read a "
-                           "trace a unit at a time",
+                           "(%llu nodes read, unit %llu); the battrace commands read a trace a unit "
+                           "at a time",
                     (double)r->mem_budget / 1e9, (unsigned long long)t->nnodes, (unsigned long long)t->nunits);
     if (r->flags & TRACE_READ_NO_NODES) {
         r->p = end;
@@ -711,4 +712,36 @@ int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t 
 int trace_read_units(const char *path, Trace *t, TraceUnitFn on_unit, void *data, char *err, size_t errlen)
 {
     return read_path(path, 0, on_unit, data, t, err, errlen);
+}
+
+int trace_reread_units(const char *path, uint64_t nunits, Trace *t, TraceUnitFn on_unit, void *data, char *err,
+                       size_t errlen)
+{
+    int rc = trace_read_units(path, t, on_unit, data, err, errlen);
+    if (!rc && t->nunits != nunits) {
+        snprintf(err, errlen, "%s: changed while it was read (%llu units, then %llu)", path,
+                 (unsigned long long)nunits, (unsigned long long)t->nunits);
+        rc = 2;
+    }
+    return rc;
+}
+
+void trace_nodes_append(TraceNodes *to, const TraceNode *nodes, size_t n, const uint64_t *args)
+{
+    to->nodes = grow_room(to->nodes, &to->cap, to->n + n, sizeof *to->nodes, 0, 64);
+    for (size_t k = 0; k < n; k++) {
+        TraceNode nd = nodes[k];
+        to->args = grow_room(to->args, &to->cap_args, to->nargs + nd.nargs, sizeof *to->args, 0, 64);
+        memcpy(to->args + to->nargs, args + nd.args_at, nd.nargs * sizeof *args);
+        nd.args_at = to->nargs;
+        to->nargs += nd.nargs;
+        to->nodes[to->n++] = nd;
+    }
+}
+
+void trace_nodes_free(TraceNodes *to)
+{
+    free(to->nodes);
+    free(to->args);
+    memset(to, 0, sizeof *to);
 }
