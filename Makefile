@@ -95,7 +95,7 @@ sanitize:
 	BATTRACE=build-san/battrace SHARED=$(SHARED) tools/conformance.sh
 
 # tsan: the threaded paths (record's writer thread, replay's workers, --verify's
-# recording again) under ThreadSanitizer, on the bundled examples
+# recording again, run's lanes) under ThreadSanitizer, on the bundled examples
 tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fsanitize=thread" LDLIBS="$(LDLIBS) -fsanitize=thread" build-tsan/battrace
 	@mkdir -p build-tsan/out
@@ -106,6 +106,8 @@ tsan:
 	cmp build-tsan/out/lanes.jsonl build-tsan/out/one.jsonl
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace record traces/example_solvers.py --tasks traces/tasks -o build-tsan/out/own.trace
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace replay build-tsan/out/own.trace --threads 2 --verify --gpu-host
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace run traces/example_batt.py --tasks traces/tasks --threads 3 --quiet
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/battrace run traces/example_solvers.py --mode cross --tasks traces/tasks --threads 2 --json build-tsan/out/run2.jsonl
 
 conformance: battrace
 	BATTRACE=./battrace SHARED=$(SHARED) tools/conformance.sh

@@ -163,6 +163,49 @@ Test(cli, run_and_record_on_a_full_disk_exit_1)
     unlink(rows);
 }
 
+/* The summary up to its times: what the units added up to. */
+static void summary_counts(const char *out, char *counts, size_t size)
+{
+    const char *at = strstr(out, "battrace run:"), *end = at ? strstr(at, " tasks solved") : NULL;
+    cr_assert(at && end, "no summary in: %s", out);
+    snprintf(counts, size, "%.*s", (int)(end - at), at);
+}
+
+/* run --threads N: units run side by side on N lanes, yet the rows come in
+ * the order one thread writes them, and the summary counts the same (tasks
+ * solved included, which needs every sample of a task); solvers in both
+ * modes and a batt, with fewer units than threads too. */
+Test(cli, run_on_threads_writes_the_rows_of_one)
+{
+    char out[16384], one[256], many[256], counts1[512], counts[512];
+    snprintf(one, sizeof one, "/tmp/battrace-cli-%d-t1.jsonl", (int)getpid());
+    snprintf(many, sizeof many, "/tmp/battrace-cli-%d-tn.jsonl", (int)getpid());
+    const char *work[] = {"traces/example_solvers.py", "traces/example_solvers.py --mode cross",
+                          "traces/example_batt.py", "traces/example_batt.py --samples 1"};
+    const char *threads[] = {"2", "3", "64"};
+    for (int w = 0; w < 4; w++) {
+        cr_assert_eq(t_sh(out, sizeof out, "%s run %s --tasks traces/tasks --json %s", t_bin(), work[w], one), 0,
+                     "%s", out);
+        summary_counts(out, counts1, sizeof counts1);
+        for (int k = 0; k < 3; k++) {
+            cr_assert_eq(t_sh(out, sizeof out, "%s run %s --tasks traces/tasks --threads %s --json %s", t_bin(),
+                              work[w], threads[k], many), 0, "%s", out);
+            summary_counts(out, counts, sizeof counts);
+            cr_assert_str_eq(counts, counts1, "%s, %s threads", work[w], threads[k]);
+            cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py threads %s %s", one, many), 0,
+                         "%s, %s threads: %s", work[w], threads[k], out);
+        }
+    }
+    /* rows that cannot be written: exit 1 with the reason, as on one thread */
+    cr_assert_eq(t_sh(out, sizeof out, "trap '' XFSZ; ulimit -f 4; %s run traces/example_solvers.py --mode cross "
+                      "--tasks traces/tasks --threads 2 --json %s", t_bin(), many), 1, "%s", out);
+    cr_assert(strstr(out, "tn.jsonl: cannot write the rows: File too large"), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s run x.py --tasks t --threads 0", t_bin()), 2, "%s", out);
+    cr_assert(strstr(out, "--threads"), "%s", out);
+    unlink(one);
+    unlink(many);
+}
+
 Test(cli, example_rows_match_the_oracle)
 {
     const char *shared = t_shared();

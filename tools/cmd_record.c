@@ -235,8 +235,8 @@ int cmd_record(int argc, char **argv)
         rec_init(&j->rec, &j->trace, j->writer);
         j->rec.max_nested = o.max_nested;
         j->rec.times = !o.no_times;
-        j->run.ctx.trace = &j->rec.hooks;
-        j->run.ctx.trace_data = &j->rec;
+        j->run.lane.ctx.trace = &j->rec.hooks;
+        j->run.lane.ctx.trace_data = &j->rec;
         j->run.hooks = (UnitHooks){unit_begin, unit_end, j};
         if (o.threads > 1) {
             rec_start_writer(&j->rec);

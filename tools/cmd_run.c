@@ -1,5 +1,5 @@
 /* cmd_run.c: `battrace run`: every selected program on every selected sample,
- * sequentially, printing pyref.py's rows with --json and a summary. */
+ * one after another (or --threads at a time), printing pyref.py's rows with --json and a summary. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +22,8 @@ static const char run_help[] =
     "  --programs N          only the first N programs (sorted by name)\n"
     "  --samples N           only the first N samples (tasks sorted by key)\n"
     "  --json FILE           write one JSON row per run, as pyref.py does ('-': stdout)\n"
+    "  --threads N           run N units (a program on a sample) at once (default 1);\n"
+    "                        rows and summary as with one, \"us\" each unit's own time\n"
     "  --time-limit S        seconds one run may take (default 120): TimeoutError\n"
     "  --mem-limit SIZE      memory one run may allocate, e.g. 2G (default 6G): MemoryError\n"
     "  --quiet               no progress line and no summary\n"
@@ -51,6 +53,13 @@ int cmd_run(int argc, char **argv)
             if (i + 1 >= argc)
                 die_usage("run", "option --json needs a value");
             json_path = argv[++i];
+        } else if (!strcmp(a, "--threads")) {
+            if (i + 1 >= argc)
+                die_usage("run", "option --threads needs a value");
+            long n = cli_parse_count("run", "--threads", argv[++i]);
+            if (n < 1 || n > 1024)
+                die_usage("run", "--threads: expected 1 to 1024, got '%s'", argv[i]);
+            r.threads = (int)n;
         } else if (!strcmp(a, "--quiet")) {
             r.quiet = 1;
         } else if (a[0] == '-' && a[1]) {

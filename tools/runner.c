@@ -1,35 +1,41 @@
-/* runner.c: the sequential execution loop shared by `run` and `record` (see runner.h). */
+/* runner.c: the execution loop shared by `run` and `record` (see runner.h). */
 #include "runner.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../runtime/interp.h"
+#include "../runtime/xalloc.h"
 #include "rows.h"
 
 
+/* Only the calling thread prints it; the lanes count units_done. */
 static void progress(Runner *r)
 {
     if (r->quiet || !isatty(2))
         return;
+    size_t done = atomic_load_explicit(&r->units_done, memory_order_relaxed);
     uint64_t t = now_ns();
-    if (t - r->last_progress < 250000000ull && r->st.runs != r->total_runs)
+    if (t - r->last_progress < 250000000ull && done != r->nunits)
         return;
-    r->last_progress = t;
-    fprintf(stderr, "\rbattrace %s: %zu/%zu runs (%.0f%%), %.1f s", r->cmd, r->st.runs, r->total_runs,
-            r->total_runs ? 100.0 * (double)r->st.runs / (double)r->total_runs : 100.0,
+    if (r->last_progress == UINT64_MAX)
+        return; /* the last line was printed */
+    r->last_progress = done == r->nunits ? UINT64_MAX : t;
+    fprintf(stderr, "\rbattrace %s: %zu/%zu runs (%.0f%%), %.1f s", r->cmd, done, r->nunits,
+            r->nunits ? 100.0 * (double)done / (double)r->nunits : 100.0,
             (double)(t - r->started) / 1e9);
-    if (r->st.runs == r->total_runs)
+    if (done == r->nunits)
         fputc('\n', stderr);
 }
 
-/* Write the row built in r->row (callers build it only when r->json is set). */
-static int write_row(Runner *r)
+/* Write rows text; EXIT_FAIL with a message when it could not be. */
+static int write_rows(Runner *r, const StrBuf *rows)
 {
-    if (r->json && fwrite(r->row.data, 1, r->row.len, r->json) != r->row.len) {
+    if (r->json && rows->len && fwrite(rows->data, 1, rows->len, r->json) != rows->len) {
         fprintf(stderr, "battrace %s: %s: cannot write the rows: %s\n", r->cmd,
                 r->json_path && strcmp(r->json_path, "-") ? r->json_path : "stdout", strerror(errno));
         return EXIT_FAIL;
@@ -37,151 +43,278 @@ static int write_row(Runner *r)
     return EXIT_OK;
 }
 
-static void begin_run(Runner *r, size_t program, size_t sample)
+static void lane_init(RunLane *l, const Runner *r)
+{
+    memset(l, 0, sizeof *l);
+    for (int k = 0; k < REC_RING; k++)
+        arena_init(&l->arena[k]);
+    ctx_init(&l->ctx, &l->arena[0]);
+    l->ctx.mem_limit = r->sel.mem_limit;
+    sb_init(&l->row);
+}
+
+static void lane_free(RunLane *l)
+{
+    sb_free(&l->row);
+    for (int k = 0; k < REC_RING; k++)
+        arena_free(&l->arena[k]);
+}
+
+static void begin_run(Runner *r, RunLane *l, size_t program, size_t sample)
 {
     if (r->ring)
-        r->turn = (r->turn + 1) % REC_RING;
-    r->ctx.arena = &r->arena[r->turn];
-    arena_reset(r->ctx.arena);
-    ctx_begin_run(&r->ctx, r->sel.time_limit);
+        l->turn = (l->turn + 1) % REC_RING;
+    l->ctx.arena = &l->arena[l->turn];
+    arena_reset(l->ctx.arena);
+    ctx_begin_run(&l->ctx, r->sel.time_limit);
     if (r->hooks.begin)
         r->hooks.begin(r->hooks.data, program, sample);
 }
 
-static int end_unit(Runner *r, uint64_t ns)
+/* One solver on one sample; its row appended to `rows` when r->json.
+ * Returns whether it matched. */
+static int run_solver_once(Runner *r, RunLane *l, const RunUnit *u, StrBuf *rows, int *stop)
 {
-    return r->hooks.end ? r->hooks.end(r->hooks.data, (ns + 500) / 1000) : EXIT_OK;
-}
-
-/* One solver on one sample. Returns whether it matched. */
-static int run_solver_once(Runner *r, size_t pi, size_t si, int *write_err)
-{
-    const Program *p = r->w.programs[pi];
-    const SampleRef *s = &r->w.samples[si];
+    const Program *p = r->w.programs[u->program];
+    const SampleRef *s = &r->w.samples[u->sample];
     const Task *task = &r->w.ts.tasks[s->task];
     Inputs in = {s->sample->input, task->S, v_none(), task->key};
     Value out;
-    begin_run(r, pi, si);
+    begin_run(r, l, u->program, u->sample);
     uint64_t t0 = now_ns();
-    Err e = interp_solver(&r->ctx, p, &in, &out);
+    Err e = interp_solver(&l->ctx, p, &in, &out);
     uint64_t dt = now_ns() - t0;
-    *write_err = end_unit(r, dt);
-    if (*write_err)
+    if (r->hooks.end && (*stop = r->hooks.end(r->hooks.data, (dt + 500) / 1000)))
         return 0;
-    r->st.inside_ns += dt;
-    r->st.runs++;
+    l->st.inside_ns += dt;
+    l->st.runs++;
     int match = !e && s->sample->has_output && v_eq(out, s->sample->output);
     if (!e) {
-        r->st.returned++;
-        r->st.matched += match;
+        l->st.returned++;
+        l->st.matched += match;
     }
-    if (r->json) {
-        sb_clear(&r->row);
-        row_solver(&r->row, p->name, task->key, s->split, s->index, (dt + 500) / 1000, e, out, match);
-        *write_err = write_row(r);
-    }
+    if (r->json)
+        row_solver(rows, p->name, task->key, s->split, s->index, (dt + 500) / 1000, e, out, match);
     return match;
 }
 
-static int run_solvers(Runner *r)
-{
-    for (size_t pi = 0; pi < r->w.nprograms; pi++) {
-        const Program *p = r->w.programs[pi];
-        long own = taskset_find(&r->w.ts, p->task);
-        size_t cur_task = (size_t)-1, block_runs = 0, block_ok = 0;
-        for (size_t si = 0; si <= r->w.nsamples; si++) {
-            const SampleRef *s = si < r->w.nsamples ? &r->w.samples[si] : NULL;
-            if (s && r->sel.mode == MODE_OWN && (long)s->task != own)
-                continue;
-            /* a task is solved when one program matches all its samples */
-            if (!s || s->task != cur_task) {
-                if (block_runs && block_ok == block_runs)
-                    r->task_solved[cur_task] = 1;
-                if (!s)
-                    break;
-                cur_task = s->task;
-                block_runs = block_ok = 0;
-            }
-            int werr;
-            int m = run_solver_once(r, pi, si, &werr);
-            if (werr)
-                return werr;
-            block_runs += s->sample->has_output;
-            block_ok += m && s->sample->has_output;
-            progress(r);
-        }
-    }
-    return EXIT_OK;
-}
-
 /* One batt sample: both calls. Returns whether some output matched. */
-static int run_batt_once(Runner *r, size_t si, int *write_err)
+static int run_batt_once(Runner *r, RunLane *l, const RunUnit *u, StrBuf *rows, int *stop)
 {
     const Program *p = r->w.programs[0];
-    const SampleRef *s = &r->w.samples[si];
+    const SampleRef *s = &r->w.samples[u->sample];
     const Task *task = &r->w.ts.tasks[s->task];
     Value expect = s->sample->has_output ? s->sample->output : v_none();
     Inputs first = {s->sample->input, task->S, v_none(), task->key};
     BattPair res;
-    begin_run(r, 0, si);
+    begin_run(r, l, 0, u->sample);
     uint64_t t0 = now_ns();
-    interp_batt_pair(&r->ctx, p, r->c_taint, &first, expect, r->sel.time_limit, &res);
+    interp_batt_pair(&l->ctx, p, r->c_taint, &first, expect, r->sel.time_limit, &res);
     uint64_t dt = now_ns() - t0;
-    *write_err = end_unit(r, dt);
-    if (*write_err)
+    if (r->hooks.end && (*stop = r->hooks.end(r->hooks.data, (dt + 500) / 1000)))
         return 0;
-    Err e1 = res.err, e2 = res.err_c;
-    Value o = res.o, sv = res.s, s_c = res.s_c;
-    r->st.inside_ns += dt;
-    r->st.runs++;
-    size_t matched = e1 ? 0 : batt_matches(o, expect);
-    r->st.matched += matched;
-    if (r->json) {
-        sb_clear(&r->row);
-        row_batt(&r->row, task->key, s->split, s->index, (dt + 500) / 1000, e1, o, sv, e2, s_c);
-        *write_err = write_row(r);
-    }
-    return matched > 0 && s->sample->has_output;
+    l->st.inside_ns += dt;
+    l->st.runs++;
+    size_t matched = res.err ? 0 : batt_matches(res.o, expect);
+    l->st.matched += matched;
+    int m = matched > 0 && s->sample->has_output;
+    l->st.samples_matched += m;
+    if (r->json)
+        row_batt(rows, task->key, s->split, s->index, (dt + 500) / 1000, res.err, res.o, res.s,
+                 res.err_c, res.s_c);
+    return m;
 }
 
-static int run_batt(Runner *r)
+/* Unit i on lane l: its row appended to `rows`, its match kept. Returns
+ * EXIT_OK, or the exit code a unit hook asked to stop with. */
+static int run_unit(Runner *r, RunLane *l, size_t i, StrBuf *rows)
 {
-    size_t si = 0;
-    while (si < r->w.nsamples) {
-        size_t task = r->w.samples[si].task, all = 0, ok = 0;
-        for (; si < r->w.nsamples && r->w.samples[si].task == task; si++) {
-            int werr;
-            int m = run_batt_once(r, si, &werr);
-            if (werr)
-                return werr;
-            all += r->w.samples[si].sample->has_output;
-            ok += m;
-            r->st.samples_matched += m;
-            progress(r);
-        }
-        if (all && ok == all)
-            r->task_solved[task] = 1;
+    int stop = EXIT_OK;
+    const RunUnit *u = &r->units[i];
+    r->matched[i] = (uint8_t)(r->w.pf.is_batt ? run_batt_once(r, l, u, rows, &stop)
+                                              : run_solver_once(r, l, u, rows, &stop));
+    atomic_fetch_add_explicit(&r->units_done, 1, memory_order_relaxed);
+    return stop;
+}
+
+/* ---- one thread: units in order, each row written as it is made ---- */
+
+static int run_in_order(Runner *r)
+{
+    for (size_t i = 0; i < r->nunits; i++) {
+        sb_clear(&r->lane.row);
+        int rc = run_unit(r, &r->lane, i, &r->lane.row);
+        if (!rc)
+            rc = write_rows(r, &r->lane.row);
+        if (rc)
+            return rc;
+        progress(r);
     }
     return EXIT_OK;
 }
 
-static size_t count_runs(const Runner *r)
+/* ---- lanes: threads claim chunks of consecutive units; whichever thread
+ * finishes a chunk writes every finished chunk that is next in order ---- */
+
+typedef struct RunChunk {
+    size_t from, to;
+    StrBuf rows;
+    atomic_int done;
+} RunChunk;
+
+typedef struct LanePool {
+    Runner *r;
+    RunChunk *chunks;
+    size_t nchunks;
+    atomic_size_t next;       /* the next chunk to claim */
+    pthread_mutex_t write_lock;
+    size_t next_write;        /* the next chunk to write (under write_lock) */
+    atomic_int failed;        /* rows could not be written: claim no more */
+} LanePool;
+
+typedef struct LaneThread {
+    LanePool *pool;
+    RunLane lane;
+    pthread_t tid;
+} LaneThread;
+
+static void write_finished(LanePool *p)
 {
-    if (r->w.pf.is_batt)
-        return r->w.nsamples;
-    if (r->sel.mode == MODE_CROSS)
-        return r->w.nprograms * r->w.nsamples;
-    size_t n = 0;
-    for (size_t pi = 0; pi < r->w.nprograms; pi++) {
-        long own = taskset_find(&r->w.ts, r->w.programs[pi]->task);
-        for (size_t si = 0; si < r->w.nsamples; si++)
-            n += (long)r->w.samples[si].task == own;
+    pthread_mutex_lock(&p->write_lock);
+    while (p->next_write < p->nchunks &&
+           atomic_load_explicit(&p->chunks[p->next_write].done, memory_order_acquire)) {
+        RunChunk *c = &p->chunks[p->next_write++];
+        if (!atomic_load(&p->failed) && write_rows(p->r, &c->rows))
+            atomic_store(&p->failed, 1);
+        sb_free(&c->rows);
     }
-    return n;
+    pthread_mutex_unlock(&p->write_lock);
+}
+
+static void lane_work(LanePool *p, RunLane *l, int prints_progress)
+{
+    Runner *r = p->r;
+    while (!atomic_load_explicit(&p->failed, memory_order_relaxed)) {
+        size_t k = atomic_fetch_add(&p->next, 1);
+        if (k >= p->nchunks)
+            break;
+        RunChunk *c = &p->chunks[k];
+        for (size_t i = c->from; i < c->to; i++) {
+            run_unit(r, l, i, &c->rows);
+            if (prints_progress)
+                progress(r);
+        }
+        atomic_store_explicit(&c->done, 1, memory_order_release);
+        write_finished(p);
+    }
+}
+
+static void *lane_main(void *arg)
+{
+    LaneThread *t = arg;
+    lane_work(t->pool, &t->lane, 0);
+    return NULL;
+}
+
+/* Chunks small enough that the lanes end together, large enough that
+ * claiming and writing cost nothing beside the units. */
+static size_t chunk_units(size_t nunits, int threads)
+{
+    size_t n = nunits / ((size_t)threads * 32);
+    return n < 1 ? 1 : n > 64 ? 64 : n;
+}
+
+static int run_in_lanes(Runner *r)
+{
+    LanePool p = {.r = r};
+    size_t per = chunk_units(r->nunits, r->threads);
+    p.nchunks = (r->nunits + per - 1) / per;
+    p.chunks = xcalloc(p.nchunks ? p.nchunks : 1, sizeof *p.chunks);
+    for (size_t k = 0; k < p.nchunks; k++) {
+        p.chunks[k].from = k * per;
+        p.chunks[k].to = k + 1 < p.nchunks ? (k + 1) * per : r->nunits;
+        sb_init(&p.chunks[k].rows);
+    }
+    pthread_mutex_init(&p.write_lock, NULL);
+    int extra = r->threads - 1;
+    LaneThread *t = xcalloc((size_t)extra, sizeof *t);
+    int started = 0;
+    for (; started < extra; started++) {
+        t[started].pool = &p;
+        lane_init(&t[started].lane, r);
+        if (pthread_create(&t[started].tid, NULL, lane_main, &t[started])) {
+            lane_free(&t[started].lane);
+            break; /* fewer lanes: the work is the same */
+        }
+    }
+    lane_work(&p, &r->lane, 1);
+    for (int k = 0; k < started; k++) {
+        pthread_join(t[k].tid, NULL);
+        RunStats *s = &t[k].lane.st;
+        r->lane.st.runs += s->runs;
+        r->lane.st.returned += s->returned;
+        r->lane.st.matched += s->matched;
+        r->lane.st.samples_matched += s->samples_matched;
+        r->lane.st.inside_ns += s->inside_ns;
+        lane_free(&t[k].lane);
+    }
+    write_finished(&p);
+    progress(r);
+    int rc = atomic_load(&p.failed) ? EXIT_FAIL : EXIT_OK;
+    for (size_t k = 0; k < p.nchunks; k++)
+        sb_free(&p.chunks[k].rows);
+    pthread_mutex_destroy(&p.write_lock);
+    free(t);
+    free(p.chunks);
+    return rc;
+}
+
+/* ---- the units and what they add up to ---- */
+
+static void list_units(Runner *r)
+{
+    size_t cap = r->w.pf.is_batt ? r->w.nsamples : r->w.nprograms * r->w.nsamples;
+    r->units = xcalloc(cap ? cap : 1, sizeof *r->units);
+    size_t n = 0;
+    if (r->w.pf.is_batt) {
+        for (size_t si = 0; si < r->w.nsamples; si++)
+            r->units[n++] = (RunUnit){0, (uint32_t)si};
+    } else {
+        for (size_t pi = 0; pi < r->w.nprograms; pi++) {
+            long own = taskset_find(&r->w.ts, r->w.programs[pi]->task);
+            for (size_t si = 0; si < r->w.nsamples; si++)
+                if (r->sel.mode == MODE_CROSS || (long)r->w.samples[si].task == own)
+                    r->units[n++] = (RunUnit){(uint32_t)pi, (uint32_t)si};
+        }
+    }
+    r->nunits = n;
+    r->matched = xcalloc(n ? n : 1, 1);
+}
+
+/* A task is solved when one program matches every one of its samples that
+ * has an output. Units of a program on a task are consecutive (samples are
+ * in task order), so each such block is one verdict. */
+static void mark_solved(Runner *r, size_t upto)
+{
+    size_t i = 0;
+    while (i < upto) {
+        uint32_t program = r->units[i].program;
+        size_t task = r->w.samples[r->units[i].sample].task, all = 0, ok = 0;
+        for (; i < upto && r->units[i].program == program &&
+               r->w.samples[r->units[i].sample].task == task;
+             i++) {
+            int has = r->w.samples[r->units[i].sample].sample->has_output;
+            all += has;
+            ok += has && r->matched[i];
+        }
+        if (all && ok == all)
+            r->task_solved[task] = 1;
+    }
 }
 
 void runner_summary(Runner *r, FILE *to)
 {
+    r->st.tasks_solved = 0;
     for (size_t t = 0; t < r->w.ts.ntasks; t++)
         r->st.tasks_solved += r->task_solved[t];
     double wall = (double)(now_ns() - r->started) / 1e9, inside = (double)r->st.inside_ns / 1e9;
@@ -204,36 +337,39 @@ int runner_open(Runner *r, const char *cmd, const Selection *sel)
 {
     r->cmd = cmd;
     r->sel = *sel;
+    if (r->threads < 1)
+        r->threads = 1;
     int rc = workload_load(&r->sel, &r->w);
     if (rc)
         return rc;
-    for (int k = 0; k < REC_RING; k++)
-        arena_init(&r->arena[k]);
-    ctx_init(&r->ctx, &r->arena[0]);
-    r->ctx.mem_limit = r->sel.mem_limit;
-    sb_init(&r->row);
+    lane_init(&r->lane, r);
     r->task_solved = calloc(r->w.ts.ntasks + 1, 1);
     if (r->w.pf.is_batt) {
         const Program *p = r->w.programs[0];
         r->c_taint = malloc(p->nstmts + 1);
         interp_c_taint(p, r->c_taint);
     }
-    r->total_runs = count_runs(r);
+    list_units(r);
     return EXIT_OK;
 }
 
 int runner_execute(Runner *r)
 {
     r->started = r->last_progress = now_ns();
-    return r->w.pf.is_batt ? run_batt(r) : run_solvers(r);
+    /* hooks follow one run at a time: a recorder runs on one lane */
+    int lanes = r->threads > 1 && !r->hooks.begin && !r->hooks.end && !r->ring;
+    int rc = lanes ? run_in_lanes(r) : run_in_order(r);
+    r->st = r->lane.st;
+    mark_solved(r, atomic_load(&r->units_done));
+    return rc;
 }
 
 void runner_close(Runner *r)
 {
     free(r->task_solved);
     free(r->c_taint);
-    sb_free(&r->row);
-    for (int k = 0; k < REC_RING; k++)
-        arena_free(&r->arena[k]);
+    free(r->units);
+    free(r->matched);
+    lane_free(&r->lane);
     workload_free(&r->w);
 }

@@ -1,9 +1,11 @@
-/* runner.h: the sequential execution loop shared by `run` and `record`:
- * every selected program on every selected sample, rows, progress and the
- * summary. A recorder attaches through the unit hooks and ctx.trace. */
+/* runner.h: the execution loop shared by `run` and `record`: every selected
+ * program on every selected sample, rows, progress and the summary. A
+ * recorder attaches through the unit hooks and lane.ctx.trace (one thread);
+ * `run --threads N` spreads the units over N lanes, rows still in order. */
 #ifndef BATTRACE_RUNNER_H
 #define BATTRACE_RUNNER_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -23,6 +25,20 @@ typedef struct UnitHooks {
     void *data;
 } UnitHooks;
 
+/* One unit of work in run order: a program on a sample (a batt: both calls). */
+typedef struct RunUnit {
+    uint32_t program, sample;
+} RunUnit;
+
+/* What one thread runs units with: its own arenas, budgets and row text. */
+typedef struct RunLane {
+    Arena arena[REC_RING]; /* a run's values: arena[0], or all in turn when `ring` */
+    unsigned turn;
+    Ctx ctx;
+    StrBuf row;
+    RunStats st;
+} RunLane;
+
 typedef struct Runner {
     const char *cmd;  /* "run", "record": for messages */
     Workload w;
@@ -30,14 +46,15 @@ typedef struct Runner {
     FILE *json;       /* rows, or NULL */
     const char *json_path; /* its name, for messages ("-": stdout) */
     int quiet;
-    Arena arena[REC_RING]; /* a run's values: arena[0], or all in turn when `ring` */
+    int threads;      /* lanes for runner_execute (1 unless set; hooks need 1) */
     int ring;         /* record: a unit's values must outlive REC_RING - 1 more */
-    unsigned turn;
-    Ctx ctx;
-    StrBuf row;
-    RunStats st;
+    RunLane lane;     /* the calling thread's; record's hooks attach to its ctx */
+    RunStats st;      /* totals, after runner_execute */
     uint64_t started, last_progress;
-    size_t total_runs;
+    RunUnit *units;   /* every unit in run order */
+    size_t nunits;
+    uint8_t *matched; /* per unit: it matched a sample that has an output */
+    atomic_size_t units_done; /* for the progress line */
     unsigned char *task_solved;
     uint8_t *c_taint; /* batt: statements that depend on C */
     UnitHooks hooks;
