@@ -34,7 +34,7 @@ if "$BATTRACE" record traces/example_solvers.py --tasks traces/tasks -o "$OUT/pr
 fi
 
 # compare NAME PROGRAMS ARGS...: make (or reuse) pyref rows, then check
-#   run --json, record + inspect --rows (two threads and one), replay
+#   run --json (one thread and two), record + inspect --rows (two threads and one), replay
 #   --verify --json (2 threads),
 #   replay on 2 lanes and replay --gpu-host --verify --json against them.
 # The tasks are $TASKS, or $CTASKS where set (CTASKS=DIR compare ...).
@@ -51,6 +51,12 @@ compare() {
         return
     fi
     python3 tools/compare_rows.py "$name run" "$exp" "$act" || failed=1
+    if ! "$BATTRACE" run "$progs" --tasks "$TASKS" "$@" --threads 2 --json "$act.threads" --quiet; then
+        echo "$name: battrace run --threads 2 failed"
+        failed=1
+    else
+        python3 tools/compare_rows.py "$name run --threads 2" "$exp" "$act.threads" || failed=1
+    fi
     if ! "$BATTRACE" record "$progs" --tasks "$TASKS" "$@" -o "$trace" --quiet ||
        ! "$BATTRACE" inspect "$trace" --rows "$act.inspect" >/dev/null; then
         echo "$name: battrace record or inspect failed"
