@@ -555,9 +555,20 @@ static Arg parse_arg(Parser *p, int items)
     reject_expr(p, t, items ? "a tuple item" : "an argument");
 }
 
-/* ARG, ... up to the closing ')', which it consumes. Returns the commas seen. */
-static int parse_args(Parser *p, Arg *args, uint8_t *nargs, int items)
+static void *arena_copy(Parser *p, const void *src, size_t size)
 {
+    if (!size)
+        return NULL;
+    void *d = arena_alloc(&p->pf.arena, size);
+    memcpy(d, src, size);
+    return d;
+}
+
+/* ARG, ... up to the closing ')', which it consumes, into st's arguments
+ * (copied to the file's arena). Returns the commas seen. */
+static int parse_args(Parser *p, Stmt *st, int items)
+{
+    Arg args[PROGRAM_MAX_ARGS];
     int n = 0, commas = 0;
     while (!is_op(cur(p), ')')) {
         if (n == PROGRAM_MAX_ARGS)
@@ -573,7 +584,8 @@ static int parse_args(Parser *p, Arg *args, uint8_t *nargs, int items)
         }
     }
     advance(p);
-    *nargs = (uint8_t)n;
+    st->nargs = (uint8_t)n;
+    st->args = arena_copy(p, args, (size_t)n * sizeof *args);
     return commas;
 }
 
@@ -618,7 +630,7 @@ static void parse_call_stmt(Parser *p, Stmt *st)
         reject_expr(p, cur(p), "'('");
     resolve_callee(p, callee, st);
     advance(p);
-    parse_args(p, st->args, &st->nargs, 0);
+    parse_args(p, st, 0);
     check_arity(p, callee, st);
     end_of_stmt(p);
     st->target = assign_slot(p, target);
@@ -657,7 +669,7 @@ static void parse_append(Parser *p)
     st->kind = tok_is(name, "o") ? ST_APPEND_O : ST_APPEND_S;
     st->line = name->line;
     st->col = name->col;
-    if (parse_args(p, st->args, &st->nargs, 1) == 0 && st->nargs == 1)
+    if (parse_args(p, st, 1) == 0 && st->nargs == 1)
         fail(p, open, "a one-item tuple needs a trailing comma: (x,)");
     if (is_op(cur(p), ','))
         fail(p, cur(p), "append takes exactly one argument");
@@ -974,14 +986,6 @@ static void begin_function(Parser *p, const Token *name, int kind)
     p->have_o = p->have_s = 0;
 }
 
-static void *arena_copy(Parser *p, const void *src, size_t size)
-{
-    if (!size)
-        return NULL;
-    void *d = arena_alloc(&p->pf.arena, size);
-    memcpy(d, src, size);
-    return d;
-}
 
 static void finish_program(Parser *p, Program *pr)
 {
