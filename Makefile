@@ -5,7 +5,7 @@
 #   make tsan       record, replay and --verify on the examples under TSan
 #   make conformance  compare `battrace run --json` rows with pyref.py rows
 #   make bench      speed against the Python oracle
-#   make fuzz       the trace reader under a mutation fuzzer (FUZZ_SECONDS=60)
+#   make fuzz       the trace reader, and the parser with the interpreter, under mutation fuzzers (FUZZ_SECONDS=60 each)
 #   make deps       install the Debian packages the build needs
 CC      ?= gcc
 SHARED  ?= ../shared
@@ -123,8 +123,9 @@ example: battrace
 	./battrace replay out/example.trace --verify
 	@echo "rows: out/example-rows.jsonl, out/example-batt-rows.jsonl; trace: out/example.trace"
 
-# fuzz: the trace reader under ASan + UBSan, from a hand-made and a recorded
-# seed trace, FUZZ_SECONDS long
+# fuzz: under ASan + UBSan, FUZZ_SECONDS each: the trace reader, from a
+# hand-made and a recorded seed trace; the program parser and interpreter,
+# from the bundled example programs
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
@@ -132,9 +133,15 @@ fuzz:
 	build-san/fuzz_trace --make-seed build-san/fuzz-seed.trace
 	build-san/battrace record traces/example_batt.py --tasks traces/tasks -o build-san/fuzz-batt.trace --quiet
 	build-san/fuzz_trace build-san/fuzz-seed.trace build-san/fuzz-batt.trace $(FUZZ_SECONDS)
+	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/fuzz_program
+	ASAN_OPTIONS=detect_leaks=0 build-san/fuzz_program traces/tasks $(FUZZ_SECONDS) traces/example_solvers.py traces/example_batt.py
 
 $(BUILD)/fuzz_trace: $(BUILD)/tools/fuzz_trace.o $(BUILD)/libbattrace.a
 	$(CC) $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) $(CUDA_LDLIBS)
+
+$(BUILD)/fuzz_program: $(BUILD)/tools/fuzz_program.o $(BUILD)/tools/rows.o $(BUILD)/libbattrace.a
+	$(CC) $(CFLAGS) -o $@ $(BUILD)/tools/fuzz_program.o $(BUILD)/tools/rows.o -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) $(CUDA_LDLIBS)
 
 deps:
 	@missing=""; for p in libcjson-dev libcriterion-dev python3; do \

@@ -24,6 +24,7 @@
 #include "../tracer/trace.h"
 #include "../tracer/crc.h"
 #include "../tracer/varint.h"
+#include "fuzz_rng.h"
 
 static Arena fz_arena;
 static Ctx fz_ctx;
@@ -190,15 +191,6 @@ static int make_seed(const char *path)
 
 /* ---- mutation ---- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-static size_t below(size_t n) { return n ? (size_t)(rnd() % n) : 0; }
 
 typedef struct Buf {
     uint8_t *p;
