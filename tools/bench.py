@@ -163,6 +163,11 @@ def replay_against_run(name, programs, extra):
           f'merge+dedup {per_stmt} ns/statement, levels+plan {per_node} ns/node, scheduling {sched} ns/node '
           f'with two lanes at once, {sched_one} ns/node on one thread (best of 3)   '
           f'(best of 3 each; process wall: run {run_wall:.2f} s, replay with trace loading {rep_wall:.2f} s)')
+    # the same two threads given to run itself: its units side by side
+    lanes2 = min(in_all(sh([BATTRACE, 'run', programs, '--tasks', TASKS, '--threads', '2'] + extra)[0])
+                 for _ in range(3))
+    print(f'  {"":<30} beside it, run --threads 2 {lanes2:7.3f} s (wall of its runs, best of 3)   '
+          f'run/(run --threads 2) {run_s / lanes2:5.2f}x')
 
 
 def two_at_once(name, programs, extra):
