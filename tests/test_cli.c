@@ -318,6 +318,43 @@ Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
     drop_recorded(&x);
 }
 
+/* run, replay, profile and inspect show a progress line on a terminal
+ * (script(1) gives them one), counting up to every unit; on a pipe, and
+ * with --quiet, nothing of it reaches the output. */
+Test(cli, progress_lines_on_a_terminal_only)
+{
+    char out[16384];
+    if (t_sh(out, sizeof out, "script -qc true /dev/null") != 0)
+        cr_skip_test("script(1) not found: no terminal to show progress on");
+    Recorded x;
+    record_example(&x, "pg", "traces/example_batt.py");
+    struct {
+        const char *args, *line;
+    } cmd[] = {
+        {"run traces/example_batt.py --tasks traces/tasks --threads 2", "battrace run: %u/%u runs (100%%)"},
+        {"replay %s", "battrace replay: %u/%u units (100%%)"},
+        {"profile %s", "battrace profile: %u/%u units (100%%)"},
+        {"inspect %s --json /dev/null", "battrace inspect: %u/%u units written (100%%)"},
+    };
+    for (size_t k = 0; k < sizeof cmd / sizeof *cmd; k++) {
+        char args[512];
+        snprintf(args, sizeof args, cmd[k].args, x.trace);
+        cr_assert_eq(t_sh(out, sizeof out, "script -qc '%s %s >/dev/null' /dev/null", t_bin(), args), 0, "%s", out);
+        /* the last line counts every unit (the example batt has 36) */
+        const char *at = strstr(out, "battrace ");
+        while (at && strstr(at + 1, "battrace "))
+            at = strstr(at + 1, "battrace ");
+        unsigned done = 0, total = 0;
+        cr_assert(at && sscanf(at, cmd[k].line, &done, &total) == 2, "%s: %s", args, out);
+        cr_assert(done == 36 && total == 36, "%s: %s", args, out);
+        cr_assert_eq(t_sh(out, sizeof out, "%s %s 2>&1 >/dev/null", t_bin(), args), 0, "%s", out);
+        cr_assert(!strchr(out, '\r'), "%s on a pipe: %s", args, out);
+    }
+    cr_assert_eq(t_sh(out, sizeof out, "script -qc '%s replay %s --quiet' /dev/null", t_bin(), x.trace), 0, "%s", out);
+    cr_assert(!strstr(out, "units (100%)"), "%s", out);
+    drop_recorded(&x);
+}
+
 /* record --threads 1 writes each unit on the thread that ran it: the trace
  * still replays and verifies, its rows are run's, and the summary says which
  * way it was written; any other count is refused. */

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../runtime/ctx.h"
 #include "../runtime/limits.h"
 
 void die_usage(const char *cmd, const char *fmt, ...)
@@ -203,4 +205,29 @@ int cli_close_out(const char *cmd, FILE *f, const char *path)
         return EXIT_FAIL;
     }
     return EXIT_OK;
+}
+
+void progress_begin(Progress *p, const char *cmd, const char *what, size_t total, int quiet)
+{
+    p->cmd = cmd;
+    p->what = what;
+    p->total = total;
+    p->started = p->last = now_ns();
+    p->on = !quiet && isatty(2);
+}
+
+void progress_update(Progress *p, size_t done)
+{
+    if (!p->on)
+        return;
+    uint64_t t = now_ns();
+    if (t - p->last < 250000000ull && done < p->total)
+        return;
+    p->last = t;
+    fprintf(stderr, "\rbattrace %s: %zu/%zu %s (%.0f%%), %.1f s", p->cmd, done, p->total, p->what,
+            p->total ? 100.0 * (double)done / (double)p->total : 100.0, (double)(t - p->started) / 1e9);
+    if (done >= p->total) {
+        fputc('\n', stderr);
+        p->on = 0; /* the last line is out */
+    }
 }

@@ -4,6 +4,7 @@
 #define BATTRACE_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../runtime/tasks.h"
@@ -67,6 +68,19 @@ int cli_close_out(const char *cmd, FILE *f, const char *path);
 /* s as the value of option opt: a non-negative integer, or a usage error
  * naming cmd and opt. */
 long cli_parse_count(const char *cmd, const char *opt, const char *s);
+
+/* A progress line on a terminal (stderr), for commands that take a while:
+ * "battrace CMD: DONE/TOTAL WHAT (P%), S s", at most four times a second,
+ * and once more, ended by a newline, when DONE reaches TOTAL. Nothing when
+ * quiet or when stderr is no terminal, so scripts and logs never see it. */
+typedef struct Progress {
+    const char *cmd, *what;
+    size_t total;
+    uint64_t started, last;
+    int on;
+} Progress;
+void progress_begin(Progress *p, const char *cmd, const char *what, size_t total, int quiet);
+void progress_update(Progress *p, size_t done);
 
 /* Messages. */
 void die_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));

@@ -90,6 +90,8 @@ typedef struct Insp {
     StrBuf sb;
     NodeCounts counts;
     DotUnits dot;
+    Progress progress; /* of a reading, unit by unit */
+    size_t units;
 } Insp;
 
 static const char *op_name(unsigned op)
@@ -195,6 +197,9 @@ static long dot_sample(DotUnits *d, const Trace *t)
 static void on_unit(void *data, const Trace *t, const TraceUnit *u)
 {
     Insp *in = data;
+    if (!in->units)
+        progress_begin(&in->progress, "inspect", "units read", trace_meta_units(t), 0);
+    progress_update(&in->progress, ++in->units);
     count_nodes(&in->counts, t->nodes, u->nnodes);
     DotUnits *d = &in->dot;
     if (d->spec && dot_sample(d, t) >= 0 && u->sample == (uint32_t)d->sample)
@@ -458,6 +463,7 @@ typedef struct JsonUnits {
     FILE *f;
     StrBuf *sb;
     uint64_t n;
+    Progress progress;
 } JsonUnits;
 
 static void json_unit(void *data, const Trace *t, const TraceUnit *u)
@@ -466,6 +472,7 @@ static void json_unit(void *data, const Trace *t, const TraceUnit *u)
     if (ju->n++)
         fputs(",\n", ju->f);
     put_unit(ju->sb, ju->f, t, u);
+    progress_update(&ju->progress, ju->n);
 }
 
 /* Written piece by piece, so that a large trace never has to be held as
@@ -516,7 +523,8 @@ static int write_json(Insp *in, FILE *f)
         fwrite(in->sb.data, 1, in->sb.len, f);
     }
     fputs("],\n\"units\":[", f);
-    JsonUnits ju = {f, &in->sb, 0};
+    JsonUnits ju = {f, &in->sb, 0, {0}};
+    progress_begin(&ju.progress, "inspect", "units written", t->nunits, 0);
     Trace again;
     char err[1024];
     int read = trace_reread_units(in->path, t->nunits, &again, json_unit, &ju, err, sizeof err);

@@ -321,6 +321,8 @@ typedef struct Analysis {
     uint64_t first;   /* the unit's first node, numbered across the trace */
     uint64_t *level;  /* per node of the unit: its breadth-first level */
     size_t cap_level;
+    Progress progress;
+    size_t units;     /* analysed so far */
 } Analysis;
 
 /* The value id argument a of node n stands for (see the top of the file),
@@ -363,6 +365,7 @@ static void analyse_unit(void *data, const Trace *t, const TraceUnit *u)
         an->started = true;
         an->none = none_id(t);
         an->group = task_groups(t);
+        progress_begin(&an->progress, "profile", "units", trace_meta_units(t), 0);
     }
     if (u->nnodes + 1 > an->cap_level) {
         an->cap_level = u->nnodes + 1;
@@ -392,6 +395,7 @@ static void analyse_unit(void *data, const Trace *t, const TraceUnit *u)
         cm_add(&an->groups, an->level[k] * NSLOTS + slot);
         p->nodes++;
     }
+    progress_update(&an->progress, ++an->units);
 }
 
 /* After the last unit: groups, shares, widths and the batching model. */

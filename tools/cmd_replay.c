@@ -769,22 +769,6 @@ static void unload(ReplayJob *j)
     trace_free(&j->trace);
 }
 
-/* A progress line on a terminal, at most four times a second, and once
- * at the end, as run prints. */
-static void progress(const ReplayOptions *o, size_t done, size_t total, uint64_t started, uint64_t *last)
-{
-    if (o->quiet || !isatty(2))
-        return;
-    uint64_t t = now_ns();
-    if (t - *last < 250000000ull && done != total)
-        return;
-    *last = t;
-    fprintf(stderr, "\rbattrace replay: %zu/%zu units (%.0f%%), %.1f s", done, total,
-            total ? 100.0 * (double)done / (double)total : 100.0, (double)(t - started) / 1e9);
-    if (done == total)
-        fputc('\n', stderr);
-}
-
 /* Merge, plan and execute units [u0, u1); write their rows; check them. */
 static int replay_window(ReplayJob *j, const ReplayOptions *o, size_t u0, size_t u1, FILE *rows, Verifier *v,
                          SchedShared *shared, SchedArenas *arenas, const GpuCost *cost, SchedStats *total,
@@ -850,7 +834,7 @@ typedef struct Lanes {
     FILE *rows;
     SchedStats total;
     int rc;
-    uint64_t started, last; /* for the progress line */
+    Progress progress; /* updated under mu */
 } Lanes;
 
 typedef struct Lane {
@@ -882,7 +866,7 @@ static void lanes_finish(Lanes *ls, size_t w, char *buf, size_t len, const Sched
         }
         free(ls->ready[k]);
         ls->ready[k] = NULL;
-        progress(ls->o, ls->bounds[k + 1], ls->j->nunits, ls->started, &ls->last);
+        progress_update(&ls->progress, ls->bounds[k + 1]);
     }
     pthread_cond_broadcast(&ls->cv);
     pthread_mutex_unlock(&ls->mu);
@@ -939,7 +923,7 @@ static int replay_lanes(ReplayJob *j, const ReplayOptions *o, const size_t *boun
     ls.ready = xcalloc(nwindows, sizeof *ls.ready);
     ls.ready_len = xcalloc(nwindows, sizeof *ls.ready_len);
     ls.finished = xcalloc(nwindows, 1);
-    ls.started = ls.last = now_ns();
+    progress_begin(&ls.progress, "replay", "units", j->nunits, o->quiet);
     Lane *lane = xcalloc((size_t)n, sizeof *lane);
     for (int k = 0; k < n; k++) {
         lane[k].ls = &ls;
@@ -1032,11 +1016,12 @@ int cmd_replay(int argc, char **argv)
         SchedArenas arenas;
         sched_arenas_init(&arenas, o.threads);
         SchedShared *shared = sched_shared_new(j->w.programs, j->w.nprograms, j->w.pf.is_batt);
-        uint64_t started = now_ns(), last = started;
+        Progress pg;
+        progress_begin(&pg, "replay", "units", j->nunits, o.quiet);
         for (size_t w = 0; !rc && w < windows; w++) {
             rc = replay_window(j, &o, bounds[w], bounds[w + 1], rows, o.verify ? &v : NULL, shared, &arenas, cost,
                                &total, o.threads);
-            progress(&o, bounds[w + 1], j->nunits, started, &last);
+            progress_update(&pg, bounds[w + 1]);
         }
         busiest = window_work_ns(&total);
         sched_shared_free(shared);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../runtime/interp.h"
 #include "../runtime/xalloc.h"
@@ -16,20 +15,7 @@
 /* Only the calling thread prints it; the lanes count units_done. */
 static void progress(Runner *r)
 {
-    if (r->quiet || !isatty(2))
-        return;
-    size_t done = atomic_load_explicit(&r->units_done, memory_order_relaxed);
-    uint64_t t = now_ns();
-    if (t - r->last_progress < 250000000ull && done != r->nunits)
-        return;
-    if (r->last_progress == UINT64_MAX)
-        return; /* the last line was printed */
-    r->last_progress = done == r->nunits ? UINT64_MAX : t;
-    fprintf(stderr, "\rbattrace %s: %zu/%zu runs (%.0f%%), %.1f s", r->cmd, done, r->nunits,
-            r->nunits ? 100.0 * (double)done / (double)r->nunits : 100.0,
-            (double)(t - r->started) / 1e9);
-    if (done == r->nunits)
-        fputc('\n', stderr);
+    progress_update(&r->progress, atomic_load_explicit(&r->units_done, memory_order_relaxed));
 }
 
 /* Write rows text; EXIT_FAIL with a message when it could not be. */
@@ -355,7 +341,8 @@ int runner_open(Runner *r, const char *cmd, const Selection *sel)
 
 int runner_execute(Runner *r)
 {
-    r->started = r->last_progress = now_ns();
+    r->started = now_ns();
+    progress_begin(&r->progress, r->cmd, "runs", r->nunits, r->quiet);
     /* hooks follow one run at a time: a recorder runs on one lane */
     int lanes = r->threads > 1 && !r->hooks.begin && !r->hooks.end && !r->ring;
     int rc = lanes ? run_in_lanes(r) : run_in_order(r);

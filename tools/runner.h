@@ -50,7 +50,8 @@ typedef struct Runner {
     int ring;         /* record: a unit's values must outlive REC_RING - 1 more */
     RunLane lane;     /* the calling thread's; record's hooks attach to its ctx */
     RunStats st;      /* totals, after runner_execute */
-    uint64_t started, last_progress;
+    uint64_t started;
+    Progress progress;
     RunUnit *units;   /* every unit in run order */
     size_t nunits;
     uint8_t *matched; /* per unit: it matched a sample that has an output */

@@ -173,8 +173,8 @@ int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t 
  * keep their nnodes). Memory holds the values, the units and the largest
  * unit's nodes, not every node: a trace of the full cross workload has a
  * billion nodes, 50 GB or more once read whole. The checksum is checked
- * before the first call; META, read after the units, is there when this
- * returns. A malformed unit stops the reading: the units before it were
+ * before the first call; META is read before the units (that its count
+ * matches them, after). A malformed unit stops the reading: the units before it were
  * seen, and the return is as trace_read's. */
 typedef void (*TraceUnitFn)(void *data, const Trace *t, const TraceUnit *u);
 int trace_read_units(const char *path, Trace *t, TraceUnitFn on_unit, void *data, char *err, size_t errlen);
@@ -183,6 +183,9 @@ int trace_read_units(const char *path, Trace *t, TraceUnitFn on_unit, void *data
  * was read"), as a damaged one is. */
 int trace_reread_units(const char *path, uint64_t nunits, Trace *t, TraceUnitFn on_unit, void *data, char *err,
                        size_t errlen);
+/* The unit count META gives (known before the first unit is handed over,
+ * for a progress line), or 0 when it gives none. */
+uint64_t trace_meta_units(const Trace *t);
 /* Nodes copied out of what trace_read_units hands over (which it drops once
  * the next unit is read), their args_at counted in args. */
 typedef struct TraceNodes {

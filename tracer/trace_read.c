@@ -499,7 +499,9 @@ static int read_units(Rd *r, Trace *t)
     return 0;
 }
 
-/* META must be a JSON object; is_batt comes from it, units must match. */
+/* META must be a JSON object; is_batt comes from it. Read before the units,
+ * so that a unit-at-a-time reader's callbacks see it (the count, for a
+ * progress line); that the count matches is checked after them. */
 static int read_meta(Rd *r, Trace *t)
 {
     size_t n = left(r);
@@ -515,6 +517,14 @@ static int read_meta(Rd *r, Trace *t)
     }
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "is_batt");
     t->is_batt = cJSON_IsTrue(b) || (cJSON_IsNumber(b) && b->valuedouble != 0);
+    cJSON_Delete(j);
+    return 0;
+}
+
+/* META's units, when it gives them, must be the units read. */
+static int check_meta_units(Rd *r, const Trace *t)
+{
+    cJSON *j = cJSON_Parse(t->meta_json);
     const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "units");
     int bad = cJSON_IsNumber(u) && u->valuedouble != (double)t->nunits;
     cJSON_Delete(j);
@@ -544,11 +554,13 @@ static int read_body(Rd *r, Trace *t, const Section *secs)
     q = sub(r, &secs[SEC_SAMPLES]);
     if (read_samples(&q, t))
         return 2;
+    Rd meta = sub(r, &secs[SEC_META]);
+    if (read_meta(&meta, t))
+        return 2;
     q = sub(r, &secs[SEC_UNITS]);
     if (read_units(&q, t))
         return 2;
-    q = sub(r, &secs[SEC_META]);
-    if (read_meta(&q, t))
+    if (check_meta_units(&meta, t))
         return 2;
     q = sub(r, &secs[SEC_SOURCE]);
     read_source(&q, t);
@@ -744,4 +756,13 @@ void trace_nodes_free(TraceNodes *to)
     free(to->nodes);
     free(to->args);
     memset(to, 0, sizeof *to);
+}
+
+uint64_t trace_meta_units(const Trace *t)
+{
+    cJSON *j = t->meta_json ? cJSON_Parse(t->meta_json) : NULL;
+    const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "units");
+    uint64_t n = cJSON_IsNumber(u) && u->valuedouble >= 0 ? (uint64_t)u->valuedouble : 0;
+    cJSON_Delete(j);
+    return n;
 }
