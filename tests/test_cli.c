@@ -318,8 +318,9 @@ Test(cli, replay_in_windows_of_any_size_gives_runs_rows)
     drop_recorded(&x);
 }
 
-/* run, replay, profile and inspect show a progress line on a terminal
- * (script(1) gives them one), counting up to every unit; on a pipe, and
+/* run, replay (and its --verify readings), profile and inspect show a
+ * progress line on a terminal (script(1) gives them one), the last counting
+ * every unit; on a pipe, and
  * with --quiet, nothing of it reaches the output. */
 Test(cli, progress_lines_on_a_terminal_only)
 {
@@ -335,6 +336,7 @@ Test(cli, progress_lines_on_a_terminal_only)
         {"replay %s", "battrace replay: %u/%u units (100%%)"},
         {"profile %s", "battrace profile: %u/%u units (100%%)"},
         {"inspect %s --json /dev/null", "battrace inspect: %u/%u units written (100%%)"},
+        {"replay %s --verify", "battrace replay --verify: %u/%u units recorded again (100%%)"},
     };
     for (size_t k = 0; k < sizeof cmd / sizeof *cmd; k++) {
         char args[512];

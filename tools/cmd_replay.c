@@ -311,6 +311,7 @@ typedef struct Bound {
     int64_t *ids;
     size_t *at;    /* per unit-call (unit * 2 + call): its first entry in ids */
     size_t n, cap, nunits;
+    Progress progress; /* of the reading */
 } Bound;
 
 static void bound_unit(void *data, const Trace *t, const TraceUnit *tu)
@@ -336,15 +337,17 @@ static void bound_unit(void *data, const Trace *t, const TraceUnit *tu)
             b->ids[b->n++] = id;
         }
     }
+    progress_update(&b->progress, u + 1);
 }
 
 /* Bound ids of every unit of the trace at path (nunits of them); 0, or 2
  * with the reason printed. */
-static int bound_read(Bound *b, const char *path, size_t nunits)
+static int bound_read(Bound *b, const char *path, size_t nunits, int quiet)
 {
     char err[1024];
     memset(b, 0, sizeof *b);
     b->nunits = nunits;
+    progress_begin(&b->progress, "replay --verify", "units' statement results read", nunits, quiet);
     b->at = xcalloc(2 * nunits + 2, sizeof *b->at);
     Trace t;
     int rc = trace_reread_units(path, nunits, &t, bound_unit, b, err, sizeof err);
@@ -467,7 +470,12 @@ static uint64_t recorded_max_nested(const Trace *t)
 
 /* Every node of the trace, nested ones included: record each unit again
  * and compare (tracer/recheck.h). */
-static int verify_nodes(ReplayJob *j, double seconds, RecheckStats *st)
+static void rechecked(void *data, const Trace *t, const TraceUnit *u)
+{
+    progress_update(data, t->nunits + 1);
+}
+
+static int verify_nodes(ReplayJob *j, double seconds, int quiet, RecheckStats *st)
 {
     RecheckUnit *ru = calloc(j->nunits + 1, sizeof *ru);
     for (size_t u = 0; u < j->nunits; u++) {
@@ -475,8 +483,10 @@ static int verify_nodes(ReplayJob *j, double seconds, RecheckStats *st)
         ru[u] = (RecheckUnit){j->w.programs[su->program], su->program, su->I, su->S, su->C, su->task_id};
     }
     char err[600];
+    Progress pg;
+    progress_begin(&pg, "replay --verify", "units recorded again", j->nunits, quiet);
     int rc = recheck_file(j->trace_path, ru, j->nunits, j->w.pf.is_batt, recorded_max_nested(&j->trace), seconds,
-                          st, err, sizeof err);
+                          st, rechecked, &pg, err, sizeof err);
     free(ru);
     if (rc) {
         fprintf(stderr, "battrace replay: --verify: recording again differs: %s\n", err);
@@ -511,7 +521,7 @@ static int verify_window(Verifier *v, Sched *s, size_t u0, size_t u1)
 static int verify_finish(Verifier *v, double seconds, int quiet)
 {
     RecheckStats st = {0};
-    int rc = verify_nodes(v->j, seconds, &st);
+    int rc = verify_nodes(v->j, seconds, quiet, &st);
     if (!rc && !quiet)
         printf("battrace replay: --verify: %llu statement results agree with the trace (%llu units a budget "
                "ended not compared); recorded again, %llu nodes of %llu units agree (%llu units a budget ended "
@@ -1000,7 +1010,7 @@ int cmd_replay(int argc, char **argv)
     if (!rc && o.verify) {
         v.decoded = calloc(j->trace.values.count + 1, sizeof *v.decoded);
         v.have = calloc(j->trace.values.count + 1, 1);
-        rc = bound_read(&v.bound, j->trace_path, j->nunits);
+        rc = bound_read(&v.bound, j->trace_path, j->nunits, o.quiet);
     }
     SchedStats total = {0};
     size_t *bounds = xcalloc(j->nunits + 2, sizeof *bounds);

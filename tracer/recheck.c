@@ -297,23 +297,32 @@ int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int i
     return rk_finish(&k, err, errlen);
 }
 
+typedef struct FileRecheck {
+    Rechecker k;
+    TraceUnitFn on_unit;
+    void *unit_data;
+} FileRecheck;
+
 /* trace_read_units hands over each unit with its nodes, then drops them. */
 static void recheck_read_unit(void *data, const Trace *t, const TraceUnit *u)
 {
-    Rechecker *k = data;
-    rk_unit(k, t->nunits, u, t->nodes + u->first_node, t->args);
+    FileRecheck *f = data;
+    rk_unit(&f->k, t->nunits, u, t->nodes + u->first_node, t->args);
+    if (f->on_unit)
+        f->on_unit(f->unit_data, t, u);
 }
 
 int recheck_file(const char *path, const RecheckUnit *units, size_t nunits, int is_batt, uint64_t max_nested,
-                 double seconds, RecheckStats *st, char *err, size_t errlen)
+                 double seconds, RecheckStats *st, TraceUnitFn on_unit, void *unit_data, char *err, size_t errlen)
 {
     Trace t; /* filled as it is read: programs, samples and values before the first unit */
     trace_init(&t);
-    Rechecker k;
-    rk_start(&k, &t, units, nunits, is_batt, max_nested, seconds, st);
+    FileRecheck f = {.on_unit = on_unit, .unit_data = unit_data};
+    Rechecker *k = &f.k;
+    rk_start(k, &t, units, nunits, is_batt, max_nested, seconds, st);
     char rerr[512];
-    int read = trace_reread_units(path, nunits, &t, recheck_read_unit, &k, rerr, sizeof rerr);
-    int rc = rk_finish(&k, err, errlen);
+    int read = trace_reread_units(path, nunits, &t, recheck_read_unit, &f, rerr, sizeof rerr);
+    int rc = rk_finish(k, err, errlen);
     if (read) {
         snprintf(err, errlen, "%s", rerr);
         rc = -1;

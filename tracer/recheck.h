@@ -35,9 +35,11 @@ int recheck_units(const Trace *t, const RecheckUnit *units, size_t nunits, int i
                   double seconds, RecheckStats *st, char *err, size_t errlen);
 
 /* The same, reading the trace at path a unit at a time (its nodes are never
- * all in memory): units[k] must be the trace's unit k. */
+ * all in memory): units[k] must be the trace's unit k. on_unit, when given,
+ * is told each unit once it was recorded again (t->nunits units before it),
+ * for a progress line. */
 int recheck_file(const char *path, const RecheckUnit *units, size_t nunits, int is_batt, uint64_t max_nested,
-                 double seconds, RecheckStats *st, char *err, size_t errlen);
+                 double seconds, RecheckStats *st, TraceUnitFn on_unit, void *unit_data, char *err, size_t errlen);
 
 /* Did a time or memory budget end one of the recorded unit's calls? Such a
  * unit is not compared: a budget is no part of a program's meaning (replay's
