@@ -12,9 +12,12 @@
  * `path:line:col: message` with the line inside the text and col >= 1. An
  * accepted file runs: every solver on the first samples of TASKS, a batt on
  * two samples (both calls), each run with 20 ms and 64 MB at most, and its
- * rows are made as `run --json` makes them. Files whose runs returned join
- * the corpus. A crash, a sanitizer report or a malformed message is a
- * failure; `make fuzz` runs it under ASan + UBSan. */
+ * rows are made as `run --json` makes them. Each program's first run is
+ * also recorded (the tracer's hooks on, units to a sink that checks their
+ * nodes): its row must be the plain run's, since tracing may change no
+ * result. Files whose runs returned join the corpus. A crash, a sanitizer
+ * report, a malformed message or a difference is a failure; `make fuzz`
+ * runs it under ASan + UBSan. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,8 @@
 #include "../runtime/interp.h"
 #include "../runtime/tasks.h"
 #include "../tracer/program.h"
+#include "../tracer/record.h"
+#include "../tracer/trace.h"
 #include "fuzz_rng.h"
 #include "rows.h"
 
@@ -53,8 +58,16 @@ static Ctx ctx;
 static StrBuf row;
 
 typedef struct Stats {
-    unsigned long long execs, refused, accepted, runs, returned;
+    unsigned long long execs, refused, accepted, runs, returned, recorded;
 } Stats;
+
+/* The recorder and the trace its values go to, made afresh every
+ * RECORDER_UNITS units so that the value table stays small. */
+#define RECORDER_UNITS 4096
+static Trace rec_trace;
+static Recorder recorder;
+static size_t recorded_units;
+static const Program *recorded_program;
 
 static void add_name(const char *s, size_t n)
 {
@@ -234,6 +247,97 @@ static void begin(void)
     ctx_begin_run(&ctx, RUN_SECONDS);
 }
 
+/* Each node of a recorded unit names a primitive (or a closure call), a
+ * statement of its program, an earlier node as its parent, and when it
+ * returned a value of the table. */
+static int check_unit(void *data, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args)
+{
+    for (uint32_t k = 0; k < u->nnodes; k++) {
+        const TraceNode *n = &nodes[k];
+        if ((n->op >= P__COUNT && n->op != TRACE_OP_CLOSURE) || n->parent > k ||
+            n->stmt >= recorded_program->nstmts || (!n->err && n->result >= rec_trace.values.count)) {
+            fprintf(stderr, "fuzz_program: recorded node %u is malformed (op %u, parent %u, stmt %u, result %u)\n",
+                    k, n->op, n->parent, n->stmt, n->result);
+            abort();
+        }
+    }
+    return 0;
+}
+
+static void recorder_renew(void)
+{
+    if (recorded_units) {
+        rec_free(&recorder);
+        trace_free(&rec_trace);
+    }
+    trace_init(&rec_trace);
+    rec_init_sink(&recorder, &rec_trace, check_unit, NULL);
+    recorded_units = 0;
+}
+
+/* One run of p on sample s of task, plainly or recorded, its row in `row`. */
+static Err run_one(const Program *p, const ProgramFile *pf, const Task *task, size_t si, int recorded)
+{
+    const Sample *s = &task->train[si];
+    Inputs in = {s->input, task->S, v_none(), task->key};
+    begin();
+    sb_clear(&row);
+    if (recorded) {
+        if (recorded_units == RECORDER_UNITS)
+            recorder_renew();
+        recorded_program = p;
+        /* the recorder sizes its per-program arrays when the Program changes,
+         * by address; a file parsed anew may put another program there */
+        recorder.prog = NULL;
+        ctx.trace = &recorder.hooks;
+        ctx.trace_data = &recorder;
+        rec_unit_begin(&recorder, p, 0, 0);
+    }
+    Err e;
+    if (pf->is_batt) {
+        uint8_t *taint = malloc(p->nstmts + 1);
+        interp_c_taint(p, taint);
+        BattPair r;
+        interp_batt_pair(&ctx, p, taint, &in, s->output, RUN_SECONDS, &r);
+        free(taint);
+        row_batt(&row, task->key, SPLIT_TRAIN, si, 0, r.err, r.o, r.s, r.err_c, r.s_c);
+        e = r.err;
+    } else {
+        Value out = v_none();
+        e = interp_solver(&ctx, p, &in, &out);
+        row_solver(&row, p->name, task->key, SPLIT_TRAIN, si, 0, e, out, !e && v_eq(out, s->output));
+    }
+    if (recorded) {
+        ctx.trace = NULL;
+        ctx.trace_data = NULL;
+        if (rec_unit_end(&recorder, 0) != 0) {
+            fprintf(stderr, "fuzz_program: recording failed: %s\n", recorder.err);
+            abort();
+        }
+        recorded_units++;
+    }
+    return e;
+}
+
+/* The program's run on sample si, plain then recorded: the same row, unless
+ * a budget ended either (the recorder's work counts against it). */
+static void check_recorded(const Program *p, const ProgramFile *pf, const Task *task, size_t si, Stats *st)
+{
+    run_one(p, pf, task, si, 0);
+    Err limit = ctx.limit_hit;
+    char *plain = malloc(row.len + 1);
+    memcpy(plain, row.data, row.len);
+    size_t n = row.len;
+    run_one(p, pf, task, si, 1);
+    st->recorded++;
+    if (!limit && !ctx.limit_hit && (n != row.len || memcmp(plain, row.data, n))) {
+        fprintf(stderr, "fuzz_program: recording changed a row of %s:\n  plain:    %.*s  recorded: %.*s", p->name,
+                (int)n, plain, (int)row.len, row.data);
+        abort();
+    }
+    free(plain);
+}
+
 /* Every program of an accepted file on a few samples; 1 when one returned. */
 static int run_file(const ProgramFile *pf, Stats *st)
 {
@@ -244,29 +348,14 @@ static int run_file(const ProgramFile *pf, Stats *st)
             const Task *task = &tasks.tasks[ti];
             size_t nsamples = task->ntrain < 2 ? task->ntrain : 2;
             for (size_t si = 0; si < nsamples; si++) {
-                const Sample *s = &task->train[si];
-                Inputs in = {s->input, task->S, v_none(), task->key};
-                begin();
-                sb_clear(&row);
-                if (pf->is_batt) {
-                    uint8_t *taint = malloc(p->nstmts + 1);
-                    interp_c_taint(p, taint);
-                    BattPair r;
-                    interp_batt_pair(&ctx, p, taint, &in, s->output, RUN_SECONDS, &r);
-                    free(taint);
-                    row_batt(&row, task->key, SPLIT_TRAIN, si, 0, r.err, r.o, r.s, r.err_c, r.s_c);
-                    returned |= !r.err;
-                    st->returned += !r.err;
-                } else {
-                    Value out = v_none();
-                    Err e = interp_solver(&ctx, p, &in, &out);
-                    row_solver(&row, p->name, task->key, SPLIT_TRAIN, si, 0, e, out, !e && v_eq(out, s->output));
-                    returned |= !e;
-                    st->returned += !e;
-                }
+                Err e = run_one(p, pf, task, si, 0);
+                returned |= !e;
+                st->returned += !e;
                 st->runs++;
             }
         }
+        if (tasks.ntasks && tasks.tasks[0].ntrain)
+            check_recorded(p, pf, &tasks.tasks[0], 0, st);
     }
     return returned;
 }
@@ -330,15 +419,19 @@ int main(int argc, char **argv)
     ctx_init(&ctx, &arena);
     ctx.mem_limit = RUN_BYTES;
     sb_init(&row);
+    recorder_renew();
     rng_state ^= (uint64_t)time(NULL) * 0x2545F4914F6CDD1DULL;
     Text w = {malloc(TEXT_MAX + 1), 0};
     Stats st = {0};
     uint64_t end = now_ns() + (uint64_t)(atof(argv[2]) * 1e9);
     while (now_ns() < end)
         one_round(&w, &st);
-    printf("fuzz_program: %llu files, %llu refused, %llu accepted; %llu runs, %llu returned; corpus %d\n",
-           st.execs, st.refused, st.accepted, st.runs, st.returned, ncorpus);
+    printf("fuzz_program: %llu files, %llu refused, %llu accepted; %llu runs, %llu returned, %llu recorded "
+           "again; corpus %d\n",
+           st.execs, st.refused, st.accepted, st.runs, st.returned, st.recorded, ncorpus);
     free(w.p);
+    rec_free(&recorder);
+    trace_free(&rec_trace);
     sb_free(&row);
     arena_free(&arena);
     taskset_free(&tasks);
