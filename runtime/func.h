@@ -6,7 +6,14 @@
  * (Python's co_argcount, which rbind and lbind read to choose their closure).
  * Python compares functions by identity, so two closures built from the same
  * parts are still different values; `serial` gives each a stable identity
- * for ordering. */
+ * for ordering. The canonical order sorts functions by name, and every
+ * closure is named '<lambda>': among closures battrace falls back on
+ * creation order, where the oracle (canonical.py's stable sort) keeps
+ * CPython's hash order, which follows their addresses. That order is no
+ * part of the program: Python builds the same set of 16 composed closures
+ * in different orders within one process. A row that depends on it (a
+ * totuple of a set of closures, whose order then matters) can differ from
+ * pyref.py's, and from one Python run to the next. */
 #ifndef BATTRACE_FUNC_H
 #define BATTRACE_FUNC_H
 
