@@ -304,18 +304,21 @@ void runner_summary(Runner *r, FILE *to)
     for (size_t t = 0; t < r->w.ts.ntasks; t++)
         r->st.tasks_solved += r->task_solved[t];
     double wall = (double)(now_ns() - r->started) / 1e9, inside = (double)r->st.inside_ns / 1e9;
+    char lanes[64] = "";
+    if (r->threads > 1) /* the time inside is the units', summed over the lanes */
+        snprintf(lanes, sizeof lanes, " on %d threads", r->threads);
     if (r->w.pf.is_batt)
         fprintf(to, "battrace %s: batt on %zu samples (%zu calls), %zu exact outputs, "
                     "%zu samples matched, %zu tasks solved, %.3f s inside batt (%.1f us/sample), "
-                    "%.3f s in all\n",
+                    "%.3f s in all%s\n",
                 r->cmd, r->st.runs, 2 * r->st.runs, r->st.matched, r->st.samples_matched,
                 r->st.tasks_solved, inside, r->st.runs ? 1e6 * inside / (double)r->st.runs : 0.0,
-                wall);
+                wall, lanes);
     else
         fprintf(to, "battrace %s: %zu programs, %zu runs, %zu returned, %zu matched, "
-                    "%zu tasks solved, %.3f s inside programs (%.1f us/run), %.3f s in all\n",
+                    "%zu tasks solved, %.3f s inside programs (%.1f us/run), %.3f s in all%s\n",
                 r->cmd, r->w.nprograms, r->st.runs, r->st.returned, r->st.matched, r->st.tasks_solved,
-                inside, r->st.runs ? 1e6 * inside / (double)r->st.runs : 0.0, wall);
+                inside, r->st.runs ? 1e6 * inside / (double)r->st.runs : 0.0, wall, lanes);
 }
 
 
