@@ -202,24 +202,29 @@ static void *lane_main(void *arg)
     return NULL;
 }
 
-/* Chunks small enough that the lanes end together, large enough that
- * claiming and writing cost nothing beside the units. */
-static size_t chunk_units(size_t nunits, int threads)
+/* The units of the chunk that starts with `left` units to go: a share of
+ * what is left (guided scheduling), at most 64 so that claiming and writing
+ * rows stay rare beside the units' work, and down to single units at the
+ * end, so that a lane that draws slow units last (a runaway program at its
+ * time limit) keeps the other waiting for one unit at most. */
+static size_t chunk_units(size_t left, int threads)
 {
-    size_t n = nunits / ((size_t)threads * 32);
+    size_t n = left / ((size_t)threads * 4);
     return n < 1 ? 1 : n > 64 ? 64 : n;
 }
 
 static int run_in_lanes(Runner *r)
 {
     LanePool p = {.r = r};
-    size_t per = chunk_units(r->nunits, r->threads);
-    p.nchunks = (r->nunits + per - 1) / per;
-    p.chunks = xcalloc(p.nchunks ? p.nchunks : 1, sizeof *p.chunks);
-    for (size_t k = 0; k < p.nchunks; k++) {
-        p.chunks[k].from = k * per;
-        p.chunks[k].to = k + 1 < p.nchunks ? (k + 1) * per : r->nunits;
-        sb_init(&p.chunks[k].rows);
+    size_t cap = 0;
+    for (size_t from = 0; from < r->nunits;) {
+        size_t to = from + chunk_units(r->nunits - from, r->threads);
+        p.chunks = grow_room(p.chunks, &cap, p.nchunks + 1, sizeof *p.chunks, 0, 64);
+        memset(&p.chunks[p.nchunks], 0, sizeof *p.chunks);
+        p.chunks[p.nchunks].from = from;
+        p.chunks[p.nchunks].to = to;
+        sb_init(&p.chunks[p.nchunks++].rows);
+        from = to;
     }
     pthread_mutex_init(&p.write_lock, NULL);
     int extra = r->threads - 1;
