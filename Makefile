@@ -51,7 +51,7 @@ CUDA_LDLIBS :=
 endif
 
 LIB_SRC  := $(wildcard runtime/*.c ops/*.c tracer/*.c scheduler/*.c) $(CUDA_C)
-TOOL_SRC := tools/battrace.c tools/cli.c tools/rows.c tools/runner.c $(wildcard tools/cmd_*.c)
+TOOL_SRC := tools/battrace.c tools/cli.c tools/ordered.c tools/rows.c tools/runner.c $(wildcard tools/cmd_*.c)
 TEST_SRC := $(wildcard tests/test_*.c) tests/support.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(CUDA_CU:%.cu=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)

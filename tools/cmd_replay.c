@@ -21,6 +21,7 @@
 #include "../tracer/record.h"
 #include "../tracer/trace.h"
 #include "commands.h"
+#include "ordered.h"
 #include "rows.h"
 #include "runner.h"
 
@@ -834,64 +835,32 @@ typedef struct Lanes {
     const ReplayOptions *o;
     const size_t *bounds; /* window w: units [bounds[w], bounds[w + 1]) */
     size_t nwindows;
-    atomic_size_t next; /* the next window a lane takes */
-    pthread_mutex_t mu; /* guards what follows */
-    pthread_cond_t cv;  /* written or rc changed */
-    char **ready;       /* per window: its rows while they wait */
-    size_t *ready_len;
-    unsigned char *finished;
-    size_t written; /* windows whose rows are out */
-    FILE *rows;
-    SchedStats total;
-    int rc;
-    Progress progress; /* updated under mu */
+    atomic_size_t next;   /* the next window a lane takes */
+    OrderedOut out;       /* a window's rows are its piece */
+    Progress progress;    /* updated as windows are written (under out's lock) */
 } Lanes;
 
 typedef struct Lane {
     Lanes *ls;
     SchedShared *shared;
     SchedArenas arenas;
-    uint64_t work_ns; /* window_work_ns summed over its windows */
+    SchedStats total;  /* over its windows */
+    uint64_t work_ns;  /* window_work_ns summed over its windows */
     pthread_t tid;
 } Lane;
 
-/* Window w is finished (rows in buf): write every window now ready in order. */
-static void lanes_finish(Lanes *ls, size_t w, char *buf, size_t len, const SchedStats *st, int rc)
+static void window_written(void *data, size_t w)
 {
-    pthread_mutex_lock(&ls->mu);
-    add_stats(&ls->total, st);
-    if (rc && !ls->rc) {
-        ls->rc = rc;
-        atomic_store(&ls->next, ls->nwindows); /* the other lanes stop */
-    }
-    ls->ready[w] = buf;
-    ls->ready_len[w] = len;
-    ls->finished[w] = 1;
-    while (ls->written < ls->nwindows && ls->finished[ls->written]) {
-        size_t k = ls->written++;
-        if (ls->rows && ls->ready_len[k] && fwrite(ls->ready[k], 1, ls->ready_len[k], ls->rows) != ls->ready_len[k] &&
-            !ls->rc) {
-            ls->rc = EXIT_FAIL; /* cli_close_out reports it */
-            atomic_store(&ls->next, ls->nwindows);
-        }
-        free(ls->ready[k]);
-        ls->ready[k] = NULL;
-        progress_update(&ls->progress, ls->bounds[k + 1]);
-    }
-    pthread_cond_broadcast(&ls->cv);
-    pthread_mutex_unlock(&ls->mu);
+    Lanes *ls = data;
+    progress_update(&ls->progress, ls->bounds[w + 1]);
 }
 
-/* Wait until window w is within LANES_AHEAD of the rows written (the lane
- * holding the first unwritten one is never waiting); false: stop. */
-static bool lanes_may_take(Lanes *ls, size_t w)
+/* Window w is finished (rows in buf): hand them over; after a failure,
+ * here or in a write, the lanes take no more windows. */
+static void lanes_finish(Lanes *ls, size_t w, char *buf, size_t len, int rc)
 {
-    pthread_mutex_lock(&ls->mu);
-    while (w >= ls->written + LANES_AHEAD && !ls->rc)
-        pthread_cond_wait(&ls->cv, &ls->mu);
-    bool go = !ls->rc;
-    pthread_mutex_unlock(&ls->mu);
-    return go;
+    if (ordered_put(&ls->out, w, buf, len, rc))
+        atomic_store(&ls->next, ls->nwindows);
 }
 
 static void *lane_main(void *arg)
@@ -900,14 +869,14 @@ static void *lane_main(void *arg)
     Lanes *ls = l->ls;
     for (;;) {
         size_t w = atomic_fetch_add(&ls->next, 1);
-        if (w >= ls->nwindows || !lanes_may_take(ls, w))
+        if (w >= ls->nwindows || !ordered_may_take(&ls->out, w, LANES_AHEAD))
             return NULL;
         char *buf = NULL;
         size_t len = 0;
-        FILE *mem = ls->rows ? open_memstream(&buf, &len) : NULL;
-        if (ls->rows && !mem) {
+        FILE *mem = ls->out.f ? open_memstream(&buf, &len) : NULL;
+        if (ls->out.f && !mem) {
             perror("battrace replay: rows");
-            lanes_finish(ls, w, NULL, 0, &(SchedStats){0}, EXIT_FAIL);
+            lanes_finish(ls, w, NULL, 0, EXIT_FAIL);
             continue;
         }
         SchedStats st = {0};
@@ -916,7 +885,8 @@ static void *lane_main(void *arg)
         if (mem && fclose(mem) != 0)
             rc = rc ? rc : EXIT_FAIL;
         l->work_ns += window_work_ns(&st);
-        lanes_finish(ls, w, buf, len, &st, rc);
+        add_stats(&l->total, &st);
+        lanes_finish(ls, w, buf, len, rc);
     }
 }
 
@@ -926,13 +896,11 @@ static int replay_lanes(ReplayJob *j, const ReplayOptions *o, const size_t *boun
                         SchedStats *total, uint64_t *busiest)
 {
     int n = o->threads;
-    Lanes ls = {.j = j, .o = o, .bounds = bounds, .nwindows = nwindows, .rows = rows};
+    Lanes ls = {.j = j, .o = o, .bounds = bounds, .nwindows = nwindows};
     atomic_init(&ls.next, 0);
-    pthread_mutex_init(&ls.mu, NULL);
-    pthread_cond_init(&ls.cv, NULL);
-    ls.ready = xcalloc(nwindows, sizeof *ls.ready);
-    ls.ready_len = xcalloc(nwindows, sizeof *ls.ready_len);
-    ls.finished = xcalloc(nwindows, 1);
+    ordered_init(&ls.out, nwindows, rows);
+    ls.out.on_written = window_written;
+    ls.out.data = &ls;
     progress_begin(&ls.progress, "replay", "units", j->nunits, o->quiet);
     Lane *lane = xcalloc((size_t)n, sizeof *lane);
     for (int k = 0; k < n; k++) {
@@ -948,19 +916,14 @@ static int replay_lanes(ReplayJob *j, const ReplayOptions *o, const size_t *boun
     *busiest = 0;
     for (int k = 0; k < n; k++) {
         *busiest = lane[k].work_ns > *busiest ? lane[k].work_ns : *busiest;
+        add_stats(total, &lane[k].total);
         sched_shared_free(lane[k].shared);
         sched_arenas_free(&lane[k].arenas);
     }
-    for (size_t w = 0; w < nwindows; w++)
-        free(ls.ready[w]);
     free(lane);
-    free(ls.ready);
-    free(ls.ready_len);
-    free(ls.finished);
-    pthread_cond_destroy(&ls.cv);
-    pthread_mutex_destroy(&ls.mu);
-    *total = ls.total;
-    return ls.rc;
+    int rc = ls.out.rc;
+    ordered_free(&ls.out);
+    return rc;
 }
 
 int cmd_replay(int argc, char **argv)

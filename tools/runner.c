@@ -9,6 +9,7 @@
 
 #include "../runtime/interp.h"
 #include "../runtime/xalloc.h"
+#include "ordered.h"
 #include "rows.h"
 
 
@@ -18,12 +19,18 @@ static void progress(Runner *r)
     progress_update(&r->progress, atomic_load_explicit(&r->units_done, memory_order_relaxed));
 }
 
+/* Rows could not be written (errno errnum): say so, naming the file. */
+static void report_unwritten(const Runner *r, int errnum)
+{
+    fprintf(stderr, "battrace %s: %s: cannot write the rows: %s\n", r->cmd,
+            r->json_path && strcmp(r->json_path, "-") ? r->json_path : "stdout", strerror(errnum));
+}
+
 /* Write rows text; EXIT_FAIL with a message when it could not be. */
 static int write_rows(Runner *r, const StrBuf *rows)
 {
     if (r->json && rows->len && fwrite(rows->data, 1, rows->len, r->json) != rows->len) {
-        fprintf(stderr, "battrace %s: %s: cannot write the rows: %s\n", r->cmd,
-                r->json_path && strcmp(r->json_path, "-") ? r->json_path : "stdout", strerror(errno));
+        report_unwritten(r, errno);
         return EXIT_FAIL;
     }
     return EXIT_OK;
@@ -139,23 +146,15 @@ static int run_in_order(Runner *r)
     return EXIT_OK;
 }
 
-/* ---- lanes: threads claim chunks of consecutive units; whichever thread
- * finishes a chunk writes every finished chunk that is next in order ---- */
-
-typedef struct RunChunk {
-    size_t from, to;
-    StrBuf rows;
-    atomic_int done;
-} RunChunk;
+/* ---- lanes: threads claim chunks of consecutive units; their rows go
+ * out in unit order through an OrderedOut (tools/ordered.h) ---- */
 
 typedef struct LanePool {
     Runner *r;
-    RunChunk *chunks;
+    size_t *bounds;           /* chunk k: units [bounds[k], bounds[k + 1]) */
     size_t nchunks;
     atomic_size_t next;       /* the next chunk to claim */
-    pthread_mutex_t write_lock;
-    size_t next_write;        /* the next chunk to write (under write_lock) */
-    atomic_int failed;        /* rows could not be written: claim no more */
+    OrderedOut out;           /* a chunk's rows are its piece */
 } LanePool;
 
 typedef struct LaneThread {
@@ -164,34 +163,22 @@ typedef struct LaneThread {
     pthread_t tid;
 } LaneThread;
 
-static void write_finished(LanePool *p)
-{
-    pthread_mutex_lock(&p->write_lock);
-    while (p->next_write < p->nchunks &&
-           atomic_load_explicit(&p->chunks[p->next_write].done, memory_order_acquire)) {
-        RunChunk *c = &p->chunks[p->next_write++];
-        if (!atomic_load(&p->failed) && write_rows(p->r, &c->rows))
-            atomic_store(&p->failed, 1);
-        sb_free(&c->rows);
-    }
-    pthread_mutex_unlock(&p->write_lock);
-}
-
 static void lane_work(LanePool *p, RunLane *l, int prints_progress)
 {
     Runner *r = p->r;
-    while (!atomic_load_explicit(&p->failed, memory_order_relaxed)) {
+    for (;;) {
         size_t k = atomic_fetch_add(&p->next, 1);
         if (k >= p->nchunks)
             break;
-        RunChunk *c = &p->chunks[k];
-        for (size_t i = c->from; i < c->to; i++) {
-            run_unit(r, l, i, &c->rows);
+        StrBuf rows;
+        sb_init(&rows);
+        for (size_t i = p->bounds[k]; i < p->bounds[k + 1]; i++) {
+            run_unit(r, l, i, &rows);
             if (prints_progress)
                 progress(r);
         }
-        atomic_store_explicit(&c->done, 1, memory_order_release);
-        write_finished(p);
+        if (ordered_put(&p->out, k, rows.data, rows.len, EXIT_OK))
+            break; /* rows could not be written: claim no more */
     }
 }
 
@@ -217,16 +204,14 @@ static int run_in_lanes(Runner *r)
 {
     LanePool p = {.r = r};
     size_t cap = 0;
-    for (size_t from = 0; from < r->nunits;) {
-        size_t to = from + chunk_units(r->nunits - from, r->threads);
-        p.chunks = grow_room(p.chunks, &cap, p.nchunks + 1, sizeof *p.chunks, 0, 64);
-        memset(&p.chunks[p.nchunks], 0, sizeof *p.chunks);
-        p.chunks[p.nchunks].from = from;
-        p.chunks[p.nchunks].to = to;
-        sb_init(&p.chunks[p.nchunks++].rows);
-        from = to;
+    p.bounds = grow_room(NULL, &cap, 1, sizeof *p.bounds, 0, 64);
+    p.bounds[0] = 0;
+    for (size_t from = 0; from < r->nunits; p.nchunks++) {
+        from += chunk_units(r->nunits - from, r->threads);
+        p.bounds = grow_room(p.bounds, &cap, p.nchunks + 2, sizeof *p.bounds, 0, 64);
+        p.bounds[p.nchunks + 1] = from;
     }
-    pthread_mutex_init(&p.write_lock, NULL);
+    ordered_init(&p.out, p.nchunks, r->json);
     int extra = r->threads - 1;
     LaneThread *t = xcalloc((size_t)extra, sizeof *t);
     int started = 0;
@@ -249,14 +234,13 @@ static int run_in_lanes(Runner *r)
         r->lane.st.inside_ns += s->inside_ns;
         lane_free(&t[k].lane);
     }
-    write_finished(&p);
     progress(r);
-    int rc = atomic_load(&p.failed) ? EXIT_FAIL : EXIT_OK;
-    for (size_t k = 0; k < p.nchunks; k++)
-        sb_free(&p.chunks[k].rows);
-    pthread_mutex_destroy(&p.write_lock);
+    int rc = p.out.rc;
+    if (rc)
+        report_unwritten(r, p.out.write_errno);
+    ordered_free(&p.out);
     free(t);
-    free(p.chunks);
+    free(p.bounds);
     return rc;
 }
 
