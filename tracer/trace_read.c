@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -499,10 +500,11 @@ static int read_units(Rd *r, Trace *t)
     return 0;
 }
 
-/* META must be a JSON object; is_batt comes from it. Read before the units,
- * so that a unit-at-a-time reader's callbacks see it (the count, for a
- * progress line); that the count matches is checked after them. */
-static int read_meta(Rd *r, Trace *t)
+/* META must be a JSON object; is_batt comes from it, and the unit count it
+ * gives (NAN: none) into *units. Read before the units, so that a
+ * unit-at-a-time reader's callbacks see it (the count, for a progress
+ * line); check_meta_units compares the count with them after. */
+static int read_meta(Rd *r, Trace *t, double *units)
 {
     size_t n = left(r);
     if (memchr(r->p, 0, n))
@@ -517,18 +519,16 @@ static int read_meta(Rd *r, Trace *t)
     }
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "is_batt");
     t->is_batt = cJSON_IsTrue(b) || (cJSON_IsNumber(b) && b->valuedouble != 0);
+    const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "units");
+    *units = cJSON_IsNumber(u) ? u->valuedouble : NAN;
     cJSON_Delete(j);
     return 0;
 }
 
 /* META's units, when it gives them, must be the units read. */
-static int check_meta_units(Rd *r, const Trace *t)
+static int check_meta_units(Rd *r, const Trace *t, double units)
 {
-    cJSON *j = cJSON_Parse(t->meta_json);
-    const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "units");
-    int bad = cJSON_IsNumber(u) && u->valuedouble != (double)t->nunits;
-    cJSON_Delete(j);
-    if (bad)
+    if (!isnan(units) && units != (double)t->nunits)
         return fail(r, r->p, "META gives a unit count that differs from UNITS (%llu)",
                     (unsigned long long)t->nunits);
     return 0;
@@ -555,12 +555,13 @@ static int read_body(Rd *r, Trace *t, const Section *secs)
     if (read_samples(&q, t))
         return 2;
     Rd meta = sub(r, &secs[SEC_META]);
-    if (read_meta(&meta, t))
+    double units = NAN;
+    if (read_meta(&meta, t, &units))
         return 2;
     q = sub(r, &secs[SEC_UNITS]);
     if (read_units(&q, t))
         return 2;
-    if (check_meta_units(&meta, t))
+    if (check_meta_units(&meta, t, units))
         return 2;
     q = sub(r, &secs[SEC_SOURCE]);
     read_source(&q, t);
