@@ -149,6 +149,11 @@ static int run_in_order(Runner *r)
 /* ---- lanes: threads claim chunks of consecutive units; their rows go
  * out in unit order through an OrderedOut (tools/ordered.h) ---- */
 
+/* A lane takes no chunk more than this many past the first whose rows are
+ * not written: behind one slow chunk (a program running to its time limit)
+ * the other lanes' rows wait in memory, 64 chunks of at most 64 units. */
+#define LANES_AHEAD 64
+
 typedef struct LanePool {
     Runner *r;
     size_t *bounds;           /* chunk k: units [bounds[k], bounds[k + 1]) */
@@ -168,7 +173,7 @@ static void lane_work(LanePool *p, RunLane *l, int prints_progress)
     Runner *r = p->r;
     for (;;) {
         size_t k = atomic_fetch_add(&p->next, 1);
-        if (k >= p->nchunks)
+        if (k >= p->nchunks || !ordered_may_take(&p->out, k, LANES_AHEAD))
             break;
         StrBuf rows;
         sb_init(&rows);
