@@ -1,5 +1,5 @@
 # battrace: build, test, conformance and benchmarks.
-#   make            build ./battrace
+#   make            build ./battrace (profile-guided: see PGO below)
 #   make test       build and run the Criterion suite
 #   make sanitize   the suite (and a conformance sample) under ASan + UBSan
 #   make tsan       record, replay and --verify on the examples under TSan
@@ -50,6 +50,28 @@ CUDA_C      += cuda/device_stub.c
 CUDA_LDLIBS :=
 endif
 
+# Profile-guided optimisation, on by default for build/ (PGO=0: plain -O2).
+# The C sources are compiled once more into build-gen/ with
+# -fprofile-generate (and the CPU-only stub for CUDA: no kernel is trained);
+# that battrace runs tools/pgo_train.sh (the bundled examples, and with
+# $(SHARED) the solvers on evaluation tasks, never the bench's workload),
+# and build/ is compiled with -fprofile-use. Both builds name each source's
+# counts alike (-dumpdir, -dumpbase, flat: GCC keys a static function's profile on
+# that name, which would otherwise follow the object's directory). The
+# batt's run is about a tenth faster (docs/performance.md). Any source or
+# header change trains again.
+PGO     ?= 1
+GEN     := build-gen
+PGO_DIR := $(CURDIR)/$(GEN)/profile
+ifeq ($(BUILD)$(PGO),build1)
+PGO_STAMP := $(BUILD)/pgo.stamp
+CFLAGS  += -fprofile-use -fprofile-partial-training -Wno-missing-profile -DBATTRACE_PGO
+PGO_AUX  = -dumpdir $(PGO_DIR)/ -dumpbase $(subst /,-,$<)
+endif
+ifeq ($(BUILD),$(GEN))
+PGO_AUX  = -dumpdir $(PGO_DIR)/ -dumpbase $(subst /,-,$<)
+endif
+
 LIB_SRC  := $(wildcard runtime/*.c ops/*.c tracer/*.c scheduler/*.c) $(CUDA_C)
 TOOL_SRC := tools/battrace.c tools/cli.c tools/ordered.c tools/rows.c tools/runner.c $(wildcard tools/cmd_*.c)
 TEST_SRC := $(wildcard tests/test_*.c) tests/support.c
@@ -71,13 +93,25 @@ $(BUILD)/libbattrace.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard */*.h)
+$(BUILD)/%.o: %.c $(wildcard */*.h) $(PGO_STAMP)
 	@mkdir -p $(dir $@)
-	@echo "  CC $<"; $(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC $<"; $(CC) $(CFLAGS) $(PGO_AUX) -c -o $@ $<
 
 $(BUILD)/cuda/%.o: cuda/%.cu $(wildcard cuda/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  NVCC $<"; $(NVCC) $(NVCCFLAGS) -c -o $@ $<
+
+ifdef PGO_STAMP
+$(GEN)/battrace: $(LIB_SRC) $(TOOL_SRC) $(wildcard */*.h)
+	$(MAKE) --no-print-directory BUILD=$(GEN) PGO=0 HAVE_NVCC= \
+	    OPT="$(OPT) -fprofile-generate -fprofile-update=atomic" $@
+
+$(PGO_STAMP): $(GEN)/battrace tools/pgo_train.sh
+	@mkdir -p $(dir $@)
+	rm -rf $(PGO_DIR)
+	tools/pgo_train.sh $(GEN)/battrace $(SHARED)
+	touch $@
+endif
 
 $(BUILD)/battrace-tests: $(TEST_OBJ) $(BUILD)/libbattrace.a
 	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) $(CUDA_LDLIBS) -lcriterion
@@ -152,4 +186,4 @@ deps:
 	fi
 
 clean:
-	rm -rf build build-san battrace
+	rm -rf build build-gen build-san build-tsan battrace

@@ -37,6 +37,14 @@ static const Command commands[] = {
     {"profile", cmd_profile},
 };
 
+/* What `make` built: the Makefile says -DBATTRACE_PGO for build/'s
+ * profile-guided objects; benchmarks print it with their figures. */
+#ifdef BATTRACE_PGO
+#define BATTRACE_BUILD_KIND "profile-guided"
+#else
+#define BATTRACE_BUILD_KIND "plain"
+#endif
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -44,7 +52,7 @@ int main(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-        printf("battrace %s\n", BATTRACE_VERSION);
+        printf("battrace %s (%s build)\n", BATTRACE_VERSION, BATTRACE_BUILD_KIND);
         return EXIT_OK;
     }
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)

@@ -280,7 +280,8 @@ def main():
     if '--only-full-cross' in sys.argv: # the full cross workload's record, profile and verify alone
         full_cross()
         return
-    print('battrace bench (the figures to compare are the ratios)')
+    version = sh([BATTRACE, '--version'])[0].strip()
+    print(f'battrace bench (the figures to compare are the ratios; {version})')
     print('1. run against pyref.py --order cpython (inside-program time)')
     against_python('own: 400 solvers x 1718', solvers, ['--programs', '40'] if quick else [])
     against_python('batt: 32 solvers x 1718', batt, few)
