@@ -40,7 +40,7 @@ Value stmt_callee(const StmtEnv *env, const Stmt *s)
 
 Err stmt_append(Ctx *ctx, const StmtEnv *env, const Stmt *s, VBuf *list)
 {
-    Value items[PROGRAM_MAX_ARGS], t;
+    Value items[PROGRAM_MAX_ARGS] = {0}, t; /* all set: GCC cannot always see that nargs bounds mk_tuple's reads */
     for (unsigned k = 0; k < s->nargs; k++)
         items[k] = stmt_arg(env, &s->args[k]);
     TRY(mk_tuple(ctx, s->nargs, items, &t));
@@ -70,8 +70,13 @@ static Err exec_call(Ctx *ctx, StmtEnv *f, const Stmt *s, size_t k)
 {
     Value args[PROGRAM_MAX_ARGS], fn = stmt_callee(f, s);
     Value *result = &f->slots[s->target];
-    for (unsigned a = 0; a < s->nargs; a++)
-        args[a] = stmt_arg(f, &s->args[a]);
+    for (unsigned a = 0; a < s->nargs; a++) {
+        const Arg *arg = &s->args[a];
+        if (arg->kind == ARG_VAR) /* often the slot the statement before just wrote: see v_copy */
+            v_copy(&args[a], &f->slots[arg->slot]);
+        else
+            args[a] = stmt_arg(f, arg);
+    }
     if (ctx->trace)
         ctx->trace->stmt_begin(ctx->trace_data, k);
     Err e = call_value(ctx, fn, s->nargs, args, result);
