@@ -67,11 +67,29 @@ Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
             *out = v_empty_set();
             return ERR_OK;
         }
+        /* every cell's pair is written, and kept by moving on past it when
+         * the cell matches: a branch on the colour mispredicted about once a
+         * run of cells */
+        Seq *res = seq_alloc(ctx, h * w);
+        if (!res)
+            return ERR_MEMORY;
+        size_t n = 0;
         for (size_t i = 0; i < h; i++)
-            for (size_t j = 0; j < w; j++)
-                if (grid_at(grid, i, j) == value.u.i)
-                    TRY(vbuf_push(&b, v_pair((int32_t)i, (int32_t)j)));
-        return mk_set_sorted(ctx, b.n, b.items, out);
+            for (size_t j = 0; j < w; j++) {
+                res->items[n] = v_pair((int32_t)i, (int32_t)j);
+                n += grid_at(grid, i, j) == value.u.i;
+            }
+        seq_shrink(ctx, res, h * w, n);
+        if (n == 0) {
+            *out = v_empty_set();
+            return ERR_OK;
+        }
+        res->flags = SEQ_PAIRS; /* row-major: the canonical order of pairs */
+        Value v = {0};
+        v.tag = VT_SET;
+        v.u.seq = res;
+        *out = v;
+        return ERR_OK;
     }
     Items g;
     TRY(py_items(grid, &g));
