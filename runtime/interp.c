@@ -2,20 +2,24 @@
 #include "interp.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "func.h"
 
 void stmt_env_init(StmtEnv *env, Ctx *ctx, const Program *p, const Inputs *in)
 {
-    size_t n = p->nslots ? (size_t)p->nslots : 1;
-    env->slots = ctx_alloc(ctx, n * sizeof *env->slots);
-    for (size_t k = 0; k < n; k++)
-        env->slots[k] = v_none();
     env->in[INPUT_I] = in->I;
     env->in[INPUT_S] = in->S;
     env->in[INPUT_C] = in->C;
     env->in[INPUT_TASK_ID] = v_str(in->task_id ? in->task_id : "");
     env->in[INPUT_LOG_PATH] = v_str("/dev/null"); /* what pyref.py passes */
+    env->frame = ctx_alloc(ctx, ((size_t)frame_size(p) + 1) * sizeof *env->frame);
+    memcpy(env->frame, env->in, sizeof env->in);
+    if (p->npool)
+        memcpy(env->frame + FRAME_INPUTS, p->pool, (size_t)p->npool * sizeof *p->pool);
+    env->slots = env->frame + frame_slot(p, 0);
+    for (int32_t k = 0; k < p->nslots; k++)
+        env->slots[k] = v_none();
 }
 
 Value stmt_arg(const StmtEnv *env, const Arg *a)
@@ -68,14 +72,21 @@ bool interp_catches(const Stmt *s, Err e)
  * default, or ends the call. */
 static Err exec_call(Ctx *ctx, StmtEnv *f, const Stmt *s, size_t k)
 {
-    Value args[PROGRAM_MAX_ARGS], fn = stmt_callee(f, s);
+    Value args[PROGRAM_MAX_ARGS], fn;
     Value *result = &f->slots[s->target];
-    for (unsigned a = 0; a < s->nargs; a++) {
-        const Arg *arg = &s->args[a];
-        if (arg->kind == ARG_VAR) /* often the slot the statement before just wrote: see v_copy */
-            v_copy(&args[a], &f->slots[arg->slot]);
-        else
-            args[a] = stmt_arg(f, arg);
+    if (s->fast) { /* by frame index, all four: see FRAME_INPUTS */
+        const Value *fr = f->frame;
+        _Static_assert(STMT_FAST_ARGS == 4, "the copies below");
+        /* by halves: an argument is often the slot the statement before just wrote (see v_copy) */
+        v_copy(&args[0], &fr[s->at[0]]);
+        v_copy(&args[1], &fr[s->at[1]]);
+        v_copy(&args[2], &fr[s->at[2]]);
+        v_copy(&args[3], &fr[s->at[3]]);
+        v_copy(&fn, &fr[s->callee_at]);
+    } else {
+        fn = stmt_callee(f, s);
+        for (unsigned a = 0; a < s->nargs; a++)
+            args[a] = stmt_arg(f, &s->args[a]);
     }
     if (ctx->trace)
         ctx->trace->stmt_begin(ctx->trace_data, k);

@@ -40,8 +40,9 @@ void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const 
  * parameters, by InputId (I, S, C, task_id, log_path). Shared with the
  * scheduler's replay of units, which walks the same statements. */
 typedef struct StmtEnv {
-    Value *slots;
-    Value in[5];
+    Value *frame; /* the call's frame (see FRAME_INPUTS): in, the pool, slots */
+    Value *slots; /* its variables */
+    Value in[FRAME_INPUTS];
 } StmtEnv;
 /* Bind a call's parameters (C as given: None in a batt's first call). */
 void stmt_env_init(StmtEnv *env, Ctx *ctx, const Program *p, const Inputs *in);

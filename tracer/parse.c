@@ -987,6 +987,76 @@ static void begin_function(Parser *p, const Token *name, int kind)
 }
 
 
+/* The frame's pool (see FRAME_INPUTS): each constant and primitive a call
+ * reads, once. */
+typedef struct Pool {
+    Value *v;
+    size_t n, cap;
+} Pool;
+
+static int32_t pool_index(Pool *pool, Value v)
+{
+    for (size_t k = 0; k < pool->n; k++) /* a program names some tens of distinct ones */
+        if (pool->v[k].tag == v.tag && v_eq(pool->v[k], v))
+            return FRAME_INPUTS + (int32_t)k;
+    pool->v = grow(pool->v, &pool->cap, pool->n, sizeof *pool->v);
+    pool->v[pool->n] = v;
+    return FRAME_INPUTS + (int32_t)pool->n++;
+}
+
+/* The frame index of argument a, or -1 when it is a variable (placed once
+ * the pool's size is known). */
+static int32_t pooled_at(Pool *pool, const Arg *a)
+{
+    switch ((ArgKind)a->kind) {
+    case ARG_VAR: return -1;
+    case ARG_INPUT: return a->slot;
+    case ARG_CONST: return pool_index(pool, a->value);
+    case ARG_PRIM: return pool_index(pool, prim_value(a->prim));
+    }
+    return -1;
+}
+
+static bool fast_eligible(const Stmt *st) { return st->kind == ST_CALL && st->nargs <= STMT_FAST_ARGS; }
+
+/* Lay out the frame: pool the constants and primitives the calls read, then
+ * give each call its callee's and arguments' frame indices (Stmt.at). */
+static void lay_out_frame(Parser *p, Program *pr)
+{
+    Pool pool = {0};
+    for (size_t k = 0; k < pr->nstmts; k++) {
+        const Stmt *st = &pr->stmts[k];
+        if (!fast_eligible(st))
+            continue;
+        if (st->callee_prim)
+            pool_index(&pool, prim_value(st->callee_prim));
+        for (unsigned a = 0; a < st->nargs; a++)
+            pooled_at(&pool, &st->args[a]);
+    }
+    pr->npool = (int32_t)pool.n;
+    pr->pool = pool.n ? arena_copy(p, pool.v, pool.n * sizeof *pool.v) : NULL;
+    for (size_t k = 0; k < pr->nstmts; k++) {
+        Stmt *st = &pr->stmts[k];
+        if (!fast_eligible(st))
+            continue;
+        int32_t callee = st->callee_prim ? pool_index(&pool, prim_value(st->callee_prim))
+                       : st->callee_slot >= 0 ? frame_slot(pr, st->callee_slot)
+                       : -1 - st->callee_slot; /* an input */
+        bool fits = callee <= UINT16_MAX;
+        st->callee_at = (uint16_t)callee;
+        memset(st->at, 0, sizeof st->at); /* unused: the frame's first value, never read */
+        for (unsigned a = 0; a < st->nargs; a++) {
+            int32_t at = pooled_at(&pool, &st->args[a]);
+            if (at < 0)
+                at = frame_slot(pr, st->args[a].slot);
+            fits = fits && at <= UINT16_MAX;
+            st->at[a] = (uint16_t)at;
+        }
+        st->fast = fits;
+    }
+    free(pool.v);
+}
+
 static void finish_program(Parser *p, Program *pr)
 {
     const Token *name = p->def_name;
@@ -997,6 +1067,7 @@ static void finish_program(Parser *p, Program *pr)
     pr->nstmts = p->nstmts;
     pr->nslots = (int32_t)p->nslots;
     pr->slot_names = arena_copy(p, p->slot_names, p->nslots * sizeof *p->slot_names);
+    lay_out_frame(p, pr);
     if (p->batt)
         p->pf.is_batt = 1;
     p->progs = grow(p->progs, &p->progcap, p->nprogs, sizeof *p->progs);

@@ -29,6 +29,17 @@ typedef enum ArgKind {
 
 typedef enum InputId { INPUT_I, INPUT_S, INPUT_C, INPUT_TASK_ID, INPUT_LOG_PATH } InputId;
 
+/* A call's frame: every value its statements read, by index. The
+ * parameters first (FRAME_INPUTS, by InputId), then the program's pool (its
+ * constants and the primitives it names, callees included), then its
+ * variables (nslots). A statement with at most STMT_FAST_ARGS arguments
+ * keeps their frame indices inline (Stmt.at), so the interpreter loads each
+ * one with no branch on its kind and no visit to the Arg; a switch on the
+ * kinds, and the loop over a varying count, mispredicted a branch or two per
+ * statement. */
+#define FRAME_INPUTS 5
+#define STMT_FAST_ARGS 4
+
 typedef struct Arg {
     uint8_t kind;      /* ArgKind */
     int32_t slot;      /* ARG_VAR: variable slot; ARG_INPUT: InputId */
@@ -44,16 +55,17 @@ typedef enum StmtKind {
 } StmtKind;
 
 typedef struct Stmt {
-    /* Small fields first: a statement is 48 bytes, its arguments elsewhere.
-     * With the arguments inline (8 of 40 bytes) a statement took 368, and
-     * the interpreter's walk over a batt's 2182 statements (twice a
-     * sample) missed the cache on nearly every one. */
+    /* Small fields first: a statement is one 64-byte cache line, its
+     * arguments elsewhere. With the arguments inline (8 of 40 bytes) a
+     * statement took 368, and the interpreter's walk over a batt's 2182
+     * statements (twice a sample) missed the cache on nearly every one. */
     uint8_t kind;         /* StmtKind */
     uint8_t nargs;
     /* batt guard: the statement sits in try: ... except ...: target = _get_safe_default(CALLEE) */
     uint8_t guarded;
     uint8_t catch_all;          /* except Exception (or BaseException) */
     uint8_t ncatch;
+    uint8_t fast;         /* ST_CALL whose callee_at and at[0 .. nargs) are set (see FRAME_INPUTS) */
     int32_t target;       /* ST_CALL: slot assigned */
     /* ST_CALL callee: a primitive, or a variable slot holding a function */
     int32_t callee_slot;       /* the slot (or -1 - InputId for an input) when no primitive */
@@ -61,7 +73,11 @@ typedef struct Stmt {
     const Arg *args;           /* nargs call arguments, or append tuple items (the file's arena) */
     const char **catch_names;  /* except (A, B, ...): the class names */
     int line, col;        /* of the statement's first token */
+    uint16_t callee_at;   /* when fast: the callee's frame index */
+    uint16_t at[STMT_FAST_ARGS]; /* when fast: each argument's; unused ones 0 */
 } Stmt;
+
+_Static_assert(sizeof(Stmt) <= 64, "a statement fits one cache line");
 
 typedef enum ProgramKind { PROG_SOLVER, PROG_BATT } ProgramKind;
 
@@ -75,7 +91,13 @@ typedef struct Program {
     int32_t nslots;    /* variables */
     char **slot_names; /* slot -> source name */
     int32_t ret_slot;  /* solver: slot returned */
+    Value *pool;       /* the frame's constants and primitives (see FRAME_INPUTS) */
+    int32_t npool;
 } Program;
+
+/* Frame indices. */
+static inline int32_t frame_slot(const Program *p, int32_t slot) { return FRAME_INPUTS + p->npool + slot; }
+static inline int32_t frame_size(const Program *p) { return FRAME_INPUTS + p->npool + p->nslots; }
 
 typedef struct ProgramFile {
     char *path;
