@@ -143,10 +143,53 @@ static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *o
  * the budgets and RecursionError fall where they did; only the C frames and
  * the repeated checks on the way back out are saved. Closures calling
  * closures are most of what solvers apply. */
+/* rbind or lbind of a primitive, called with its arity (argc <= 3): call_loop's two
+ * levels unrolled, with the same checks in the same order (the closure's
+ * step and depth, then the primitive's arity, step and depth), in a frame
+ * of its own: most closures applied inside apply, sfilter and the like are
+ * these, and call_loop's frame and loop cost more than their work. */
+static Err call_bound_prim(Ctx *ctx, const Func *f, int argc, const Value *args, Value *out)
+{
+    const Func *g = f->cap[0].u.fn;
+    Value a[4];
+    Err e = ctx_tick(ctx);
+    if (e)
+        return e;
+    if (ctx->depth >= LIMIT_CALL_DEPTH)
+        return ERR_RECURSION;
+    if (f->kind == FN_RBIND) { /* cap0(x.., cap1) */
+        for (int k = 0; k < argc; k++)
+            v_copy(&a[k], &args[k]);
+        a[argc] = f->cap[1];
+    } else { /* cap0(cap1, y..) */
+        a[0] = f->cap[1];
+        for (int k = 0; k < argc; k++)
+            v_copy(&a[k + 1], &args[k]);
+    }
+    if (argc + 1 != g->arity)
+        return ERR_TYPE;
+    if ((e = ctx_tick(ctx)))
+        return e;
+    if (ctx->depth + 1 >= LIMIT_CALL_DEPTH)
+        return ERR_RECURSION;
+    ctx->depth += 2;
+    e = g->fn(ctx, a, out);
+    ctx->depth -= 2;
+    if (!e && ctx->limit_hit)
+        e = ctx->limit_hit;
+    return e;
+}
+
 __attribute__((optimize("no-jump-tables"))) Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
 {
     if (__builtin_expect(ctx->trace != NULL, 0))
         return call_traced(ctx, fv, argc, args, out);
+    if (fv.tag == VT_FUNC) {
+        const Func *f = fv.u.fn;
+        if ((f->kind == FN_RBIND || f->kind == FN_LBIND) && argc == f->arity && argc <= 3 &&
+            f->cap[0].tag == VT_FUNC && f->cap[0].u.fn->kind == FN_PRIM)
+            return call_bound_prim(ctx, f, argc, args, out);
+    }
     Value buf[2][4], t; /* the arguments of the next level, alternately */
     int which = 0, entered = 0;
     Err e;
