@@ -39,7 +39,8 @@ static void convert_cells(Value g, int64_t *c)
 
 /* ---- the per-thread grid cache (see gc_cells_ro) ---- */
 
-#define GC_CACHE 8
+#define GC_CACHE_BITS 4
+#define GC_CACHE (1u << GC_CACHE_BITS)
 
 typedef struct GcEntry {
     const Seq *g;        /* the grid */
@@ -54,28 +55,27 @@ typedef struct GcEntry {
 } GcEntry;
 
 static _Thread_local GcEntry gc_cache[GC_CACHE];
-static _Thread_local unsigned gc_cache_next;
+
+/* Direct-mapped by the grid's address: one entry to compare, where a scan
+ * of all of them stopped at a different one each time (a mispredicted
+ * branch per lookup). */
+static inline GcEntry *cache_slot(const Seq *g)
+{
+    return &gc_cache[((uintptr_t)g >> 4) * 0x9e3779b97f4a7c15ull >> (64 - GC_CACHE_BITS)];
+}
 
 static GcEntry *cache_find(Ctx *ctx, Value g)
 {
     const Arena *a = ctx->arena;
-    for (unsigned k = 0; k < GC_CACHE; k++) {
-        GcEntry *e = &gc_cache[k];
-        if (e->g == g.u.seq && e->arena == a && e->epoch == a->epoch)
-            return e;
-    }
-    return NULL;
+    GcEntry *e = cache_slot(g.u.seq);
+    return e->g == g.u.seq && e->arena == a && e->epoch == a->epoch ? e : NULL;
 }
 
 static GcEntry *cache_put(Ctx *ctx, Value g, const int64_t *cells)
 {
     if (!ctx->arena->epoch) /* an arena arena_init never saw: no identity */
         return NULL;
-    GcEntry *e = cache_find(ctx, g);
-    if (!e) {
-        e = &gc_cache[gc_cache_next];
-        gc_cache_next = (gc_cache_next + 1) % GC_CACHE;
-    }
+    GcEntry *e = cache_slot(g.u.seq);
     e->g = g.u.seq;
     e->arena = ctx->arena;
     e->epoch = ctx->arena->epoch;
