@@ -44,11 +44,12 @@ Value stmt_callee(const StmtEnv *env, const Stmt *s)
 
 Err stmt_append(Ctx *ctx, const StmtEnv *env, const Stmt *s, VBuf *list)
 {
-    Value items[PROGRAM_MAX_ARGS] = {0}, t; /* all set: GCC cannot always see that nargs bounds mk_tuple's reads */
+    Seq *items = seq_alloc(ctx, s->nargs); /* in place: no copy, and nothing for GCC to think unset */
+    if (!items)
+        return ERR_MEMORY;
     for (unsigned k = 0; k < s->nargs; k++)
-        items[k] = stmt_arg(env, &s->args[k]);
-    TRY(mk_tuple(ctx, s->nargs, items, &t));
-    return vbuf_push(list, t);
+        items->items[k] = stmt_arg(env, &s->args[k]);
+    return vbuf_push(list, seq_finish_tuple(items));
 }
 
 bool interp_catches(const Stmt *s, Err e)
