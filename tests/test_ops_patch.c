@@ -865,6 +865,12 @@ Test(patch, hperiod)
     expect_same("2", "hperiod", "((1, (0, 0)), (2, (0, 1)))");
     expect_same("2", "hperiod", "frozenset([(1, (0, 1)), (1, (True, 0))])");
     expect_same("2", "hperiod", "frozenset([(1, (0, 0)), (1, (0, 1)), (1, (0, 2)), (1, (1, 0)), (1, (1, 2)), (2, (1, 1))])");
+    /* two colours at one place, and a box far larger than the cells: the
+     * search by binary search instead of the dense table (expected values
+     * from dsl.py) */
+    expect_same("1", "hperiod", "frozenset([(1, (0, 0)), (2, (0, 0)), (1, (0, 1)), (2, (0, 1))])");
+    expect_same("2", "hperiod", "frozenset([(1, (0, 0)), (2, (0, 0)), (1, (0, 2)), (2, (0, 2)), (3, (0, 1))])");
+    expect_same("2000", "hperiod", "frozenset([(1, (0, 0)), (1, (0, 2000))])");
 }
 
 Test(patch, vperiod)
@@ -873,6 +879,8 @@ Test(patch, vperiod)
     expect_same("2", "vperiod", "frozenset([(1, (2, 0)), (1, (2, 3)), (1, (2, 6)), (1, (3, 1)), (1, (3, 4)), (1, (3, 7)), (2, (2, 1)), (2, (2, 2)), (2, (2, 4)), (2, (2, 5)), (2, (2, 7)), (2, (3, 0)), (2, (3, 2)), (2, (3, 3)), (2, (3, 5)), (2, (3, 6))])");
     expect_same("2", "vperiod", "frozenset([(1, (0, 0)), (1, (2, 0)), (2, (1, 0)), (2, (3, 0))])");
     expect_same("1", "vperiod", "frozenset([(1, (0, 0)), (1, (1, 0)), (1, (2, 0))])");
+    expect_same("2", "vperiod", "frozenset([(1, (0, 0)), (2, (0, 0)), (1, (1, 0)), (3, (1, 0)), (1, (2, 0)), (2, (2, 0))])");
+    expect_same("2500", "vperiod", "frozenset([(4, (3, 7)), (4, (2503, 7)), (5, (1253, 7))])");
     expect_same("0", "vperiod", "frozenset([])");
     expect_same("0", "vperiod", "()");
     expect_err(ERR_TYPE, "vperiod", "5");
