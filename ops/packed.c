@@ -136,27 +136,30 @@ static Err build(Ctx *ctx, uint8_t k, const Part *parts, size_t np, size_t n, bo
                 distinct += !seen[at];
                 seen[at] = 1;
             }
-        Seq *s = seq_alloc(ctx, distinct);
+        /* room for 8 past the last: every position of a non-empty group of
+         * eight is written, and kept by moving on past it when marked (a
+         * branch per position mispredicted along the edges of shapes) */
+        Seq *s = seq_alloc(ctx, distinct + 8);
         if (!s)
             return ERR_MEMORY;
         size_t m = 0;
         const uint8_t *row = seen;
         for (uint64_t c = 0; c < nc && m < distinct; c++)
             for (uint64_t i = 0; i < h && m < distinct; i++, row += w)
-                for (uint64_t j = 0; j < w; j++) {
-                    if (!(j & 7)) { /* skip eight empty positions at once */
-                        uint64_t word;
-                        memcpy(&word, row + j, sizeof word);
-                        if (!word) {
-                            j += 7;
-                            continue;
-                        }
+                for (uint64_t j = 0; j < w; j += 8) {
+                    uint64_t word; /* may read into the next row (or the 8 spare bytes): masked by lim */
+                    memcpy(&word, row + j, sizeof word);
+                    if (!word)
+                        continue; /* eight empty positions at once */
+                    uint64_t lim = w - j < 8 ? w - j : 8;
+                    int32_t ii = (int32_t)(i0 + (int64_t)i), cc = (int32_t)(c0 + (int64_t)c);
+                    for (uint64_t t = 0; t < lim; t++) {
+                        int32_t jj = (int32_t)(j0 + (int64_t)(j + t));
+                        s->items[m] = k == VT_CELL ? v_cell(cc, ii, jj) : v_pair(ii, jj);
+                        m += row[j + t];
                     }
-                    if (!row[j])
-                        continue;
-                    int32_t ii = (int32_t)(i0 + (int64_t)i), jj = (int32_t)(j0 + (int64_t)j);
-                    s->items[m++] = k == VT_CELL ? v_cell((int32_t)(c0 + (int64_t)c), ii, jj) : v_pair(ii, jj);
                 }
+        seq_shrink(ctx, s, distinct + 8, m);
         *out = finish(s, m, k);
         return ERR_OK;
     }
