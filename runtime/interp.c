@@ -71,7 +71,7 @@ bool interp_catches(const Stmt *s, Err e)
  * fifth of this function's time). The arguments were copied out first, so the slot may
  * be one of them; a statement that raises leaves its slot to the safe
  * default, or ends the call. */
-static Err exec_call(Ctx *ctx, StmtEnv *f, const Stmt *s, size_t k)
+static inline __attribute__((always_inline)) Err exec_call(Ctx *ctx, StmtEnv *f, const Stmt *s, size_t k)
 {
     Value args[PROGRAM_MAX_ARGS], fn;
     Value *result = &f->slots[s->target];
