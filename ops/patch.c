@@ -411,7 +411,7 @@ Err op_corners(Ctx *ctx, const Value *args, Value *out)
 /* colours                                                                 */
 /* ---------------------------------------------------------------------- */
 
-enum { SMALL_COLOURS = 64 };
+enum { SMALL_COLOURS = 16 };
 
 /* Counts of the colours of a grid or a cell set when they all lie in
  * [0, SMALL_COLOURS); false when the element is another shape or a colour

@@ -578,6 +578,14 @@ Test(patch, palette)
     expect_same("frozenset([-1, 100])", "palette", "((100, -1),)");
     expect_same("frozenset([5, (1, 2)])", "palette", "(frozenset([5, (1, 2)]),)");
     expect_same("frozenset([7, 100, 200])", "palette", "((100, 200), (200, 7))");
+    /* colours from 16 up leave the counting fast path (expected values from dsl.py) */
+    expect_same("frozenset([3, 20, 63])", "palette", "((20, 3, 20), (63, 3, 3))");
+    expect_same("frozenset([3, 20, 63])", "palette", "frozenset([(20, (0, 0)), (63, (1, 0)), (20, (0, 2)), (3, (0, 1))])");
+    expect_same("3", "mostcolor", "((20, 3, 20), (63, 3, 3))");
+    expect_same("63", "leastcolor", "((20, 3, 20), (63, 3, 3))");
+    expect_same("20", "mostcolor", "frozenset([(20, (0, 0)), (63, (1, 0)), (20, (0, 2)), (3, (0, 1))])");
+    expect_same("3", "leastcolor", "frozenset([(20, (0, 0)), (63, (1, 0)), (20, (0, 2)), (3, (0, 1))])");
+    expect_same("3", "numcolors", "((20, 3, 20), (63, 3, 3))");
 }
 
 Test(patch, numcolors)
