@@ -54,23 +54,28 @@ def inside(text):
     return float(m.group(1))
 
 
+TRIES = 5
+
+
 def against_python(name, programs, extra):
-    """battrace's side is the best of three runs: its time (25 ms on the own
-    workload) is at the mercy of one scheduling hiccup on a shared machine,
-    where Python's (seconds to a minute) averages them out."""
+    """battrace's side is the best of TRIES runs: its time (15 ms on the own
+    workload, 0.2 s on the batt's two lanes) is at the mercy of one
+    scheduling hiccup on a shared machine, where Python's (seconds to a
+    minute) averages them out; three tries on 2026-12-07 gave the batt's two
+    lanes 0.192, 0.240 and 0.229 s, and 0.174 s a minute later."""
     py_out, _ = sh(['python3', os.path.join(SHARED, 'tools', 'pyref.py'), programs, '--tasks', TASKS,
                     '--order', 'cpython', '--out', os.devnull] + extra)
     bts = [inside(sh([BATTRACE, 'run', programs, '--tasks', TASKS, '--json', os.devnull] + extra)[0])
-           for _ in range(3)]
+           for _ in range(TRIES)]
     py, bt = inside(py_out), min(bts)
-    print(f'  {name:<30} python {py:9.3f} s   battrace run {bt:8.4f} s (best of 3; all: '
+    print(f'  {name:<30} python {py:9.3f} s   battrace run {bt:8.4f} s (best of {TRIES}; all: '
           f'{", ".join(f"{b:.4f}" for b in bts)})   {py / bt:7.1f}x faster')
     # the same on both cores: the wall time of all runs, without rows (as
     # the time inside programs leaves out making them)
     walls = [in_all(sh([BATTRACE, 'run', programs, '--tasks', TASKS, '--threads', '2'] + extra)[0])
-             for _ in range(3)]
+             for _ in range(TRIES)]
     bt2 = min(walls)
-    print(f'  {"":<30} {"":<18} run --threads 2 {bt2:8.4f} s (wall, best of 3; all: '
+    print(f'  {"":<30} {"":<18} run --threads 2 {bt2:8.4f} s (wall, best of {TRIES}; all: '
           f'{", ".join(f"{b:.4f}" for b in walls)})   {py / bt2:7.1f}x faster')
 
 
