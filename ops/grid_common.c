@@ -186,10 +186,16 @@ Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out)
     Seq *g = seq_alloc(ctx, h);
     if (!g)
         return ERR_MEMORY;
+    /* the rows in one allocation (gc_fits bounds its size): one budget
+     * check and one bump of the arena, not one of each per row */
+    size_t row_bytes = sizeof(Seq) + w * sizeof(Value);
+    if (ctx_check_mem(ctx))
+        return ERR_MEMORY;
+    unsigned char *rows = ctx_alloc(ctx, h * row_bytes);
     for (size_t i = 0; i < h; i++) {
-        Seq *r = seq_alloc(ctx, w);
-        if (!r)
-            return ERR_MEMORY;
+        Seq *r = (Seq *)(rows + i * row_bytes);
+        r->n = (uint32_t)w;
+        r->hash = 0;
         const int64_t *src = cells + i * w;
         for (size_t j = 0; j < w; j++)
             r->items[j] = v_int(src[j]);
