@@ -279,6 +279,7 @@ static Value packed_of_key(uint8_t tag, uint64_t k)
 static void radix_sort_u64(uint64_t *k, uint64_t *tmp, size_t n)
 {
     uint64_t differ = 0;
+    uint64_t *from = k, *to = tmp; /* each pass scatters from one into the other */
     for (size_t x = 1; x < n; x++)
         differ |= k[x] ^ k[0];
     for (unsigned shift = 0; shift < 64; shift += 8) {
@@ -286,16 +287,20 @@ static void radix_sort_u64(uint64_t *k, uint64_t *tmp, size_t n)
             continue;
         uint32_t cnt[256] = {0};
         for (size_t x = 0; x < n; x++)
-            cnt[(k[x] >> shift) & 255]++;
+            cnt[(from[x] >> shift) & 255]++;
         for (uint32_t d = 0, sum = 0; d < 256; d++) {
             uint32_t c = cnt[d];
             cnt[d] = sum;
             sum += c;
         }
         for (size_t x = 0; x < n; x++)
-            tmp[cnt[(k[x] >> shift) & 255]++] = k[x];
-        memcpy(k, tmp, n * sizeof *k);
+            to[cnt[(from[x] >> shift) & 255]++] = from[x];
+        uint64_t *t = from;
+        from = to;
+        to = t;
     }
+    if (from != k)
+        memcpy(k, from, n * sizeof *k);
 }
 
 /* When the items fill much of their box (colour x rows x columns), as merges
