@@ -566,18 +566,23 @@ static uint64_t connect_key(Value p, Value q)
  * has the same digit are skipped). */
 static void radix_sort_keys(uint64_t *k, uint64_t *tmp, size_t n)
 {
+    uint64_t *from = k, *to = tmp; /* each pass scatters from one into the other */
     for (unsigned shift = 0; shift < 40; shift += 8) {
         size_t cnt[257] = {0};
         for (size_t x = 0; x < n; x++)
-            cnt[((k[x] >> shift) & 255) + 1]++;
-        if (cnt[((k[0] >> shift) & 255) + 1] == n)
+            cnt[((from[x] >> shift) & 255) + 1]++;
+        if (cnt[((from[0] >> shift) & 255) + 1] == n)
             continue;
         for (int d = 0; d < 256; d++)
             cnt[d + 1] += cnt[d];
         for (size_t x = 0; x < n; x++)
-            tmp[cnt[(k[x] >> shift) & 255]++] = k[x];
-        memcpy(k, tmp, n * sizeof *k);
+            to[cnt[(from[x] >> shift) & 255]++] = from[x];
+        uint64_t *t = from;
+        from = to;
+        to = t;
     }
+    if (from != k)
+        memcpy(k, from, n * sizeof *k);
 }
 
 /* The set of pairs a key describes (points ascend, so it is canonical). */
