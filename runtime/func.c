@@ -180,6 +180,45 @@ static Err call_bound_prim(Ctx *ctx, const Func *f, int argc, const Value *args,
     return e;
 }
 
+/* compose and fork applied to one argument, in frames of their own: the
+ * closure's step and depth, its inner calls (made one level deeper, as
+ * call_loop makes them), then the outer function through call_value, which
+ * checks it as call_loop's next level would. */
+static Err call_compose(Ctx *ctx, const Func *f, const Value *x, Value *out)
+{
+    Err e = ctx_tick(ctx);
+    if (e)
+        return e;
+    if (ctx->depth >= LIMIT_CALL_DEPTH)
+        return ERR_RECURSION;
+    ctx->depth++;
+    Value t;
+    e = call_value(ctx, f->cap[1], 1, x, &t);
+    if (!e)
+        e = call_value(ctx, f->cap[0], 1, &t, out);
+    ctx->depth--;
+    if (!e && ctx->limit_hit)
+        e = ctx->limit_hit;
+    return e;
+}
+
+static Err call_fork(Ctx *ctx, const Func *f, const Value *x, Value *out)
+{
+    Err e = ctx_tick(ctx);
+    if (e)
+        return e;
+    if (ctx->depth >= LIMIT_CALL_DEPTH)
+        return ERR_RECURSION;
+    ctx->depth++;
+    Value ab[2];
+    if (!(e = call_value(ctx, f->cap[1], 1, x, &ab[0])) && !(e = call_value(ctx, f->cap[2], 1, x, &ab[1])))
+        e = call_value(ctx, f->cap[0], 2, ab, out);
+    ctx->depth--;
+    if (!e && ctx->limit_hit)
+        e = ctx->limit_hit;
+    return e;
+}
+
 __attribute__((optimize("no-jump-tables"))) Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
 {
     if (__builtin_expect(ctx->trace != NULL, 0))
@@ -189,6 +228,10 @@ __attribute__((optimize("no-jump-tables"))) Err call_loop(Ctx *ctx, Value fv, in
         if ((f->kind == FN_RBIND || f->kind == FN_LBIND) && argc == f->arity && argc <= 3 &&
             f->cap[0].tag == VT_FUNC && f->cap[0].u.fn->kind == FN_PRIM)
             return call_bound_prim(ctx, f, argc, args, out);
+        if (f->kind == FN_COMPOSE && argc == 1 && f->arity == 1)
+            return call_compose(ctx, f, args, out);
+        if (f->kind == FN_FORK && argc == 1 && f->arity == 1)
+            return call_fork(ctx, f, args, out);
     }
     Value buf[2][4], t; /* the arguments of the next level, alternately */
     int which = 0, entered = 0;
