@@ -562,29 +562,6 @@ static uint64_t connect_key(Value p, Value q)
     return UINT64_MAX;
 }
 
-/* LSD radix sort of n 34-bit keys, 8 bits a pass (passes where every key
- * has the same digit are skipped). */
-static void radix_sort_keys(uint64_t *k, uint64_t *tmp, size_t n)
-{
-    uint64_t *from = k, *to = tmp; /* each pass scatters from one into the other */
-    for (unsigned shift = 0; shift < 40; shift += 8) {
-        size_t cnt[257] = {0};
-        for (size_t x = 0; x < n; x++)
-            cnt[((from[x] >> shift) & 255) + 1]++;
-        if (cnt[((from[0] >> shift) & 255) + 1] == n)
-            continue;
-        for (int d = 0; d < 256; d++)
-            cnt[d + 1] += cnt[d];
-        for (size_t x = 0; x < n; x++)
-            to[cnt[(from[x] >> shift) & 255]++] = from[x];
-        uint64_t *t = from;
-        from = to;
-        to = t;
-    }
-    if (from != k)
-        memcpy(k, from, n * sizeof *k);
-}
-
 /* The set of pairs a key describes (points ascend, so it is canonical). */
 static Err line_of_key(Ctx *ctx, uint64_t key, Value *out)
 {
@@ -661,7 +638,7 @@ static Err prapply_connect(Ctx *ctx, Value f, const Seq *a, const Seq *b, Value 
         }
     }
     if (m)
-        radix_sort_keys(keys, keys + n, m);
+        radix_sort_u64(keys, keys + n, m);
     size_t nd = 0; /* distinct keys, compacted in place */
     for (size_t k = 0; k < m; k++)
         if (k == 0 || keys[k] != keys[nd - 1])

@@ -1698,9 +1698,6 @@ static bool has_cell(const Seq *s, int32_t c, int32_t i, int32_t j)
     return false;
 }
 
-/* The smallest p in [1, n) such that every cell moved back by p along the
- * axis (and still at a non-negative coordinate) is a cell of the normalized
- * object; n itself otherwise. */
 /* The normalized object s as a dense h x w table of colours (INT32_MIN
  * where it has no cell), when its box is small beside its cells and no two
  * of them share a place; NULL otherwise (and when memory ran out). */
@@ -1731,38 +1728,23 @@ static int32_t *dense_colours(Ctx *ctx, const Seq *s, int64_t *hp, int64_t *wp)
     return d;
 }
 
+/* The smallest p in [1, n) such that every cell moved back by p along the
+ * axis (and still at a non-negative coordinate) is a cell of the normalized
+ * object; n itself otherwise. */
 static Err period_fast(Ctx *ctx, const Seq *s, int64_t n, bool horizontal, Value *out)
 {
-    int64_t h, w;
+    int64_t h = 0, w = 0; /* set with d */
     const int32_t *d = dense_colours(ctx, s, &h, &w);
     if (ctx->limit_hit)
         return ctx->limit_hit;
-    for (int64_t p = 1; d && p < n; p++) { /* as below, a cell looked up by its place */
-        TRY(ctx_tick(ctx));
-        bool ok = true;
-        for (uint32_t k = 0; k < s->n && ok; k++) {
-            const Value *x = &s->items[k];
-            int64_t i = x->u.p.a - (horizontal ? 0 : p), j = x->u.p.b - (horizontal ? p : 0);
-            if ((horizontal ? j : i) >= 0)
-                ok = d[i * w + j] == x->c;
-        }
-        if (ok) {
-            *out = v_int(p);
-            return ERR_OK;
-        }
-    }
-    if (d) {
-        *out = v_int(n);
-        return ERR_OK;
-    }
     for (int64_t p = 1; p < n; p++) {
         TRY(ctx_tick(ctx));
         bool ok = true;
         for (uint32_t k = 0; k < s->n && ok; k++) {
             const Value *x = &s->items[k];
             int64_t i = x->u.p.a - (horizontal ? 0 : p), j = x->u.p.b - (horizontal ? p : 0);
-            if ((horizontal ? j : i) >= 0)
-                ok = has_cell(s, x->c, (int32_t)i, (int32_t)j);
+            if ((horizontal ? j : i) >= 0) /* a cell looked up by its place, or searched for */
+                ok = d ? d[i * w + j] == x->c : has_cell(s, x->c, (int32_t)i, (int32_t)j);
         }
         if (ok) {
             *out = v_int(p);

@@ -135,14 +135,6 @@ static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *o
     return e;
 }
 
-/* call_value for closures and while recording. Without a tracer, the last
- * application a closure makes (compose's outer function, chain's and fork's
- * first capture, the function rbind and lbind bind) is its result as it
- * stands, so it runs in this frame's loop instead of a nested call: each level still counts one step and one level of depth
- * (released when the whole chain returns, as the nested frames would be), so
- * the budgets and RecursionError fall where they did; only the C frames and
- * the repeated checks on the way back out are saved. Closures calling
- * closures are most of what solvers apply. */
 /* rbind or lbind of a primitive, called with its arity (argc <= 3): call_loop's two
  * levels unrolled, with the same checks in the same order (the closure's
  * step and depth, then the primitive's arity, step and depth), in a frame
@@ -152,11 +144,9 @@ static Err call_bound_prim(Ctx *ctx, const Func *f, int argc, const Value *args,
 {
     const Func *g = f->cap[0].u.fn;
     Value a[4];
-    Err e = ctx_tick(ctx);
+    Err e = level_enter(ctx);
     if (e)
         return e;
-    if (ctx->depth >= LIMIT_CALL_DEPTH)
-        return ERR_RECURSION;
     if (f->kind == FN_RBIND) { /* cap0(x.., cap1) */
         for (int k = 0; k < argc; k++)
             v_copy(&a[k], &args[k]);
@@ -167,58 +157,48 @@ static Err call_bound_prim(Ctx *ctx, const Func *f, int argc, const Value *args,
             v_copy(&a[k + 1], &args[k]);
     }
     if (argc + 1 != g->arity)
-        return ERR_TYPE;
-    if ((e = ctx_tick(ctx)))
-        return e;
-    if (ctx->depth + 1 >= LIMIT_CALL_DEPTH)
-        return ERR_RECURSION;
-    ctx->depth += 2;
-    e = g->fn(ctx, a, out);
-    ctx->depth -= 2;
-    if (!e && ctx->limit_hit)
-        e = ctx->limit_hit;
-    return e;
+        return level_leave(ctx, ERR_TYPE);
+    if ((e = level_enter(ctx)))
+        return level_leave(ctx, e);
+    e = level_leave(ctx, g->fn(ctx, a, out));
+    return level_leave(ctx, e);
 }
 
 /* compose and fork applied to one argument, in frames of their own: the
- * closure's step and depth, its inner calls (made one level deeper, as
- * call_loop makes them), then the outer function through call_value, which
- * checks it as call_loop's next level would. */
+ * closure's level, its inner calls (made one level deeper, as call_loop
+ * makes them), then the outer function through call_value, which checks it
+ * as call_loop's next level would. */
 static Err call_compose(Ctx *ctx, const Func *f, const Value *x, Value *out)
 {
-    Err e = ctx_tick(ctx);
+    Err e = level_enter(ctx);
     if (e)
         return e;
-    if (ctx->depth >= LIMIT_CALL_DEPTH)
-        return ERR_RECURSION;
-    ctx->depth++;
     Value t;
     e = call_value(ctx, f->cap[1], 1, x, &t);
     if (!e)
         e = call_value(ctx, f->cap[0], 1, &t, out);
-    ctx->depth--;
-    if (!e && ctx->limit_hit)
-        e = ctx->limit_hit;
-    return e;
+    return level_leave(ctx, e);
 }
 
 static Err call_fork(Ctx *ctx, const Func *f, const Value *x, Value *out)
 {
-    Err e = ctx_tick(ctx);
+    Err e = level_enter(ctx);
     if (e)
         return e;
-    if (ctx->depth >= LIMIT_CALL_DEPTH)
-        return ERR_RECURSION;
-    ctx->depth++;
     Value ab[2];
     if (!(e = call_value(ctx, f->cap[1], 1, x, &ab[0])) && !(e = call_value(ctx, f->cap[2], 1, x, &ab[1])))
         e = call_value(ctx, f->cap[0], 2, ab, out);
-    ctx->depth--;
-    if (!e && ctx->limit_hit)
-        e = ctx->limit_hit;
-    return e;
+    return level_leave(ctx, e);
 }
 
+/* call_value for closures and while recording. Without a tracer, the last
+ * application a closure makes (compose's outer function, chain's and fork's
+ * first capture, the function rbind and lbind bind) is its result as it
+ * stands, so it runs in this frame's loop instead of a nested call: each level still counts one step and one level of depth
+ * (released when the whole chain returns, as the nested frames would be), so
+ * the budgets and RecursionError fall where they did; only the C frames and
+ * the repeated checks on the way back out are saved. Closures calling
+ * closures are most of what solvers apply. */
 __attribute__((optimize("no-jump-tables"))) Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
 {
     if (__builtin_expect(ctx->trace != NULL, 0))

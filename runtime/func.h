@@ -67,24 +67,36 @@ Err call_loop(Ctx *ctx, Value f, int argc, const Value *args, Value *out);
  * A primitive applied directly (most applications: inside closures and from
  * the higher-order primitives' loops) is handled here, inline, so that its
  * call costs no extra C frame; everything else goes to call_loop. */
-static inline Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+/* One level of a call entered: its step (the time budget) and its depth
+ * (RecursionError past LIMIT_CALL_DEPTH), as Python counts frames. */
+static inline __attribute__((always_inline)) Err level_enter(Ctx *ctx)
 {
-    if (__builtin_expect(fv.tag != VT_FUNC || fv.u.fn->kind != FN_PRIM || ctx->trace != NULL, 0))
-        return call_loop(ctx, fv, argc, args, out);
-    const Func *f = fv.u.fn;
-    if (argc != f->arity)
-        return ERR_TYPE;
     Err e = ctx_tick(ctx);
     if (e)
         return e;
     if (ctx->depth >= LIMIT_CALL_DEPTH)
         return ERR_RECURSION;
     ctx->depth++;
-    e = f->fn(ctx, args, out);
+    return ERR_OK;
+}
+/* ... and left with e: a budget the level crossed ends it, whatever it returned. */
+static inline __attribute__((always_inline)) Err level_leave(Ctx *ctx, Err e)
+{
     ctx->depth--;
-    if (!e && ctx->limit_hit)
-        e = ctx->limit_hit;
-    return e;
+    return !e && ctx->limit_hit ? ctx->limit_hit : e;
+}
+
+static inline __attribute__((always_inline)) Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+{
+    if (__builtin_expect(fv.tag != VT_FUNC || fv.u.fn->kind != FN_PRIM || ctx->trace != NULL, 0))
+        return call_loop(ctx, fv, argc, args, out);
+    const Func *f = fv.u.fn;
+    if (argc != f->arity)
+        return ERR_TYPE;
+    Err e = level_enter(ctx);
+    if (e)
+        return e;
+    return level_leave(ctx, f->fn(ctx, args, out));
 }
 static inline Err call1(Ctx *ctx, Value f, Value x, Value *out) { return call_value(ctx, f, 1, &x, out); }
 static inline Err call2(Ctx *ctx, Value f, Value x, Value y, Value *out)

@@ -275,8 +275,7 @@ static Value packed_of_key(uint8_t tag, uint64_t k)
     return v_pair((int32_t)((uint32_t)(k >> 32) ^ KEY_BIAS32), (int32_t)((uint32_t)k ^ KEY_BIAS32));
 }
 
-/* LSD radix sort of n keys, one pass per byte in which they differ. */
-static void radix_sort_u64(uint64_t *k, uint64_t *tmp, size_t n)
+void radix_sort_u64(uint64_t *k, uint64_t *tmp, size_t n)
 {
     uint64_t differ = 0;
     uint64_t *from = k, *to = tmp; /* each pass scatters from one into the other */

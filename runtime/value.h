@@ -172,6 +172,9 @@ Err mk_tuple(Ctx *ctx, size_t n, const Value *items, Value *out);
 Err mk_set(Ctx *ctx, size_t n, const Value *items, Value *out);
 /* Same as mk_set for items already in strictly ascending canonical order. */
 Err mk_set_sorted(Ctx *ctx, size_t n, const Value *items, Value *out);
+/* LSD radix sort of n keys in place, one pass per byte in which they
+ * differ; tmp: room for n more. */
+void radix_sort_u64(uint64_t *k, uint64_t *tmp, size_t n);
 /* A tuple that takes a Seq already filled by the caller (see seq_alloc). */
 Value seq_finish_tuple(Seq *s);
 /* Allocate an uninitialised Seq for n items in ctx's arena; NULL past the bounds. */
