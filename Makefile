@@ -58,7 +58,7 @@ endif
 # and build/ is compiled with -fprofile-use. Both builds name each source's
 # counts alike (-dumpdir, -dumpbase, flat: GCC keys a static function's profile on
 # that name, which would otherwise follow the object's directory). The
-# batt's run is about a tenth faster (docs/performance.md). Any source or
+# batt's run is 3-10% faster (docs/performance.md). Any source or
 # header change trains again. The warnings GCC finds by following values
 # through inlined code (uninitialized use, bounds, string overflow) move with
 # the inlining, which the profile (and so the training's timing) moves: in
