@@ -156,12 +156,7 @@ static Err call_bound_prim(Ctx *ctx, const Func *f, int argc, const Value *args,
         for (int k = 0; k < argc; k++)
             v_copy(&a[k + 1], &args[k]);
     }
-    if (argc + 1 != g->arity)
-        return level_leave(ctx, ERR_TYPE);
-    if ((e = level_enter(ctx)))
-        return level_leave(ctx, e);
-    e = level_leave(ctx, g->fn(ctx, a, out));
-    return level_leave(ctx, e);
+    return level_leave(ctx, call_prim(ctx, g->fn, g->arity, argc + 1, a, out));
 }
 
 /* compose and fork applied to one argument, in frames of their own: the

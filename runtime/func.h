@@ -61,12 +61,6 @@ Value func_safe_callable(void);
 /* call_value's path for closures, non-functions and recording (func.c). */
 Err call_loop(Ctx *ctx, Value f, int argc, const Value *args, Value *out);
 
-/* Call a function value with argc arguments, as Python's f(*args) would:
- * TypeError when f is not callable or the argument count is wrong. Checks the
- * run's time and depth budgets and reports to the tracer when recording.
- * A primitive applied directly (most applications: inside closures and from
- * the higher-order primitives' loops) is handled here, inline, so that its
- * call costs no extra C frame; everything else goes to call_loop. */
 /* One level of a call entered: its step (the time budget) and its depth
  * (RecursionError past LIMIT_CALL_DEPTH), as Python counts frames. */
 static inline __attribute__((always_inline)) Err level_enter(Ctx *ctx)
@@ -86,17 +80,30 @@ static inline __attribute__((always_inline)) Err level_leave(Ctx *ctx, Err e)
     return !e && ctx->limit_hit ? ctx->limit_hit : e;
 }
 
-static inline __attribute__((always_inline)) Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+/* A primitive's implementation fn (of the given arity) applied to argc
+ * arguments, untraced: TypeError on a wrong count, then one level. */
+static inline __attribute__((always_inline)) Err call_prim(Ctx *ctx, PrimFn fn, int arity, int argc,
+                                                           const Value *args, Value *out)
 {
-    if (__builtin_expect(fv.tag != VT_FUNC || fv.u.fn->kind != FN_PRIM || ctx->trace != NULL, 0))
-        return call_loop(ctx, fv, argc, args, out);
-    const Func *f = fv.u.fn;
-    if (argc != f->arity)
+    if (argc != arity)
         return ERR_TYPE;
     Err e = level_enter(ctx);
     if (e)
         return e;
-    return level_leave(ctx, f->fn(ctx, args, out));
+    return level_leave(ctx, fn(ctx, args, out));
+}
+
+/* Call a function value with argc arguments, as Python's f(*args) would:
+ * TypeError when f is not callable or the argument count is wrong. Checks the
+ * run's time and depth budgets and reports to the tracer when recording.
+ * A primitive applied directly (most applications: inside closures and from
+ * the higher-order primitives' loops) is handled here, inline, so that its
+ * call costs no extra C frame; everything else goes to call_loop. */
+static inline __attribute__((always_inline)) Err call_value(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+{
+    if (__builtin_expect(fv.tag != VT_FUNC || fv.u.fn->kind != FN_PRIM || ctx->trace != NULL, 0))
+        return call_loop(ctx, fv, argc, args, out);
+    return call_prim(ctx, fv.u.fn->fn, fv.u.fn->arity, argc, args, out);
 }
 static inline Err call1(Ctx *ctx, Value f, Value x, Value *out) { return call_value(ctx, f, 1, &x, out); }
 static inline Err call2(Ctx *ctx, Value f, Value x, Value y, Value *out)

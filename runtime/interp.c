@@ -91,13 +91,11 @@ static inline __attribute__((always_inline)) Err exec_call(Ctx *ctx, StmtEnv *f,
     }
     if (ctx->trace)
         ctx->trace->stmt_begin(ctx->trace_data, k);
-    Err e;
+    /* a primitive callee through the Prim the parser resolved, not through
+     * its function value: one dependent load less on every call */
     const Prim *pr = s->callee_prim;
-    if (pr && !ctx->trace) /* call_value's checks, with the primitive taken from the statement, not
-                            * through its function value: one dependent load less on every call */
-        e = s->nargs != pr->arity ? ERR_TYPE : (e = level_enter(ctx)) ? e : level_leave(ctx, pr->fn(ctx, args, result));
-    else
-        e = call_value(ctx, fn, s->nargs, args, result);
+    Err e = pr && !ctx->trace ? call_prim(ctx, pr->fn, pr->arity, s->nargs, args, result)
+                              : call_value(ctx, fn, s->nargs, args, result);
     if (ctx->limit_hit)
         return ctx->limit_hit; /* budgets end the run, whatever the guard */
     if (e) {
