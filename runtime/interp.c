@@ -13,13 +13,13 @@ void stmt_env_init(StmtEnv *env, Ctx *ctx, const Program *p, const Inputs *in)
     env->in[INPUT_C] = in->C;
     env->in[INPUT_TASK_ID] = v_str(in->task_id ? in->task_id : "");
     env->in[INPUT_LOG_PATH] = v_str("/dev/null"); /* what pyref.py passes */
-    env->frame = ctx_alloc(ctx, ((size_t)frame_size(p) + 1) * sizeof *env->frame);
+    env->frame = ctx_alloc(ctx, (size_t)frame_size(p) * sizeof *env->frame);
     memcpy(env->frame, env->in, sizeof env->in);
-    if (p->npool)
-        memcpy(env->frame + FRAME_INPUTS, p->pool, (size_t)p->npool * sizeof *p->pool);
-    env->slots = env->frame + frame_slot(p, 0);
+    env->slots = env->frame + frame_slot(0);
     for (int32_t k = 0; k < p->nslots; k++)
         env->slots[k] = v_none();
+    if (p->npool)
+        memcpy(env->frame + frame_pool(p), p->pool, (size_t)p->npool * sizeof *p->pool);
 }
 
 Value stmt_arg(const StmtEnv *env, const Arg *a)

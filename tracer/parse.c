@@ -994,66 +994,55 @@ typedef struct Pool {
     size_t n, cap;
 } Pool;
 
-static int32_t pool_index(Pool *pool, Value v)
+/* v's frame index: the pool lies past the variables. */
+static int32_t pool_at(const Program *pr, Pool *pool, Value v)
 {
-    for (size_t k = 0; k < pool->n; k++) /* a program names some tens of distinct ones */
-        if (pool->v[k].tag == v.tag && v_eq(pool->v[k], v))
-            return FRAME_INPUTS + (int32_t)k;
-    pool->v = grow(pool->v, &pool->cap, pool->n, sizeof *pool->v);
-    pool->v[pool->n] = v;
-    return FRAME_INPUTS + (int32_t)pool->n++;
+    size_t k = 0;
+    while (k < pool->n && !(pool->v[k].tag == v.tag && v_eq(pool->v[k], v)))
+        k++; /* a program names some tens of distinct ones */
+    if (k == pool->n) {
+        pool->v = grow(pool->v, &pool->cap, pool->n, sizeof *pool->v);
+        pool->v[pool->n++] = v;
+    }
+    return frame_pool(pr) + (int32_t)k;
 }
 
-/* The frame index of argument a, or -1 when it is a variable (placed once
- * the pool's size is known). */
-static int32_t pooled_at(Pool *pool, const Arg *a)
+static int32_t arg_at(const Program *pr, Pool *pool, const Arg *a)
 {
     switch ((ArgKind)a->kind) {
-    case ARG_VAR: return -1;
+    case ARG_VAR: return frame_slot(a->slot);
     case ARG_INPUT: return a->slot;
-    case ARG_CONST: return pool_index(pool, a->value);
-    case ARG_PRIM: return pool_index(pool, prim_value(a->prim));
+    case ARG_CONST: return pool_at(pr, pool, a->value);
+    case ARG_PRIM: return pool_at(pr, pool, prim_value(a->prim));
     }
-    return -1;
+    return 0;
 }
 
-static bool fast_eligible(const Stmt *st) { return st->kind == ST_CALL && st->nargs <= STMT_FAST_ARGS; }
-
-/* Lay out the frame: pool the constants and primitives the calls read, then
- * give each call its callee's and arguments' frame indices (Stmt.at). */
+/* Lay out the frame: give each call of at most STMT_FAST_ARGS arguments its
+ * callee's and arguments' frame indices (Stmt.at), pooling the constants
+ * and primitives they read. */
 static void lay_out_frame(Parser *p, Program *pr)
 {
     Pool pool = {0};
     for (size_t k = 0; k < pr->nstmts; k++) {
-        const Stmt *st = &pr->stmts[k];
-        if (!fast_eligible(st))
-            continue;
-        if (st->callee_prim)
-            pool_index(&pool, prim_value(st->callee_prim));
-        for (unsigned a = 0; a < st->nargs; a++)
-            pooled_at(&pool, &st->args[a]);
-    }
-    pr->npool = (int32_t)pool.n;
-    pr->pool = pool.n ? arena_copy(p, pool.v, pool.n * sizeof *pool.v) : NULL;
-    for (size_t k = 0; k < pr->nstmts; k++) {
         Stmt *st = &pr->stmts[k];
-        if (!fast_eligible(st))
+        if (st->kind != ST_CALL || st->nargs > STMT_FAST_ARGS)
             continue;
-        int32_t callee = st->callee_prim ? pool_index(&pool, prim_value(st->callee_prim))
-                       : st->callee_slot >= 0 ? frame_slot(pr, st->callee_slot)
+        int32_t callee = st->callee_prim ? pool_at(pr, &pool, prim_value(st->callee_prim))
+                       : st->callee_slot >= 0 ? frame_slot(st->callee_slot)
                        : -1 - st->callee_slot; /* an input */
         bool fits = callee <= UINT16_MAX;
         st->callee_at = (uint16_t)callee;
         memset(st->at, 0, sizeof st->at); /* unused: the frame's first value, never read */
         for (unsigned a = 0; a < st->nargs; a++) {
-            int32_t at = pooled_at(&pool, &st->args[a]);
-            if (at < 0)
-                at = frame_slot(pr, st->args[a].slot);
+            int32_t at = arg_at(pr, &pool, &st->args[a]);
             fits = fits && at <= UINT16_MAX;
             st->at[a] = (uint16_t)at;
         }
         st->fast = fits;
     }
+    pr->npool = (int32_t)pool.n;
+    pr->pool = pool.n ? arena_copy(p, pool.v, pool.n * sizeof *pool.v) : NULL;
     free(pool.v);
 }
 

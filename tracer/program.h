@@ -30,9 +30,9 @@ typedef enum ArgKind {
 typedef enum InputId { INPUT_I, INPUT_S, INPUT_C, INPUT_TASK_ID, INPUT_LOG_PATH } InputId;
 
 /* A call's frame: every value its statements read, by index. The
- * parameters first (FRAME_INPUTS, by InputId), then the program's pool (its
- * constants and the primitives it names, callees included), then its
- * variables (nslots). A statement with at most STMT_FAST_ARGS arguments
+ * parameters first (FRAME_INPUTS, by InputId), then the program's variables
+ * (nslots), then its pool (its constants and the primitives it names,
+ * callees included). A statement with at most STMT_FAST_ARGS arguments
  * keeps their frame indices inline (Stmt.at), so the interpreter loads each
  * one with no branch on its kind and no visit to the Arg; a switch on the
  * kinds, and the loop over a varying count, mispredicted a branch or two per
@@ -96,8 +96,9 @@ typedef struct Program {
 } Program;
 
 /* Frame indices. */
-static inline int32_t frame_slot(const Program *p, int32_t slot) { return FRAME_INPUTS + p->npool + slot; }
-static inline int32_t frame_size(const Program *p) { return FRAME_INPUTS + p->npool + p->nslots; }
+static inline int32_t frame_slot(int32_t slot) { return FRAME_INPUTS + slot; }
+static inline int32_t frame_pool(const Program *p) { return FRAME_INPUTS + p->nslots; }
+static inline int32_t frame_size(const Program *p) { return FRAME_INPUTS + p->nslots + p->npool; }
 
 typedef struct ProgramFile {
     char *path;
