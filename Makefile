@@ -72,9 +72,8 @@ PGO_STAMP := $(BUILD)/pgo.stamp
 CFLAGS  += -fprofile-use -fprofile-partial-training -Wno-missing-profile -DBATTRACE_PGO \
            -Wno-error=maybe-uninitialized -Wno-error=array-bounds -Wno-error=stringop-overflow \
            -Wno-error=stringop-overread -Wno-error=restrict
-PGO_AUX  = -dumpdir $(PGO_DIR)/ -dumpbase $(subst /,-,$<)
 endif
-ifeq ($(BUILD),$(GEN))
+ifneq ($(filter build1 $(GEN)0,$(BUILD)$(PGO)),) # the profile-guided build, or the instrumented one
 PGO_AUX  = -dumpdir $(PGO_DIR)/ -dumpbase $(subst /,-,$<)
 endif
 

@@ -26,7 +26,7 @@ quietly() {
     fi
 }
 
-# the four commands on one workload: run, record, inspect, profile, replay
+# every command on one workload: run (alone and on two lanes), record, inspect, profile, replay
 all_commands() {
     local programs=$1 tasks=$2
     shift 2
