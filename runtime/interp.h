@@ -40,7 +40,7 @@ void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const 
  * parameters, by InputId (I, S, C, task_id, log_path). Shared with the
  * scheduler's replay of units, which walks the same statements. */
 typedef struct StmtEnv {
-    Value *frame; /* the call's frame (see FRAME_INPUTS): in, the pool, slots */
+    Value *frame; /* the call's frame (see FRAME_INPUTS): in, slots, the pool */
     Value *slots; /* its variables */
     Value in[FRAME_INPUTS];
 } StmtEnv;
