@@ -4,19 +4,7 @@
 #include <string.h>
 
 #include "../runtime/limits.h"
-
-/* A frozenset of the n > 0 items of kind k the caller put in s, strictly
- * ascending: the flags mk_set would compute (all pairs, or all cells). */
-static Value finish(Seq *s, size_t n, uint8_t k)
-{
-    s->n = (uint32_t)n;
-    s->flags = k == VT_PAIR ? SEQ_PAIRS : SEQ_CELLS;
-    s->hash = 0;
-    Value v = {0};
-    v.tag = VT_SET;
-    v.u.seq = s;
-    return v;
-}
+#include "../runtime/packset.h"
 
 static Value *scratch(Ctx *ctx, size_t n, size_t size)
 {
@@ -38,167 +26,24 @@ uint8_t pk_items_kind(const Value *items, size_t n)
 
 /* ---- building from items in any order ---- */
 
-static inline int32_t colour(uint8_t k, const Value *v) { return k == VT_CELL ? v->c : 0; }
-
-static unsigned bits_for(uint64_t span) /* bits to hold 0..span */
-{
-    return span ? 64u - (unsigned)__builtin_clzll(span) : 0u;
-}
-
-/* LSD radix sort of n keys of `bits` significant bits, in passes of at most
- * 11 bits (a count table that stays in L1); returns the sorted array (k or
- * tmp). */
-static uint64_t *radix(uint64_t *k, uint64_t *tmp, size_t n, unsigned bits)
-{
-    unsigned passes = (bits + 10) / 11;
-    unsigned d = passes ? (bits + passes - 1) / passes : 0;
-    uint32_t cnt[2048];
-    for (unsigned p = 0, shift = 0; p < passes; p++, shift += d) {
-        uint64_t mask = ((uint64_t)1 << d) - 1;
-        memset(cnt, 0, ((size_t)1 << d) * sizeof *cnt);
-        for (size_t x = 0; x < n; x++)
-            cnt[(k[x] >> shift) & mask]++;
-        uint32_t sum = 0;
-        for (size_t b = 0; b <= mask; b++) {
-            uint32_t c = cnt[b];
-            cnt[b] = sum;
-            sum += c;
-        }
-        for (size_t x = 0; x < n; x++)
-            tmp[cnt[(k[x] >> shift) & mask]++] = k[x];
-        uint64_t *t = k;
-        k = tmp;
-        tmp = t;
-    }
-    return k;
-}
-
-/* A run of items of one packed kind: one of the parts a set is built from. */
-typedef struct Part {
-    const Value *v;
-    size_t n;
-} Part;
-
-/* frozenset of the items of all parts (kind k, n in all, any order, repeats
- * allowed; np > 0). fallback: the parts as one array, for mk_set when the
- * keys do not fit 64 bits (NULL: gather them). */
-static Err build(Ctx *ctx, uint8_t k, const Part *parts, size_t np, size_t n, bool sorted_parts,
+/* frozenset of the items of all parts (packset_build), or mk_set over them
+ * gathered into one array when the keys do not fit (fallback: that array
+ * already, or NULL). */
+static Err build(Ctx *ctx, uint8_t k, const PackPart *parts, size_t np, size_t n, bool sorted_parts,
                  const Value *fallback, Value *out)
 {
-    /* the bounding box of (colour, i, j); a part in canonical order gives
-     * its leading field's range (colour for cells, i for pairs) by its ends */
-    const Value *first = parts[0].v;
-    int32_t bc0 = colour(k, first), bc1 = bc0, bi0 = first->u.p.a, bi1 = bi0, bj0 = first->u.p.b, bj1 = bj0;
-    for (size_t q = 0; q < np; q++) {
-        const Value *v = parts[q].v;
-        size_t m = parts[q].n;
-        if (sorted_parts && k == VT_PAIR) {
-            bi0 = v[0].u.p.a < bi0 ? v[0].u.p.a : bi0;
-            bi1 = v[m - 1].u.p.a > bi1 ? v[m - 1].u.p.a : bi1;
-            for (size_t x = 0; x < m; x++) {
-                int32_t j = v[x].u.p.b;
-                bj0 = j < bj0 ? j : bj0, bj1 = j > bj1 ? j : bj1;
-            }
-            continue;
-        }
-        if (sorted_parts) {
-            bc0 = v[0].c < bc0 ? v[0].c : bc0;
-            bc1 = v[m - 1].c > bc1 ? v[m - 1].c : bc1;
-        } else if (k == VT_CELL) {
-            for (size_t x = 0; x < m; x++) {
-                int32_t c = v[x].c;
-                bc0 = c < bc0 ? c : bc0, bc1 = c > bc1 ? c : bc1;
-            }
-        }
-        for (size_t x = 0; x < m; x++) {
-            int32_t i = v[x].u.p.a, j = v[x].u.p.b;
-            bi0 = i < bi0 ? i : bi0, bi1 = i > bi1 ? i : bi1;
-            bj0 = j < bj0 ? j : bj0, bj1 = j > bj1 ? j : bj1;
-        }
-    }
-    int64_t c0 = bc0, c1 = bc1, i0 = bi0, i1 = bi1, j0 = bj0, j1 = bj1;
-    uint64_t nc = (uint64_t)(c1 - c0) + 1, h = (uint64_t)(i1 - i0) + 1, w = (uint64_t)(j1 - j0) + 1;
-    if (nc <= 64 && h <= 65536 && w <= 65536 && nc * h * w <= 4 * (uint64_t)n + 4096) {
-        /* dense: mark a bitmap of the box and read it back in order */
-        size_t cells = (size_t)(nc * h * w);
-        uint8_t *seen = (uint8_t *)scratch(ctx, cells + 8, 1);
-        if (!seen)
+    Err e;
+    if (packset_build(ctx, k, parts, np, n, sorted_parts, out, &e))
+        return e;
+    if (!fallback) {
+        Value *all = scratch(ctx, n, sizeof *all);
+        if (!all)
             return ERR_MEMORY;
-        memset(seen, 0, cells + 8);
-        size_t distinct = 0;
-        uint64_t hw = h * w;
-        for (size_t q = 0; q < np; q++)
-            for (size_t x = 0; x < parts[q].n; x++) {
-                const Value *v = &parts[q].v[x];
-                uint64_t at = (uint64_t)(v->u.p.a - i0) * w + (uint64_t)(v->u.p.b - j0);
-                if (k == VT_CELL)
-                    at += (uint64_t)(v->c - c0) * hw;
-                distinct += !seen[at];
-                seen[at] = 1;
-            }
-        /* room for 8 past the last: every position of a non-empty group of
-         * eight is written, and kept by moving on past it when marked (a
-         * branch per position mispredicted along the edges of shapes) */
-        Seq *s = seq_alloc(ctx, distinct + 8);
-        if (!s)
-            return ERR_MEMORY;
-        size_t m = 0;
-        const uint8_t *row = seen;
-        for (uint64_t c = 0; c < nc && m < distinct; c++)
-            for (uint64_t i = 0; i < h && m < distinct; i++, row += w)
-                for (uint64_t j = 0; j < w; j += 8) {
-                    uint64_t word; /* may read into the next row (or the 8 spare bytes): masked by lim */
-                    memcpy(&word, row + j, sizeof word);
-                    if (!word)
-                        continue; /* eight empty positions at once */
-                    uint64_t lim = w - j < 8 ? w - j : 8;
-                    int32_t ii = (int32_t)(i0 + (int64_t)i), cc = (int32_t)(c0 + (int64_t)c);
-                    for (uint64_t t = 0; t < lim; t++) {
-                        int32_t jj = (int32_t)(j0 + (int64_t)(j + t));
-                        s->items[m] = k == VT_CELL ? v_cell(cc, ii, jj) : v_pair(ii, jj);
-                        m += row[j + t];
-                    }
-                }
-        seq_shrink(ctx, s, distinct + 8, m);
-        *out = finish(s, m, k);
-        return ERR_OK;
+        for (size_t q = 0, at = 0; q < np; at += parts[q].n, q++)
+            memcpy(all + at, parts[q].v, parts[q].n * sizeof *all);
+        fallback = all;
     }
-    unsigned bc = bits_for(nc - 1), bi = bits_for(h - 1), bj = bits_for(w - 1);
-    if (bc + bi + bj > 64) {
-        if (!fallback) {
-            Value *all = scratch(ctx, n, sizeof *all);
-            if (!all)
-                return ERR_MEMORY;
-            for (size_t q = 0, at = 0; q < np; at += parts[q].n, q++)
-                memcpy(all + at, parts[q].v, parts[q].n * sizeof *all);
-            fallback = all;
-        }
-        return mk_set(ctx, n, fallback, out);
-    }
-    /* sparse: sort integer keys relative to the box, then drop repeats */
-    uint64_t *key = (uint64_t *)scratch(ctx, 2 * n, sizeof *key);
-    Seq *s = seq_alloc(ctx, n);
-    if (!key || !s)
-        return ERR_MEMORY;
-    size_t at = 0;
-    for (size_t q = 0; q < np; q++)
-        for (size_t x = 0; x < parts[q].n; x++) {
-            const Value *v = &parts[q].v[x];
-            key[at++] = ((uint64_t)(colour(k, v) - c0) << bi << bj) | ((uint64_t)(v->u.p.a - i0) << bj) |
-                        (uint64_t)(v->u.p.b - j0);
-        }
-    uint64_t *sk = radix(key, key + n, n, bc + bi + bj);
-    uint64_t jmask = ((uint64_t)1 << bj) - 1, imask = ((uint64_t)1 << bi) - 1;
-    size_t m = 0;
-    for (size_t x = 0; x < n; x++) {
-        if (x && sk[x] == sk[x - 1])
-            continue;
-        uint64_t y = sk[x];
-        int32_t j = (int32_t)(j0 + (int64_t)(y & jmask)), i = (int32_t)(i0 + (int64_t)((y >> bj) & imask));
-        s->items[m++] = k == VT_CELL ? v_cell((int32_t)(c0 + (int64_t)(y >> bj >> bi)), i, j) : v_pair(i, j);
-    }
-    *out = finish(s, m, k);
-    return ERR_OK;
+    return mk_set(ctx, n, fallback, out);
 }
 
 Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
@@ -212,12 +57,12 @@ Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
         if (!s)
             return ERR_MEMORY;
         memcpy(s->items, items, n * sizeof(Value));
-        *out = finish(s, n, k);
+        *out = packset_finish(s, n, k);
         return ERR_OK;
     }
     if (n > LIMIT_SEQ_ITEMS)
         return mk_set(ctx, n, items, out);
-    Part whole = {items, n};
+    PackPart whole = {items, n};
     return build(ctx, k, &whole, 1, n, false, items, out);
 }
 
@@ -248,7 +93,7 @@ bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err)
         *out = last;
         return true;
     }
-    Part *parts = (Part *)scratch(ctx, np, sizeof *parts);
+    PackPart *parts = (PackPart *)scratch(ctx, np, sizeof *parts);
     if (!parts) {
         *err = ERR_MEMORY;
         return true;
@@ -257,7 +102,7 @@ bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err)
     for (uint32_t q = 0; q < outer->n; q++) {
         const Seq *s = outer->items[q].u.seq;
         if (s->n)
-            parts[p++] = (Part){s->items, s->n};
+            parts[p++] = (PackPart){s->items, s->n};
     }
     *err = build(ctx, k, parts, np, n, true, NULL, out);
     return true;
@@ -331,7 +176,7 @@ Err pk_difference(Ctx *ctx, Value a, Value b, Value *out)
     }
     memcpy(s->items + m, x + i, (na - i) * sizeof(Value));
     m += na - i;
-    *out = m ? finish(s, m, k) : v_empty_set();
+    *out = m ? packset_finish(s, m, k) : v_empty_set();
     return ERR_OK;
 }
 
@@ -359,7 +204,7 @@ Err pk_intersection(Ctx *ctx, Value a, Value b, Value *out)
         }
         i = gallop(k, x, i + 1, na, &y[j]);
     }
-    *out = m ? finish(s, m, k) : v_empty_set();
+    *out = m ? packset_finish(s, m, k) : v_empty_set();
     return ERR_OK;
 }
 
@@ -389,7 +234,7 @@ Err pk_union(Ctx *ctx, Value a, Value b, Value *out)
     m += na - i;
     memcpy(s->items + m, y + j, (nb - j) * sizeof(Value));
     m += nb - j;
-    *out = finish(s, m, k);
+    *out = packset_finish(s, m, k);
     return ERR_OK;
 }
 

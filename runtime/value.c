@@ -1,6 +1,8 @@
 /* value.c: building values, and Python's equality, canonical order and hashing. */
 #include "value.h"
 
+#include "packset.h"
+
 #include <string.h>
 
 #include "arena.h"
@@ -240,41 +242,9 @@ static size_t dedupe_by_hash(Ctx *ctx, Value *items, size_t n)
     return w;
 }
 
-/* ---- radix sort for sets of packed pairs or cells ----
- * Sets of indices and objects are most of what the primitives build, and a
- * packed pair or cell is described exactly by one 64-bit key whose unsigned
- * order is the canonical order (pairs: both halves biased; cells: colour,
- * i and j biased into 16, 24 and 24 bits when they fit). Sorting the keys
- * with an LSD radix sort that skips the bytes every key shares (two or three
- * passes for grid coordinates) replaces a comparison sort, and equal keys
- * are equal items, so the dedupe is a scan. */
-#define KEY_BIAS32 0x80000000u
-#define CELL_C_BIAS (1 << 15)
-#define CELL_IJ_BIAS (1 << 23)
-
-static bool cell_key_fits(const Value *v)
-{
-    return v->c >= -CELL_C_BIAS && v->c < CELL_C_BIAS && v->u.p.a >= -CELL_IJ_BIAS &&
-           v->u.p.a < CELL_IJ_BIAS && v->u.p.b >= -CELL_IJ_BIAS && v->u.p.b < CELL_IJ_BIAS;
-}
-
-static uint64_t packed_key(const Value *v)
-{
-    if (v->tag == VT_CELL)
-        return (uint64_t)(uint32_t)(v->c + CELL_C_BIAS) << 48 |
-               (uint64_t)(uint32_t)(v->u.p.a + CELL_IJ_BIAS) << 24 |
-               (uint32_t)(v->u.p.b + CELL_IJ_BIAS);
-    return (uint64_t)((uint32_t)v->u.p.a ^ KEY_BIAS32) << 32 | ((uint32_t)v->u.p.b ^ KEY_BIAS32);
-}
-
-static Value packed_of_key(uint8_t tag, uint64_t k)
-{
-    if (tag == VT_CELL)
-        return v_cell((int32_t)(k >> 48) - CELL_C_BIAS, (int32_t)((k >> 24) & 0xffffff) - CELL_IJ_BIAS,
-                      (int32_t)(k & 0xffffff) - CELL_IJ_BIAS);
-    return v_pair((int32_t)((uint32_t)(k >> 32) ^ KEY_BIAS32), (int32_t)((uint32_t)k ^ KEY_BIAS32));
-}
-
+/* ---- LSD radix sort of 64-bit keys ----
+ * Skips the bytes every key shares (two or three passes for keys built from
+ * grid coordinates) and scatters back and forth between k and tmp. */
 void radix_sort_u64(uint64_t *k, uint64_t *tmp, size_t n)
 {
     uint64_t differ = 0;
@@ -302,70 +272,9 @@ void radix_sort_u64(uint64_t *k, uint64_t *tmp, size_t n)
         memcpy(k, from, n * sizeof *k);
 }
 
-/* When the items fill much of their box (colour x rows x columns), as merges
- * of overlapping shifted patches do, marking a bitmap of the box and reading
- * it back in order is cheaper than sorting: returns the new count, or 0 when
- * the box is too sparse for that. */
-static inline int32_t colour_of(const Value *v) { return v->tag == VT_CELL ? v->c : 0; }
-
-static size_t bitmap_set(Ctx *ctx, Value *items, size_t n)
-{
-    int64_t c0 = colour_of(&items[0]), c1 = c0, i0 = items[0].u.p.a, i1 = i0, j0 = items[0].u.p.b, j1 = j0;
-    for (size_t x = 1; x < n; x++) {
-        const Value *v = &items[x];
-        if (colour_of(v) < c0) c0 = colour_of(v);
-        if (colour_of(v) > c1) c1 = colour_of(v);
-        if (v->u.p.a < i0) i0 = v->u.p.a;
-        if (v->u.p.a > i1) i1 = v->u.p.a;
-        if (v->u.p.b < j0) j0 = v->u.p.b;
-        if (v->u.p.b > j1) j1 = v->u.p.b;
-    }
-    uint64_t nc = (uint64_t)(c1 - c0) + 1, h = (uint64_t)(i1 - i0) + 1, w = (uint64_t)(j1 - j0) + 1;
-    if (nc > 64 || h > 4096 || w > 4096 || nc * h * w > 2 * (uint64_t)n + 256)
-        return 0;
-    uint8_t tag = items[0].tag;
-    uint8_t *seen = ctx_alloc(ctx, nc * h * w);
-    memset(seen, 0, nc * h * w);
-    for (size_t x = 0; x < n; x++) {
-        const Value *v = &items[x];
-        seen[((uint64_t)(colour_of(v) - c0) * h + (uint64_t)(v->u.p.a - i0)) * w + (uint64_t)(v->u.p.b - j0)] = 1;
-    }
-    size_t m = 0;
-    for (uint64_t c = 0; c < nc; c++)
-        for (uint64_t i = 0; i < h; i++)
-            for (uint64_t j = 0; j < w; j++)
-                if (seen[(c * h + i) * w + j])
-                    items[m++] = tag == VT_CELL ? v_cell((int32_t)(c0 + (int64_t)c), (int32_t)(i0 + (int64_t)i),
-                                                         (int32_t)(j0 + (int64_t)j))
-                                                : v_pair((int32_t)(i0 + (int64_t)i), (int32_t)(j0 + (int64_t)j));
-    return m;
-}
-
-/* Sort and dedupe n packed items of one tag in place when their keys fit;
- * returns the new count, or 0 when they do not fit (the caller sorts). */
-static size_t radix_set(Ctx *ctx, Value *items, size_t n, VCmp cmp)
-{
-    size_t m = bitmap_set(ctx, items, n);
-    if (m)
-        return m;
-    if (cmp == cmp_cells)
-        for (size_t x = 0; x < n; x++)
-            if (!cell_key_fits(&items[x]))
-                return 0;
-    uint64_t *k = ctx_alloc(ctx, 2 * n * sizeof *k);
-    for (size_t x = 0; x < n; x++)
-        k[x] = packed_key(&items[x]);
-    radix_sort_u64(k, k + n, n);
-    uint8_t tag = items[0].tag;
-    size_t w = 0;
-    for (size_t x = 0; x < n; x++)
-        if (x == 0 || k[x] != k[x - 1])
-            items[w++] = packed_of_key(tag, k[x]);
-    return w;
-}
-
-/* Below this many items a comparison sort is cheaper than radix passes. */
-#define RADIX_MIN 24
+/* Below this many items a comparison sort is cheaper than building by
+ * bitmap or radix. */
+#define PACKSET_MIN 24
 
 Err mk_set(Ctx *ctx, size_t n, const Value *items, Value *out)
 {
@@ -373,24 +282,20 @@ Err mk_set(Ctx *ctx, size_t n, const Value *items, Value *out)
         *out = v_empty_set();
         return ERR_OK;
     }
+    VCmp cmp = pick_cmp(items, n);
+    if (n >= PACKSET_MIN && (cmp == cmp_pairs || cmp == cmp_cells) && !is_sorted_strict(items, n, cmp)) {
+        PackPart whole = {items, n};
+        Err e;
+        if (packset_build(ctx, items[0].tag, &whole, 1, n, false, out, &e))
+            return e;
+    }
     Seq *s = seq_alloc(ctx, n);
     if (!s)
         return ERR_MEMORY;
     memcpy(s->items, items, n * sizeof(Value));
-    VCmp cmp = pick_cmp(items, n);
     if (cmp == cmp_generic && n > 8 && !is_sorted_strict(s->items, n, cmp))
         n = s->n = (uint32_t)dedupe_by_hash(ctx, s->items, n);
     if (!is_sorted_strict(s->items, n, cmp)) {
-        size_t kept = n >= RADIX_MIN && (cmp == cmp_pairs || cmp == cmp_cells)
-                          ? radix_set(ctx, s->items, n, cmp) : 0;
-        if (kept) {
-            s->n = (uint32_t)kept;
-            s->flags = cmp == cmp_pairs ? SEQ_PAIRS : SEQ_CELLS;
-            out->tag = VT_SET;
-            out->c = 0;
-            out->u.seq = s;
-            return ERR_OK;
-        }
         Value *tmp = ctx_alloc(ctx, (n / 2 + 1) * sizeof(Value));
         merge_sort(s->items, tmp, n, cmp);
         size_t w = 1;

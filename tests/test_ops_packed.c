@@ -11,8 +11,11 @@
 #include "support.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "../ops/packed.h"
+#include "../runtime/packset.h"
 #include "../runtime/pyops.h"
 
 Test(packed, literal_cases)
@@ -125,6 +128,89 @@ Test(packed, set_of_matches_mk_set)
     cr_assert_eq(pk_items_kind(mixed, 2), 0);
     Value ints[2] = {v_int(1), v_int(2)};
     cr_assert_eq(pk_items_kind(ints, 2), 0);
+}
+
+/* The canonical order by definition: v_cmp, in a plain comparison sort. */
+static int by_v_cmp(const void *x, const void *y) { return v_cmp(*(const Value *)x, *(const Value *)y); }
+
+/* frozenset(items) by qsort with v_cmp and a scan for repeats: m items
+ * written back into items. */
+static size_t reference_set(Value *items, size_t n)
+{
+    qsort(items, n, sizeof *items, by_v_cmp);
+    size_t m = 0;
+    for (size_t x = 0; x < n; x++)
+        if (!m || v_cmp(items[m - 1], items[x]) != 0)
+            items[m++] = items[x];
+    return m;
+}
+
+static void check_reference(Value got, const Value *items, size_t n, const char *what)
+{
+    Value *want = ctx_alloc(t_ctx(), n * sizeof *want);
+    memcpy(want, items, n * sizeof *want);
+    size_t m = reference_set(want, n);
+    cr_assert_eq(got.tag, VT_SET, "%s", what);
+    cr_assert_eq(v_len(got), m, "%s: %zu items, expected %zu", what, v_len(got), m);
+    for (size_t x = 0; x < m; x++)
+        cr_assert(v_eq(v_item(got, x), want[x]), "%s: item %zu is %s, expected %s", what, x, R(v_item(got, x)),
+                  R(want[x]));
+}
+
+/* Bits of a key field for n values. */
+static unsigned span_bits(uint64_t n) { return n > 1 ? 64u - (unsigned)__builtin_clzll(n - 1) : 0u; }
+
+/* packset_build (bit rows of one and of several words, box-relative radix
+ * sort, keys past 64 bits refused) against the definition, from one array
+ * in any order and from several sorted parts, as merge gives them. */
+Test(packed, packset_matches_comparison_sort)
+{
+    Ctx *ctx = t_ctx();
+    static const Shape wide[] = {
+        {0, 1, 0, 3, 0, 200},     /* rows of four words: bitmap */
+        {2, 3, -7, 20, 60, 70},   /* rows straddling a word, three colours */
+        {0, 1, -40, 80, -40, 80}, /* a shifted patch: bitmap */
+    };
+    static const size_t sizes[] = {24, 25, 64, 300, 5000};
+    for (int k = 0; k < 2; k++) {
+        uint8_t kind = k ? VT_CELL : VT_PAIR;
+        for (size_t s = 0; s < sizeof shapes / sizeof *shapes + sizeof wide / sizeof *wide; s++)
+            for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+                const Shape *sh = s < sizeof shapes / sizeof *shapes ? &shapes[s]
+                                                                     : &wide[s - sizeof shapes / sizeof *shapes];
+                size_t n = sizes[z];
+                char what[96];
+                snprintf(what, sizeof what, "kind %d shape %zu n %zu", kind, s, n);
+                Value *items = random_items(kind, n, sh->c0, sh->nc, sh->i0, sh->h, sh->j0, sh->w), got;
+                PackPart whole = {items, n};
+                Err e = ERR_TYPE;
+                if (packset_build(ctx, kind, &whole, 1, n, false, &got, &e)) {
+                    cr_assert_eq(e, ERR_OK, "%s", what);
+                    check_reference(got, items, n, what);
+                } else { /* only boxes whose keys pass 64 bits are refused */
+                    cr_assert(span_bits(sh->nc) + span_bits(sh->h) + span_bits(sh->w) > 64, "%s refused", what);
+                }
+                cr_assert_eq(mk_set(ctx, n, items, &got), ERR_OK);
+                check_reference(got, items, n, what);
+                /* three sorted parts, overlapping */
+                PackPart parts[3];
+                Value *all = ctx_alloc(ctx, 3 * n * sizeof *all);
+                size_t at = 0;
+                for (int q = 0; q < 3; q++) {
+                    Value part;
+                    cr_assert_eq(mk_set(ctx, n, random_items(kind, n, sh->c0, sh->nc, sh->i0, sh->h, sh->j0, sh->w),
+                                        &part),
+                                 ERR_OK);
+                    parts[q] = (PackPart){part.u.seq->items, v_len(part)};
+                    memcpy(all + at, part.u.seq->items, v_len(part) * sizeof *all);
+                    at += v_len(part);
+                }
+                if (packset_build(ctx, kind, parts, 3, at, true, &got, &e)) {
+                    cr_assert_eq(e, ERR_OK, "%s", what);
+                    check_reference(got, all, at, what);
+                }
+            }
+    }
 }
 
 /* a random subset-ish pair of sets of one kind from one shape */
