@@ -1120,11 +1120,22 @@ Err op_cellwise(Ctx *ctx, const Value *args, Value *out)
     int64_t *c = gc_scratch(ctx, h * w, sizeof *c);
     if (!c)
         return ERR_MEMORY;
-    for (size_t i = 0; i < h; i++)
-        for (size_t j = 0; j < w; j++) {
-            int64_t x = grid_at(a, i, j);
-            c[i * w + j] = x == grid_at(b, i, j) ? x : fb.u.i;
+    for (size_t i = 0; i < h; i++) {
+        Value ra = a.u.seq->items[i], rb = b.u.seq->items[i];
+        int64_t *dst = c + i * w;
+        if (ra.tag == VT_PAIR || rb.tag == VT_PAIR) { /* rows of two, packed */
+            for (size_t j = 0; j < w; j++) {
+                int64_t x = grid_at(a, i, j);
+                dst[j] = x == grid_at(b, i, j) ? x : fb.u.i;
+            }
+            continue;
         }
+        /* the rows' items read through pointers taken once: written cells
+         * could alias a Value's int, so grid_at reloaded both rows per cell */
+        const Value *x = ra.u.seq->items, *y = rb.u.seq->items;
+        for (size_t j = 0; j < w; j++)
+            dst[j] = x[j].u.i == y[j].u.i ? x[j].u.i : fb.u.i;
+    }
     return gc_mk_grid(ctx, h, w, c, out);
 }
 
