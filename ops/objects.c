@@ -56,6 +56,19 @@ Err op_asindices(Ctx *ctx, const Value *args, Value *out)
 
 /* ofcolor: (i, j) for i, r in enumerate(grid) for j, v in enumerate(r) if
  * v == value; produced in canonical order. */
+/* The cells of row i of an int grid (NULL for a packed 2-cell row, which
+ * the callers read through grid_at). */
+static inline const Value *row_cells(Value grid, size_t i)
+{
+    Value r = grid.u.seq->items[i];
+    return r.tag == VT_TUPLE ? r.u.seq->items : NULL;
+}
+
+static inline int64_t cell_of(Value grid, const Value *row, size_t i, size_t j)
+{
+    return row ? row[j].u.i : grid_at(grid, i, j);
+}
+
 Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
 {
     Value grid = args[0], value = args[1];
@@ -69,16 +82,27 @@ Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
         }
         /* every cell's pair is written, and kept by moving on past it when
          * the cell matches: a branch on the colour mispredicted about once a
-         * run of cells */
+         * run of cells. The row is read through a pointer taken once (the
+         * pairs written could alias it, so grid_at reloaded it per cell). */
         Seq *res = seq_alloc(ctx, h * w);
         if (!res)
             return ERR_MEMORY;
         size_t n = 0;
-        for (size_t i = 0; i < h; i++)
+        int64_t want = value.u.i;
+        for (size_t i = 0; i < h; i++) {
+            const Value *row = row_cells(grid, i);
+            if (!row) { /* a packed row of two */
+                for (size_t j = 0; j < w; j++) {
+                    res->items[n] = v_pair((int32_t)i, (int32_t)j);
+                    n += grid_at(grid, i, j) == want;
+                }
+                continue;
+            }
             for (size_t j = 0; j < w; j++) {
                 res->items[n] = v_pair((int32_t)i, (int32_t)j);
-                n += grid_at(grid, i, j) == value.u.i;
+                n += row[j].u.i == want;
             }
+        }
         seq_shrink(ctx, res, h * w, n);
         if (n == 0) {
             *out = v_empty_set();
@@ -101,19 +125,6 @@ Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
                 TRY(vbuf_push(&b, v_pair((int32_t)i, (int32_t)j)));
     }
     return mk_set_sorted(ctx, b.n, b.items, out);
-}
-
-/* The cells of row i of an int grid (NULL for a packed 2-cell row, which
- * the callers read through grid_at). */
-static inline const Value *row_cells(Value grid, size_t i)
-{
-    Value r = grid.u.seq->items[i];
-    return r.tag == VT_TUPLE ? r.u.seq->items : NULL;
-}
-
-static inline int64_t cell_of(Value grid, const Value *row, size_t i, size_t j)
-{
-    return row ? row[j].u.i : grid_at(grid, i, j);
 }
 
 /* asobject of an int grid whose colours fit 32 bits and span at most 1024
