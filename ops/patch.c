@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../runtime/limits.h"
+#include "../runtime/packset.h"
 #include "../runtime/pyops.h"
 #include "ops.h"
 
@@ -858,10 +859,15 @@ static bool offsets_sorted(Ctx *ctx, Value loc, const int (*d)[2], int n, Value 
     int32_t i = loc.u.p.a, j = loc.u.p.b;
     if (i == INT32_MIN || i == INT32_MAX || j == INT32_MIN || j == INT32_MAX)
         return false;
-    Value v[8];
+    Seq *s = seq_alloc(ctx, (size_t)n); /* written in place: all pairs, sorted */
+    if (!s) {
+        *err = ERR_MEMORY;
+        return true;
+    }
     for (int k = 0; k < n; k++)
-        v[k] = v_pair(i + d[k][0], j + d[k][1]);
-    *err = mk_set_sorted(ctx, (size_t)n, v, out);
+        s->items[k] = v_pair(i + d[k][0], j + d[k][1]);
+    *out = packset_finish(s, (size_t)n, VT_PAIR);
+    *err = ERR_OK;
     return true;
 }
 
