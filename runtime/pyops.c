@@ -73,8 +73,25 @@ Err py_slice(Ctx *ctx, Value v, Value start, Value stop, Value *out)
         *out = v;
         return ERR_OK;
     }
-    if (v.tag == VT_TUPLE)
-        return mk_tuple(ctx, (size_t)(b - a), v.u.seq->items + a, out);
+    if (v.tag == VT_TUPLE) {
+        size_t m = (size_t)(b - a);
+        uint32_t kind = v.u.seq->flags & (SEQ_ALLINT | SEQ_GRID);
+        if (kind == SEQ_GRID || (kind == SEQ_ALLINT && m != 2)) {
+            /* a slice of ints is ints, of a grid's rows a grid: the flags
+             * need no scan (two ints are a packed pair: mk_tuple) */
+            Seq *s = seq_alloc(ctx, m);
+            if (!s)
+                return ERR_MEMORY;
+            memcpy(s->items, v.u.seq->items + a, m * sizeof(Value));
+            s->flags = kind;
+            Value t = {0};
+            t.tag = VT_TUPLE;
+            t.u.seq = s;
+            *out = t;
+            return ERR_OK;
+        }
+        return mk_tuple(ctx, m, v.u.seq->items + a, out);
+    }
     Value one = v_item(v, (size_t)a);
     return mk_tuple(ctx, 1, &one, out);
 }

@@ -1,5 +1,7 @@
 /* test_fastpaths.c: the paths added to make `battrace run` faster.
  *
+ * - slices and crops: the flags set without a scan are those mk_tuple
+ *   derives from the items;
  * - v_make: every immediate constructor lays a Value out as the fields say,
  *   padding zeroed (values are compared and hashed by their fields, but a
  *   packed value must still read back what was put in);
@@ -10,6 +12,7 @@
  *   in dsl.py, evaluated here cell by cell on generated grids. */
 #include "support.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../runtime/pyops.h"
@@ -170,4 +173,61 @@ Test(fastpaths, asobject_of_grids)
         cr_assert_eq(mk_set(ctx, h * w, cells, &want), ERR_OK);
         cr_assert_str_eq(R(got), R(want), "asobject(%s)", R(g));
     }
+}
+
+/* A value as mk_tuple builds it from its items: the flags tuple_flags
+ * derives item by item, and a packed pair for two ints. */
+static Value rebuilt(Value t)
+{
+    Value r;
+    cr_assert_eq(mk_tuple(t_ctx(), v_len(t), t.u.seq->items, &r), ERR_OK);
+    return r;
+}
+
+static void check_flags_as_built(Value got, const char *what)
+{
+    if (got.tag != VT_TUPLE || !v_len(got))
+        return;
+    Value want = rebuilt(got);
+    cr_assert_eq(got.tag, want.tag, "%s: %s", what, R(got));
+    cr_assert_eq(v_flags(got), v_flags(want), "%s: flags %u, built %u", what, v_flags(got), v_flags(want));
+}
+
+/* Slices and crops set their flags without a scan (a slice of ints is ints,
+ * of a grid's rows a grid): the same flags mk_tuple derives, and two ints
+ * still a packed pair, over every slice of an int tuple, a grid and a mixed
+ * tuple, and crops of every size. */
+Test(fastpaths, slices_keep_the_flags_items_give)
+{
+    Ctx *ctx = t_ctx();
+    const char *tuples[] = {"(1, 2, 3, 4, 5)", "((1, 2, 3), (4, 5, 6), (7, 8, 9), (1, 1, 1))",
+                            "((1, 2), (3, 4), (5, 6))", "(1, (2, 3), 4, 5)", "(True, 1, 2, 3)"};
+    for (size_t t = 0; t < sizeof tuples / sizeof *tuples; t++) {
+        Value v = V(tuples[t]);
+        int64_t n = (int64_t)v_len(v);
+        for (int64_t a = 0; a <= n; a++)
+            for (int64_t b = a; b <= n; b++) {
+                Value got;
+                cr_assert_eq(py_slice(ctx, v, v_int(a), v_int(b), &got), ERR_OK);
+                char what[96];
+                snprintf(what, sizeof what, "%s[%lld:%lld]", tuples[t], (long long)a, (long long)b);
+                cr_assert_eq(v_len(got), (size_t)(b - a), "%s", what);
+                check_flags_as_built(got, what);
+                if (b - a == 2 && v_item(v, (size_t)a).tag == VT_INT && v_item(v, (size_t)a + 1).tag == VT_INT)
+                    cr_assert_eq(got.tag, VT_PAIR, "%s: two ints pack", what);
+            }
+    }
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 4; j++)
+            for (int h = 0; h <= 4; h++)
+                for (int w = 0; w <= 5; w++) {
+                    char start[32], dims[32], what[96];
+                    snprintf(start, sizeof start, "(%d, %d)", i, j);
+                    snprintf(dims, sizeof dims, "(%d, %d)", h, w);
+                    snprintf(what, sizeof what, "crop at %s of %s", start, dims);
+                    Value got;
+                    cr_assert_eq(t_call("crop", &got, T_ARGS("((1, 2, 3, 4), (5, 6, 7, 8), (9, 0, 1, 2))", start, dims)),
+                                 ERR_OK, "%s", what);
+                    check_flags_as_built(got, what);
+                }
 }
