@@ -450,16 +450,27 @@ Err op_extract(Ctx *ctx, const Value *args, Value *out)
 /* apply, rapply, mapply                                               */
 
 /* type(container)(function(e) for e in container) */
-static Err apply_to(Ctx *ctx, Value f, Value container, Value *out)
+/* function(e) for e in container, in *res (n of them). */
+static Err apply_items(Ctx *ctx, Value f, Value container, Value **res, size_t *n)
 {
     Items it;
     TRY(py_items(container, &it));
-    Value *res = scratch(ctx, it.n);
-    if (!res)
+    Value *r = scratch(ctx, it.n);
+    if (!r)
         return ERR_MEMORY;
     for (size_t k = 0; k < it.n; k++)
-        TRY(gen_err(call_value(ctx, f, 1, &it.v[k], &res[k])));
-    return build_like(ctx, container, it.n, res, out);
+        TRY(gen_err(call_value(ctx, f, 1, &it.v[k], &r[k])));
+    *res = r;
+    *n = it.n;
+    return ERR_OK;
+}
+
+static Err apply_to(Ctx *ctx, Value f, Value container, Value *out)
+{
+    Value *res;
+    size_t n;
+    TRY(apply_items(ctx, f, container, &res, &n));
+    return build_like(ctx, container, n, res, out);
 }
 
 Err op_apply(Ctx *ctx, const Value *args, Value *out)
@@ -480,10 +491,19 @@ Err op_rapply(Ctx *ctx, const Value *args, Value *out)
     return build_like(ctx, args[0], it.n, res, out);
 }
 
+/* merge(apply(function, container)). Over a frozenset whose results are
+ * packed sets of one kind, their union is taken straight from the results:
+ * the frozenset of them apply would build (sorted by content, repeats
+ * dropped) changes nothing in a union. */
 Err op_mapply(Ctx *ctx, const Value *args, Value *out)
 {
-    Value mapped;
-    TRY(apply_to(ctx, args[0], args[1], &mapped));
+    Value *res, mapped;
+    size_t n;
+    TRY(apply_items(ctx, args[0], args[1], &res, &n));
+    Err e;
+    if (args[1].tag == VT_SET && n > 1 && pk_merge_items(ctx, res, n, out, &e))
+        return e;
+    TRY(build_like(ctx, args[1], n, res, &mapped));
     return merge_of(ctx, mapped, out);
 }
 

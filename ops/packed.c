@@ -66,14 +66,13 @@ Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
     return build(ctx, k, &whole, 1, n, false, items, out);
 }
 
-bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err)
+bool pk_merge_items(Ctx *ctx, const Value *sets, size_t count, Value *out, Err *err)
 {
-    const Seq *outer = sets.u.seq;
     uint8_t k = 0;
     size_t n = 0, np = 0;
     Value last = v_empty_set();
-    for (uint32_t q = 0; q < outer->n; q++) {
-        Value s = outer->items[q];
+    for (size_t q = 0; q < count; q++) {
+        Value s = sets[q];
         if (s.tag != VT_SET)
             return false;
         if (!s.u.seq->n)
@@ -99,13 +98,18 @@ bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err)
         return true;
     }
     size_t p = 0;
-    for (uint32_t q = 0; q < outer->n; q++) {
-        const Seq *s = outer->items[q].u.seq;
+    for (size_t q = 0; q < count; q++) {
+        const Seq *s = sets[q].u.seq;
         if (s->n)
             parts[p++] = (PackPart){s->items, s->n};
     }
     *err = build(ctx, k, parts, np, n, true, NULL, out);
     return true;
+}
+
+bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err)
+{
+    return pk_merge_items(ctx, sets.u.seq->items, sets.u.seq->n, out, err);
 }
 
 /* ---- set algebra ---- */

@@ -50,6 +50,9 @@ Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out);
  * one packed kind: true with *out (or *err) set, false when the sets are
  * not all such (the caller takes the generic path). */
 bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err);
+/* The same over count values in any order, repeats allowed: the union of
+ * sets does not depend on their order (mapply's results, unsorted). */
+bool pk_merge_items(Ctx *ctx, const Value *sets, size_t count, Value *out, Err *err);
 
 /* When n > 0 items are all frozensets, each empty or of one packed kind
  * (the same for all), that kind (VT_PAIR when all are empty), else 0. */

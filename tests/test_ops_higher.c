@@ -520,6 +520,19 @@ Test(higher, mapply)
     expect_err(ERR_TYPE, "mapply", "identity", "5");
     expect_err(ERR_TYPE, "mapply", "identity", "(1, 2)");
     expect_err(ERR_RUNTIME, "mapply", "first", "((),)");
+    /* over a frozenset whose results are packed sets: their union, taken
+     * without sorting the results (expected values from dsl.py) */
+    expect_same("frozenset({(0, 1), (1, 2), (0, 3), (-1, 0), (1, 0), (-1, 2), (0, -1)})", "mapply", "dneighbors",
+                "frozenset({(0, 0), (0, 2)})");
+    expect_same("frozenset({(0, 0), (1, 1), (2, 2)})", "mapply", "identity",
+                "frozenset({frozenset({(0, 0), (2, 2)}), frozenset(), frozenset({(0, 0), (1, 1)})})");
+    expect_same("frozenset({(4, 4), (0, 1), (-1, -1), (6, 5), (-1, 1), (5, 4), (4, 6), (1, 1), (6, 4), (1, -1), "
+                "(-1, 0), (1, 0), (4, 5), (5, 6), (6, 6), (0, -1)})",
+                "mapply", "outbox", "frozenset({frozenset({(5, 5)}), frozenset({(0, 0)})})");
+    /* results of two kinds, and results that are not sets: the generic path */
+    expect_same("frozenset({(1, (0, 0)), (0, 0)})", "mapply", "identity",
+                "frozenset({frozenset({(0, 0)}), frozenset({(1, (0, 0))})})");
+    expect_err(ERR_TYPE, "mapply", "size", "frozenset({frozenset({1}), frozenset({1, 2})})");
 }
 
 /* ---- papply, mpapply, prapply ---- */
