@@ -647,9 +647,12 @@ static Err prapply_connect(Ctx *ctx, Value f, const Seq *a, const Seq *b, Value 
     bool empty = false;
     TRY(ctx_check_mem(ctx));
     uint64_t *keys = ctx_alloc(ctx, 2 * n * sizeof *keys);
+    /* connect(p, q) is connect(q, p): over one set with itself, each
+     * unordered pair once gives every line */
+    bool same = a == b;
     for (uint32_t y = 0; y < b->n; y++) {
         TRY(ctx_tick(ctx));
-        for (uint32_t x = 0; x < a->n; x++) {
+        for (uint32_t x = same ? y : 0; x < a->n; x++) {
             uint64_t key = connect_key(a->items[x], b->items[y]);
             if (key == UINT64_MAX)
                 empty = true;

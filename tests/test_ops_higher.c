@@ -584,6 +584,48 @@ Test(higher, prapply)
     expect_err(ERR_RUNTIME, "prapply", "extract", "((),)", "(even,)");
 }
 
+/* prapply(connect, a, b) by its definition, frozenset(connect(i, j) for j
+ * in b for i in a), each connect called on its own. */
+static Value connect_by_definition(Value a, Value b)
+{
+    size_t n = v_len(a) * v_len(b), k = 0;
+    Value *lines = ctx_alloc(t_ctx(), (n ? n : 1) * sizeof *lines), out;
+    for (size_t y = 0; y < v_len(b); y++)
+        for (size_t x = 0; x < v_len(a); x++)
+            cr_assert_eq(CALL(&lines[k++], "connect", v_item(a, x), v_item(b, y)), ERR_OK);
+    cr_assert_eq(mk_set(t_ctx(), n, lines, &out), ERR_OK);
+    return out;
+}
+
+/* The fast path of prapply(connect, ...) (keys per line; a set with itself
+ * takes each unordered pair once) against the definition, on sets of
+ * points in a small box: the same set twice, an equal copy, and another. */
+Test(higher, prapply_connect_matches_definition)
+{
+    uint64_t rng = 12345;
+    for (int round = 0; round < 40; round++) {
+        Value pts[2][24];
+        size_t n[2];
+        for (int s = 0; s < 2; s++) {
+            n[s] = 1 + (size_t)(round % 23);
+            for (size_t k = 0; k < n[s]; k++) {
+                rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+                pts[s][k] = v_pair((int32_t)(rng >> 33) % 7 - 2, (int32_t)(rng >> 45) % 7 - 2);
+            }
+        }
+        Value a, copy, b, got;
+        cr_assert_eq(mk_set(t_ctx(), n[0], pts[0], &a), ERR_OK);
+        cr_assert_eq(mk_set(t_ctx(), n[0], pts[0], &copy), ERR_OK);
+        cr_assert_eq(mk_set(t_ctx(), n[1], pts[1], &b), ERR_OK);
+        Value pairs[3][2] = {{a, a}, {a, copy}, {a, b}};
+        for (int c = 0; c < 3; c++) {
+            Value want = connect_by_definition(pairs[c][0], pairs[c][1]);
+            cr_assert_eq(CALL(&got, "prapply", V("connect"), pairs[c][0], pairs[c][1]), ERR_OK);
+            cr_assert(v_eq(got, want), "round %d case %d: %s, expected %s", round, c, R(got), R(want));
+        }
+    }
+}
+
 Test(higher, closures_in_consumers)
 {
     Value out;
