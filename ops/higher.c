@@ -643,13 +643,13 @@ static void trace_connect_calls(Ctx *ctx, Value f, const Seq *a, const Seq *b, c
 
 static Err prapply_connect(Ctx *ctx, Value f, const Seq *a, const Seq *b, Value *out)
 {
-    size_t n = (size_t)a->n * b->n, m = 0;
-    bool empty = false;
-    TRY(ctx_check_mem(ctx));
-    uint64_t *keys = ctx_alloc(ctx, 2 * n * sizeof *keys);
     /* connect(p, q) is connect(q, p): over one set with itself, each
      * unordered pair once gives every line */
     bool same = a == b;
+    size_t n = same ? (size_t)a->n * (a->n + 1) / 2 : (size_t)a->n * b->n, m = 0;
+    bool empty = false;
+    TRY(ctx_check_mem(ctx));
+    uint64_t *keys = ctx_alloc(ctx, 2 * n * sizeof *keys);
     for (uint32_t y = 0; y < b->n; y++) {
         TRY(ctx_tick(ctx));
         for (uint32_t x = same ? y : 0; x < a->n; x++) {
