@@ -449,7 +449,6 @@ Err op_extract(Ctx *ctx, const Value *args, Value *out)
 /* ------------------------------------------------------------------ */
 /* apply, rapply, mapply                                               */
 
-/* type(container)(function(e) for e in container) */
 /* function(e) for e in container, in *res (n of them). */
 static Err apply_items(Ctx *ctx, Value f, Value container, Value **res, size_t *n)
 {
@@ -465,6 +464,7 @@ static Err apply_items(Ctx *ctx, Value f, Value container, Value **res, size_t *
     return ERR_OK;
 }
 
+/* type(container)(function(e) for e in container) */
 static Err apply_to(Ctx *ctx, Value f, Value container, Value *out)
 {
     Value *res;

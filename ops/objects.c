@@ -54,8 +54,6 @@ Err op_asindices(Ctx *ctx, const Value *args, Value *out)
     return all_indices(ctx, h, w, out);
 }
 
-/* ofcolor: (i, j) for i, r in enumerate(grid) for j, v in enumerate(r) if
- * v == value; produced in canonical order. */
 /* The cells of row i of an int grid (NULL for a packed 2-cell row, which
  * the callers read through grid_at). */
 static inline const Value *row_cells(Value grid, size_t i)
@@ -69,6 +67,8 @@ static inline int64_t cell_of(Value grid, const Value *row, size_t i, size_t j)
     return row ? row[j].u.i : grid_at(grid, i, j);
 }
 
+/* ofcolor: (i, j) for i, r in enumerate(grid) for j, v in enumerate(r) if
+ * v == value; produced in canonical order. */
 Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
 {
     Value grid = args[0], value = args[1];
