@@ -173,8 +173,9 @@ bool packset_build(Ctx *ctx, uint8_t k, const PackPart *parts, size_t np, size_t
     Box b = box_of(k, parts, np, sorted_parts);
     uint64_t nc = (uint64_t)(b.c1 - b.c0) + 1, h = (uint64_t)(b.i1 - b.i0) + 1, w = (uint64_t)(b.j1 - b.j0) + 1;
     uint64_t per_row = (w + 63) / 64;
-    /* nc, h and per_row are each below 2^33: their product cannot wrap
-     * unless some pair's product passes the item count already */
+    /* each test bounds the next product: nc and h at most n + slack, so
+     * nc * h cannot wrap, nor, once that is at most n + slack too, its
+     * product with per_row (below 2^26) */
     if (nc <= n + BITMAP_SLACK && h <= n + BITMAP_SLACK && nc * h <= n + BITMAP_SLACK &&
         nc * h * per_row <= n + BITMAP_SLACK) {
         *err = by_bitmap(ctx, k, parts, np, n, &b, per_row, nc * h * per_row, out);
