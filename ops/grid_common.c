@@ -123,13 +123,19 @@ int64_t *gc_cells(Ctx *ctx, Value g)
     return c;
 }
 
+static int mostcolor_below16(const int64_t *v, size_t n);
+
 bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out)
 {
     GcEntry *e = cache_get(ctx, g);
     if (!e)
         return false;
     if (!e->has_most) {
-        e->most = gc_mostcolor_ints(ctx, e->cells, grid_h(g) * grid_w(g));
+        size_t n = grid_h(g) * grid_w(g);
+        int small = n <= UINT32_MAX ? mostcolor_below16(e->cells, n) : -1;
+        if (small >= 0 && e->fits32 < 0)
+            e->fits32 = 1; /* every cell in [0, 16): gc_grid_fits32 needs no scan */
+        e->most = small >= 0 ? small : gc_mostcolor_ints(ctx, e->cells, n);
         e->has_most = true;
     }
     *out = e->most;

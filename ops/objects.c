@@ -685,17 +685,16 @@ Err op_objects(Ctx *ctx, const Value *args, Value *out)
     Value grid = args[0];
     bool uni = v_truthy(args[1]), diag = v_truthy(args[2]), wbg = v_truthy(args[3]);
     if (v_is_grid(grid)) {
+        /* the background first: counting ARC's colours also tells that
+         * every cell fits 32 bits, which the fits test then takes as known */
         const int64_t *c = gc_cells_ro(ctx, grid);
-        bool fit;
-        if (!c || !gc_grid_fits32(ctx, grid, &fit))
-            return ERR_MEMORY;
         int64_t bg = 0;
-        if (fit) {
-            if (wbg && !gc_grid_mostcolor(ctx, grid, &bg))
-                return ERR_MEMORY;
+        bool fit;
+        if (!c || (wbg && !gc_grid_mostcolor(ctx, grid, &bg)) || !gc_grid_fits32(ctx, grid, &fit))
+            return ERR_MEMORY;
+        if (fit)
             return uni ? objects_uni(ctx, c, grid_h(grid), grid_w(grid), diag, wbg, bg, out)
                        : objects_multi(ctx, grid, c, diag, wbg, bg, out);
-        }
     }
     Value bg = v_none();
     if (wbg)

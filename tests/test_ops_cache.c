@@ -166,4 +166,22 @@ Test(grid_cache, cells_past_32_bits)
     }
     expect_value("frozenset({frozenset({(1, (1, 0)), (1, (1, 1))}), frozenset({(1, (0, 0)), (1, (1, 0))})})",
                  call(ctx, "frontiers", 1, V(cases[0].grid), none, none));
+    /* without the background, whose count (of colours 0-15 only) also
+     * settles the fits test: past 32 bits, past 15 within 32 bits, and ARC's
+     * colours, asked before and after mostcolor (dsl.py's results) */
+    struct { const char *grid, *objs; } wbg[] = {
+        {"((1, 1099511627776), (1, 1))", "frozenset({frozenset({(1099511627776, (0, 1))})})"},
+        {"((20, 20, 3), (3, 20, 20))", "frozenset({frozenset({(3, (0, 2))}), frozenset({(3, (1, 0))})})"},
+        {"((5, 5, 3), (3, 5, 5))", "frozenset({frozenset({(3, (0, 2))}), frozenset({(3, (1, 0))})})"},
+    };
+    for (size_t k = 0; k < 3; k++)
+        for (int first = 0; first < 2; first++) {
+            Value g = V(wbg[k].grid), a[4] = {g, t, f, t};
+            if (first)
+                call(ctx, "mostcolor", 1, g, none, none);
+            for (int again = 0; again < 2; again++) {
+                cr_assert_eq(call_value(ctx, prim_value(objects), 4, a, &got), ERR_OK);
+                expect_value(wbg[k].objs, got);
+            }
+        }
 }
