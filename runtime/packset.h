@@ -20,7 +20,7 @@ typedef struct PackPart {
     size_t n;
 } PackPart;
 
-/* frozenset of the n > 0 items of all np > 0 parts, all of kind k (VT_PAIR
+/* frozenset of the n > 0 items of np > 0 non-empty parts, all of kind k (VT_PAIR
  * or VT_CELL), in any order, repeats allowed; sorted_parts: each part is
  * already in canonical order (a set's items), which gives its leading
  * field's range by its ends. Returns false, setting nothing, when the box's
