@@ -20,10 +20,10 @@ typedef struct PackPart {
     size_t n;
 } PackPart;
 
-/* frozenset of the n > 0 items of np > 0 non-empty parts, all of kind k (VT_PAIR
- * or VT_CELL), in any order, repeats allowed; sorted_parts: each part is
- * already in canonical order (a set's items), which gives its leading
- * field's range by its ends. Returns false, setting nothing, when the box's
+/* frozenset of the n > 0 items of np > 0 non-empty parts, all of kind k
+ * (VT_PAIR or VT_CELL), in any order, repeats allowed; sorted_parts: each
+ * part is already in canonical order (a set's items), which gives its
+ * leading field's range by its ends. Returns false, setting nothing, when the box's
  * keys need more than 64 bits (the caller sorts by comparison); else true
  * with *out, or *err ERR_MEMORY past the run's memory budget. */
 bool packset_build(Ctx *ctx, uint8_t k, const PackPart *parts, size_t np, size_t n, bool sorted_parts, Value *out,
