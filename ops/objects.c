@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../runtime/packset.h"
 #include "grid_common.h"
 
 /* ---------------------------------------------------------------------- */
@@ -104,15 +105,8 @@ Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
             }
         }
         seq_shrink(ctx, res, h * w, n);
-        if (n == 0) {
-            *out = v_empty_set();
-            return ERR_OK;
-        }
-        res->flags = SEQ_PAIRS; /* row-major: the canonical order of pairs */
-        Value v = {0};
-        v.tag = VT_SET;
-        v.u.seq = res;
-        *out = v;
+        /* row-major: the canonical order of pairs */
+        *out = n ? packset_finish(res, n, VT_PAIR) : v_empty_set();
         return ERR_OK;
     }
     Items g;

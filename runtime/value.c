@@ -1,14 +1,13 @@
 /* value.c: building values, and Python's equality, canonical order and hashing. */
 #include "value.h"
 
-#include "packset.h"
-
 #include <string.h>
 
 #include "arena.h"
 #include "ctx.h"
 #include "func.h"
 #include "limits.h"
+#include "packset.h"
 
 static Seq empty_tuple_seq = {0, 0, 0};
 static Seq empty_set_seq = {0, 0, 0};
@@ -283,7 +282,8 @@ Err mk_set(Ctx *ctx, size_t n, const Value *items, Value *out)
         return ERR_OK;
     }
     VCmp cmp = pick_cmp(items, n);
-    if (n >= PACKSET_MIN && (cmp == cmp_pairs || cmp == cmp_cells) && !is_sorted_strict(items, n, cmp)) {
+    bool sorted = is_sorted_strict(items, n, cmp); /* once: it is the common case */
+    if (!sorted && n >= PACKSET_MIN && (cmp == cmp_pairs || cmp == cmp_cells)) {
         PackPart whole = {items, n};
         Err e;
         if (packset_build(ctx, items[0].tag, &whole, 1, n, false, out, &e))
@@ -293,9 +293,11 @@ Err mk_set(Ctx *ctx, size_t n, const Value *items, Value *out)
     if (!s)
         return ERR_MEMORY;
     memcpy(s->items, items, n * sizeof(Value));
-    if (cmp == cmp_generic && n > 8 && !is_sorted_strict(s->items, n, cmp))
+    if (!sorted && cmp == cmp_generic && n > 8) {
         n = s->n = (uint32_t)dedupe_by_hash(ctx, s->items, n);
-    if (!is_sorted_strict(s->items, n, cmp)) {
+        sorted = is_sorted_strict(s->items, n, cmp); /* the repeats may have been all that was out of order */
+    }
+    if (!sorted) {
         Value *tmp = ctx_alloc(ctx, (n / 2 + 1) * sizeof(Value));
         merge_sort(s->items, tmp, n, cmp);
         size_t w = 1;
