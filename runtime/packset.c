@@ -110,36 +110,8 @@ static unsigned bits_for(uint64_t span) /* bits to hold 0..span */
     return span ? 64u - (unsigned)__builtin_clzll(span) : 0u;
 }
 
-/* LSD radix sort of n keys of `bits` significant bits, in passes of at most
- * 11 bits (a count table that stays in L1); returns the sorted array (k or
- * tmp). */
-static uint64_t *radix(uint64_t *k, uint64_t *tmp, size_t n, unsigned bits)
-{
-    unsigned passes = (bits + 10) / 11;
-    unsigned d = passes ? (bits + passes - 1) / passes : 0;
-    uint32_t cnt[2048];
-    for (unsigned p = 0, shift = 0; p < passes; p++, shift += d) {
-        uint64_t mask = ((uint64_t)1 << d) - 1;
-        memset(cnt, 0, ((size_t)1 << d) * sizeof *cnt);
-        for (size_t x = 0; x < n; x++)
-            cnt[(k[x] >> shift) & mask]++;
-        uint32_t sum = 0;
-        for (size_t b = 0; b <= mask; b++) {
-            uint32_t c = cnt[b];
-            cnt[b] = sum;
-            sum += c;
-        }
-        for (size_t x = 0; x < n; x++)
-            tmp[cnt[(k[x] >> shift) & mask]++] = k[x];
-        uint64_t *t = k;
-        k = tmp;
-        tmp = t;
-    }
-    return k;
-}
-
 static Err by_radix(Ctx *ctx, uint8_t k, const PackPart *parts, size_t np, size_t n, const Box *b, unsigned bi,
-                    unsigned bj, unsigned bits, Value *out)
+                    unsigned bj, Value *out)
 {
     uint64_t *key = scratch(ctx, 2 * n * sizeof *key);
     Seq *s = seq_alloc(ctx, n);
@@ -152,13 +124,13 @@ static Err by_radix(Ctx *ctx, uint8_t k, const PackPart *parts, size_t np, size_
             key[at++] = ((uint64_t)(colour(k, v) - b->c0) << bi << bj) | ((uint64_t)(v->u.p.a - b->i0) << bj) |
                         (uint64_t)(v->u.p.b - b->j0);
         }
-    const uint64_t *sorted = radix(key, key + n, n, bits);
+    radix_sort_u64(key, key + n, n); /* value.h: the bytes all keys share are skipped */
     uint64_t jmask = ((uint64_t)1 << bj) - 1, imask = ((uint64_t)1 << bi) - 1;
     size_t m = 0;
     for (size_t x = 0; x < n; x++) {
-        if (x && sorted[x] == sorted[x - 1])
+        if (x && key[x] == key[x - 1])
             continue;
-        uint64_t y = sorted[x];
+        uint64_t y = key[x];
         int32_t j = (int32_t)(b->j0 + (int64_t)(y & jmask)), i = (int32_t)(b->i0 + (int64_t)((y >> bj) & imask));
         s->items[m++] = k == VT_CELL ? v_cell((int32_t)(b->c0 + (int64_t)(y >> bj >> bi)), i, j) : v_pair(i, j);
     }
@@ -184,6 +156,6 @@ bool packset_build(Ctx *ctx, uint8_t k, const PackPart *parts, size_t np, size_t
     unsigned bc = bits_for(nc - 1), bi = bits_for(h - 1), bj = bits_for(w - 1);
     if (bc + bi + bj > 64)
         return false;
-    *err = by_radix(ctx, k, parts, np, n, &b, bi, bj, bc + bi + bj, out);
+    *err = by_radix(ctx, k, parts, np, n, &b, bi, bj, out);
     return true;
 }
