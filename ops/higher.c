@@ -110,7 +110,7 @@ static Err build_like(Ctx *ctx, Value like, size_t n, const Value *items, Value 
 static Err merge_of(Ctx *ctx, Value containers, Value *out)
 {
     Err e;
-    if (containers.tag == VT_SET && pk_merge(ctx, containers, out, &e))
+    if (containers.tag == VT_SET && pk_merge(ctx, containers.u.seq->items, containers.u.seq->n, out, &e))
         return e;
     Items outer;
     TRY(py_items(containers, &outer));
@@ -501,7 +501,7 @@ Err op_mapply(Ctx *ctx, const Value *args, Value *out)
     size_t n;
     TRY(apply_items(ctx, args[0], args[1], &res, &n));
     Err e;
-    if (args[1].tag == VT_SET && n > 1 && pk_merge_items(ctx, res, n, out, &e))
+    if (args[1].tag == VT_SET && n > 1 && pk_merge(ctx, res, n, out, &e))
         return e;
     TRY(build_like(ctx, args[1], n, res, &mapped));
     return merge_of(ctx, mapped, out);

@@ -66,7 +66,7 @@ Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out)
     return build(ctx, k, &whole, 1, n, false, items, out);
 }
 
-bool pk_merge_items(Ctx *ctx, const Value *sets, size_t count, Value *out, Err *err)
+bool pk_merge(Ctx *ctx, const Value *sets, size_t count, Value *out, Err *err)
 {
     uint8_t k = 0;
     size_t n = 0, np = 0;
@@ -105,11 +105,6 @@ bool pk_merge_items(Ctx *ctx, const Value *sets, size_t count, Value *out, Err *
     }
     *err = build(ctx, k, parts, np, n, true, NULL, out);
     return true;
-}
-
-bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err)
-{
-    return pk_merge_items(ctx, sets.u.seq->items, sets.u.seq->n, out, err);
 }
 
 /* ---- set algebra ---- */

@@ -46,13 +46,12 @@ uint8_t pk_items_kind(const Value *items, size_t n);
  * cells, in any order, repeats allowed (pk_items_kind must have said so). */
 Err pk_set_of(Ctx *ctx, const Value *items, size_t n, Value *out);
 
-/* merge(sets) for a frozenset of frozensets that are all empty or all of
- * one packed kind: true with *out (or *err) set, false when the sets are
- * not all such (the caller takes the generic path). */
-bool pk_merge(Ctx *ctx, Value sets, Value *out, Err *err);
-/* The same over count values in any order, repeats allowed: the union of
- * sets does not depend on their order (mapply's results, unsorted). */
-bool pk_merge_items(Ctx *ctx, const Value *sets, size_t count, Value *out, Err *err);
+/* The union of count frozensets that are all empty or all of one packed
+ * kind, in any order, repeats allowed (a union does not depend on them):
+ * merge of a frozenset of them, or mapply's results before apply sorts
+ * them. True with *out (or *err) set, false when the values are not all
+ * such (the caller takes the generic path). */
+bool pk_merge(Ctx *ctx, const Value *sets, size_t count, Value *out, Err *err);
 
 /* When n > 0 items are all frozensets, each empty or of one packed kind
  * (the same for all), that kind (VT_PAIR when all are empty), else 0. */
