@@ -978,15 +978,8 @@ static Err slice_rows(Ctx *ctx, Value rows, Value s1, Value e1, Value *out)
         return ERR_MEMORY;
     for (size_t k = 0; k < it.n; k++)
         TRY(py_slice(ctx, it.v[k], s1, e1, &s->items[k]));
-    if (v_is_grid(rows) && v_len(s->items[0])) { /* equal rows cut alike: a grid */
-        s->flags = SEQ_GRID;
-        Value v = {0};
-        v.tag = VT_TUPLE;
-        v.u.seq = s;
-        *out = v;
-        return ERR_OK;
-    }
-    *out = seq_finish_tuple(s);
+    /* equal rows cut alike to a non-empty width: a grid */
+    *out = v_is_grid(rows) && v_len(s->items[0]) ? seq_tuple_flagged(s, SEQ_GRID) : seq_finish_tuple(s);
     return ERR_OK;
 }
 

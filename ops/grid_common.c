@@ -205,18 +205,10 @@ Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out)
         const int64_t *src = cells + i * w;
         for (size_t j = 0; j < w; j++)
             r->items[j] = v_int(src[j]);
-        r->flags = SEQ_ALLINT;
-        Value row = {0};
-        row.tag = VT_TUPLE;
-        row.u.seq = r;
-        g->items[i] = row;
+        g->items[i] = seq_tuple_flagged(r, SEQ_ALLINT);
     }
-    g->flags = SEQ_GRID;
-    Value v = {0};
-    v.tag = VT_TUPLE;
-    v.u.seq = g;
-    *out = v;
-    cache_put(ctx, v, cells);
+    *out = seq_tuple_flagged(g, SEQ_GRID);
+    cache_put(ctx, *out, cells);
     return ERR_OK;
 }
 

@@ -83,11 +83,7 @@ Err py_slice(Ctx *ctx, Value v, Value start, Value stop, Value *out)
             if (!s)
                 return ERR_MEMORY;
             memcpy(s->items, v.u.seq->items + a, m * sizeof(Value));
-            s->flags = kind;
-            Value t = {0};
-            t.tag = VT_TUPLE;
-            t.u.seq = s;
-            *out = t;
+            *out = seq_tuple_flagged(s, kind);
             return ERR_OK;
         }
         return mk_tuple(ctx, m, v.u.seq->items + a, out);

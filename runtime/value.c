@@ -92,7 +92,6 @@ static uint32_t set_flags(const Seq *s)
 
 Value seq_finish_tuple(Seq *s)
 {
-    Value v = {0};
     if (s->n == 2) {
         Value a = s->items[0], b = s->items[1];
         if (a.tag == VT_INT && b.tag == VT_INT && fits32(a.u.i) && fits32(b.u.i))
@@ -102,10 +101,7 @@ Value seq_finish_tuple(Seq *s)
     }
     if (s->n == 0)
         return v_empty_tuple();
-    s->flags = tuple_flags(s);
-    v.tag = VT_TUPLE;
-    v.u.seq = s;
-    return v;
+    return seq_tuple_flagged(s, tuple_flags(s));
 }
 
 Err mk_tuple(Ctx *ctx, size_t n, const Value *items, Value *out)

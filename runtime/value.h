@@ -177,6 +177,17 @@ Err mk_set_sorted(Ctx *ctx, size_t n, const Value *items, Value *out);
 void radix_sort_u64(uint64_t *k, uint64_t *tmp, size_t n);
 /* A tuple that takes a Seq already filled by the caller (see seq_alloc). */
 Value seq_finish_tuple(Seq *s);
+/* The same when the caller knows its flags (a grid's rows, a slice of one
+ * kind), with none of seq_finish_tuple's checks: n > 0, and not two ints
+ * (those are a packed pair). */
+static inline Value seq_tuple_flagged(Seq *s, uint32_t flags)
+{
+    s->flags = flags;
+    Value v = {0};
+    v.tag = VT_TUPLE;
+    v.u.seq = s;
+    return v;
+}
 /* Allocate an uninitialised Seq for n items in ctx's arena; NULL past the bounds. */
 Seq *seq_alloc(Ctx *ctx, size_t n);
 /* mk_tuple of two values passed in registers: packs a pair or a cell
