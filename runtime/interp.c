@@ -47,9 +47,13 @@ Err stmt_append(Ctx *ctx, const StmtEnv *env, const Stmt *s, VBuf *list)
     Seq *items = seq_alloc(ctx, s->nargs); /* in place: no copy, and nothing for GCC to think unset */
     if (!items)
         return ERR_MEMORY;
-    for (unsigned k = 0; k < s->nargs; k++)
-        items->items[k] = stmt_arg(env, &s->args[k]);
-    return vbuf_push(list, seq_finish_tuple(items));
+    if (s->fast)
+        for (unsigned k = 0; k < s->nargs; k++)
+            v_copy(&items->items[k], &env->frame[s->at[k]]);
+    else
+        for (unsigned k = 0; k < s->nargs; k++)
+            items->items[k] = stmt_arg(env, &s->args[k]);
+    return vbuf_push(list, s->flagless ? seq_tuple_flagged(items, 0) : seq_finish_tuple(items));
 }
 
 bool interp_catches(const Stmt *s, Err e)

@@ -9,12 +9,15 @@
  *   back, anything else is left alone;
  * - occurrences of one-colour rectangles (one pass into a shrunk Seq) and
  *   asobject of grids (one colour skips the count) against the definitions
- *   in dsl.py, evaluated here cell by cell on generated grids. */
+ *   in dsl.py, evaluated here cell by cell on generated grids;
+ * - a batt's appends: items read by frame index, and the flags a str, bool
+ *   or None item settles: the tuples mk_tuple builds from the same items. */
 #include "support.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "../runtime/interp.h"
 #include "../runtime/pyops.h"
 
 /* A Value built field by field over zeroed bytes, as the constructors used to. */
@@ -230,4 +233,74 @@ Test(fastpaths, slices_keep_the_flags_items_give)
                                  ERR_OK, "%s", what);
                     check_flags_as_built(got, what);
                 }
+}
+
+/* Every shape of append item: constants of each kind (pooled in the frame
+ * with the callee primitives), inputs and variables, two items that pack
+ * into a pair or a cell, more than four (no frame indices), and a variable
+ * holding a pair, a grid or a set. Each tuple in o and s must be what
+ * mk_tuple makes of its items: the same kind and flags. */
+Test(fastpaths, appends_build_what_mk_tuple_builds)
+{
+    static const char source[] =
+        "def batt(task_id, S, I, C, log_path):\n"
+        "    s = []\n"
+        "    o = []\n"
+        "    try:\n"
+        "        t1 = astuple(ONE, TWO)\n"
+        "    except Exception:\n"
+        "        t1 = _get_safe_default(astuple)\n"
+        "    try:\n"
+        "        t2 = asindices(I)\n"
+        "    except Exception:\n"
+        "        t2 = _get_safe_default(asindices)\n"
+        "    o.append((1, False, 'abc', I))\n"
+        "    o.append((2, 'x', 'y', t1))\n"
+        "    s.append((3, None, t2))\n"
+        "    s.append((4, t1))\n"
+        "    s.append((5, 6))\n"
+        "    s.append((7, 8, 9))\n"
+        "    s.append((t1, t1, t1))\n"
+        "    s.append((I, I))\n"
+        "    s.append((1, 2, 3, 4, 5))\n"
+        "    s.append((1, 'a', 2, 'b', t2))\n"
+        "    s.append((task_id, C, S))\n"
+        "    s.append((True, 1, 2))\n"
+        "    return o, s\n";
+    char err[512];
+    ProgramFile pf;
+    cr_assert_eq(program_parse("appends.py", source, &pf, err, sizeof err), 0, "%s", err);
+    const Program *p = &pf.programs[0];
+    Ctx *ctx = t_ctx();
+    uint8_t taint[64];
+    cr_assert_lt(p->nstmts, sizeof taint);
+    interp_c_taint(p, taint);
+    Inputs in = {V("((1, 2, 3), (4, 5, 6))"), v_empty_tuple(), v_none(), "t"};
+    BattPair res;
+    interp_batt_pair(ctx, p, taint, &in, V("((7, 8), (9, 0))"), 0, &res);
+    cr_assert_eq(res.err, ERR_OK);
+    cr_assert_eq(res.err_c, ERR_OK);
+    const Value lists[] = {res.o, res.s, res.s_c};
+    const size_t sizes[] = {2, 10, 10};
+    for (int l = 0; l < 3; l++) {
+        cr_assert_eq(v_len(lists[l]), sizes[l], "list %d: %s", l, R(lists[l]));
+        for (size_t k = 0; k < v_len(lists[l]); k++) {
+            Value got = v_item(lists[l], k), want = got;
+            if (got.tag == VT_TUPLE)
+                want = rebuilt(got);
+            char what[64];
+            snprintf(what, sizeof what, "list %d item %zu", l, k);
+            cr_assert_eq(got.tag, want.tag, "%s: %s", what, R(got));
+            if (got.tag == VT_TUPLE)
+                cr_assert_eq(v_flags(got), v_flags(want), "%s: flags %u, built %u", what, v_flags(got),
+                             v_flags(want));
+        }
+    }
+    /* the packed ones, spelled out */
+    cr_assert_eq(v_item(res.s, 1).tag, VT_CELL, "(4, t1): %s", R(v_item(res.s, 1)));
+    cr_assert_eq(v_item(res.s, 2).tag, VT_PAIR, "(5, 6): %s", R(v_item(res.s, 2)));
+    cr_assert_str_eq(R(v_item(res.s, 5)), "(((1, 2, 3), (4, 5, 6)), ((1, 2, 3), (4, 5, 6)))");
+    cr_assert_str_eq(R(v_item(res.s_c, 8)), "('t', ((7, 8), (9, 0)), ())");
+    cr_assert_str_eq(R(v_item(res.s, 8)), "('t', None, ())");
+    program_free(&pf);
 }

@@ -1018,17 +1018,40 @@ static int32_t arg_at(const Program *pr, Pool *pool, const Arg *a)
     return 0;
 }
 
-/* Lay out the frame: give each call of at most STMT_FAST_ARGS arguments its
- * callee's and arguments' frame indices (Stmt.at), pooling the constants
- * and primitives they read. */
+/* Does an append's constant settle its tuple's flags? A str, bool or None
+ * item leaves it none of seq_finish_tuple's (all ints, rows, pairs, cells),
+ * and with more than two items it is no pair or cell either; an item of
+ * two could still make a cell of (int, pair). */
+static bool append_flagless(const Stmt *st)
+{
+    if (st->nargs < 3)
+        return false;
+    for (unsigned a = 0; a < st->nargs; a++) {
+        const Arg *arg = &st->args[a];
+        if (arg->kind == ARG_CONST &&
+            (arg->value.tag == VT_STR || arg->value.tag == VT_BOOL || arg->value.tag == VT_NONE))
+            return true;
+    }
+    return false;
+}
+
+/* Lay out the frame: give each call or append of at most STMT_FAST_ARGS
+ * arguments its callee's and arguments' frame indices (Stmt.at), pooling
+ * the constants and primitives they read. An append's items are mostly
+ * constants of its own (its number, the task, a name): pooled too, they
+ * are copied with the frame once a call, and read by index like any
+ * argument, instead of by a switch on each item's kind. */
 static void lay_out_frame(Parser *p, Program *pr)
 {
     Pool pool = {0};
     for (size_t k = 0; k < pr->nstmts; k++) {
         Stmt *st = &pr->stmts[k];
-        if (st->kind != ST_CALL || st->nargs > STMT_FAST_ARGS)
+        if (st->kind != ST_CALL)
+            st->flagless = append_flagless(st);
+        if (st->nargs > STMT_FAST_ARGS)
             continue;
-        int32_t callee = st->callee_prim ? pool_at(pr, &pool, prim_value(st->callee_prim))
+        int32_t callee = st->kind != ST_CALL ? 0
+                       : st->callee_prim ? pool_at(pr, &pool, prim_value(st->callee_prim))
                        : st->callee_slot >= 0 ? frame_slot(st->callee_slot)
                        : -1 - st->callee_slot; /* an input */
         bool fits = callee <= UINT16_MAX;

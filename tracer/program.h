@@ -65,7 +65,9 @@ typedef struct Stmt {
     uint8_t guarded;
     uint8_t catch_all;          /* except Exception (or BaseException) */
     uint8_t ncatch;
-    uint8_t fast;         /* ST_CALL whose callee_at and at[0 .. nargs) are set (see FRAME_INPUTS) */
+    uint8_t fast;         /* at[0 .. nargs) are set (see FRAME_INPUTS), and callee_at for ST_CALL */
+    uint8_t flagless;     /* ST_APPEND_*: a constant item (a str, a bool, None) makes the
+                             tuple one of no Seq flags, never a pair or cell */
     int32_t target;       /* ST_CALL: slot assigned */
     /* ST_CALL callee: a primitive, or a variable slot holding a function */
     int32_t callee_slot;       /* the slot (or -1 - InputId for an input) when no primitive */
