@@ -163,8 +163,10 @@ int trace_read_mem(const uint8_t *data, size_t size, const char *name, Trace *t,
                    size_t errlen);
 /* With flags: TRACE_READ_NO_NODES steps over every unit's nodes (checked
  * for length only; the checksum still covers them) and keeps none: units
- * have nnodes 0 and t has no nodes, which is all a replay without --verify
- * needs (the scheduler works from the programs and the units' samples). */
+ * have nnodes 0 and t has no nodes, and the calls' bindings (which name
+ * nodes) are checked and not kept: nbind counts them, bind is NULL. That is
+ * all a replay without --verify needs (the scheduler works from the
+ * programs and the units' samples). */
 #define TRACE_READ_NO_NODES 1u
 int trace_read_ex(const char *path, unsigned flags, Trace *t, char *err, size_t errlen);
 /* Read path as trace_read does, one unit's nodes at a time: once a unit is

@@ -55,6 +55,11 @@ typedef struct Rd {
     TraceUnitFn on_unit; /* trace_read_units: called per unit, nodes dropped after */
     void *unit_data;
     uint64_t mem_budget; /* bytes every node kept in memory may take; 0: no limit */
+    /* TRACE_READ_NO_NODES: a unit's bindings, until checked (they name
+     * nodes that are not kept, so none are: the batt's 1718 units held 30
+     * MB of them, faulted in fresh while loading a replay) */
+    uint64_t *binds;
+    size_t nbinds, cap_binds;
 } Rd;
 
 static int fail(Rd *r, const uint8_t *at, const char *fmt, ...)
@@ -316,6 +321,19 @@ static int check_ref(Rd *r, const uint8_t *at, uint64_t ref, uint64_t nnodes, ui
     return 0;
 }
 
+/* Room for a call's x bindings: in the trace's arena, or without nodes in
+ * the reader's buffer for the unit's bindings (x is bounded by the bytes
+ * left, which the caller checked). */
+static uint64_t *bind_room(Rd *r, Trace *t, uint64_t x)
+{
+    if (!(r->flags & TRACE_READ_NO_NODES))
+        return arena_alloc(&t->arena, (size_t)(x ? x : 1) * sizeof(uint64_t));
+    r->binds = grow_room(r->binds, &r->cap_binds, r->nbinds + (size_t)x + 1, sizeof *r->binds, 0, 1024);
+    uint64_t *at = r->binds + r->nbinds;
+    r->nbinds += (size_t)x;
+    return at;
+}
+
 static int read_call(Rd *r, Trace *t, TraceCall *c)
 {
     uint64_t x;
@@ -336,10 +354,11 @@ static int read_call(Rd *r, Trace *t, TraceCall *c)
     if (x > left(r))
         return fail(r, at, "binding count %llu larger than the section", (unsigned long long)x);
     c->nbind = (uint32_t)x;
-    c->bind = arena_alloc(&t->arena, (size_t)(x ? x : 1) * sizeof *c->bind);
+    uint64_t *bind = bind_room(r, t, x);
     for (uint64_t k = 0; k < x; k++)
-        if (get_varint(r, &c->bind[k], "binding"))
+        if (get_varint(r, &bind[k], "binding"))
             return 2;
+    c->bind = r->flags & TRACE_READ_NO_NODES ? NULL : bind; /* see read_unit_head */
     return 0;
 }
 
@@ -423,9 +442,13 @@ static int read_unit_head(Rd *r, Trace *t, TraceUnit *u)
         return 2;
     if (u->ncalls < 1 || u->ncalls > 2)
         return fail(r, at, "unit with %u calls", u->ncalls);
+    r->nbinds = 0;
     for (int c = 0; c < u->ncalls; c++)
         if (read_call(r, t, &u->calls[c]))
             return 2;
+    if (r->flags & TRACE_READ_NO_NODES) /* in the buffer until checked (the buffer may have moved) */
+        for (int c = 0, off = 0; c < u->ncalls; off += (int)u->calls[c].nbind, c++)
+            u->calls[c].bind = r->binds + off;
     return 0;
 }
 
@@ -459,6 +482,9 @@ static int read_unit(Rd *r, Trace *t)
     u->first_node = t->nnodes;
     if (check_bindings(r, at, u, t->values.count))
         return 2;
+    if (r->flags & TRACE_READ_NO_NODES)
+        for (int c = 0; c < u->ncalls; c++)
+            u->calls[c].bind = NULL; /* checked; not kept (Rd.binds) */
     uint64_t bytes;
     at = r->p;
     if (get_varint(r, &bytes, "nodes' byte length"))
@@ -599,7 +625,8 @@ static uint64_t memory_budget(void)
 static int read_mem(const uint8_t *data, size_t size, const char *name, unsigned flags, TraceUnitFn on_unit,
                     void *unit_data, Trace *t, char *err, size_t errlen)
 {
-    Rd r = {data, data, data + size, name, err, errlen, flags, on_unit, unit_data, 0};
+    Rd r = {.base = data, .p = data, .end = data + size, .name = name, .err = err, .errlen = errlen,
+            .flags = flags, .on_unit = on_unit, .unit_data = unit_data};
     if (flags & READ_BUDGETED)
         r.mem_budget = memory_budget();
     Section secs[NSECTIONS] = {{0}};
@@ -607,11 +634,11 @@ static int read_mem(const uint8_t *data, size_t size, const char *name, unsigned
     trace_init(t);
     if (!data && size)
         return fail(&r, data, "no data");
-    if (read_header(&r, size, &nsec) || read_sections(&r, nsec, secs) || read_body(&r, t, secs)) {
+    int rc = read_header(&r, size, &nsec) || read_sections(&r, nsec, secs) || read_body(&r, t, secs) ? 2 : 0;
+    free(r.binds);
+    if (rc)
         trace_free(t);
-        return 2;
-    }
-    return 0;
+    return rc;
 }
 
 int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsigned flags, Trace *t, char *err,
