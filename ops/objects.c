@@ -679,6 +679,9 @@ Err op_objects(Ctx *ctx, const Value *args, Value *out)
     Value grid = args[0];
     bool uni = v_truthy(args[1]), diag = v_truthy(args[2]), wbg = v_truthy(args[3]);
     if (v_is_grid(grid)) {
+        unsigned flags = (unsigned)uni | (unsigned)diag << 1 | (unsigned)wbg << 2;
+        if (gc_grid_objects(ctx, grid, flags, out))
+            return ERR_OK;
         /* the background first: counting ARC's colours also tells that
          * every cell fits 32 bits, which the fits test then takes as known */
         const int64_t *c = gc_cells_ro(ctx, grid);
@@ -686,9 +689,13 @@ Err op_objects(Ctx *ctx, const Value *args, Value *out)
         bool fit;
         if (!c || (wbg && !gc_grid_mostcolor(ctx, grid, &bg)) || !gc_grid_fits32(ctx, grid, &fit))
             return ERR_MEMORY;
-        if (fit)
-            return uni ? objects_uni(ctx, c, grid_h(grid), grid_w(grid), diag, wbg, bg, out)
-                       : objects_multi(ctx, grid, c, diag, wbg, bg, out);
+        if (fit) {
+            Err e = uni ? objects_uni(ctx, c, grid_h(grid), grid_w(grid), diag, wbg, bg, out)
+                        : objects_multi(ctx, grid, c, diag, wbg, bg, out);
+            if (!e)
+                gc_grid_objects_keep(ctx, grid, flags, *out);
+            return e;
+        }
     }
     Value bg = v_none();
     if (wbg)

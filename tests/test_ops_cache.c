@@ -5,9 +5,12 @@
  * These tests hand the same grid value to several primitives in a row (the
  * case the cache serves), check that a primitive changing its copy of the
  * cells leaves the cached ones alone, and that an arena reset (which lets a
- * new grid take an old one's address) never serves stale cells. Expected
+ * new grid take an old one's address) never serves stale cells, nor stale
+ * objects (kept with the cells). Expected
  * values are what arc-dsl's dsl.py returns for the same calls. */
 #include "support.h"
+
+#include <stdio.h>
 
 #include "../runtime/pyops.h"
 
@@ -184,4 +187,62 @@ Test(grid_cache, cells_past_32_bits)
                 expect_value(wbg[k].objs, got);
             }
         }
+}
+
+/* objects(g, T/F, T/F, T/F) on one arena, then again: R of each result as
+ * a context of its own computes it (a fresh arena: no entry to find). */
+static const char *objects_alone(const char *grid, int flags)
+{
+    Arena a;
+    Ctx ctx;
+    arena_init(&a);
+    ctx_init(&ctx, &a);
+    ctx_begin_run(&ctx, 0);
+    Value g, got;
+    size_t pos = 0;
+    cr_assert_eq(lit_parse(&ctx, grid, &g, &pos), 0);
+    Value args[4] = {g, v_bool(flags & 1), v_bool(flags & 2), v_bool(flags & 4)};
+    cr_assert_eq(call_value(&ctx, prim_value(prim_lookup("objects")), 4, args, &got), ERR_OK);
+    static char buf[8][4096];
+    static int k;
+    k = (k + 1) & 7;
+    snprintf(buf[k], sizeof buf[k], "%s", R(got));
+    arena_free(&a);
+    return buf[k];
+}
+
+/* objects of a grid is kept with the grid's cells, one value per set of
+ * flags: asked again, the same value comes back, equal to what a context of
+ * its own computes; a grid with other flags, or another grid at the same
+ * address after an arena reset, never gets a kept one. */
+Test(grid_cache, objects_kept_with_the_grid)
+{
+    Arena a;
+    Ctx ctx;
+    arena_init(&a);
+    ctx_init(&ctx, &a);
+    const Prim *objects = prim_lookup("objects");
+    const char *grids[2] = {"((1, 1, 0, 2), (0, 1, 0, 2), (3, 0, 0, 2), (3, 3, 1, 0))",
+                            "((4, 0, 4, 0), (0, 4, 0, 5), (5, 5, 0, 5), (0, 0, 0, 4))"};
+    const void *addr[2];
+    for (int run = 0; run < 2; run++) {
+        arena_reset(&a);
+        ctx_begin_run(&ctx, 0);
+        Value g;
+        size_t pos = 0;
+        cr_assert_eq(lit_parse(&ctx, grids[run], &g, &pos), 0);
+        addr[run] = g.u.seq;
+        for (int flags = 0; flags < 8; flags++) {
+            Value args[4] = {g, v_bool(flags & 1), v_bool(flags & 2), v_bool(flags & 4)}, first, again;
+            cr_assert_eq(call_value(&ctx, prim_value(objects), 4, args, &first), ERR_OK);
+            cr_assert_eq(call_value(&ctx, prim_value(objects), 4, args, &again), ERR_OK);
+            cr_assert_eq(first.tag, VT_SET);
+            cr_assert_eq(again.u.seq, first.u.seq, "grid %d flags %d: kept", run, flags);
+            const char *want = objects_alone(grids[run], flags);
+            cr_assert_str_eq(R(first), want, "grid %d flags %d", run, flags);
+        }
+    }
+    /* the case the epoch is for: the same address, another grid */
+    cr_assert_eq(addr[1], addr[0], "grids at %p and %p", addr[0], addr[1]);
+    arena_free(&a);
 }
