@@ -447,36 +447,61 @@ static bool fast_patch(Value p)
 }
 
 /* Write value at the in-grid positions of a packed patch (cells count by
- * position); with under, only where the cell still equals bg. */
-static void fill_cells(int64_t *c, size_t h, size_t w, Value patch, int64_t value, bool under,
+ * position); with under, only where the cell still equals bg. Whether a
+ * cell changed: a fill that changes nothing gives the grid it was given
+ * (see same_or_new). */
+static bool fill_cells(int64_t *c, size_t h, size_t w, Value patch, int64_t value, bool under,
                        int64_t bg)
 {
     const Value *it = patch.u.seq->items;
+    bool changed = false;
     for (uint32_t k = 0; k < patch.u.seq->n; k++) {
         int64_t i = it[k].u.p.a, j = it[k].u.p.b;
         if (i < 0 || j < 0 || (size_t)i >= h || (size_t)j >= w)
             continue;
         int64_t *cell = &c[(size_t)i * w + (size_t)j];
-        if (!under || *cell == bg)
+        if (!under || *cell == bg) {
+            changed |= *cell != value;
             *cell = value;
+        }
     }
+    return changed;
 }
 
 /* Paint packed cells shifted by (di, dj) in canonical order: the last write
  * wins, and underpaint tests the cell as already modified, as dsl.py's loop
  * does. */
-static void paint_cells(int64_t *c, size_t h, size_t w, Value obj, int64_t di, int64_t dj,
+static bool paint_cells(int64_t *c, size_t h, size_t w, Value obj, int64_t di, int64_t dj,
                         bool under, int64_t bg)
 {
     const Value *it = obj.u.seq->items;
+    bool changed = false;
     for (uint32_t k = 0; k < obj.u.seq->n; k++) {
         int64_t i = it[k].u.p.a + di, j = it[k].u.p.b + dj;
         if (i < 0 || j < 0 || (size_t)i >= h || (size_t)j >= w)
             continue;
         int64_t *cell = &c[(size_t)i * w + (size_t)j];
-        if (!under || *cell == bg)
+        if (!under || *cell == bg) {
+            changed |= *cell != it[k].c;
             *cell = it[k].c;
+        }
     }
+    return changed;
+}
+
+/* The grid of the cells c, h x w, made from grid: grid itself when no cell
+ * changed. dsl.py makes an equal tuple; values are immutable and compared
+ * by content, so the same one serves, and it keeps its place in the grid
+ * cache (its cells, background and objects) for the statements after. On
+ * the bench's batt 6,013 fills, 3,451 replaces, 3,258 switches, 2,641
+ * cellwises and 1,355 paints changed nothing. */
+static Err same_or_new(Ctx *ctx, Value grid, bool changed, size_t h, size_t w, const int64_t *c, Value *out)
+{
+    if (!changed) {
+        *out = grid;
+        return ERR_OK;
+    }
+    return gc_mk_grid(ctx, h, w, c, out);
 }
 
 /* fill / underfill of a v_is_grid grid with an int over a packed patch or {}. */
@@ -493,8 +518,7 @@ static Err fill_fast(Ctx *ctx, Value grid, int64_t value, Value patch, bool unde
     int64_t bg = 0;
     if (under && !gc_grid_mostcolor(ctx, grid, &bg))
         return ERR_MEMORY;
-    fill_cells(c, h, w, patch, value, under, bg);
-    return gc_mk_grid(ctx, h, w, c, out);
+    return same_or_new(ctx, grid, fill_cells(c, h, w, patch, value, under, bg), h, w, c, out);
 }
 
 /* dsl.py's fill / underfill over any values. */
@@ -546,8 +570,7 @@ static Err paint_fast(Ctx *ctx, Value grid, Value obj, bool under, Value *out)
     int64_t bg = 0;
     if (under && !gc_grid_mostcolor(ctx, grid, &bg))
         return ERR_MEMORY;
-    paint_cells(c, h, w, obj, 0, 0, under, bg);
-    return gc_mk_grid(ctx, h, w, c, out);
+    return same_or_new(ctx, grid, paint_cells(c, h, w, obj, 0, 0, under, bg), h, w, c, out);
 }
 
 static Err paint_generic(Ctx *ctx, Value grid, Value obj, bool under, Value *out)
@@ -613,8 +636,7 @@ static Err cover_v(Ctx *ctx, Value grid, Value patch, Value *out)
         int64_t bg;
         if (!gc_grid_mostcolor(ctx, grid, &bg))
             return ERR_MEMORY;
-        fill_cells(c, h, w, patch, bg, false, 0);
-        return gc_mk_grid(ctx, h, w, c, out);
+        return same_or_new(ctx, grid, fill_cells(c, h, w, patch, bg, false, 0), h, w, c, out);
     }
     Value bg, idx;
     TRY(gc_mostcolor(ctx, grid, &bg));
@@ -660,8 +682,8 @@ static Err move_v(Ctx *ctx, Value grid, Value obj, Value offset, Value *out)
         int64_t bg;
         if (!gc_grid_mostcolor(ctx, grid, &bg))
             return ERR_MEMORY;
-        fill_cells(c, h, w, obj, bg, false, 0);
-        paint_cells(c, h, w, obj, offset.u.p.a, offset.u.p.b, false, 0);
+        (void)fill_cells(c, h, w, obj, bg, false, 0); /* painting may put back what this took */
+        (void)paint_cells(c, h, w, obj, offset.u.p.a, offset.u.p.b, false, 0);
         return gc_mk_grid(ctx, h, w, c, out);
     }
     TRY(cover_v(ctx, grid, obj, &covered));
@@ -1121,6 +1143,7 @@ Err op_cellwise(Ctx *ctx, const Value *args, Value *out)
     int64_t *c = gc_scratch(ctx, h * w, sizeof *c);
     if (!c)
         return ERR_MEMORY;
+    bool changed = false; /* from a: the result is a when every cell kept a's */
     for (size_t i = 0; i < h; i++) {
         Value ra = a.u.seq->items[i], rb = b.u.seq->items[i];
         int64_t *dst = c + i * w;
@@ -1128,16 +1151,19 @@ Err op_cellwise(Ctx *ctx, const Value *args, Value *out)
             for (size_t j = 0; j < w; j++) {
                 int64_t x = grid_at(a, i, j);
                 dst[j] = x == grid_at(b, i, j) ? x : fb.u.i;
+                changed |= dst[j] != x;
             }
             continue;
         }
         /* the rows' items read through pointers taken once: written cells
          * could alias a Value's int, so grid_at reloaded both rows per cell */
         const Value *x = ra.u.seq->items, *y = rb.u.seq->items;
-        for (size_t j = 0; j < w; j++)
+        for (size_t j = 0; j < w; j++) {
             dst[j] = x[j].u.i == y[j].u.i ? x[j].u.i : fb.u.i;
+            changed |= dst[j] != x[j].u.i;
+        }
     }
-    return gc_mk_grid(ctx, h, w, c, out);
+    return same_or_new(ctx, a, changed, h, w, c, out);
 }
 
 typedef enum { RC_REPLACE, RC_SWITCH } Recolour;
@@ -1161,13 +1187,16 @@ static Err recolour_v(Ctx *ctx, Value grid, Value a, Value b, Recolour kind, Val
         int64_t *c = gc_cells(ctx, grid);
         if (!c)
             return ERR_MEMORY;
+        bool changed = false;
         for (size_t k = 0; k < h * w; k++) {
+            int64_t v = c[k];
             if (kind == RC_REPLACE)
-                c[k] = c[k] == a.u.i ? b.u.i : c[k];
+                c[k] = v == a.u.i ? b.u.i : v;
             else
-                c[k] = c[k] == b.u.i ? a.u.i : c[k] == a.u.i ? b.u.i : c[k];
+                c[k] = v == b.u.i ? a.u.i : v == a.u.i ? b.u.i : v;
+            changed |= c[k] != v;
         }
-        return gc_mk_grid(ctx, h, w, c, out);
+        return same_or_new(ctx, grid, changed, h, w, c, out);
     }
     Items g;
     TRY(py_items(grid, &g));

@@ -11,7 +11,9 @@
  *   asobject of grids (one colour skips the count) against the definitions
  *   in dsl.py, evaluated here cell by cell on generated grids;
  * - a batt's appends: items read by frame index, and the flags a str, bool
- *   or None item settles: the tuples mk_tuple builds from the same items. */
+ *   or None item settles: the tuples mk_tuple builds from the same items;
+ * - grid primitives that give their grid back when no cell changes: the
+ *   generic path's values, on the same grids without SEQ_GRID. */
 #include "support.h"
 
 #include <stdio.h>
@@ -303,4 +305,90 @@ Test(fastpaths, appends_build_what_mk_tuple_builds)
     cr_assert_str_eq(R(v_item(res.s_c, 8)), "('t', ((7, 8), (9, 0)), ())");
     cr_assert_str_eq(R(v_item(res.s, 8)), "('t', None, ())");
     program_free(&pf);
+}
+
+/* The same grid as a tuple without SEQ_GRID: the primitives' generic paths,
+ * dsl.py's loops value by value, take it. */
+static Value unflagged(Value g)
+{
+    Seq *s = seq_alloc(t_ctx(), v_len(g));
+    cr_assert_not_null(s);
+    memcpy(s->items, g.u.seq->items, v_len(g) * sizeof(Value));
+    return seq_tuple_flagged(s, 0);
+}
+
+/* A grid of h x w cells drawn from colours 0 .. ncol-1 (a linear
+ * congruential sequence: the same grids every run). */
+static Value drawn_grid(uint64_t *seed, int h, int w, int ncol)
+{
+    char buf[1024];
+    size_t n = 0;
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "(");
+    for (int i = 0; i < h; i++) {
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "(");
+        for (int j = 0; j < w; j++) {
+            *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%d, ", (int)((*seed >> 33) % (uint64_t)ncol));
+        }
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "), ");
+    }
+    snprintf(buf + n, sizeof buf - n, ")");
+    return V(buf);
+}
+
+/* fill, underfill, cover, paint, underpaint, replace, switch and cellwise
+ * on int grids give the grid itself back when no cell changes (same_or_new
+ * in ops/grid.c) and a new one otherwise: either way the value of the
+ * generic path (dsl.py's loops, on the same grid without SEQ_GRID), over
+ * drawn grids of few colours, where most calls change nothing or one cell. */
+Test(fastpaths, unchanged_grids_come_back_equal)
+{
+    uint64_t seed = 7;
+    int same = 0, changed = 0;
+    struct { const char *prim, *arg1, *arg2; } calls[] = {
+        {"fill", "1", "frozenset({(0, 0), (1, 2)})"},
+        {"fill", "0", "frozenset({(2, 1)})"},
+        {"underfill", "1", "frozenset({(0, 1), (2, 2), (5, 5)})"},
+        {"cover", "frozenset({(1, 1)})", NULL},
+        {"paint", "frozenset({(1, (0, 0)), (0, (2, 2))})", NULL},
+        {"underpaint", "frozenset({(1, (1, 0)), (1, (0, 2))})", NULL},
+        {"replace", "1", "1"},
+        {"replace", "1", "0"},
+        {"replace", "5", "0"},
+        {"switch", "0", "1"},
+        {"switch", "2", "5"},
+    };
+    for (int round = 0; round < 40; round++) {
+        int h = 1 + round % 3, w = 1 + (round / 3) % 4;
+        Value g = drawn_grid(&seed, h, w, 2 + round % 2);
+        for (size_t k = 0; k < sizeof calls / sizeof *calls; k++) {
+            const Prim *p = prim_lookup(calls[k].prim);
+            Value a[3] = {g, V(calls[k].arg1), calls[k].arg2 ? V(calls[k].arg2) : v_none()}, fast, slow;
+            cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &fast), ERR_OK);
+            a[0] = unflagged(g);
+            cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &slow), ERR_OK);
+            cr_assert_str_eq(R(fast), R(slow), "%s(%s, %s, %s)", calls[k].prim, R(g), calls[k].arg1,
+                             calls[k].arg2 ? calls[k].arg2 : "");
+            if (fast.tag == VT_TUPLE && fast.u.seq == g.u.seq)
+                same++;
+            else
+                changed++;
+        }
+        Value b = drawn_grid(&seed, h, w, 2), fb = v_int(round % 3), fast, slow;
+        for (int other = 0; other < 2; other++) { /* a drawn grid, and g itself (nothing changes) */
+            Value a[3] = {g, other ? g : b, fb};
+            cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &fast), ERR_OK);
+            a[0] = unflagged(g);
+            a[1] = unflagged(a[1]);
+            cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &slow), ERR_OK);
+            cr_assert_str_eq(R(fast), R(slow), "cellwise(%s, %s, %s)", R(g), R(a[1]), R(fb));
+            if (fast.tag == VT_TUPLE && fast.u.seq == g.u.seq)
+                same++;
+            else
+                changed++;
+        }
+    }
+    /* both kinds of call were met */
+    cr_assert_gt(same, 50, "%d calls gave their grid back", same);
+    cr_assert_gt(changed, 50, "%d calls made a new grid", changed);
 }
