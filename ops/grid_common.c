@@ -54,7 +54,9 @@ typedef struct GcEntry {
     const int32_t *sat;  /* summed-area table of sat_colour, or NULL */
     int64_t sat_colour;
     bool has_most;       /* most is the grid's mostcolor */
+    int8_t below16;      /* every cell in [0, 16), counted in counts: 1, 0; -1 not known */
     int64_t most;
+    uint32_t counts[16];
     int8_t fits32;       /* every cell fits 32 bits: 1, 0; -1 not known */
     uint8_t has_objects; /* bit f: objects[f] holds objects(grid, ...) of flags f */
     Value objects[8];
@@ -88,6 +90,7 @@ static GcEntry *cache_put(Ctx *ctx, Value g, const int64_t *cells)
     e->cells = cells;
     e->sat = NULL;
     e->has_most = false;
+    e->below16 = -1;
     e->fits32 = -1;
     e->has_objects = 0;
     return e;
@@ -130,7 +133,19 @@ int64_t *gc_cells(Ctx *ctx, Value g)
     return c;
 }
 
-static int mostcolor_below16(const int64_t *v, size_t n);
+static bool count_below16(const int64_t *v, size_t n, uint32_t out[16]);
+static int most_of_counts(const uint32_t counts[16]);
+
+/* e's colour counts, taken once: whether every cell is in [0, 16). */
+static bool entry_below16(GcEntry *e, size_t n)
+{
+    if (e->below16 < 0) {
+        e->below16 = n <= UINT32_MAX && count_below16(e->cells, n, e->counts);
+        if (e->below16 && e->fits32 < 0)
+            e->fits32 = 1; /* every cell in [0, 16): gc_grid_fits32 needs no scan */
+    }
+    return e->below16;
+}
 
 bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out)
 {
@@ -139,13 +154,20 @@ bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out)
         return false;
     if (!e->has_most) {
         size_t n = grid_h(g) * grid_w(g);
-        int small = n <= UINT32_MAX ? mostcolor_below16(e->cells, n) : -1;
-        if (small >= 0 && e->fits32 < 0)
-            e->fits32 = 1; /* every cell in [0, 16): gc_grid_fits32 needs no scan */
-        e->most = small >= 0 ? small : gc_mostcolor_ints(ctx, e->cells, n);
+        e->most = entry_below16(e, n) ? most_of_counts(e->counts) : gc_mostcolor_ints(ctx, e->cells, n);
         e->has_most = true;
     }
     *out = e->most;
+    return true;
+}
+
+bool gc_grid_colour_counts(Ctx *ctx, Value g, const uint32_t **counts, bool *below16)
+{
+    GcEntry *e = cache_get(ctx, g);
+    if (!e)
+        return false;
+    *below16 = entry_below16(e, grid_h(g) * grid_w(g));
+    *counts = e->counts;
     return true;
 }
 
@@ -253,34 +275,48 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The most common of v[0..n) when all lie in [0, 16) (ARC's colours), or
- * -1. Four counters per colour, taken in turn: a run of one colour (a
- * background) made each increment of a single counter wait for the store of
- * the one before, and counting was most of objects' without-background
- * step. */
-static int mostcolor_below16(const int64_t *v, size_t n)
+/* How many of v[0..n) (n < 2^32) are each of the colours 0-15, in out;
+ * false when one lies outside [0, 16) (ARC's colours). Four counters per
+ * colour, taken in turn: a run of one colour (a background) made each
+ * increment of a single counter wait for the store of the one before, and
+ * counting was most of objects' without-background step. */
+static bool count_below16(const int64_t *v, size_t n, uint32_t out[16])
 {
     uint32_t cnt[4][16] = {{0}};
     size_t k = 0;
     for (; k + 4 <= n; k += 4) {
         uint64_t a = (uint64_t)v[k], b = (uint64_t)v[k + 1], c = (uint64_t)v[k + 2], d = (uint64_t)v[k + 3];
         if ((a | b | c | d) >= 16)
-            return -1;
+            return false;
         cnt[0][a]++, cnt[1][b]++, cnt[2][c]++, cnt[3][d]++;
     }
     for (; k < n; k++) {
         if ((uint64_t)v[k] >= 16)
-            return -1;
+            return false;
         cnt[0][v[k]]++;
     }
+    for (int c = 0; c < 16; c++)
+        out[c] = cnt[0][c] + cnt[1][c] + cnt[2][c] + cnt[3][c];
+    return true;
+}
+
+/* The most common colour of counts (ascending: ties keep the smallest, as
+ * max over the canonical set does), or -1 when all are 0. */
+static int most_of_counts(const uint32_t counts[16])
+{
     int best = -1;
     uint32_t best_n = 0;
-    for (int c = 0; c < 16; c++) { /* ascending: ties keep the smallest */
-        uint32_t m = cnt[0][c] + cnt[1][c] + cnt[2][c] + cnt[3][c];
-        if (m > best_n)
-            best = c, best_n = m;
-    }
+    for (int c = 0; c < 16; c++)
+        if (counts[c] > best_n)
+            best = c, best_n = counts[c];
     return best;
+}
+
+/* The most common of v[0..n) when all lie in [0, 16), or -1. */
+static int mostcolor_below16(const int64_t *v, size_t n)
+{
+    uint32_t counts[16];
+    return count_below16(v, n, counts) ? most_of_counts(counts) : -1;
 }
 
 int64_t gc_mostcolor_ints(Ctx *ctx, const int64_t *v, size_t n)

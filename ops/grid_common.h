@@ -44,6 +44,12 @@ const int64_t *gc_cells_ro(Ctx *ctx, Value g);
  * run's memory budget is spent. */
 bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out);
 
+/* How many cells of a v_is_grid grid hold each colour 0-15, counted once
+ * and kept with its cells (mostcolor, leastcolor, palette, numcolors and
+ * objects' background all read them): *counts, valid when *below16 says
+ * every cell is in [0, 16); false when the run's memory budget is spent. */
+bool gc_grid_colour_counts(Ctx *ctx, Value g, const uint32_t **counts, bool *below16);
+
 /* Whether every cell of a v_is_grid grid fits a packed cell (32 bits),
  * cached with its cells: objects, partition and frontiers ask on every
  * call, objects often of one grid with other flags, and the scan was a twentieth of

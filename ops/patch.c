@@ -17,6 +17,7 @@
 #include "../runtime/limits.h"
 #include "../runtime/packset.h"
 #include "../runtime/pyops.h"
+#include "grid_common.h"
 #include "ops.h"
 
 /* ---------------------------------------------------------------------- */
@@ -417,41 +418,18 @@ enum { SMALL_COLOURS = 16 };
 /* Counts of the colours of a grid or a cell set when they all lie in
  * [0, SMALL_COLOURS); false when the element is another shape or a colour
  * falls outside (the caller takes the generic path). */
-static bool small_counts(Value e, int64_t counts[SMALL_COLOURS])
+static bool small_counts(Ctx *ctx, Value e, int64_t counts[SMALL_COLOURS])
 {
     memset(counts, 0, SMALL_COLOURS * sizeof counts[0]);
     if (v_is_grid(e)) {
-        /* four counters per colour, as in gc_mostcolor_ints: a run of one
-         * colour kept a single counter's increments waiting on each other */
-        uint64_t lane[4][SMALL_COLOURS] = {{0}};
-        size_t h = grid_h(e), w = grid_w(e);
-        for (size_t i = 0; i < h; i++) {
-            Value row = e.u.seq->items[i];
-            if (row.tag == VT_PAIR) { /* rows of two ints are packed pairs */
-                uint64_t a = (uint64_t)row.u.p.a, b = (uint64_t)row.u.p.b;
-                if ((a | b) >= SMALL_COLOURS)
-                    return false;
-                lane[0][a]++, lane[1][b]++;
-                continue;
-            }
-            const Value *it = row.u.seq->items;
-            size_t j = 0;
-            for (; j + 4 <= w; j += 4) {
-                uint64_t a = (uint64_t)it[j].u.i, b = (uint64_t)it[j + 1].u.i;
-                uint64_t c = (uint64_t)it[j + 2].u.i, d = (uint64_t)it[j + 3].u.i;
-                if ((a | b | c | d) >= SMALL_COLOURS)
-                    return false;
-                lane[0][a]++, lane[1][b]++, lane[2][c]++, lane[3][d]++;
-            }
-            for (; j < w; j++) {
-                uint64_t a = (uint64_t)it[j].u.i;
-                if (a >= SMALL_COLOURS)
-                    return false;
-                lane[j & 3][a]++;
-            }
-        }
-        for (int c = 0; c < SMALL_COLOURS; c++)
-            counts[c] = (int64_t)(lane[0][c] + lane[1][c] + lane[2][c] + lane[3][c]);
+        /* counted once per grid, with its cells (a grid is often asked its
+         * palette, mostcolor and objects' background in one unit) */
+        const uint32_t *c;
+        bool below16;
+        if (!gc_grid_colour_counts(ctx, e, &c, &below16) || !below16)
+            return false;
+        for (int k = 0; k < SMALL_COLOURS; k++)
+            counts[k] = c[k];
         return true;
     }
     if (is_cells(e)) {
@@ -509,7 +487,7 @@ static Err colour_values(Ctx *ctx, Value e, Value **vals, size_t *n)
 static Err most_least(Ctx *ctx, Value e, bool most, Value *out)
 {
     int64_t counts[SMALL_COLOURS];
-    if (small_counts(e, counts)) {
+    if (small_counts(ctx, e, counts)) {
         int best = -1;
         for (int c = 0; c < SMALL_COLOURS; c++)
             if (counts[c] && (best < 0 || (most ? counts[c] > counts[best] : counts[c] < counts[best])))
@@ -622,7 +600,7 @@ Err op_colorfilter(Ctx *ctx, const Value *args, Value *out)
 static Err palette_v(Ctx *ctx, Value e, Value *out)
 {
     int64_t counts[SMALL_COLOURS];
-    if (small_counts(e, counts)) {
+    if (small_counts(ctx, e, counts)) {
         Value v[SMALL_COLOURS];
         size_t m = 0;
         for (int c = 0; c < SMALL_COLOURS; c++)
@@ -641,7 +619,7 @@ Err op_palette(Ctx *ctx, const Value *args, Value *out) { return palette_v(ctx, 
 Err op_numcolors(Ctx *ctx, const Value *args, Value *out)
 {
     int64_t counts[SMALL_COLOURS];
-    if (small_counts(args[0], counts)) {
+    if (small_counts(ctx, args[0], counts)) {
         int64_t m = 0;
         for (int c = 0; c < SMALL_COLOURS; c++)
             m += counts[c] != 0;

@@ -11,6 +11,7 @@
 #include "support.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "../runtime/pyops.h"
 
@@ -245,4 +246,51 @@ Test(grid_cache, objects_kept_with_the_grid)
     /* the case the epoch is for: the same address, another grid */
     cr_assert_eq(addr[1], addr[0], "grids at %p and %p", addr[0], addr[1]);
     arena_free(&a);
+}
+
+/* The colour counts of a grid are taken once and kept with its cells:
+ * mostcolor, leastcolor, palette and numcolors, asked in turn and again,
+ * each time what the generic path (dsl.py's loops, on the same grid without
+ * SEQ_GRID) gives; a grid with a colour outside 0-15 goes the generic way
+ * itself; objects without background, asked first or after, still takes the
+ * same background. */
+Test(grid_cache, colour_counts_kept_with_the_grid)
+{
+    Ctx *ctx = t_ctx();
+    Value none = v_none();
+    const char *grids[] = {"((1, 1, 0, 0), (1, 1, 0, 2), (0, 0, 0, 2))", "((3, 3), (3, 5), (5, 5))",
+                           "((7,),)", "((0, 16, 16), (2, 2, 16))", "((-1, 4, 4), (4, -1, -1))",
+                           "((9, 9, 9), (9, 9, 9))"};
+    const char *prims[] = {"mostcolor", "leastcolor", "palette", "numcolors"};
+    for (size_t k = 0; k < sizeof grids / sizeof *grids; k++)
+        for (int order = 0; order < 2; order++) {
+            Value g = V(grids[k]);
+            Seq *s = seq_alloc(ctx, v_len(g));
+            cr_assert_not_null(s);
+            memcpy(s->items, g.u.seq->items, v_len(g) * sizeof(Value));
+            Value plain = seq_tuple_flagged(s, 0); /* the generic path's */
+            if (order) { /* objects' background first */
+                const Prim *p = prim_lookup("objects");
+                Value a[4] = {g, v_bool(true), v_bool(false), v_bool(true)}, fast, slow;
+                cr_assert_eq(call_value(ctx, prim_value(p), 4, a, &fast), ERR_OK);
+                a[0] = plain;
+                cr_assert_eq(call_value(ctx, prim_value(p), 4, a, &slow), ERR_OK);
+                cr_assert_str_eq(R(fast), R(slow), "objects(%s)", grids[k]);
+            }
+            for (int again = 0; again < 2; again++)
+                for (size_t q = 0; q < 4; q++) {
+                    size_t pq = order ? 3 - q : q;
+                    Value want = call(ctx, prims[pq], 1, plain, none, none);
+                    expect_value(R(want), call(ctx, prims[pq], 1, g, none, none));
+                }
+        }
+    /* both paths share the counting: a tie, by hand (dsl.py's max and min
+     * over the set keep its first colour, the smallest) */
+    Value tie = V("((3, 3), (3, 5), (5, 5))");
+    expect_value("3", call(ctx, "mostcolor", 1, tie, none, none));
+    expect_value("3", call(ctx, "leastcolor", 1, tie, none, none));
+    const Prim *p = prim_lookup("objects");
+    Value a[4] = {tie, v_bool(true), v_bool(false), v_bool(true)}, got;
+    cr_assert_eq(call_value(ctx, prim_value(p), 4, a, &got), ERR_OK);
+    expect_value("frozenset({frozenset({(5, (1, 1)), (5, (2, 0)), (5, (2, 1))})})", got);
 }
