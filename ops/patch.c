@@ -97,7 +97,7 @@ static inline uint64_t range_len(int64_t lo, int64_t hi)
 /* toindices and the extremes                                              */
 /* ---------------------------------------------------------------------- */
 
-static void ps_bbox(Value p, int64_t *top, int64_t *left, int64_t *bottom, int64_t *right);
+static inline void ps_bbox(Ctx *ctx, Value p, int64_t *top, int64_t *left, int64_t *bottom, int64_t *right);
 
 /* The indices of a cell set whose bounding box is small: mark them on a
  * bitmap of the box and read it back row by row, which yields them sorted
@@ -107,7 +107,7 @@ static bool cells_to_indices_dense(Ctx *ctx, Value patch, Value *out)
 {
     const Seq *s = patch.u.seq;
     int64_t t, l, b, r;
-    ps_bbox(patch, &t, &l, &b, &r);
+    ps_bbox(ctx, patch, &t, &l, &b, &r);
     uint64_t h = (uint64_t)(b - t) + 1, w = (uint64_t)(r - l) + 1;
     if (h > 4096 || w > 4096 || h * w > 64u * s->n + 4096 || ctx_check_mem(ctx))
         return false;
@@ -230,19 +230,71 @@ static Err extreme_v(Ctx *ctx, Value patch, int col, bool want_max, Value *out)
     return ERR_OK;
 }
 
+/* ---- bounding boxes, kept per set ----
+ * A unit asks for the box of one object again and again (its height, width,
+ * corners and shape, in argmax keys, subgrid, box): on the bench's batt 399k
+ * of 625k boxes were of a set already boxed in that unit, 55% of the items
+ * scanned. Boxes of sets of BBOX_MIN_ITEMS or more are kept per Seq,
+ * direct-mapped, under the grid cache's rule (grid_common.h, gc_cells_ro):
+ * valid while ctx's arena and its epoch are the ones the box was taken
+ * under, when no set can have been freed and another made in its place.
+ * Smaller sets are scanned: that costs less than the lookup. */
+#define BBOX_CACHE_BITS 8
+#define BBOX_MIN_ITEMS 32
+
+typedef struct BBox {
+    const Seq *s;
+    const Arena *arena;
+    uint64_t epoch;
+    int32_t t, l, b, r;
+} BBox;
+
+static _Thread_local BBox bbox_cache[1u << BBOX_CACHE_BITS];
+
+static inline void bbox_scan(const Seq *s, BBox *out)
+{
+    int32_t t = s->items[0].u.p.a, b = t, l = s->items[0].u.p.b, r = l;
+    if (s->flags & SEQ_PAIRS) { /* sorted by i: the first and last items give the rows */
+        b = s->items[s->n - 1].u.p.a;
+        for (uint32_t k = 1; k < s->n; k++) {
+            int32_t j = s->items[k].u.p.b;
+            if (j < l) l = j;
+            if (j > r) r = j;
+        }
+    } else {
+        for (uint32_t k = 1; k < s->n; k++) {
+            int32_t i = s->items[k].u.p.a, j = s->items[k].u.p.b;
+            if (i < t) t = i;
+            if (i > b) b = i;
+            if (j < l) l = j;
+            if (j > r) r = j;
+        }
+    }
+    out->t = t, out->l = l, out->b = b, out->r = r;
+}
+
+/* The kept box of s (n >= BBOX_MIN_ITEMS), taken now when not kept. */
+static __attribute__((noinline)) BBox *bbox_kept(Ctx *ctx, const Seq *s)
+{
+    const Arena *a = ctx->arena;
+    BBox *e = &bbox_cache[((uintptr_t)s >> 4) * 0x9e3779b97f4a7c15ull >> (64 - BBOX_CACHE_BITS)];
+    if (e->s != s || e->arena != a || e->epoch != a->epoch || !a->epoch) {
+        bbox_scan(s, e);
+        e->s = a->epoch ? s : NULL, e->arena = a, e->epoch = a->epoch;
+    }
+    return e;
+}
+
 /* Bounding box of a non-empty pair/cell set. */
-static void ps_bbox(Value p, int64_t *top, int64_t *left, int64_t *bottom, int64_t *right)
+static inline void ps_bbox(Ctx *ctx, Value p, int64_t *top, int64_t *left, int64_t *bottom, int64_t *right)
 {
     const Seq *s = p.u.seq;
-    int32_t t = s->items[0].u.p.a, b = t, l = s->items[0].u.p.b, r = l;
-    for (uint32_t k = 1; k < s->n; k++) {
-        int32_t i = s->items[k].u.p.a, j = s->items[k].u.p.b;
-        if (i < t) t = i;
-        if (i > b) b = i;
-        if (j < l) l = j;
-        if (j > r) r = j;
-    }
-    *top = t, *left = l, *bottom = b, *right = r;
+    BBox local, *e = &local;
+    if (s->n < BBOX_MIN_ITEMS)
+        bbox_scan(s, e);
+    else
+        e = bbox_kept(ctx, s);
+    *top = e->t, *left = e->l, *bottom = e->b, *right = e->r;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -253,7 +305,7 @@ static Err height_v(Ctx *ctx, Value piece, Value *out)
 {
     if (is_ps(piece)) {
         int64_t t, l, b, r;
-        ps_bbox(piece, &t, &l, &b, &r);
+        ps_bbox(ctx, piece, &t, &l, &b, &r);
         *out = v_int(b - t + 1);
         return ERR_OK;
     }
@@ -274,7 +326,7 @@ static Err width_v(Ctx *ctx, Value piece, Value *out)
 {
     if (is_ps(piece)) {
         int64_t t, l, b, r;
-        ps_bbox(piece, &t, &l, &b, &r);
+        ps_bbox(ctx, piece, &t, &l, &b, &r);
         *out = v_int(r - l + 1);
         return ERR_OK;
     }
@@ -344,21 +396,7 @@ static Err corner_v(Ctx *ctx, Value patch, int which, Value *out)
     bool max0 = which == LL || which == LR, max1 = which == UR || which == LR;
     if (is_ps(patch)) {
         int64_t t, l, b, r;
-        if (patch.u.seq->flags & SEQ_PAIRS) {
-            /* sorted by i: first and last items give the rows */
-            const Seq *s = patch.u.seq;
-            t = s->items[0].u.p.a;
-            b = s->items[s->n - 1].u.p.a;
-            int32_t lo = s->items[0].u.p.b, hi = lo;
-            for (uint32_t k = 1; k < s->n; k++) {
-                int32_t j = s->items[k].u.p.b;
-                if (j < lo) lo = j;
-                if (j > hi) hi = j;
-            }
-            l = lo, r = hi;
-        } else {
-            ps_bbox(patch, &t, &l, &b, &r);
-        }
+        ps_bbox(ctx, patch, &t, &l, &b, &r);
         return pv(ctx, max0 ? b : t, max1 ? r : l, out);
     }
     Value idx;
@@ -669,7 +707,7 @@ static bool shift_fast(Ctx *ctx, Value patch, int64_t di, int64_t dj, Value *out
         }
     }
     int64_t t, l, b, r;
-    ps_bbox(patch, &t, &l, &b, &r);
+    ps_bbox(ctx, patch, &t, &l, &b, &r);
     if (!fits32(t + di) || !fits32(b + di) || !fits32(l + dj) || !fits32(r + dj))
         return false;
     Seq *o = seq_alloc(ctx, s->n);
@@ -776,7 +814,7 @@ static Err normalize_v(Ctx *ctx, Value patch, Value *out)
 {
     if (is_ps(patch)) {
         int64_t t, l, b, r;
-        ps_bbox(patch, &t, &l, &b, &r);
+        ps_bbox(ctx, patch, &t, &l, &b, &r);
         Err e;
         if (shift_fast(ctx, patch, -t, -l, out, &e))
             return e;
@@ -939,7 +977,7 @@ static Err matching_v(Ctx *ctx, Value a, Value b, int col, bool *out)
 {
     if (is_ps(a) && is_ps(b)) {
         int64_t t, l, bo, r;
-        ps_bbox(a, &t, &l, &bo, &r);
+        ps_bbox(ctx, a, &t, &l, &bo, &r);
         int64_t lo = col ? l : t, hi = col ? r : bo;
         if (hi - lo < 4096) {
             uint8_t seen[4096];
@@ -1150,7 +1188,7 @@ static Err center_v(Ctx *ctx, Value patch, Value *ci, Value *cj)
 {
     if (is_ps(patch)) {
         int64_t t, l, b, r;
-        ps_bbox(patch, &t, &l, &b, &r);
+        ps_bbox(ctx, patch, &t, &l, &b, &r);
         *ci = v_int(t + (b - t + 1) / 2);
         *cj = v_int(l + (r - l + 1) / 2);
         return ERR_OK;
@@ -1448,7 +1486,7 @@ static Err backdrop_v(Ctx *ctx, Value patch, Value *out)
 {
     if (is_ps(patch)) {
         int64_t t, l, b, r;
-        ps_bbox(patch, &t, &l, &b, &r);
+        ps_bbox(ctx, patch, &t, &l, &b, &r);
         return rect_fill(ctx, t, l, b, r, out);
     }
     int64_t n;
@@ -1516,7 +1554,7 @@ static Err inout_box(Ctx *ctx, Value patch, int d, Value *out)
     Value v[4];
     if (is_ps(patch)) {
         int64_t t, l, b, r;
-        ps_bbox(patch, &t, &l, &b, &r);
+        ps_bbox(ctx, patch, &t, &l, &b, &r);
         v[0] = v_int(t + d), v[1] = v_int(l + d), v[2] = v_int(b - d), v[3] = v_int(r - d);
     } else {
         static const int col[4] = {COL_I, COL_J, COL_I, COL_J};
@@ -1562,7 +1600,7 @@ Err op_box(Ctx *ctx, const Value *args, Value *out)
     Value patch = args[0];
     if (is_ps(patch)) {
         int64_t t, l, b, r;
-        ps_bbox(patch, &t, &l, &b, &r);
+        ps_bbox(ctx, patch, &t, &l, &b, &r);
         return rect_outline(ctx, t, l, b, r, out);
     }
     int64_t n;

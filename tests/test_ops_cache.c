@@ -10,6 +10,7 @@
  * values are what arc-dsl's dsl.py returns for the same calls. */
 #include "support.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -293,4 +294,74 @@ Test(grid_cache, colour_counts_kept_with_the_grid)
     Value a[4] = {tie, v_bool(true), v_bool(false), v_bool(true)}, got;
     cr_assert_eq(call_value(ctx, prim_value(p), 4, a, &got), ERR_OK);
     expect_value("frozenset({frozenset({(5, (1, 1)), (5, (2, 0)), (5, (2, 1))})})", got);
+}
+
+/* A set of n pairs or cells on a diagonal band from (i0, j0), as a literal
+ * (cells coloured by position), and the same items as a tuple. */
+static void band(char *set, char *tup, size_t cap, int n, int i0, int j0, bool cells, int box[4])
+{
+    box[0] = box[1] = INT32_MAX, box[2] = box[3] = INT32_MIN; /* top, left, bottom, right */
+    size_t a = (size_t)snprintf(set, cap, "frozenset({"), b = (size_t)snprintf(tup, cap, "(");
+    for (int k = 0; k < n; k++) {
+        char item[48];
+        int i = i0 + k / 3, j = j0 + k % 5 + k / 7;
+        box[0] = i < box[0] ? i : box[0], box[1] = j < box[1] ? j : box[1];
+        box[2] = i > box[2] ? i : box[2], box[3] = j > box[3] ? j : box[3];
+        if (cells)
+            snprintf(item, sizeof item, "(%d, (%d, %d))", k % 4, i, j);
+        else
+            snprintf(item, sizeof item, "(%d, %d)", i, j);
+        a += (size_t)snprintf(set + a, cap - a, "%s%s", k ? ", " : "", item);
+        b += (size_t)snprintf(tup + b, cap - b, "%s%s", k ? ", " : "", item);
+    }
+    snprintf(set + a, cap - a, "})");
+    snprintf(tup + b, cap - b, ")");
+}
+
+/* The boxes of large pair and cell sets are kept per set (ops/patch.c,
+ * bbox_kept): the corners, box and outbox, asked twice, give what the
+ * generic path gives for the same items as a tuple (dsl.py's zips and
+ * min/max over toindices), height, width and shape what the items' extremes
+ * give (for a tuple they are a grid's), and a set made at the same address
+ * after an arena reset gets its own box. */
+Test(grid_cache, boxes_kept_with_the_set)
+{
+    Arena a;
+    Ctx ctx;
+    arena_init(&a);
+    ctx_init(&ctx, &a);
+    Value none = v_none();
+    const char *prims[] = {"ulcorner", "lrcorner", "urcorner", "llcorner", "box", "outbox"};
+    static char set[8192], tup[8192];
+    for (int cells = 0; cells < 2; cells++) {
+        const void *addr[2];
+        for (int run = 0; run < 2; run++) {
+            arena_reset(&a);
+            ctx_begin_run(&ctx, 0);
+            int bb[4];
+            band(set, tup, sizeof set, 48, run ? 7 : 0, run ? 3 : 11, cells, bb);
+            Value s, t;
+            size_t pos = 0;
+            cr_assert_eq(lit_parse(&ctx, set, &s, &pos), 0);
+            addr[run] = s.u.seq;
+            cr_assert_eq(lit_parse(&ctx, tup, &t, &pos), 0);
+            cr_assert(v_flags(s) & (cells ? SEQ_CELLS : SEQ_PAIRS));
+            char h[16], w[16], hw[40];
+            snprintf(h, sizeof h, "%d", bb[2] - bb[0] + 1);
+            snprintf(w, sizeof w, "%d", bb[3] - bb[1] + 1);
+            snprintf(hw, sizeof hw, "(%s, %s)", h, w);
+            for (int again = 0; again < 2; again++) {
+                for (size_t q = 0; q < sizeof prims / sizeof *prims; q++) {
+                    Value want = call(&ctx, prims[q], 1, t, none, none);
+                    cr_assert_str_eq(R(call(&ctx, prims[q], 1, s, none, none)), R(want), "%s, run %d, cells %d",
+                                     prims[q], run, cells);
+                }
+                expect_value(h, call(&ctx, "height", 1, s, none, none));
+                expect_value(w, call(&ctx, "width", 1, s, none, none));
+                expect_value(hw, call(&ctx, "shape", 1, s, none, none));
+            }
+        }
+        cr_assert_eq(addr[1], addr[0], "sets at %p and %p", addr[0], addr[1]);
+    }
+    arena_free(&a);
 }
