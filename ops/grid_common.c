@@ -261,6 +261,10 @@ Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out)
 
 Err gc_dims(Value grid, int64_t *h, int64_t *w)
 {
+    if (v_is_grid(grid)) { /* rows of one length: the first row's is w */
+        *h = (int64_t)grid_h(grid), *w = (int64_t)grid_w(grid);
+        return ERR_OK;
+    }
     Value r0;
     TRY(py_len(grid, h));
     TRY(py_getitem_i(grid, 0, &r0));
@@ -444,6 +448,10 @@ Err gc_mostcolor(Ctx *ctx, Value element, Value *out)
 
 Err gc_toindices(Ctx *ctx, Value patch, Value *out)
 {
+    if (patch.tag == VT_SET && (patch.u.seq->flags & SEQ_PAIRS)) { /* indices already (n > 0) */
+        *out = patch;
+        return ERR_OK;
+    }
     int64_t n;
     TRY(py_len(patch, &n));
     if (n == 0) {

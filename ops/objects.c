@@ -219,24 +219,39 @@ Err op_toobject(Ctx *ctx, const Value *args, Value *out)
     TRY(gc_toindices(ctx, patch, &idx));
     Items it;
     TRY(py_items(idx, &it));
-    Value *c = gc_scratch(ctx, it.n, sizeof *c);
-    if (!c)
-        return ERR_MEMORY;
     size_t n = 0;
     if (v_is_grid(grid) && idx.tag == VT_SET && (v_flags(idx) & SEQ_PAIRS)) {
-        bool fit = true;
+        /* into the result's Seq: when the colours ascend in position order
+         * (one colour, most often: the neighbours of a cell in one region)
+         * the cells are already canonical; else sorted by colour from it */
+        Seq *res = seq_alloc(ctx, it.n);
+        if (!res)
+            return ERR_MEMORY;
+        Value *c = res->items;
+        bool fit = true, ascending = true;
+        int64_t last = INT64_MIN;
         for (size_t k = 0; k < it.n && fit; k++) {
             int64_t i = it.v[k].u.p.a, j = it.v[k].u.p.b;
             if (i < 0 || j < 0 || i >= h || j >= w)
                 continue;
             int64_t v = grid_at(grid, (size_t)i, (size_t)j);
             fit = fits32(v);
+            ascending &= v >= last;
+            last = v;
             c[n++] = v_cell((int32_t)v, (int32_t)i, (int32_t)j);
+        }
+        if (fit && ascending && n) {
+            seq_shrink(ctx, res, it.n, n);
+            *out = packset_finish(res, n, VT_CELL);
+            return ERR_OK;
         }
         if (fit) /* idx is sorted, so the positions ascend */
             return gc_cells_by_colour(ctx, c, n, out);
         n = 0;
     }
+    Value *c = gc_scratch(ctx, it.n, sizeof *c);
+    if (!c)
+        return ERR_MEMORY;
     for (size_t k = 0; k < it.n; k++) {
         Value i, j, row, v;
         bool in;

@@ -12,7 +12,8 @@
  *   in dsl.py, evaluated here cell by cell on generated grids;
  * - a batt's appends: items read by frame index, and the flags a str, bool
  *   or None item settles: the tuples mk_tuple builds from the same items;
- * - grid primitives that give their grid back when no cell changes: the
+ * - grid primitives that give their grid back when no cell changes, and
+ *   toobject's cells written in order when their colours ascend: the
  *   generic path's values, on the same grids without SEQ_GRID. */
 #include "support.h"
 
@@ -391,4 +392,41 @@ Test(fastpaths, unchanged_grids_come_back_equal)
     /* both kinds of call were met */
     cr_assert_gt(same, 50, "%d calls gave their grid back", same);
     cr_assert_gt(changed, 50, "%d calls made a new grid", changed);
+}
+
+/* toobject of an index set on an int grid: the cells in canonical order
+ * whether their colours ascend in position order (written as they come) or
+ * not (sorted by colour), and positions off the grid left out: the generic
+ * path's set, on the same grid without SEQ_GRID, over drawn grids and the
+ * neighbourhoods of every cell, inside and on the border. */
+Test(fastpaths, toobject_against_generic)
+{
+    uint64_t seed = 11;
+    const Prim *toobject = prim_lookup("toobject"), *neighbors = prim_lookup("neighbors");
+    int ascending = 0, mixed = 0;
+    for (int round = 0; round < 12; round++) {
+        int h = 1 + round % 4, w = 2 + round % 3;
+        Value g = drawn_grid(&seed, h, w, 1 + round % 3), plain = unflagged(g);
+        for (int i = -1; i <= h; i++)
+            for (int j = -1; j <= w; j++) {
+                Value idx, fast, slow, a[2];
+                Value p = v_pair(i, j);
+                cr_assert_eq(call_value(t_ctx(), prim_value(neighbors), 1, &p, &idx), ERR_OK);
+                a[0] = idx, a[1] = g;
+                cr_assert_eq(call_value(t_ctx(), prim_value(toobject), 2, a, &fast), ERR_OK);
+                a[1] = plain;
+                cr_assert_eq(call_value(t_ctx(), prim_value(toobject), 2, a, &slow), ERR_OK);
+                cr_assert_str_eq(R(fast), R(slow), "toobject(%s, %s)", R(idx), R(g));
+                if (fast.tag == VT_SET && v_len(fast) > 1) {
+                    const Seq *s = fast.u.seq;
+                    bool one = true;
+                    for (uint32_t k = 1; k < s->n; k++)
+                        one = one && s->items[k].u.p.a * 100 + s->items[k].u.p.b >
+                                         s->items[k - 1].u.p.a * 100 + s->items[k - 1].u.p.b;
+                    ascending += one, mixed += !one;
+                }
+            }
+    }
+    cr_assert_gt(ascending, 20, "%d objects in position order", ascending);
+    cr_assert_gt(mixed, 20, "%d objects sorted by colour", mixed);
 }
