@@ -161,6 +161,14 @@ bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out)
     return true;
 }
 
+int64_t gc_grid_colour_count_kept(Ctx *ctx, Value g, int64_t colour)
+{
+    GcEntry *e = cache_find(ctx, g);
+    if (!e || e->below16 != 1)
+        return -1;
+    return (uint64_t)colour < 16 ? e->counts[colour] : 0;
+}
+
 bool gc_grid_colour_counts(Ctx *ctx, Value g, const uint32_t **counts, bool *below16)
 {
     GcEntry *e = cache_get(ctx, g);

@@ -49,6 +49,9 @@ bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out);
  * objects' background all read them): *counts, valid when *below16 says
  * every cell is in [0, 16); false when the run's memory budget is spent. */
 bool gc_grid_colour_counts(Ctx *ctx, Value g, const uint32_t **counts, bool *below16);
+/* How many cells hold colour when the counts are kept already; else -1
+ * (nothing is counted). */
+int64_t gc_grid_colour_count_kept(Ctx *ctx, Value g, int64_t colour);
 
 /* Whether every cell of a v_is_grid grid fits a packed cell (32 bits),
  * cached with its cells: objects, partition and frontiers ask on every

@@ -77,7 +77,8 @@ Err op_ofcolor(Ctx *ctx, const Value *args, Value *out)
     vbuf_init(&b, ctx);
     if (v_is_grid(grid)) {
         size_t h = grid_h(grid), w = grid_w(grid);
-        if (!v_is_int(value)) { /* no int equals None, a tuple or a set */
+        if (!v_is_int(value) || /* no int equals None, a tuple or a set */
+            gc_grid_colour_count_kept(ctx, grid, value.u.i) == 0) { /* a colour it lacks */
             *out = v_empty_set();
             return ERR_OK;
         }

@@ -251,6 +251,7 @@ Test(grid_cache, objects_kept_with_the_grid)
 
 /* The colour counts of a grid are taken once and kept with its cells:
  * mostcolor, leastcolor, palette and numcolors, asked in turn and again,
+ * and then ofcolor of every colour (and True),
  * each time what the generic path (dsl.py's loops, on the same grid without
  * SEQ_GRID) gives; a grid with a colour outside 0-15 goes the generic way
  * itself; objects without background, asked first or after, still takes the
@@ -284,6 +285,12 @@ Test(grid_cache, colour_counts_kept_with_the_grid)
                     Value want = call(ctx, prims[pq], 1, plain, none, none);
                     expect_value(R(want), call(ctx, prims[pq], 1, g, none, none));
                 }
+            /* ofcolor takes a colour the counts lack as none of its cells */
+            for (int c = -1; c <= 17; c++) {
+                Value colour = c == 17 ? v_bool(true) : v_int(c);
+                Value want = call(ctx, "ofcolor", 2, plain, colour, none);
+                expect_value(R(want), call(ctx, "ofcolor", 2, g, colour, none));
+            }
         }
     /* both paths share the counting: a tie, by hand (dsl.py's max and min
      * over the set keep its first colour, the smallest) */
