@@ -629,27 +629,55 @@ static inline uint64_t hash_cell(int64_t c, int64_t a, int64_t b)
     return lanes_finish(&h, 2);
 }
 
+/* Items k, k + 1, ... into the four lanes held in l0..l3 (item k goes to
+ * lane k mod 4, as lanes_add puts it), four at a time: with the lanes in a
+ * HashLanes indexed by k & 3, GCC kept them on the stack, and each lane's
+ * multiply waited on a store and a load of the one before (recording's
+ * interpreter thread spends a tenth of its instructions hashing results). */
+#define HASH_LANES(ITEM)                                       \
+    do {                                                       \
+        size_t k = 0;                                          \
+        for (; k + 4 <= n; k += 4) {                           \
+            l0 = (l0 ^ ITEM(k)) * LANE_MUL;                    \
+            l1 = (l1 ^ ITEM(k + 1)) * LANE_MUL;                \
+            l2 = (l2 ^ ITEM(k + 2)) * LANE_MUL;                \
+            l3 = (l3 ^ ITEM(k + 3)) * LANE_MUL;                \
+        }                                                      \
+        if (k < n)                                             \
+            l0 = (l0 ^ ITEM(k)) * LANE_MUL;                    \
+        if (k + 1 < n)                                         \
+            l1 = (l1 ^ ITEM(k + 1)) * LANE_MUL;                \
+        if (k + 2 < n)                                         \
+            l2 = (l2 ^ ITEM(k + 2)) * LANE_MUL;                \
+    } while (0)
+
 static uint64_t hash_items(const Seq *s, uint64_t seed)
 {
     HashLanes h;
     lanes_init(&h, seed);
+    uint64_t l0 = h.l[0], l1 = h.l[1], l2 = h.l[2], l3 = h.l[3];
     const Value *it = s->items;
     size_t n = s->n;
-    if (s->flags & SEQ_ALLINT) {
-        for (size_t k = 0; k < n; k++)
-            lanes_add(&h, k, hash_int(it[k].u.i));
-    } else if (s->flags & SEQ_PAIRS) {
-        for (size_t k = 0; k < n; k++)
-            lanes_add(&h, k, hash_int_pair(it[k].u.p.a, it[k].u.p.b));
-    } else if (s->flags & SEQ_CELLS) {
-        for (size_t k = 0; k < n; k++)
-            lanes_add(&h, k, hash_cell(it[k].c, it[k].u.p.a, it[k].u.p.b));
-    } else {
-        for (size_t k = 0; k < n; k++)
-            lanes_add(&h, k, v_hash(it[k]));
-    }
+#define ITEM_INT(k) hash_int(it[k].u.i)
+#define ITEM_PAIR(k) hash_int_pair(it[k].u.p.a, it[k].u.p.b)
+#define ITEM_CELL(k) hash_cell(it[k].c, it[k].u.p.a, it[k].u.p.b)
+#define ITEM_ANY(k) v_hash(it[k])
+    if (s->flags & SEQ_ALLINT)
+        HASH_LANES(ITEM_INT);
+    else if (s->flags & SEQ_PAIRS)
+        HASH_LANES(ITEM_PAIR);
+    else if (s->flags & SEQ_CELLS)
+        HASH_LANES(ITEM_CELL);
+    else
+        HASH_LANES(ITEM_ANY);
+#undef ITEM_INT
+#undef ITEM_PAIR
+#undef ITEM_CELL
+#undef ITEM_ANY
+    h.l[0] = l0, h.l[1] = l1, h.l[2] = l2, h.l[3] = l3;
     return lanes_finish(&h, n);
 }
+#undef HASH_LANES
 
 uint64_t v_hash(Value v)
 {
