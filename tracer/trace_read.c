@@ -57,7 +57,8 @@ typedef struct Rd {
     uint64_t mem_budget; /* bytes every node kept in memory may take; 0: no limit */
     /* TRACE_READ_NO_NODES: a unit's bindings, until checked (they name
      * nodes that are not kept, so none are: the batt's 1718 units held 30
-     * MB of them, faulted in fresh while loading a replay) */
+     * MB of them, faulted in fresh while loading a replay); the UNITS
+     * section's reader (a copy, see sub) frees it when done */
     uint64_t *binds;
     size_t nbinds, cap_binds;
 } Rd;
@@ -520,10 +521,13 @@ static int read_unit(Rd *r, Trace *t)
 
 static int read_units(Rd *r, Trace *t)
 {
-    while (r->p < r->end)
-        if (read_unit(r, t))
-            return 2;
-    return 0;
+    int rc = 0;
+    while (!rc && r->p < r->end)
+        rc = read_unit(r, t);
+    free(r->binds); /* the buffer of a reader of this section (see Rd) */
+    r->binds = NULL;
+    r->nbinds = r->cap_binds = 0;
+    return rc;
 }
 
 /* META must be a JSON object; is_batt comes from it, and the unit count it
@@ -634,11 +638,11 @@ static int read_mem(const uint8_t *data, size_t size, const char *name, unsigned
     trace_init(t);
     if (!data && size)
         return fail(&r, data, "no data");
-    int rc = read_header(&r, size, &nsec) || read_sections(&r, nsec, secs) || read_body(&r, t, secs) ? 2 : 0;
-    free(r.binds);
-    if (rc)
+    if (read_header(&r, size, &nsec) || read_sections(&r, nsec, secs) || read_body(&r, t, secs)) {
         trace_free(t);
-    return rc;
+        return 2;
+    }
+    return 0;
 }
 
 int trace_read_mem_ex(const uint8_t *data, size_t size, const char *name, unsigned flags, Trace *t, char *err,
