@@ -680,6 +680,11 @@ Err op_numcolors(Ctx *ctx, const Value *args, Value *out)
 static bool shift_fast(Ctx *ctx, Value patch, int64_t di, int64_t dj, Value *out, Err *err)
 {
     const Seq *s = patch.u.seq;
+    if (di == 0 && dj == 0) { /* an equal set: the same one (normalize of a normalized patch) */
+        *out = patch;
+        *err = ERR_OK;
+        return true;
+    }
     if (fits32(di) && fits32(dj)) {
         /* one pass: shift in 32 bits and note an overflow (then the
          * generic path below, or the caller's, takes over) */

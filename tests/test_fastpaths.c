@@ -430,3 +430,23 @@ Test(fastpaths, toobject_against_generic)
     cr_assert_gt(ascending, 20, "%d objects in position order", ascending);
     cr_assert_gt(mixed, 20, "%d objects sorted by colour", mixed);
 }
+
+/* shift by (0, 0) gives its patch back (an equal set: dsl.py builds a new
+ * one), and so does normalize of a normalized patch; other offsets still
+ * move every item. */
+Test(fastpaths, zero_shift_gives_the_patch)
+{
+    const char *patches[] = {"frozenset({(0, 0), (0, 2), (3, 1)})", "frozenset({(5, (0, 1)), (2, (1, 0))})",
+                             "frozenset({(1, 1)})"};
+    for (size_t k = 0; k < sizeof patches / sizeof *patches; k++) {
+        Value p = V(patches[k]), got, norm, again;
+        cr_assert_eq(t_call("shift", &got, (const char *[]){patches[k], "(0, 0)", NULL}), ERR_OK);
+        cr_assert_str_eq(R(got), R(p));
+        cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("normalize")), 1, &p, &norm), ERR_OK);
+        cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("normalize")), 1, &norm, &again), ERR_OK);
+        cr_assert_str_eq(R(again), R(norm));
+        cr_assert_eq(t_call("shift", &got, (const char *[]){patches[k], "(1, -2)", NULL}), ERR_OK);
+        cr_assert_eq(v_len(got), v_len(p));
+        cr_assert_str_neq(R(got), R(p));
+    }
+}
