@@ -29,6 +29,24 @@ static Value call(Ctx *ctx, const char *prim, int n, Value a0, Value a1, Value a
 #define expect_value(expected, got) \
     cr_assert_str_eq(R(got), R(V(expected)), "got %s", R(got))
 
+/* literal parsed into ctx's arena */
+static Value parsed(Ctx *ctx, const char *literal)
+{
+    Value v;
+    size_t pos = 0;
+    cr_assert_eq(lit_parse(ctx, literal, &v, &pos), 0, "bad literal at offset %zu: %s", pos, literal);
+    return v;
+}
+
+/* A new run on arena a (reset: the next values take the last run's
+ * addresses), and literal parsed in it. */
+static Value in_new_run(Arena *a, Ctx *ctx, const char *literal)
+{
+    arena_reset(a);
+    ctx_begin_run(ctx, 0);
+    return parsed(ctx, literal);
+}
+
 Test(grid_cache, one_grid_many_calls)
 {
     Ctx *ctx = t_ctx();
@@ -96,18 +114,12 @@ Test(grid_cache, arena_reset)
     const char *occ[2] = {"frozenset({(0, 0)})", "frozenset({(0, 0), (0, 1)})"};
     const void *addr[2];
     for (int run = 0; run < 2; run++) {
-        arena_reset(&a);
-        ctx_begin_run(&ctx, 0);
-        Value g;
-        size_t pos = 0;
-        cr_assert_eq(lit_parse(&ctx, inputs[run], &g, &pos), 0);
+        Value g = in_new_run(&a, &ctx, inputs[run]);
         Value r = call(&ctx, "replace", 3, g, v_int(3), v_int(8)); /* built: cached */
         addr[run] = r.u.seq;
         cr_assert_str_eq(R(r), replaced[run]);
         cr_assert_str_eq(R(call(&ctx, "mostcolor", 1, r, none, none)), most[run]);
-        Value rect;
-        cr_assert_eq(lit_parse(&ctx, run ? "frozenset({(4, (0, 0)), (4, (0, 1))})"
-                                         : "frozenset({(1, (0, 0)), (1, (0, 1))})", &rect, &pos), 0);
+        Value rect = parsed(&ctx, run ? "frozenset({(4, (0, 0)), (4, (0, 1))})" : "frozenset({(1, (0, 0)), (1, (0, 1))})");
         cr_assert_str_eq(R(call(&ctx, "occurrences", 2, r, rect, none)), occ[run]);
     }
     cr_log_info("built grids at %p and %p", addr[0], addr[1]);
@@ -199,10 +211,7 @@ static const char *objects_alone(const char *grid, int flags)
     Ctx ctx;
     arena_init(&a);
     ctx_init(&ctx, &a);
-    ctx_begin_run(&ctx, 0);
-    Value g, got;
-    size_t pos = 0;
-    cr_assert_eq(lit_parse(&ctx, grid, &g, &pos), 0);
+    Value g = in_new_run(&a, &ctx, grid), got;
     Value args[4] = {g, v_bool(flags & 1), v_bool(flags & 2), v_bool(flags & 4)};
     cr_assert_eq(call_value(&ctx, prim_value(prim_lookup("objects")), 4, args, &got), ERR_OK);
     static char buf[8][4096];
@@ -228,11 +237,7 @@ Test(grid_cache, objects_kept_with_the_grid)
                             "((4, 0, 4, 0), (0, 4, 0, 5), (5, 5, 0, 5), (0, 0, 0, 4))"};
     const void *addr[2];
     for (int run = 0; run < 2; run++) {
-        arena_reset(&a);
-        ctx_begin_run(&ctx, 0);
-        Value g;
-        size_t pos = 0;
-        cr_assert_eq(lit_parse(&ctx, grids[run], &g, &pos), 0);
+        Value g = in_new_run(&a, &ctx, grids[run]);
         addr[run] = g.u.seq;
         for (int flags = 0; flags < 8; flags++) {
             Value args[4] = {g, v_bool(flags & 1), v_bool(flags & 2), v_bool(flags & 4)}, first, again;
@@ -343,15 +348,10 @@ Test(grid_cache, boxes_kept_with_the_set)
     for (int cells = 0; cells < 2; cells++) {
         const void *addr[2];
         for (int run = 0; run < 2; run++) {
-            arena_reset(&a);
-            ctx_begin_run(&ctx, 0);
             int bb[4];
             band(set, tup, sizeof set, 48, run ? 7 : 0, run ? 3 : 11, cells, bb);
-            Value s, t;
-            size_t pos = 0;
-            cr_assert_eq(lit_parse(&ctx, set, &s, &pos), 0);
+            Value s = in_new_run(&a, &ctx, set), t = parsed(&ctx, tup);
             addr[run] = s.u.seq;
-            cr_assert_eq(lit_parse(&ctx, tup, &t, &pos), 0);
             cr_assert(v_flags(s) & (cells ? SEQ_CELLS : SEQ_PAIRS));
             char h[16], w[16], hw[40];
             snprintf(h, sizeof h, "%d", bb[2] - bb[0] + 1);
