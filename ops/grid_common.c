@@ -67,16 +67,12 @@ static _Thread_local GcEntry gc_cache[GC_CACHE];
 /* Direct-mapped by the grid's address: one entry to compare, where a scan
  * of all of them stopped at a different one each time (a mispredicted
  * branch per lookup). */
-static inline GcEntry *cache_slot(const Seq *g)
-{
-    return &gc_cache[((uintptr_t)g >> 4) * 0x9e3779b97f4a7c15ull >> (64 - GC_CACHE_BITS)];
-}
+static inline GcEntry *cache_slot(const Seq *g) { return &gc_cache[gc_seq_slot(g, GC_CACHE_BITS)]; }
 
 static GcEntry *cache_find(Ctx *ctx, Value g)
 {
-    const Arena *a = ctx->arena;
     GcEntry *e = cache_slot(g.u.seq);
-    return e->g == g.u.seq && e->arena == a && e->epoch == a->epoch ? e : NULL;
+    return e->g == g.u.seq && gc_kept_valid(ctx, e->arena, e->epoch) ? e : NULL;
 }
 
 static GcEntry *cache_put(Ctx *ctx, Value g, const int64_t *cells)
@@ -456,7 +452,8 @@ Err gc_mostcolor(Ctx *ctx, Value element, Value *out)
 
 Err gc_toindices(Ctx *ctx, Value patch, Value *out)
 {
-    if (patch.tag == VT_SET && (patch.u.seq->flags & SEQ_PAIRS)) { /* indices already (n > 0) */
+    uint32_t fl = v_flags(patch);
+    if (patch.tag == VT_SET && (fl & SEQ_PAIRS)) { /* indices already, before anything else */
         *out = patch;
         return ERR_OK;
     }
@@ -464,11 +461,6 @@ Err gc_toindices(Ctx *ctx, Value patch, Value *out)
     TRY(py_len(patch, &n));
     if (n == 0) {
         *out = v_empty_set();
-        return ERR_OK;
-    }
-    uint32_t fl = v_flags(patch);
-    if (patch.tag == VT_SET && (fl & SEQ_PAIRS)) {
-        *out = patch;
         return ERR_OK;
     }
     Value first = v_item(patch, 0), second;

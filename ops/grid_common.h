@@ -40,6 +40,19 @@ int64_t *gc_cells(Ctx *ctx, Value g);
  * in it, or older than it) can have been freed and their memory reused. */
 const int64_t *gc_cells_ro(Ctx *ctx, Value g);
 
+/* The rule of this cache, for every per-thread cache keyed by a value's
+ * Seq (patch.c's bounding boxes too): an entry's slot among 2^bits, by the
+ * Seq's address; and whether what an entry kept under (arena, epoch) still
+ * holds for ctx. */
+static inline size_t gc_seq_slot(const Seq *s, unsigned bits)
+{
+    return (size_t)(((uintptr_t)s >> 4) * 0x9e3779b97f4a7c15ull >> (64 - bits));
+}
+static inline bool gc_kept_valid(const Ctx *ctx, const Arena *arena, uint64_t epoch)
+{
+    return arena == ctx->arena && epoch == ctx->arena->epoch;
+}
+
 /* mostcolor of a v_is_grid grid, cached with its cells; false when the
  * run's memory budget is spent. */
 bool gc_grid_mostcolor(Ctx *ctx, Value g, int64_t *out);

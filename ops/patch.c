@@ -277,10 +277,10 @@ static inline void bbox_scan(const Seq *s, BBox *out)
 static __attribute__((noinline)) BBox *bbox_kept(Ctx *ctx, const Seq *s)
 {
     const Arena *a = ctx->arena;
-    BBox *e = &bbox_cache[((uintptr_t)s >> 4) * 0x9e3779b97f4a7c15ull >> (64 - BBOX_CACHE_BITS)];
-    if (e->s != s || e->arena != a || e->epoch != a->epoch || !a->epoch) {
+    BBox *e = &bbox_cache[gc_seq_slot(s, BBOX_CACHE_BITS)];
+    if (e->s != s || !gc_kept_valid(ctx, e->arena, e->epoch)) {
         bbox_scan(s, e);
-        e->s = a->epoch ? s : NULL, e->arena = a, e->epoch = a->epoch;
+        e->s = a->epoch ? s : NULL, e->arena = a, e->epoch = a->epoch; /* epoch 0: an arena of no identity */
     }
     return e;
 }

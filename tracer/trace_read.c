@@ -359,7 +359,7 @@ static int read_call(Rd *r, Trace *t, TraceCall *c)
     for (uint64_t k = 0; k < x; k++)
         if (get_varint(r, &bind[k], "binding"))
             return 2;
-    c->bind = r->flags & TRACE_READ_NO_NODES ? NULL : bind; /* see read_unit_head */
+    c->bind = bind; /* without nodes read_unit_head points it again: the buffer may move */
     return 0;
 }
 
