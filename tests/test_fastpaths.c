@@ -322,7 +322,7 @@ static Value unflagged(Value g)
  * congruential sequence: the same grids every run). */
 static Value drawn_grid(uint64_t *seed, int h, int w, int ncol)
 {
-    char buf[1024];
+    char buf[4096];
     size_t n = 0;
     n += (size_t)snprintf(buf + n, sizeof buf - n, "(");
     for (int i = 0; i < h; i++) {
@@ -429,6 +429,30 @@ Test(fastpaths, toobject_against_generic)
     }
     cr_assert_gt(ascending, 20, "%d objects in position order", ascending);
     cr_assert_gt(mixed, 20, "%d objects sorted by colour", mixed);
+}
+
+/* objects on int grids (runs of a row found by a bit per cell where rows
+ * are narrower than 64, cell by cell otherwise) against the generic path
+ * on the same grid without SEQ_GRID: every set of flags, widths on both
+ * sides of 64, few colours (long runs) and many (short ones). */
+Test(fastpaths, objects_against_generic)
+{
+    uint64_t seed = 5;
+    const Prim *objects = prim_lookup("objects");
+    int wide = 0;
+    for (int round = 0; round < 36; round++) {
+        int w = round < 24 ? 1 + round * 3 % 70 : 60 + round % 12, h = 1 + round % 4;
+        Value g = drawn_grid(&seed, h, w, round % 2 ? 2 : 5), plain = unflagged(g);
+        wide += w >= 64;
+        for (int flags = 0; flags < 8; flags++) {
+            Value a[4] = {g, v_bool(flags & 1), v_bool(flags & 2), v_bool(flags & 4)}, fast, slow;
+            cr_assert_eq(call_value(t_ctx(), prim_value(objects), 4, a, &fast), ERR_OK);
+            a[0] = plain;
+            cr_assert_eq(call_value(t_ctx(), prim_value(objects), 4, a, &slow), ERR_OK);
+            cr_assert_str_eq(R(fast), R(slow), "objects(%s, %d)", R(g), flags);
+        }
+    }
+    cr_assert_gt(wide, 4, "%d grids of 64 columns or more", wide);
 }
 
 /* shift by (0, 0) gives its patch back (an equal set: dsl.py builds a new
