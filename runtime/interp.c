@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "func.h"
+#include "xalloc.h"
 
 void stmt_env_init(StmtEnv *env, Ctx *ctx, const Program *p, const Inputs *in)
 {
@@ -201,22 +202,51 @@ static Err batt_call(Ctx *ctx, const Program *p, const Inputs *in, const Reuse *
     return e;
 }
 
-void interp_batt_pair(Ctx *ctx, const Program *p, const uint8_t *c_taint, const Inputs *first,
+/* The second call in the first one's frame (BattPlan.in_place), after the
+ * first completed every statement: C bound to expected, the plan's
+ * statements run, every other variable kept as the first call bound it. */
+static Err batt_second_in_place(Ctx *ctx, const Program *p, const BattPlan *plan, StmtEnv *f,
+                                Value expected, Value *s)
+{
+    VBuf sb;
+    vbuf_init(&sb, ctx);
+    f->in[INPUT_C] = f->frame[INPUT_C] = expected;
+    for (size_t i = 0; i < plan->nsecond; i++) {
+        const Stmt *st = &p->stmts[plan->second[i]];
+        if (st->kind == ST_CALL)
+            TRY(exec_call(ctx, f, st, plan->second[i]));
+        else
+            TRY(stmt_append(ctx, f, st, &sb));
+    }
+    return vbuf_tuple(&sb, s);
+}
+
+void interp_batt_pair(Ctx *ctx, const Program *p, const BattPlan *plan, const Inputs *first,
                       Value expected, double seconds, BattPair *out)
 {
     StmtEnv f1, f2;
     size_t done1, done2;
     Value o2;
+    bool in_place = plan->in_place && !ctx->trace; /* the tracer hears of every reused statement */
     Value *bound = ctx_alloc(ctx, (p->nstmts + 1) * sizeof *bound);
     out->o = out->s = out->s_c = v_none();
     ctx_begin_run(ctx, seconds);
-    out->err = batt_call(ctx, p, first, NULL, &f1, &done1, bound, &out->o, &out->s);
+    out->err = batt_call(ctx, p, first, NULL, &f1, &done1, in_place ? NULL : bound, &out->o, &out->s);
+    bool completed = !ctx->limit_hit && done1 == p->nstmts;
+    ctx_begin_run(ctx, seconds);
+    if (in_place && completed) {
+        out->err_c = batt_second_in_place(ctx, p, plan, &f1, expected, &out->s_c);
+        return;
+    }
+    if (in_place) /* each variable still holds its one statement's value */
+        for (size_t k = 0; k < done1; k++)
+            if (p->stmts[k].kind == ST_CALL)
+                bound[k] = f1.slots[p->stmts[k].target];
     Inputs second = *first;
     second.C = expected;
     /* statements the first call could not finish (a budget, an uncaught
      * error) are not reused; a budget crossed there taints nothing else */
-    Reuse reuse = {c_taint, bound, ctx->limit_hit ? 0 : done1};
-    ctx_begin_run(ctx, seconds);
+    Reuse reuse = {plan->c_taint, bound, ctx->limit_hit ? 0 : done1};
     out->err_c = batt_call(ctx, p, &second, &reuse, &f2, &done2, NULL, &o2, &out->s_c);
 }
 
@@ -242,4 +272,48 @@ void interp_c_taint(const Program *p, uint8_t *taint)
             slot_taint[st->target] = t; /* a reassignment replaces the taint */
     }
     free(slot_taint);
+}
+
+/* Each variable assigned by one statement, and every variable a statement
+ * reads (its callee, its arguments) assigned by an earlier one. */
+static bool single_assignment(const Program *p)
+{
+    uint8_t *set = calloc((size_t)p->nslots + 1, 1);
+    bool ok = set != NULL;
+    for (size_t k = 0; ok && k < p->nstmts; k++) {
+        const Stmt *st = &p->stmts[k];
+        if (st->kind == ST_CALL && !st->callee_prim && st->callee_slot >= 0)
+            ok = set[st->callee_slot];
+        for (unsigned a = 0; ok && a < st->nargs; a++)
+            ok = st->args[a].kind != ARG_VAR || set[st->args[a].slot];
+        if (ok && st->kind == ST_CALL) {
+            ok = !set[st->target];
+            set[st->target] = 1;
+        }
+    }
+    free(set);
+    return ok;
+}
+
+void interp_batt_plan(const Program *p, BattPlan *plan)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->c_taint = xmalloc(p->nstmts + 1);
+    interp_c_taint(p, plan->c_taint);
+    plan->in_place = single_assignment(p);
+    if (!plan->in_place)
+        return;
+    plan->second = xmalloc((p->nstmts + 1) * sizeof *plan->second);
+    for (size_t k = 0; k < p->nstmts; k++) {
+        const Stmt *st = &p->stmts[k];
+        if ((st->kind == ST_CALL && plan->c_taint[k]) || st->kind == ST_APPEND_S)
+            plan->second[plan->nsecond++] = (uint32_t)k;
+    }
+}
+
+void interp_batt_plan_free(BattPlan *plan)
+{
+    free(plan->c_taint);
+    free(plan->second);
+    memset(plan, 0, sizeof *plan);
 }

@@ -275,12 +275,12 @@ Test(fastpaths, appends_build_what_mk_tuple_builds)
     cr_assert_eq(program_parse("appends.py", source, &pf, err, sizeof err), 0, "%s", err);
     const Program *p = &pf.programs[0];
     Ctx *ctx = t_ctx();
-    uint8_t taint[64];
-    cr_assert_lt(p->nstmts, sizeof taint);
-    interp_c_taint(p, taint);
+    BattPlan plan;
+    interp_batt_plan(p, &plan);
     Inputs in = {V("((1, 2, 3), (4, 5, 6))"), v_empty_tuple(), v_none(), "t"};
     BattPair res;
-    interp_batt_pair(ctx, p, taint, &in, V("((7, 8), (9, 0))"), 0, &res);
+    interp_batt_pair(ctx, p, &plan, &in, V("((7, 8), (9, 0))"), 0, &res);
+    interp_batt_plan_free(&plan);
     cr_assert_eq(res.err, ERR_OK);
     cr_assert_eq(res.err_c, ERR_OK);
     const Value lists[] = {res.o, res.s, res.s_c};
@@ -306,6 +306,133 @@ Test(fastpaths, appends_build_what_mk_tuple_builds)
     cr_assert_str_eq(R(v_item(res.s_c, 8)), "('t', ((7, 8), (9, 0)), ())");
     cr_assert_str_eq(R(v_item(res.s, 8)), "('t', None, ())");
     program_free(&pf);
+}
+
+/* Program `source`'s batt on each sample (I, C) with its plan and with the
+ * statement-by-statement walk: o, s, s_c and both classes the same. Counts
+ * the second calls that ended with an error and those that returned. */
+static void in_place_against_walk(const char *source, const char *samples[][2], size_t n, int *ended,
+                                  int *returned)
+{
+    char err[512];
+    ProgramFile pf;
+    cr_assert_eq(program_parse("inplace.py", source, &pf, err, sizeof err), 0, "%s", err);
+    const Program *p = &pf.programs[0];
+    BattPlan plan, walk;
+    interp_batt_plan(p, &plan);
+    cr_assert(plan.in_place);
+    walk = plan;
+    walk.in_place = false;
+    for (size_t k = 0; k < n; k++) {
+        Inputs in = {V(samples[k][0]), v_empty_tuple(), v_none(), "t"};
+        Value C = V(samples[k][1]);
+        BattPair a, b;
+        interp_batt_pair(t_ctx(), p, &plan, &in, C, 0, &a);
+        interp_batt_pair(t_ctx(), p, &walk, &in, C, 0, &b);
+        cr_assert_eq(a.err, b.err, "sample %zu", k);
+        cr_assert_eq(a.err_c, b.err_c, "sample %zu: %d against %d", k, a.err_c, b.err_c);
+        cr_assert_str_eq(R(a.o), R(b.o), "sample %zu", k);
+        cr_assert_str_eq(R(a.s), R(b.s), "sample %zu", k);
+        cr_assert_str_eq(R(a.s_c), R(b.s_c), "sample %zu", k);
+        *ended += a.err_c != ERR_OK, *returned += a.err_c == ERR_OK;
+    }
+    interp_batt_plan_free(&plan);
+    program_free(&pf);
+}
+
+/* A batt's second call in the first one's frame (BattPlan.in_place) gives
+ * what the statement-by-statement walk gives: on samples where C-tainted
+ * statements fail and are caught, where one the clause does not catch ends
+ * the second call, where an unguarded statement ends the first at once, and
+ * where the first ends after statements the second reuses (the walk then
+ * takes their values from the first call's variables). A variable assigned
+ * twice keeps the walk. */
+Test(fastpaths, second_call_in_place_matches_the_walk)
+{
+    static const char source[] =
+        "def batt(task_id, S, I, C, log_path):\n"
+        "    s = []\n"
+        "    o = []\n"
+        "    t0 = first(I)\n"
+        "    try:\n"
+        "        t1 = height(I)\n"
+        "    except Exception:\n"
+        "        t1 = _get_safe_default(height)\n"
+        "    try:\n"
+        "        t2 = add(t1, C)\n"
+        "    except Exception:\n"
+        "        t2 = _get_safe_default(add)\n"
+        "    try:\n"
+        "        t3 = shape(C)\n"
+        "    except (TypeError, IndexError):\n"
+        "        t3 = _get_safe_default(shape)\n"
+        "    try:\n"
+        "        t4 = multiply(t1, TWO)\n"
+        "    except Exception:\n"
+        "        t4 = _get_safe_default(multiply)\n"
+        "    o.append((1, t1, t4, t0))\n"
+        "    s.append((2, t2, t3))\n"
+        "    try:\n"
+        "        t5 = last(C)\n"
+        "    except TypeError:\n"
+        "        t5 = _get_safe_default(last)\n"
+        "    s.append((3, t4, t5))\n"
+        "    try:\n"
+        "        t6 = first(t5)\n"
+        "    except Exception:\n"
+        "        t6 = _get_safe_default(first)\n"
+        "    s.append((4, t6, t1))\n"
+        "    return o, s\n";
+    const char *samples[][2] = {
+        {"((1, 2), (3, 4))", "((5, 6, 7), (8, 9, 0))"},
+        {"((1, 2), (3, 4))", "()"},   /* last(()): ValueError, uncaught: s_c ends */
+        {"((1, 2, 3), (4, 5, 6), (7, 8, 9))", "((1,),)"},
+        {"((1,),)", "()"},
+        {"()", "((1,),)"},            /* first(()) ends the first call */
+        {"((1, 2),)", "None"},
+        {"((1, 2),)", "3"},           /* shape(3), last(3): TypeError, caught */
+    };
+    int ended = 0, returned = 0;
+    in_place_against_walk(source, samples, sizeof samples / sizeof *samples, &ended, &returned);
+    cr_assert(ended >= 2 && returned >= 2, "%d second calls ended, %d returned", ended, returned);
+
+    static const char late_end[] = /* the first call ends at t3 (C is None), the second goes on */
+        "def batt(task_id, S, I, C, log_path):\n"
+        "    s = []\n"
+        "    o = []\n"
+        "    try:\n"
+        "        t1 = height(I)\n"
+        "    except Exception:\n"
+        "        t1 = _get_safe_default(height)\n"
+        "    try:\n"
+        "        t2 = multiply(t1, TWO)\n"
+        "    except Exception:\n"
+        "        t2 = _get_safe_default(multiply)\n"
+        "    s.append((0, t1, t2))\n"
+        "    t3 = add(t2, C)\n"
+        "    s.append((1, t3, t1))\n"
+        "    return o, s\n";
+    const char *late_samples[][2] = {{"((1, 2), (3, 4))", "3"}, {"((1,),)", "((1,),)"}, {"((1, 2),)", "-2"}};
+    ended = returned = 0;
+    in_place_against_walk(late_end, late_samples, 3, &ended, &returned);
+    cr_assert(ended >= 1 && returned >= 2, "%d second calls ended, %d returned", ended, returned);
+
+    static const char reassigned[] =
+        "def batt(task_id, S, I, C, log_path):\n"
+        "    s = []\n"
+        "    o = []\n"
+        "    t1 = height(I)\n"
+        "    t1 = add(t1, C)\n"
+        "    s.append((1, t1))\n"
+        "    return o, s\n";
+    char err[512];
+    ProgramFile twice;
+    BattPlan plan;
+    cr_assert_eq(program_parse("twice.py", reassigned, &twice, err, sizeof err), 0, "%s", err);
+    interp_batt_plan(&twice.programs[0], &plan);
+    cr_assert_not(plan.in_place);
+    interp_batt_plan_free(&plan);
+    program_free(&twice);
 }
 
 /* The same grid as a tuple without SEQ_GRID: the primitives' generic paths,

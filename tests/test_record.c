@@ -57,11 +57,11 @@ static void record_source(const char *source, const char *input, const char *exp
     rec_unit_begin(&rec, p, 0, 0);
     Inputs in = {I, v_empty_tuple(), v_none(), "t"};
     if (pf.is_batt) {
-        uint8_t *taint = malloc(p->nstmts + 1);
-        interp_c_taint(p, taint);
+        BattPlan plan;
+        interp_batt_plan(p, &plan);
         BattPair res;
-        interp_batt_pair(&ctx, p, taint, &in, C, 0, &res);
-        free(taint);
+        interp_batt_pair(&ctx, p, &plan, &in, C, 0, &res);
+        interp_batt_plan_free(&plan);
     } else {
         Value out;
         ctx_begin_run(&ctx, 0);

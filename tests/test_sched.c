@@ -210,14 +210,14 @@ static void check_units(Sched *s, const Program *const *progs, int batt, const S
             Err e = interp_solver(ci, p, &in, &out);
             same_value(r.err, r.out, e, out, "out", u);
         } else {
-            uint8_t *taint = malloc(p->nstmts + 1);
-            interp_c_taint(p, taint);
+            BattPlan plan;
+            interp_batt_plan(p, &plan);
             BattPair bp;
-            interp_batt_pair(ci, p, taint, &in, units[u].C, 0, &bp);
+            interp_batt_pair(ci, p, &plan, &in, units[u].C, 0, &bp);
             same_value(r.err, r.o, bp.err, bp.o, "o", u);
             same_value(r.err, r.s, bp.err, bp.s, "s", u);
             same_value(r.err_c, r.s_c, bp.err_c, bp.s_c, "s_c", u);
-            free(taint);
+            interp_batt_plan_free(&plan);
         }
     }
     arena_free(&a1);

@@ -295,11 +295,11 @@ static Err run_one(const Program *p, const ProgramFile *pf, const Task *task, si
     }
     Err e;
     if (pf->is_batt) {
-        uint8_t *taint = malloc(p->nstmts + 1);
-        interp_c_taint(p, taint);
+        BattPlan plan;
+        interp_batt_plan(p, &plan);
         BattPair r;
-        interp_batt_pair(&ctx, p, taint, &in, s->output, RUN_SECONDS, &r);
-        free(taint);
+        interp_batt_pair(&ctx, p, &plan, &in, s->output, RUN_SECONDS, &r);
+        interp_batt_plan_free(&plan);
         row_batt(&row, task->key, SPLIT_TRAIN, si, 0, r.err, r.o, r.s, r.err_c, r.s_c);
         e = r.err;
     } else {

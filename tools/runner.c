@@ -102,7 +102,7 @@ static int run_batt_once(Runner *r, RunLane *l, const RunUnit *u, StrBuf *rows, 
     BattPair res;
     begin_run(r, l, 0, u->sample);
     uint64_t t0 = now_ns();
-    interp_batt_pair(&l->ctx, p, r->c_taint, &first, expect, r->sel.time_limit, &res);
+    interp_batt_pair(&l->ctx, p, &r->plan, &first, expect, r->sel.time_limit, &res);
     uint64_t dt = now_ns() - t0;
     if (r->hooks.end && (*stop = r->hooks.end(r->hooks.data, (dt + 500) / 1000)))
         return 0;
@@ -329,8 +329,7 @@ int runner_open(Runner *r, const char *cmd, const Selection *sel)
     r->task_solved = calloc(r->w.ts.ntasks + 1, 1);
     if (r->w.pf.is_batt) {
         const Program *p = r->w.programs[0];
-        r->c_taint = malloc(p->nstmts + 1);
-        interp_c_taint(p, r->c_taint);
+        interp_batt_plan(p, &r->plan);
     }
     list_units(r);
     return EXIT_OK;
@@ -351,7 +350,7 @@ int runner_execute(Runner *r)
 void runner_close(Runner *r)
 {
     free(r->task_solved);
-    free(r->c_taint);
+    interp_batt_plan_free(&r->plan);
     free(r->units);
     free(r->matched);
     lane_free(&r->lane);

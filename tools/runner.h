@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../runtime/encode.h"
+#include "../runtime/interp.h"
 #include "../tracer/record.h"
 #include "cli.h"
 
@@ -57,7 +58,7 @@ typedef struct Runner {
     uint8_t *matched; /* per unit: it matched a sample that has an output */
     atomic_size_t units_done; /* for the progress line */
     unsigned char *task_solved;
-    uint8_t *c_taint; /* batt: statements that depend on C */
+    BattPlan plan;    /* batt: how its second call runs */
     UnitHooks hooks;
 } Runner;
 

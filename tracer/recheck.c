@@ -191,11 +191,11 @@ static void run_unit(Ctx *ctx, const RecheckUnit *ru, int is_batt, double second
     Inputs in = {ru->I, ru->S, v_none(), ru->task_id};
     ctx_begin_run(ctx, seconds);
     if (is_batt) {
-        uint8_t *taint = xmalloc(ru->program->nstmts + 1);
-        interp_c_taint(ru->program, taint);
+        BattPlan plan;
+        interp_batt_plan(ru->program, &plan);
         BattPair res;
-        interp_batt_pair(ctx, ru->program, taint, &in, ru->C, seconds, &res);
-        free(taint);
+        interp_batt_pair(ctx, ru->program, &plan, &in, ru->C, seconds, &res);
+        interp_batt_plan_free(&plan);
     } else {
         Value out;
         (void)interp_solver(ctx, ru->program, &in, &out);
