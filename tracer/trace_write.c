@@ -342,18 +342,29 @@ static void enc_call(ByteBuf *b, const TraceCall *c)
         bb_varint(b, c->bind[k]);
 }
 
-static void enc_node(ByteBuf *b, const TraceNode *nd, const uint64_t *args)
+/* The most bytes a node's encoding takes: op, err, nargs, parent, stmt,
+ * result and self_ns, then 10 a ref. */
+#define NODE_MAX_BYTES(nargs) (40u + 10u * (size_t)(nargs))
+
+/* A node's encoding at p (room for NODE_MAX_BYTES); returns its end. Through
+ * a local pointer, not ByteBuf's helpers: every byte they store may alias
+ * the buffer's own len and p, so both were read back and the room checked
+ * again for each field, and encoding the nodes was the writer's largest
+ * cost (cachegrind, recording the bench's batt: 1.58 G instructions). */
+static uint8_t *enc_node(uint8_t *p, const TraceNode *nd, const uint64_t *args)
 {
-    bb_varint(b, nd->op);
-    bb_u8(b, nd->err);
-    bb_u8(b, nd->nargs);
-    bb_varint(b, nd->parent);
-    bb_varint(b, nd->stmt);
+    p += varint_put(p, nd->op);
+    *p++ = nd->err;
+    *p++ = nd->nargs;
+    p += varint_put(p, nd->parent);
+    p += varint_put(p, nd->stmt);
+    const uint64_t *a = args + nd->args_at;
     for (unsigned k = 0; k < nd->nargs; k++)
-        bb_varint(b, args[nd->args_at + k]);
+        p += varint_put(p, a[k]);
     if (!nd->err)
-        bb_varint(b, nd->result);
-    bb_varint(b, nd->self_ns);
+        p += varint_put(p, nd->result);
+    p += varint_put(p, nd->self_ns);
+    return p;
 }
 
 int tw_unit(TraceWriter *w, const TraceUnit *u, const TraceNode *nodes, const uint64_t *args)
@@ -373,9 +384,12 @@ int tw_unit(TraceWriter *w, const TraceUnit *u, const TraceNode *nodes, const ui
         enc_call(b, &u->calls[c]);
     /* the nodes' byte length first: a reader that needs only the units'
      * bindings (replay without --verify) steps over them */
-    w->nodes.len = 0;
-    for (uint32_t k = 0; k < u->nnodes; k++)
-        enc_node(&w->nodes, &nodes[k], args);
+    ByteBuf *nb = &w->nodes;
+    nb->len = 0;
+    for (uint32_t k = 0; k < u->nnodes; k++) {
+        bb_reserve(nb, NODE_MAX_BYTES(nodes[k].nargs));
+        nb->len = (size_t)(enc_node(nb->p + nb->len, &nodes[k], args) - nb->p);
+    }
     bb_varint(b, u->nnodes);
     bb_varint(b, w->nodes.len);
     bb_bytes(b, w->nodes.p, w->nodes.len);
