@@ -447,21 +447,22 @@ static bool fast_patch(Value p)
 }
 
 /* Write value at the in-grid positions of a packed patch (cells count by
- * position); with under, only where the cell still equals bg. Whether a
- * cell changed: a fill that changes nothing gives the grid it was given
- * (see same_or_new). */
-static bool fill_cells(int64_t *c, size_t h, size_t w, Value patch, int64_t value, bool under,
-                       int64_t bg)
+ * position); with under, only where the cell still equals bg. The rows
+ * where a cell changed, as gc_row_bit bits: a fill that changes nothing
+ * gives the grid it was given, one that changes a few rows shares the
+ * others (see same_or_new). */
+static uint64_t fill_cells(int64_t *c, size_t h, size_t w, Value patch, int64_t value, bool under,
+                           int64_t bg)
 {
     const Value *it = patch.u.seq->items;
-    bool changed = false;
+    uint64_t changed = 0;
     for (uint32_t k = 0; k < patch.u.seq->n; k++) {
         int64_t i = it[k].u.p.a, j = it[k].u.p.b;
         if (i < 0 || j < 0 || (size_t)i >= h || (size_t)j >= w)
             continue;
         int64_t *cell = &c[(size_t)i * w + (size_t)j];
         if (!under || *cell == bg) {
-            changed |= *cell != value;
+            changed |= (*cell != value) * gc_row_bit((size_t)i);
             *cell = value;
         }
     }
@@ -471,37 +472,39 @@ static bool fill_cells(int64_t *c, size_t h, size_t w, Value patch, int64_t valu
 /* Paint packed cells shifted by (di, dj) in canonical order: the last write
  * wins, and underpaint tests the cell as already modified, as dsl.py's loop
  * does. */
-static bool paint_cells(int64_t *c, size_t h, size_t w, Value obj, int64_t di, int64_t dj,
-                        bool under, int64_t bg)
+static uint64_t paint_cells(int64_t *c, size_t h, size_t w, Value obj, int64_t di, int64_t dj,
+                            bool under, int64_t bg)
 {
     const Value *it = obj.u.seq->items;
-    bool changed = false;
+    uint64_t changed = 0;
     for (uint32_t k = 0; k < obj.u.seq->n; k++) {
         int64_t i = it[k].u.p.a + di, j = it[k].u.p.b + dj;
         if (i < 0 || j < 0 || (size_t)i >= h || (size_t)j >= w)
             continue;
         int64_t *cell = &c[(size_t)i * w + (size_t)j];
         if (!under || *cell == bg) {
-            changed |= *cell != it[k].c;
+            changed |= (*cell != it[k].c) * gc_row_bit((size_t)i);
             *cell = it[k].c;
         }
     }
     return changed;
 }
 
-/* The grid of the cells c, h x w, made from grid: grid itself when no cell
+/* The grid of the cells c, h x w, made from grid, whose rows differ only
+ * where `changed` has their bit (gc_mk_grid_from): grid itself when no cell
  * changed. dsl.py makes an equal tuple; values are immutable and compared
  * by content, so the same one serves, and it keeps its place in the grid
  * cache (its cells, background and objects) for the statements after. On
  * the bench's batt 6,013 fills, 3,451 replaces, 3,258 switches, 2,641
  * cellwises and 1,355 paints changed nothing. */
-static Err same_or_new(Ctx *ctx, Value grid, bool changed, size_t h, size_t w, const int64_t *c, Value *out)
+static Err same_or_new(Ctx *ctx, Value grid, uint64_t changed, size_t h, size_t w, const int64_t *c,
+                       Value *out)
 {
     if (!changed) {
         *out = grid;
         return ERR_OK;
     }
-    return gc_mk_grid(ctx, h, w, c, out);
+    return gc_mk_grid_from(ctx, grid, changed, h, w, c, out);
 }
 
 /* fill / underfill of a v_is_grid grid with an int over a packed patch or {}. */
@@ -682,9 +685,10 @@ static Err move_v(Ctx *ctx, Value grid, Value obj, Value offset, Value *out)
         int64_t bg;
         if (!gc_grid_mostcolor(ctx, grid, &bg))
             return ERR_MEMORY;
-        (void)fill_cells(c, h, w, obj, bg, false, 0); /* painting may put back what this took */
-        (void)paint_cells(c, h, w, obj, offset.u.p.a, offset.u.p.b, false, 0);
-        return gc_mk_grid(ctx, h, w, c, out);
+        /* painting may put back what covering took: a row either touched is made anew */
+        uint64_t changed = fill_cells(c, h, w, obj, bg, false, 0);
+        changed |= paint_cells(c, h, w, obj, offset.u.p.a, offset.u.p.b, false, 0);
+        return gc_mk_grid_from(ctx, grid, changed, h, w, c, out);
     }
     TRY(cover_v(ctx, grid, obj, &covered));
     bool done = false;
@@ -1143,25 +1147,27 @@ Err op_cellwise(Ctx *ctx, const Value *args, Value *out)
     int64_t *c = gc_scratch(ctx, h * w, sizeof *c);
     if (!c)
         return ERR_MEMORY;
-    bool changed = false; /* from a: the result is a when every cell kept a's */
+    uint64_t changed = 0; /* rows, from a: the result is a when every cell kept a's */
     for (size_t i = 0; i < h; i++) {
         Value ra = a.u.seq->items[i], rb = b.u.seq->items[i];
         int64_t *dst = c + i * w;
+        bool row = false;
         if (ra.tag == VT_PAIR || rb.tag == VT_PAIR) { /* rows of two, packed */
             for (size_t j = 0; j < w; j++) {
                 int64_t x = grid_at(a, i, j);
                 dst[j] = x == grid_at(b, i, j) ? x : fb.u.i;
-                changed |= dst[j] != x;
+                row |= dst[j] != x;
             }
-            continue;
+        } else {
+            /* the rows' items read through pointers taken once: written cells
+             * could alias a Value's int, so grid_at reloaded both rows per cell */
+            const Value *x = ra.u.seq->items, *y = rb.u.seq->items;
+            for (size_t j = 0; j < w; j++) {
+                dst[j] = x[j].u.i == y[j].u.i ? x[j].u.i : fb.u.i;
+                row |= dst[j] != x[j].u.i;
+            }
         }
-        /* the rows' items read through pointers taken once: written cells
-         * could alias a Value's int, so grid_at reloaded both rows per cell */
-        const Value *x = ra.u.seq->items, *y = rb.u.seq->items;
-        for (size_t j = 0; j < w; j++) {
-            dst[j] = x[j].u.i == y[j].u.i ? x[j].u.i : fb.u.i;
-            changed |= dst[j] != x[j].u.i;
-        }
+        changed |= row * gc_row_bit(i);
     }
     return same_or_new(ctx, a, changed, h, w, c, out);
 }
@@ -1187,14 +1193,18 @@ static Err recolour_v(Ctx *ctx, Value grid, Value a, Value b, Recolour kind, Val
         int64_t *c = gc_cells(ctx, grid);
         if (!c)
             return ERR_MEMORY;
-        bool changed = false;
-        for (size_t k = 0; k < h * w; k++) {
-            int64_t v = c[k];
-            if (kind == RC_REPLACE)
-                c[k] = v == a.u.i ? b.u.i : v;
-            else
-                c[k] = v == b.u.i ? a.u.i : v == a.u.i ? b.u.i : v;
-            changed |= c[k] != v;
+        uint64_t changed = 0;
+        for (size_t i = 0; i < h; i++) {
+            bool row = false;
+            for (size_t k = i * w; k < (i + 1) * w; k++) {
+                int64_t v = c[k];
+                if (kind == RC_REPLACE)
+                    c[k] = v == a.u.i ? b.u.i : v;
+                else
+                    c[k] = v == b.u.i ? a.u.i : v == a.u.i ? b.u.i : v;
+                row |= c[k] != v;
+            }
+            changed |= row * gc_row_bit(i);
         }
         return same_or_new(ctx, grid, changed, h, w, c, out);
     }

@@ -263,6 +263,37 @@ Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out)
     return ERR_OK;
 }
 
+Err gc_mk_grid_from(Ctx *ctx, Value from, uint64_t changed, size_t h, size_t w, const int64_t *cells,
+                    Value *out)
+{
+    if (h > 64 || w == 0 || w == 2)
+        return gc_mk_grid(ctx, h, w, cells, out);
+    const Value *old = from.u.seq->items;
+    size_t fresh = (size_t)__builtin_popcountll(changed);
+    Seq *g = seq_alloc(ctx, h);
+    if (!g || ctx_check_mem(ctx))
+        return ERR_MEMORY;
+    size_t row_bytes = sizeof(Seq) + w * sizeof(Value);
+    unsigned char *rows = ctx_alloc(ctx, fresh * row_bytes);
+    for (size_t i = 0; i < h; i++) {
+        if (!(changed >> i & 1)) {
+            g->items[i] = old[i];
+            continue;
+        }
+        Seq *r = (Seq *)rows;
+        rows += row_bytes;
+        r->n = (uint32_t)w;
+        r->hash = 0;
+        const int64_t *src = cells + i * w;
+        for (size_t j = 0; j < w; j++)
+            r->items[j] = v_int(src[j]);
+        g->items[i] = seq_tuple_flagged(r, SEQ_ALLINT);
+    }
+    *out = seq_tuple_flagged(g, SEQ_GRID);
+    cache_put(ctx, *out, cells);
+    return ERR_OK;
+}
+
 Err gc_dims(Value grid, int64_t *h, int64_t *w)
 {
     if (v_is_grid(grid)) { /* rows of one length: the first row's is w */

@@ -93,6 +93,18 @@ const int32_t *gc_colour_sat(Ctx *ctx, Value g, int64_t colour);
  * becomes the new grid's entry in the gc_cells_ro cache. */
 Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out);
 
+/* The same for cells made from grid `from` (v_is_grid, h x w) where only
+ * the rows of the bits of `changed` may differ (gc_row_bit): the others are
+ * from's rows themselves. Tuples are immutable and compared by content, so
+ * sharing a row is invisible, and a fill, paint or cover changes a few
+ * rows of many; the rest were made cell by cell again. Rows past 64 are
+ * all made. */
+Err gc_mk_grid_from(Ctx *ctx, Value from, uint64_t changed, size_t h, size_t w, const int64_t *cells,
+                    Value *out);
+/* Row i's bit in gc_mk_grid_from's mask: rows past 63 share the last bit,
+ * and such grids are made whole. */
+static inline uint64_t gc_row_bit(size_t i) { return 1ull << (i < 63 ? i : 63); }
+
 /* h, w = len(grid), len(grid[0]): TypeError for non-containers and for a
  * frozenset grid (not subscriptable), IndexError for (). */
 Err gc_dims(Value grid, int64_t *h, int64_t *w);

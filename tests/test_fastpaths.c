@@ -521,6 +521,59 @@ Test(fastpaths, unchanged_grids_come_back_equal)
     cr_assert_gt(changed, 50, "%d calls made a new grid", changed);
 }
 
+/* A grid made from another where only some rows changed shares the others
+ * (gc_mk_grid_from): fill, paint, cover, move, replace, switch and cellwise
+ * on drawn grids give the generic path's value (the same grid without
+ * SEQ_GRID), and each result row that equals the input's row at that
+ * index is that row itself when the primitive could only have touched
+ * some rows. */
+Test(fastpaths, changed_grids_share_unchanged_rows)
+{
+    uint64_t seed = 3;
+    int shared = 0, made = 0;
+    struct { const char *prim, *arg1, *arg2; } calls[] = {
+        {"fill", "7", "frozenset({(1, 1)})"},
+        {"fill", "7", "frozenset({(0, 0), (3, 2)})"},
+        {"paint", "frozenset({(8, (2, 0)), (9, (2, 1))})", NULL},
+        {"cover", "frozenset({(1, 0), (1, 1)})", NULL},
+        {"move", "frozenset({(6, (0, 0)), (6, (0, 1))})", "(2, 0)"},
+        {"move", "frozenset({(6, (1, 1))})", "(0, 0)"},
+        {"replace", "1", "9"},
+        {"switch", "0", "2"},
+    };
+    for (int round = 0; round < 24; round++) {
+        int h = 2 + round % 4, w = 1 + (round / 4) % 5;
+        Value g = drawn_grid(&seed, h, w, 2 + round % 3);
+        for (size_t k = 0; k < sizeof calls / sizeof *calls; k++) {
+            const Prim *p = prim_lookup(calls[k].prim);
+            Value a[3] = {g, V(calls[k].arg1), calls[k].arg2 ? V(calls[k].arg2) : v_none()}, fast, slow;
+            cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &fast), ERR_OK);
+            a[0] = unflagged(g);
+            cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &slow), ERR_OK);
+            cr_assert_str_eq(R(fast), R(slow), "%s(%s, %s)", calls[k].prim, R(g), calls[k].arg1);
+            if (fast.tag != VT_TUPLE || fast.u.seq == g.u.seq || w == 2)
+                continue;
+            for (int i = 0; i < h; i++) {
+                Value row = fast.u.seq->items[i], old = g.u.seq->items[i];
+                if (!v_eq(row, old))
+                    continue;
+                shared += row.u.seq == old.u.seq;
+                made += row.u.seq != old.u.seq;
+            }
+        }
+        Value b = drawn_grid(&seed, h, w, 2), fast, slow, a[3] = {g, b, v_int(5)};
+        cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &fast), ERR_OK);
+        a[0] = unflagged(g), a[1] = unflagged(b);
+        cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &slow), ERR_OK);
+        cr_assert_str_eq(R(fast), R(slow), "cellwise(%s, %s)", R(g), R(b));
+    }
+    /* equal rows are shared, but for rows a write left as they were (a
+     * fill of a cell with its own colour, a move that puts back what it
+     * covered): the bit says "touched", not "changed" */
+    cr_assert_gt(shared, 100, "%d rows shared", shared);
+    cr_assert_lt(made, shared / 4, "%d equal rows made anew, %d shared", made, shared);
+}
+
 /* toobject of an index set on an int grid: the cells in canonical order
  * whether their colours ascend in position order (written as they come) or
  * not (sorted by colour), and positions off the grid left out: the generic
