@@ -228,20 +228,22 @@ void interp_batt_pair(Ctx *ctx, const Program *p, const BattPlan *plan, const In
     size_t done1, done2;
     Value o2;
     bool in_place = plan->in_place && !ctx->trace; /* the tracer hears of every reused statement */
-    Value *bound = ctx_alloc(ctx, (p->nstmts + 1) * sizeof *bound);
+    Value *bound = in_place ? NULL : ctx_alloc(ctx, (p->nstmts + 1) * sizeof *bound);
     out->o = out->s = out->s_c = v_none();
     ctx_begin_run(ctx, seconds);
-    out->err = batt_call(ctx, p, first, NULL, &f1, &done1, in_place ? NULL : bound, &out->o, &out->s);
+    out->err = batt_call(ctx, p, first, NULL, &f1, &done1, bound, &out->o, &out->s);
     bool completed = !ctx->limit_hit && done1 == p->nstmts;
     ctx_begin_run(ctx, seconds);
     if (in_place && completed) {
         out->err_c = batt_second_in_place(ctx, p, plan, &f1, expected, &out->s_c);
         return;
     }
-    if (in_place) /* each variable still holds its one statement's value */
+    if (in_place) { /* each variable still holds its one statement's value */
+        bound = ctx_alloc(ctx, (p->nstmts + 1) * sizeof *bound);
         for (size_t k = 0; k < done1; k++)
             if (p->stmts[k].kind == ST_CALL)
                 bound[k] = f1.slots[p->stmts[k].target];
+    }
     Inputs second = *first;
     second.C = expected;
     /* statements the first call could not finish (a budget, an uncaught
