@@ -234,49 +234,24 @@ const int32_t *gc_colour_sat(Ctx *ctx, Value g, int64_t colour)
     return sat;
 }
 
-Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out)
+/* The grid of the cells (h x w, h > 0, w neither 0 nor 2): row i is old[i]
+ * when old is given and changed lacks bit i (then h <= 64), else made of
+ * its cells. */
+static Err grid_of_cells(Ctx *ctx, const Value *old, uint64_t changed, size_t h, size_t w,
+                         const int64_t *cells, Value *out)
 {
-    if (h == 0 || w == 0 || w == 2)
-        return mk_grid(ctx, h, w, cells, out);
     if (!gc_fits(h, w))
         return ERR_MEMORY;
     Seq *g = seq_alloc(ctx, h);
-    if (!g)
-        return ERR_MEMORY;
-    /* the rows in one allocation (gc_fits bounds its size): one budget
-     * check and one bump of the arena, not one of each per row */
-    size_t row_bytes = sizeof(Seq) + w * sizeof(Value);
-    if (ctx_check_mem(ctx))
-        return ERR_MEMORY;
-    unsigned char *rows = ctx_alloc(ctx, h * row_bytes);
-    for (size_t i = 0; i < h; i++) {
-        Seq *r = (Seq *)(rows + i * row_bytes);
-        r->n = (uint32_t)w;
-        r->hash = 0;
-        const int64_t *src = cells + i * w;
-        for (size_t j = 0; j < w; j++)
-            r->items[j] = v_int(src[j]);
-        g->items[i] = seq_tuple_flagged(r, SEQ_ALLINT);
-    }
-    *out = seq_tuple_flagged(g, SEQ_GRID);
-    cache_put(ctx, *out, cells);
-    return ERR_OK;
-}
-
-Err gc_mk_grid_from(Ctx *ctx, Value from, uint64_t changed, size_t h, size_t w, const int64_t *cells,
-                    Value *out)
-{
-    if (h > 64 || w == 0 || w == 2)
-        return gc_mk_grid(ctx, h, w, cells, out);
-    const Value *old = from.u.seq->items;
-    size_t fresh = (size_t)__builtin_popcountll(changed);
-    Seq *g = seq_alloc(ctx, h);
     if (!g || ctx_check_mem(ctx))
         return ERR_MEMORY;
+    /* the rows made in one allocation (gc_fits bounds its size): one budget
+     * check and one bump of the arena, not one of each per row */
     size_t row_bytes = sizeof(Seq) + w * sizeof(Value);
+    size_t fresh = old ? (size_t)__builtin_popcountll(changed) : h;
     unsigned char *rows = ctx_alloc(ctx, fresh * row_bytes);
     for (size_t i = 0; i < h; i++) {
-        if (!(changed >> i & 1)) {
+        if (old && !(changed >> i & 1)) {
             g->items[i] = old[i];
             continue;
         }
@@ -292,6 +267,21 @@ Err gc_mk_grid_from(Ctx *ctx, Value from, uint64_t changed, size_t h, size_t w, 
     *out = seq_tuple_flagged(g, SEQ_GRID);
     cache_put(ctx, *out, cells);
     return ERR_OK;
+}
+
+Err gc_mk_grid(Ctx *ctx, size_t h, size_t w, const int64_t *cells, Value *out)
+{
+    if (h == 0 || w == 0 || w == 2)
+        return mk_grid(ctx, h, w, cells, out);
+    return grid_of_cells(ctx, NULL, 0, h, w, cells, out);
+}
+
+Err gc_mk_grid_from(Ctx *ctx, Value from, uint64_t changed, size_t h, size_t w, const int64_t *cells,
+                    Value *out)
+{
+    if (h == 0 || h > 64 || w == 0 || w == 2)
+        return gc_mk_grid(ctx, h, w, cells, out);
+    return grid_of_cells(ctx, from.u.seq->items, changed, h, w, cells, out);
 }
 
 Err gc_dims(Value grid, int64_t *h, int64_t *w)

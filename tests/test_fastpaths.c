@@ -464,6 +464,31 @@ static Value drawn_grid(uint64_t *seed, int h, int w, int ncol)
     return V(buf);
 }
 
+/* prim(g, arg1[, arg2]) on an int grid, checked against the generic path
+ * (the same call on g without SEQ_GRID); the fast path's value. */
+static Value against_generic(const char *prim, Value g, const char *arg1, const char *arg2)
+{
+    const Prim *p = prim_lookup(prim);
+    Value a[3] = {g, V(arg1), arg2 ? V(arg2) : v_none()}, fast, slow;
+    cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &fast), ERR_OK);
+    a[0] = unflagged(g);
+    cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &slow), ERR_OK);
+    cr_assert_str_eq(R(fast), R(slow), "%s(%s, %s, %s)", prim, R(g), arg1, arg2 ? arg2 : "");
+    return fast;
+}
+
+/* cellwise(g, b, fb) the same way, both grids without SEQ_GRID for the generic path. */
+static Value cellwise_against_generic(Value g, Value b, Value fb)
+{
+    Value a[3] = {g, b, fb}, fast, slow;
+    cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &fast), ERR_OK);
+    a[0] = unflagged(g);
+    a[1] = unflagged(b);
+    cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &slow), ERR_OK);
+    cr_assert_str_eq(R(fast), R(slow), "cellwise(%s, %s, %s)", R(g), R(b), R(fb));
+    return fast;
+}
+
 /* fill, underfill, cover, paint, underpaint, replace, switch and cellwise
  * on int grids give the grid itself back when no cell changes (same_or_new
  * in ops/grid.c) and a new one otherwise: either way the value of the
@@ -490,26 +515,15 @@ Test(fastpaths, unchanged_grids_come_back_equal)
         int h = 1 + round % 3, w = 1 + (round / 3) % 4;
         Value g = drawn_grid(&seed, h, w, 2 + round % 2);
         for (size_t k = 0; k < sizeof calls / sizeof *calls; k++) {
-            const Prim *p = prim_lookup(calls[k].prim);
-            Value a[3] = {g, V(calls[k].arg1), calls[k].arg2 ? V(calls[k].arg2) : v_none()}, fast, slow;
-            cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &fast), ERR_OK);
-            a[0] = unflagged(g);
-            cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &slow), ERR_OK);
-            cr_assert_str_eq(R(fast), R(slow), "%s(%s, %s, %s)", calls[k].prim, R(g), calls[k].arg1,
-                             calls[k].arg2 ? calls[k].arg2 : "");
+            Value fast = against_generic(calls[k].prim, g, calls[k].arg1, calls[k].arg2);
             if (fast.tag == VT_TUPLE && fast.u.seq == g.u.seq)
                 same++;
             else
                 changed++;
         }
-        Value b = drawn_grid(&seed, h, w, 2), fb = v_int(round % 3), fast, slow;
+        Value b = drawn_grid(&seed, h, w, 2), fb = v_int(round % 3);
         for (int other = 0; other < 2; other++) { /* a drawn grid, and g itself (nothing changes) */
-            Value a[3] = {g, other ? g : b, fb};
-            cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &fast), ERR_OK);
-            a[0] = unflagged(g);
-            a[1] = unflagged(a[1]);
-            cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &slow), ERR_OK);
-            cr_assert_str_eq(R(fast), R(slow), "cellwise(%s, %s, %s)", R(g), R(a[1]), R(fb));
+            Value fast = cellwise_against_generic(g, other ? g : b, fb);
             if (fast.tag == VT_TUPLE && fast.u.seq == g.u.seq)
                 same++;
             else
@@ -545,12 +559,7 @@ Test(fastpaths, changed_grids_share_unchanged_rows)
         int h = 2 + round % 4, w = 1 + (round / 4) % 5;
         Value g = drawn_grid(&seed, h, w, 2 + round % 3);
         for (size_t k = 0; k < sizeof calls / sizeof *calls; k++) {
-            const Prim *p = prim_lookup(calls[k].prim);
-            Value a[3] = {g, V(calls[k].arg1), calls[k].arg2 ? V(calls[k].arg2) : v_none()}, fast, slow;
-            cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &fast), ERR_OK);
-            a[0] = unflagged(g);
-            cr_assert_eq(call_value(t_ctx(), prim_value(p), p->arity, a, &slow), ERR_OK);
-            cr_assert_str_eq(R(fast), R(slow), "%s(%s, %s)", calls[k].prim, R(g), calls[k].arg1);
+            Value fast = against_generic(calls[k].prim, g, calls[k].arg1, calls[k].arg2);
             if (fast.tag != VT_TUPLE || fast.u.seq == g.u.seq || w == 2)
                 continue;
             for (int i = 0; i < h; i++) {
@@ -561,11 +570,7 @@ Test(fastpaths, changed_grids_share_unchanged_rows)
                 made += row.u.seq != old.u.seq;
             }
         }
-        Value b = drawn_grid(&seed, h, w, 2), fast, slow, a[3] = {g, b, v_int(5)};
-        cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &fast), ERR_OK);
-        a[0] = unflagged(g), a[1] = unflagged(b);
-        cr_assert_eq(call_value(t_ctx(), prim_value(prim_lookup("cellwise")), 3, a, &slow), ERR_OK);
-        cr_assert_str_eq(R(fast), R(slow), "cellwise(%s, %s)", R(g), R(b));
+        (void)cellwise_against_generic(g, drawn_grid(&seed, h, w, 2), v_int(5));
     }
     /* equal rows are shared, but for rows a write left as they were (a
      * fill of a cell with its own colour, a move that puts back what it
