@@ -186,16 +186,14 @@ bool recheck_budget_ended(const TraceUnit *tu)
     return false;
 }
 
-static void run_unit(Ctx *ctx, const RecheckUnit *ru, int is_batt, double seconds)
+/* plan: the batt's (NULL for solvers) */
+static void run_unit(Ctx *ctx, const RecheckUnit *ru, const BattPlan *plan, double seconds)
 {
     Inputs in = {ru->I, ru->S, v_none(), ru->task_id};
     ctx_begin_run(ctx, seconds);
-    if (is_batt) {
-        BattPlan plan;
-        interp_batt_plan(ru->program, &plan);
+    if (plan) {
         BattPair res;
-        interp_batt_pair(ctx, ru->program, &plan, &in, ru->C, seconds, &res);
-        interp_batt_plan_free(&plan);
+        interp_batt_pair(ctx, ru->program, plan, &in, ru->C, seconds, &res);
     } else {
         Value out;
         (void)interp_solver(ctx, ru->program, &in, &out);
@@ -211,11 +209,27 @@ typedef struct Rechecker {
     const RecheckUnit *units;
     size_t nunits;
     int is_batt;
+    BattPlan plan;               /* a batt's: made once, for the program of plan_of */
+    const Program *plan_of;
     double seconds;
     RecheckStats *st;
     size_t handed;
     int rc;
 } Rechecker;
+
+/* The plan of a batt unit's program, made the first time it is met (a batt
+ * trace has one program; made for each unit, it cost a pass over the
+ * program and two allocations per unit). */
+static const BattPlan *rk_plan(Rechecker *k, const Program *p)
+{
+    if (k->plan_of != p) {
+        if (k->plan_of)
+            interp_batt_plan_free(&k->plan);
+        interp_batt_plan(p, &k->plan);
+        k->plan_of = p;
+    }
+    return &k->plan;
+}
 
 static void rk_start(Rechecker *k, const Trace *t, const RecheckUnit *units, size_t nunits, int is_batt,
                      uint64_t max_nested, double seconds, RecheckStats *st)
@@ -259,7 +273,7 @@ static void rk_unit(Rechecker *k, size_t u, const TraceUnit *tu, const TraceNode
     k->ctx.arena = &k->ar[k->handed % REC_RING];
     arena_reset(k->ctx.arena);
     rec_unit_begin(k->r, ru->program, ru->program_index, tu->sample);
-    run_unit(&k->ctx, ru, k->is_batt, k->seconds);
+    run_unit(&k->ctx, ru, k->is_batt ? rk_plan(k, ru->program) : NULL, k->seconds);
     rec->skip = k->ctx.limit_hit == ERR_TIMEOUT || k->ctx.limit_hit == ERR_MEMORY;
     k->st->skipped += rec->skip;
     k->st->units += !rec->skip;
@@ -277,6 +291,8 @@ static int rk_finish(Rechecker *k, char *err, size_t errlen)
     k->st->nodes = c->nodes;
     rec_free(k->r);
     free(k->r);
+    if (k->plan_of)
+        interp_batt_plan_free(&k->plan);
     for (int a = 0; a < REC_RING; a++)
         arena_free(&k->ar[a]);
     for (int a = 0; a < REC_RING; a++)
