@@ -21,7 +21,7 @@ typedef enum Err {
     ERR_MEMORY,         /* MemoryError: a value beyond a battrace size bound */
     ERR_TIMEOUT,        /* TimeoutError: a run beyond its time budget */
     ERR_OVERFLOW,       /* OverflowError: an integer beyond 64 bits */
-    ERR_UNSUPPORTED,    /* NotImplementedError: a primitive battrace lacks */
+    ERR_UNSUPPORTED,    /* NotImplementedError: no primitive raises it; an except clause may name it */
     ERR__COUNT
 } Err;
 
