@@ -63,6 +63,91 @@ Test(cli, usage_errors_exit_2)
     cr_assert(strstr(out, "unknown option '--bogus'"), "%s", out);
 }
 
+/* Every usage error of every command: exit status 2, one line naming the
+ * command and the problem, then where to read more. The messages are the
+ * commands' own (tools/cmd_*.c, tools/cli.c); each row reaches its check
+ * before any file is read, so the paths need not exist. */
+static const struct {
+    const char *args, *message;
+} usage_errors[] = {
+    {"run x.py --tasks t --json", "option --json needs a value"},
+    {"run x.py --tasks t --threads", "option --threads needs a value"},
+    {"run x.py --tasks t --threads 0", "--threads: expected 1 to 1024, got '0'"},
+    {"run x.py --tasks t --threads 2000", "--threads: expected 1 to 1024, got '2000'"},
+    {"run x.py y.py --tasks t", "unexpected argument 'y.py'"},
+    {"run x.py --tasks", "option --tasks needs a value"},
+    {"run x.py --tasks t --programs", "option --programs needs a value"},
+    {"run x.py --tasks t --samples many", "--samples: expected a non-negative integer, got 'many'"},
+    {"run x.py --tasks t --time-limit 0", "--time-limit: expected a positive number of seconds, got '0'"},
+    {"run x.py --tasks t --mem-limit lots", "--mem-limit: expected a size such as 512M or 6G, got 'lots'"},
+    {"run x.py --tasks t --mode sideways", "--mode: expected own or cross, got 'sideways'"},
+    {"run x.py --tasks t --split dev", "--split: expected train, test or all, got 'dev'"},
+    {"record", "missing PROGRAMS"},
+    {"record x.py", "missing --tasks PATH"},
+    {"record x.py --tasks t", "missing -o TRACE"},
+    {"record x.py --tasks t -o", "option -o needs a value"},
+    {"record x.py --tasks t -o f --json", "option --json needs a value"},
+    {"record x.py --tasks t -o f --threads", "option --threads needs a value"},
+    {"record x.py --tasks t -o f --threads 3", "--threads: expected 1 or 2, got '3'"},
+    {"record x.py --tasks t -o f --max-nested -1", "--max-nested: expected a non-negative integer, got '-1'"},
+    {"record x.py --tasks t -o f --frob", "unknown option '--frob'"},
+    {"record x.py y.py --tasks t -o f", "unexpected argument 'y.py'"},
+    {"inspect", "missing TRACE"},
+    {"inspect t --rows", "option --rows needs a value"},
+    {"inspect t --dot", "option --dot needs a value"},
+    {"inspect t --frob", "unknown option '--frob'"},
+    {"inspect t u", "unexpected argument 'u'"},
+    {"inspect t --rows - --json -", "only one of --rows -, --json - and --dot can write to stdout"},
+    {"inspect t --json - --dot 0", "only one of --rows -, --json - and --dot can write to stdout"},
+    {"profile", "missing TRACE"},
+    {"profile t --json", "option --json needs a value"},
+    {"profile t --html", "option --html needs a value"},
+    {"profile t --frob", "unknown option '--frob'"},
+    {"profile t u", "unexpected argument 'u'"},
+    {"profile t --json - --html -", "only one of --json - and --html - can write to stdout"},
+    {"replay", "missing TRACE"},
+    {"replay t --json", "option --json needs a value"},
+    {"replay t --policy", "option --policy needs a value"},
+    {"replay t --policy greedy", "--policy: expected depth or agenda, got 'greedy'"},
+    {"replay t --threads 0", "--threads: expected 1 to 1024, got '0'"},
+    {"replay t --gpu-min-width", "option --gpu-min-width needs a value"},
+    {"replay t --gpu-min-width 0", "--gpu-min-width: expected a positive integer, got '0'"},
+    {"replay t --window", "option --window needs a value"},
+    {"replay t --window -1", "--window: expected a statement count (0: one window), got '-1'"},
+    {"replay t --gpu-profile", "option --gpu-profile needs a value"},
+    {"replay t --frob", "unknown option '--frob'"},
+    {"replay t u", "unexpected argument 'u'"},
+    {"replay t --verify --tasks x", "--verify compares with the trace's own samples: it cannot go with --tasks"},
+    {"replay t --gpu-profile p", "--gpu-profile feeds the cost model of --gpu or --gpu-host: give one of them"},
+    {"replay t --gpu-host --gpu-profile p --gpu-min-width 2",
+     "--gpu-profile and --gpu-min-width are two ways to choose: give one"},
+};
+
+Test(cli, every_usage_error_exits_2_with_its_message)
+{
+    for (size_t k = 0; k < sizeof usage_errors / sizeof *usage_errors; k++) {
+        char out[8192], cmd[16], expect[512];
+        sscanf(usage_errors[k].args, "%15s", cmd);
+        snprintf(expect, sizeof expect, "battrace %s: %s\n(see 'battrace %s --help')\n", cmd, usage_errors[k].message,
+                 cmd);
+        int rc = t_sh(out, sizeof out, "%s %s", t_bin(), usage_errors[k].args);
+        cr_expect_eq(rc, 2, "battrace %s: exit %d", usage_errors[k].args, rc);
+        cr_expect_str_eq(out, expect, "battrace %s", usage_errors[k].args);
+    }
+}
+
+/* Every command's --help: the usage line, on stdout, exit 0. */
+Test(cli, every_command_has_help)
+{
+    const char *cmds[] = {"run", "record", "inspect", "profile", "replay"};
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        char out[16384], usage[64];
+        snprintf(usage, sizeof usage, "usage: battrace %s ", cmds[k]);
+        cr_expect_eq(t_sh(out, sizeof out, "%s %s --help 2>/dev/null", t_bin(), cmds[k]), 0, "%s --help", cmds[k]);
+        cr_expect(!strncmp(out, usage, strlen(usage)), "%s --help begins: %.80s", cmds[k], out);
+    }
+}
+
 Test(cli, help_exits_0)
 {
     char out[8192];

@@ -30,7 +30,7 @@ void selection_defaults(Selection *sel)
     sel->mem_limit = LIMIT_RUN_BYTES_DEFAULT;
 }
 
-static const char *need_value(int argc, char **argv, int *i, const char *cmd)
+const char *cli_need_value(int argc, char **argv, int *i, const char *cmd)
 {
     if (*i + 1 >= argc)
         die_usage(cmd, "option %s needs a value", argv[*i]);
@@ -73,26 +73,26 @@ int selection_option(Selection *sel, int argc, char **argv, int *i, const char *
 {
     const char *a = argv[*i];
     if (!strcmp(a, "--tasks")) {
-        sel->tasks_path = need_value(argc, argv, i, cmd);
+        sel->tasks_path = cli_need_value(argc, argv, i, cmd);
     } else if (!strcmp(a, "--mode")) {
-        const char *v = need_value(argc, argv, i, cmd);
+        const char *v = cli_need_value(argc, argv, i, cmd);
         if (!strcmp(v, "own")) sel->mode = MODE_OWN;
         else if (!strcmp(v, "cross")) sel->mode = MODE_CROSS;
         else die_usage(cmd, "--mode: expected own or cross, got '%s'", v);
     } else if (!strcmp(a, "--split")) {
-        const char *v = need_value(argc, argv, i, cmd);
+        const char *v = cli_need_value(argc, argv, i, cmd);
         if (!strcmp(v, "all")) sel->split = SEL_ALL;
         else if (!strcmp(v, "train")) sel->split = SEL_TRAIN;
         else if (!strcmp(v, "test")) sel->split = SEL_TEST;
         else die_usage(cmd, "--split: expected train, test or all, got '%s'", v);
     } else if (!strcmp(a, "--programs")) {
-        sel->max_programs = cli_parse_count(cmd, a, need_value(argc, argv, i, cmd));
+        sel->max_programs = cli_parse_count(cmd, a, cli_need_value(argc, argv, i, cmd));
     } else if (!strcmp(a, "--samples")) {
-        sel->max_samples = cli_parse_count(cmd, a, need_value(argc, argv, i, cmd));
+        sel->max_samples = cli_parse_count(cmd, a, cli_need_value(argc, argv, i, cmd));
     } else if (!strcmp(a, "--time-limit")) {
-        sel->time_limit = parse_seconds(cmd, a, need_value(argc, argv, i, cmd));
+        sel->time_limit = parse_seconds(cmd, a, cli_need_value(argc, argv, i, cmd));
     } else if (!strcmp(a, "--mem-limit")) {
-        sel->mem_limit = parse_bytes(cmd, a, need_value(argc, argv, i, cmd));
+        sel->mem_limit = parse_bytes(cmd, a, cli_need_value(argc, argv, i, cmd));
     } else {
         return 0;
     }

@@ -65,6 +65,10 @@ FILE *cli_open_out(const char *cmd, const char *path);
  * was lost, else EXIT_OK. */
 int cli_close_out(const char *cmd, FILE *f, const char *path);
 
+/* The value of option argv[*i] (*i moves past it), or the usage error
+ * "option X needs a value" when it is the last argument. */
+const char *cli_need_value(int argc, char **argv, int *i, const char *cmd);
+
 /* s as the value of option opt: a non-negative integer, or a usage error
  * naming cmd and opt. */
 long cli_parse_count(const char *cmd, const char *opt, const char *s);

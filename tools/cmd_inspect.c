@@ -656,9 +656,7 @@ int cmd_inspect(int argc, char **argv)
             return EXIT_OK;
         }
         if (!strcmp(a, "--rows") || !strcmp(a, "--json") || !strcmp(a, "--dot")) {
-            if (i + 1 >= argc)
-                die_usage("inspect", "option %s needs a value", a);
-            const char *v = argv[++i];
+            const char *v = cli_need_value(argc, argv, &i, "inspect");
             if (!strcmp(a, "--rows"))
                 rows_path = v;
             else if (!strcmp(a, "--json"))

@@ -671,12 +671,7 @@ int cmd_profile(int argc, char **argv)
             return EXIT_OK;
         }
         if (!strcmp(a, "--json") || !strcmp(a, "--html")) {
-            if (i + 1 >= argc)
-                die_usage("profile", "option %s needs a value", a);
-            if (!strcmp(a, "--json"))
-                json_path = argv[++i];
-            else
-                html_path = argv[++i];
+            *(strcmp(a, "--json") ? &html_path : &json_path) = cli_need_value(argc, argv, &i, "profile");
         } else if (a[0] == '-' && a[1]) {
             die_usage("profile", "unknown option '%s'", a);
         } else if (!path) {

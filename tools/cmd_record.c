@@ -138,11 +138,10 @@ typedef struct RecordOptions {
     uint64_t max_nested;
 } RecordOptions;
 
-/* The next argument, a non-negative integer value of option opt ("" when
- * there is none: refused as such). */
+/* The next argument, a non-negative integer value of option opt. */
 static long count_arg(int argc, char **argv, int *i, const char *opt)
 {
-    return cli_parse_count("record", opt, *i + 1 < argc ? argv[++*i] : "");
+    return cli_parse_count("record", opt, cli_need_value(argc, argv, i, "record"));
 }
 
 static int parse_args(int argc, char **argv, RecordOptions *o)
@@ -157,9 +156,7 @@ static int parse_args(int argc, char **argv, RecordOptions *o)
         if (selection_option(sel, argc, argv, &i, "record"))
             continue;
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--json")) {
-            if (i + 1 >= argc)
-                die_usage("record", "option %s needs a value", a);
-            *(strcmp(a, "--json") ? &o->out : &o->json) = argv[++i];
+            *(strcmp(a, "--json") ? &o->out : &o->json) = cli_need_value(argc, argv, &i, "record");
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (!strcmp(a, "--no-times")) {
@@ -169,7 +166,7 @@ static int parse_args(int argc, char **argv, RecordOptions *o)
         } else if (!strcmp(a, "--threads")) {
             long n = count_arg(argc, argv, &i, a);
             if (n < 1 || n > 2)
-                die_usage("record", "--threads: expected 1 or 2, got %ld", n);
+                die_usage("record", "--threads: expected 1 or 2, got '%ld'", n);
             o->threads = (int)n;
         } else if (a[0] == '-' && a[1]) {
             die_usage("record", "unknown option '%s'", a);

@@ -140,9 +140,7 @@ static void parse_args(int argc, char **argv, ReplayOptions *o, const char **tra
         if (selection_option(&o->sel, argc, argv, &i, "replay"))
             continue;
         if (!strcmp(a, "--policy") || !strcmp(a, "--threads") || !strcmp(a, "--json")) {
-            if (i + 1 >= argc)
-                die_usage("replay", "option %s needs a value", a);
-            const char *v = argv[++i];
+            const char *v = cli_need_value(argc, argv, &i, "replay");
             if (!strcmp(a, "--json")) {
                 o->json = v;
             } else if (!strcmp(a, "--policy")) {
@@ -164,17 +162,15 @@ static void parse_args(int argc, char **argv, ReplayOptions *o, const char **tra
             o->gpu = SCHED_GPU_HOST;
         } else if (!strcmp(a, "--gpu-min-width")) {
             char *end;
-            const char *v = i + 1 < argc ? argv[++i] : "";
+            const char *v = cli_need_value(argc, argv, &i, "replay");
             o->gpu_min_width = strtol(v, &end, 10);
             if (!*v || *end || o->gpu_min_width < 1)
                 die_usage("replay", "--gpu-min-width: expected a positive integer, got '%s'", v);
         } else if (!strcmp(a, "--gpu-profile")) {
-            if (i + 1 >= argc)
-                die_usage("replay", "option %s needs a value", a);
-            o->gpu_profile = argv[++i];
+            o->gpu_profile = cli_need_value(argc, argv, &i, "replay");
         } else if (!strcmp(a, "--window")) {
             char *end;
-            const char *v = i + 1 < argc ? argv[++i] : "";
+            const char *v = cli_need_value(argc, argv, &i, "replay");
             o->window = strtol(v, &end, 10);
             if (!*v || *end || o->window < 0)
                 die_usage("replay", "--window: expected a statement count (0: one window), got '%s'", v);

@@ -51,13 +51,9 @@ int cmd_run(int argc, char **argv)
         if (selection_option(&r.sel, argc, argv, &i, "run"))
             continue;
         if (!strcmp(a, "--json")) {
-            if (i + 1 >= argc)
-                die_usage("run", "option --json needs a value");
-            json_path = argv[++i];
+            json_path = cli_need_value(argc, argv, &i, "run");
         } else if (!strcmp(a, "--threads")) {
-            if (i + 1 >= argc)
-                die_usage("run", "option --threads needs a value");
-            long n = cli_parse_count("run", "--threads", argv[++i]);
+            long n = cli_parse_count("run", "--threads", cli_need_value(argc, argv, &i, "run"));
             if (n < 1 || n > 1024)
                 die_usage("run", "--threads: expected 1 to 1024, got '%s'", argv[i]);
             r.threads = (int)n;
