@@ -133,8 +133,9 @@ Test(parse, solver_variants)
                   "    )\n"
                   "\n"
                   "    return x1\n"
-                  "def solve_t2(I):\r\n    x1 = rot90(I)\r\n    return x1\r\n");
-    cr_assert_eq(pf.nprograms, 2);
+                  "def solve_t2(I):\r\n    x1 = rot90(I)\r\n    return x1\r\n"
+                  "def solve_t3(I: Tuple[Tuple[int, ...], ...]) -> Grid:\n    x1 = rot90(I)\n    return x1\n");
+    cr_assert_eq(pf.nprograms, 3);
     const Program *p = &pf.programs[0];
     cr_assert_str_eq(p->name, "verify_abc");
     cr_assert_str_eq(p->task, "abc");
@@ -348,6 +349,8 @@ Test(parse, rejects_unknown_and_unassigned_names)
     reject(BATT("    x1 = _get_safe_default(rot90)\n    return o, s\n"),
            "t.py:4:10: _get_safe_default is only allowed in an except block");
     reject(BATT("    t1 = rot90(o)\n    return o, s\n"), "t.py:4:16: 'o' is a list: only o.append(...) is supported");
+    reject(BATT("    t1 = o(I)\n    return o, s\n"), "t.py:4:10: 'o' is a list: only o.append(...) is supported");
+    reject("def batt(task_id, S, I, C, log_path):\n    s = []\n    return o, s\n", "t.py:3:12: name 'o' is not defined");
     reject("def batt(task_id, S, I, C, log_path):\n    o.append((1,))\n    o = []\n    s = []\n    return o, s\n",
            "t.py:2:5: name 'o' is used before assignment");
 }
@@ -364,6 +367,14 @@ Test(parse, rejects_bad_assignments)
     reject(SOLVER("    x1 = ONE(I)\n    return x1\n"), "t.py:2:10: constant 'ONE' is not callable");
     reject(SOLVER("    x1 = rot90(I); x2 = rot90(I)\n    return x1\n"),
            "t.py:2:18: one statement per line (';' is not supported)");
+    reject(SOLVER("    None = rot90(I)\n    return None\n"), "t.py:2:5: cannot assign to keyword 'None'");
+    reject(BATT(GUARD("o", "rot90(I)", "rot90") "    return o, s\n"), "t.py:5:9: cannot assign to list 'o'");
+    reject(BATT("    _get_safe_default = rot90(I)\n    return o, s\n"),
+           "t.py:4:5: cannot assign to function '_get_safe_default'");
+    reject(SOLVER("    x1: int = rot90(I)\n    return x1\n"), "t.py:2:7: annotated assignments are not supported");
+    reject(SOLVER("    42\n    return I\n"), "t.py:2:5: expected a statement NAME = CALLEE(ARG, ...), got a number");
+    reject(SOLVER("    'doc'\n    return I\n"), "t.py:2:5: expected a statement NAME = CALLEE(ARG, ...), got a string");
+    reject(SOLVER("    x1 = rbind(I I)\n    return x1\n"), "t.py:2:18: expected ',' or ')', got 'I'");
 }
 
 Test(parse, rejects_wrong_arity)
@@ -402,6 +413,10 @@ Test(parse, rejects_other_defs)
     reject(SOLVER("    x1 = rot90(I)\n    return x1\n") SOLVER("    x1 = rot90(I)\n    return x1\n"),
            "t.py:4:5: function 'solve_t' is defined twice");
     reject(SOLVER("    def inner(I):\n        return I\n    return I\n"), "t.py:2:5: 'def' is not supported");
+    reject("def 42(I):\n    return I\n", "t.py:1:5: expected a function name, got a number");
+    reject("def solve_t(42):\n    return I\n", "t.py:1:13: expected a parameter name, got a number");
+    reject("def solve_t(I J):\n    return I\n", "t.py:1:15: expected ',' or ')', got 'J'");
+    reject("def solve_t(I: 42):\n    x1 = rot90(I)\n    return x1\n", "t.py:1:16: unsupported annotation");
 }
 
 Test(parse, rejects_module_level_statements)
@@ -479,6 +494,22 @@ Test(parse, rejects_bad_try_blocks)
     reject(BATT("    try:\n        t1 = rot90(I)\n    except ():\n        t1 = _get_safe_default(rot90)\n"
                 "    return o, s\n"),
            "t.py:6:12: an empty exception tuple catches nothing");
+    reject(BATT("    try:\n        t1 = rot90(I)\n    except 42:\n        t1 = _get_safe_default(rot90)\n"
+                "    return o, s\n"),
+           "t.py:6:12: expected an exception class name, got a number");
+    reject(BATT("    try:\n        t1 = rot90(I)\n    except\n"),
+           "t.py:6:11: expected an exception class name, got end of line");
+    reject(BATT("    try:\n        t1 = rot90(I)\n    except (TypeError ValueError):\n"
+                "        t1 = _get_safe_default(rot90)\n    return o, s\n"),
+           "t.py:6:23: expected ',' or ')', got 'ValueError'");
+    /* 16 names, then a 17th at column 12 + 16 * len("TypeError, ") + 1 */
+    reject(BATT("    try:\n        t1 = rot90(I)\n    except (TypeError, TypeError, TypeError, TypeError, TypeError, "
+                "TypeError, TypeError, TypeError, TypeError, TypeError, TypeError, TypeError, TypeError, TypeError, "
+                "TypeError, TypeError, TypeError):\n        t1 = _get_safe_default(rot90)\n    return o, s\n"),
+           "t.py:6:189: too many exception classes (at most 16)");
+    reject(BATT("    try:\n        t1 = rot90(I)\n            t2 = rot90(I)\n    except Exception:\n"
+                "        t1 = _get_safe_default(rot90)\n    return o, s\n"),
+           "t.py:6:13: unexpected indent");
 }
 
 Test(parse, rejects_bad_appends)

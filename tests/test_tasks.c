@@ -268,6 +268,11 @@ Test(tasks, kaggle_errors)
     load_fails(d, d, msg);
     const char *dup = put("d_challenges.json", "{\"a\": {\"train\": []}, \"a\": {\"train\": []}}");
     load_fails(dup, dup, "duplicate task id 'a'");
+    const char *list = put("z_challenges.json", "[1]");
+    load_fails(list, list, "expected an object of tasks by id");
+    put("x_challenges.json", KAGGLE_CHAL);
+    bad = put("x_solutions.json", "[]");
+    load_fails(P("x_challenges.json"), bad, "expected an object of test output lists by task id");
 }
 
 Test(tasks, ragged_and_empty_grids)

@@ -981,6 +981,42 @@ Test(trace, refuses_malformed_sections)
     TRY_SEC(SEC_META, "{\"units\": 1", "not a JSON object");
 }
 
+/* The rest of a section's refusals, and the section headers' own. */
+Test(trace, refuses_malformed_section_contents_and_headers)
+{
+    TRY_SEC(SEC_SAMPLES, "\x01\x01k\x00\x00\x00\x00\x00X", "trailing bytes in SAMPLES");
+    TRY_SEC(SEC_META, "{\"units\": 1}\x00", "NUL byte in META");
+    TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x7f\x00\x00", "binding count 127 larger than the section");
+    Sec base[] = {
+        S(SEC_SOURCE, "src"), S(SEC_PROGRAMS, "\x01\x01p"),
+        S(SEC_SAMPLES, "\x01\x01k\x00\x00\x00\x00\x00"),
+        S(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x00\x00\x00"), S(SEC_VALUES, "\x01\x03\x02"),
+        S(SEC_META, "{\"units\": 1}"),
+    };
+    size_t size;
+    uint8_t *data = assemble(base, 6, &size);
+    wr_u32le(data + TRACE_HEADER_SIZE + 4, 1); /* the first section's reserved field */
+    fix_crc(data, size);
+    expect_refused(data, size, "section reserved field is not zero");
+    free(data);
+    data = assemble(base, 6, &size);
+    wr_u64le(data + TRACE_HEADER_SIZE + 8, (uint64_t)1 << 40); /* its length */
+    fix_crc(data, size);
+    expect_refused(data, size, "section 2 overruns the body"); /* SOURCE */
+    free(data);
+    /* eight bytes after the last section: too few for another's header */
+    data = assemble(base, 6, &size);
+    data = realloc(data, size + 8);
+    cr_assert_not_null(data);
+    memset(data + size, 0, 8);
+    size += 8;
+    wr_u64le(data + 16, size - TRACE_HEADER_SIZE);
+    fix_crc(data, size);
+    expect_refused(data, size, "truncated section header");
+    free(data);
+    expect_refused(NULL, 5, "no data");
+}
+
 Test(trace, sections_in_any_order_and_unknown_kinds_skipped)
 {
     Sec secs[] = {
