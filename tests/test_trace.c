@@ -494,6 +494,10 @@ Test(trace, decode_refuses_malformed_entries)
         {{14, 0xff, 0xff, 0xff, 0xff, 0x0f, 0xff, 0xff, 0xff, 0xff, 0x0f, 2}, 12, 1, 0}, /* h * w wraps */
         {{14, 1, 1, 2, 0}, 5, 1, 0},       /* trailing bytes */
         {{6, 1, 14, 1, 1, 2}, 6, 1, 0},    /* a grid inline in a tuple */
+        {{6, 1}, 2, 1, 0},                 /* a tuple's item missing */
+        {{9, 1}, 2, 1, 0},                 /* a closure's head cut short */
+        {{14, 1, 3, 2, 4}, 5, 1, 0},       /* a grid's row cut short */
+        {{3, 2}, 2, 3, 0},                 /* more values than bytes */
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         ValueTable vt;
@@ -986,6 +990,7 @@ Test(trace, refuses_malformed_section_contents_and_headers)
 {
     TRY_SEC(SEC_SAMPLES, "\x01\x01k\x00\x00\x00\x00\x00X", "trailing bytes in SAMPLES");
     TRY_SEC(SEC_META, "{\"units\": 1}\x00", "NUL byte in META");
+    TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01", "truncated call err");
     TRY_SEC(SEC_UNITS, "\x00\x00\x05\x01\x00\x00\x01\x7f\x00\x00", "binding count 127 larger than the section");
     Sec base[] = {
         S(SEC_SOURCE, "src"), S(SEC_PROGRAMS, "\x01\x01p"),
