@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -502,6 +503,24 @@ Test(inspect, usage_and_refused_traces)
     cr_assert(strstr(out, tr), "%s", out);
     cr_assert_eq(t_sh(out, sizeof out, "%s profile %s", t_bin(), tr), 2);
     cr_assert(strstr(out, tr), "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, "%s replay %s", t_bin(), tr), 2);
+    cr_assert(strstr(out, tr) && strstr(out, "checksum"), "%s", out);
+    /* cut short anywhere (here: at a third, and one byte short): every
+     * command refuses it, naming the file, and none crashes */
+    for (int cut = 0; cut < 2; cut++) {
+        solver_trace(tr, NULL);
+        struct stat st;
+        cr_assert_eq(stat(tr, &st), 0);
+        cr_assert_eq(truncate(tr, cut ? st.st_size - 1 : st.st_size / 3), 0);
+        const char *cmds[] = {"inspect %s", "inspect %s --rows /dev/null", "profile %s", "replay %s",
+                              "replay %s --verify"};
+        for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+            char cmd[512];
+            snprintf(cmd, sizeof cmd, cmds[k], tr);
+            cr_assert_eq(t_sh(out, sizeof out, "%s %s", t_bin(), cmd), 2, "%s: %s", cmd, out);
+            cr_assert(strstr(out, tr), "%s: %s", cmd, out);
+        }
+    }
     /* a file that is not a trace */
     f = fopen(tr, "w");
     fputs("hello\n", f);
