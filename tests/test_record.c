@@ -213,6 +213,47 @@ Test(record, sfilter_and_argmax_callbacks)
     trace_free(&t);
 }
 
+/* prapply(connect, a, b) builds each distinct line once (ops/higher.c's
+ * fast path), and still reports every call it stands for, in Python's
+ * order (for j in b, for i in a), with its line; the lines below are
+ * worked out by hand from dsl.py's connect. */
+Test(record, prapply_of_connect_reports_every_call)
+{
+    Trace t;
+    record_source("def solve_t(I):\n"
+                  "    x1 = ofcolor(I, ONE)\n"
+                  "    x2 = ofcolor(I, TWO)\n"
+                  "    O = prapply(connect, x1, x2)\n"
+                  "    return O\n",
+                  "((1, 0, 2), (0, 1, 0), (0, 2, 0))", NULL, &t);
+    /* x1 = {(0, 0), (1, 1)}, x2 = {(0, 2), (2, 1)}: 3 statements, 4 calls */
+    cr_assert_eq(t.units[0].nnodes, 7);
+    cr_assert_str_eq(op_name(node(&t, 2)), "prapply");
+    static const struct {
+        const char *i, *j, *line;
+    } calls[] = {
+        {"(0, 0)", "(0, 2)", "frozenset({(0, 0), (0, 1), (0, 2)})"}, /* a row */
+        {"(1, 1)", "(0, 2)", "frozenset({(0, 2), (1, 1)})"},         /* an antidiagonal */
+        {"(0, 0)", "(2, 1)", "frozenset()"},                         /* no line */
+        {"(1, 1)", "(2, 1)", "frozenset({(1, 1), (2, 1)})"},         /* a column */
+    };
+    for (uint32_t k = 0; k < 4; k++) {
+        const TraceNode *n = node(&t, 3 + k);
+        cr_assert_str_eq(op_name(n), "connect", "call %u", k);
+        cr_assert_eq(n->parent, 3, "call %u made inside node 2 (prapply)", k);
+        cr_assert_eq(n->stmt, 2);
+        cr_assert_eq(n->err, ERR_OK);
+        cr_assert_eq(n->nargs, 2);
+        cr_assert_str_eq(value_repr(&t, (uint32_t)ref_index(arg(&t, n, 0))), calls[k].i, "call %u", k);
+        cr_assert_str_eq(value_repr(&t, (uint32_t)ref_index(arg(&t, n, 1))), calls[k].j, "call %u", k);
+        cr_assert(recorded_as(&t, n->result, calls[k].line), "call %u: not %s", k, calls[k].line);
+    }
+    cr_assert(recorded_as(&t, node(&t, 2)->result,
+                          "frozenset({frozenset(), frozenset({(0, 0), (0, 1), (0, 2)}), "
+                          "frozenset({(0, 2), (1, 1)}), frozenset({(1, 1), (2, 1)})})"));
+    trace_free(&t);
+}
+
 Test(record, variable_callees_resolve)
 {
     Trace t;
