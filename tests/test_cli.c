@@ -601,21 +601,28 @@ Test(cli, commands_read_a_trace_a_unit_at_a_time)
     drop_recorded(&x);
 }
 
-/* The trace at path written again with the result of node k (of the
- * whole trace) replaced by that of node j: a well-formed trace, checksums
- * and all, that no recording made. */
+/* Trace t written again to path (then freed): a well-formed trace,
+ * checksums and all, that no recording made when t was changed. */
+static void rewrite(const char *path, Trace *t)
+{
+    char err[512];
+    TraceWriter *w = tw_open(path, t, err, sizeof err);
+    cr_assert(w, "%s", err);
+    for (uint64_t u = 0; u < t->nunits; u++)
+        cr_assert_eq(tw_unit(w, &t->units[u], &t->nodes[t->units[u].first_node], t->args), 0);
+    cr_assert_eq(tw_close(w, t, t->meta_json, err, sizeof err), 0, "%s", err);
+    trace_free(t);
+}
+
+/* The trace at path with the result of node k (of the whole trace)
+ * replaced by that of node j. */
 static void swap_result(const char *path, uint64_t k, uint64_t j)
 {
     Trace t;
     char err[512];
     cr_assert_eq(trace_read(path, &t, err, sizeof err), 0, "%s", err);
     t.nodes[k].result = t.nodes[j].result;
-    TraceWriter *w = tw_open(path, &t, err, sizeof err);
-    cr_assert(w, "%s", err);
-    for (uint64_t u = 0; u < t.nunits; u++)
-        cr_assert_eq(tw_unit(w, &t.units[u], &t.nodes[t.units[u].first_node], t.args), 0);
-    cr_assert_eq(tw_close(w, &t, t.meta_json, err, sizeof err), 0, "%s", err);
-    trace_free(&t);
+    rewrite(path, &t);
 }
 
 /* Two nodes of one kind (statement: parent 0, or nested) with different
@@ -655,6 +662,93 @@ Test(cli, replay_verify_names_a_changed_result)
         swap_result(x.trace, k, j);
         cr_assert_eq(t_sh(out, sizeof out, "%s replay %s --verify", t_bin(), x.trace), 1, "%s", out);
         cr_assert(strstr(out, "--verify: ") && strstr(out, what[nested]), "%s", out);
+        drop_recorded(&x);
+    }
+}
+
+/* The first nested node that returned, with a value argument first. */
+static uint64_t first_nested(const Trace *t)
+{
+    for (uint64_t k = 0; k < t->nnodes; k++) {
+        const TraceNode *n = &t->nodes[k];
+        if (n->parent && !n->err && n->op < P__COUNT && n->nargs &&
+            ref_kind(t->args[n->args_at]) == REF_VALUE)
+            return k;
+    }
+    cr_assert_fail("the example has no nested node with a value argument");
+    return 0;
+}
+
+static void nested_raises(Trace *t)
+{
+    t->nodes[first_nested(t)].err = ERR_TYPE;
+}
+
+static void nested_other_primitive(Trace *t)
+{
+    TraceNode *n = &t->nodes[first_nested(t)];
+    n->op = n->op == P_identity ? P_size : P_identity;
+}
+
+static void nested_other_argument(Trace *t)
+{
+    TraceNode *n = &t->nodes[first_nested(t)];
+    t->args[n->args_at] = ref_make(REF_VALUE, t->samples[0].input);
+}
+
+static void call_returned_otherwise(Trace *t)
+{
+    t->units[0].calls[0].out = t->samples[0].input + 1;
+}
+
+static void call_ended_otherwise(Trace *t)
+{
+    TraceCall *c = &t->units[0].calls[0];
+    c->err = ERR_VALUE;
+    c->out = 0;
+}
+
+static void call_ended_at_its_first_statement(Trace *t)
+{
+    TraceCall *c = &t->units[0].calls[0];
+    c->err = ERR_TYPE;
+    c->done = 0;
+    c->out = 0;
+}
+
+/* replay --verify on traces changed in each way a recording could be wrong:
+ * exit 1, the difference named. */
+Test(cli, replay_verify_names_each_kind_of_difference)
+{
+    static const struct {
+        void (*change)(Trace *);
+        const char *program, *says;
+    } cases[] = {
+        {nested_raises, "traces/example_solvers.py",
+         "(bordering): recorded TypeError, recording again gave a value"},
+        {nested_other_primitive, "traces/example_solvers.py",
+         "(identity): recording again made another node (bordering)"},
+        {nested_other_argument, "traces/example_solvers.py", "(bordering): argument 1 differs"},
+        {call_returned_otherwise, "traces/example_solvers.py", "call 0 returned another value"},
+        {call_ended_otherwise, "traces/example_solvers.py",
+         "call 0 ended otherwise: recorded ValueError after 6 statements, now a return after 6"},
+        {call_returned_otherwise, "traces/example_batt.py", "(batt on 00d62c1b): call 0 returned another value"},
+        {call_ended_otherwise, "traces/example_batt.py", "(batt on 00d62c1b): call 0 ended otherwise"},
+        {call_ended_at_its_first_statement, "traces/example_solvers.py",
+         "call 0, statement 0: recorded TypeError ending the call, replay gave a value"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char out[8192], err[512], tag[16];
+        Recorded x;
+        snprintf(tag, sizeof tag, "vk%zu", k);
+        record_example(&x, tag, cases[k].program);
+        Trace t;
+        cr_assert_eq(trace_read(x.trace, &t, err, sizeof err), 0, "%s", err);
+        cases[k].change(&t);
+        rewrite(x.trace, &t);
+        int rc = t_sh(out, sizeof out, "%s replay %s --verify", t_bin(), x.trace);
+        cr_expect_eq(rc, 1, "case %zu: %s", k, out);
+        cr_expect(strstr(out, "--verify: ") && strstr(out, cases[k].says), "case %zu: %s", k, out);
         drop_recorded(&x);
     }
 }
