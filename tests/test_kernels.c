@@ -709,6 +709,59 @@ Test(kernels, counters)
 }
 
 /* The device's results equal the host backend's, kind by kind. */
+/* The value store itself (host stand-in): cells kept where they were put
+ * when the buffer grows past its first 2^20 cells, handles that stay valid,
+ * a grid built back from its cells, room refused past the bound, cells
+ * given back by release while the peak stays. */
+Test(kernels, store_grows_keeps_cells_and_refuses_past_its_bound)
+{
+    char msg[256];
+    size_t max = (size_t)3 << 20;
+    GpuStore *st = gpu_store_new(GPU_HOST, max, msg, sizeof msg);
+    cr_assert_not_null(st, "%s", msg);
+    cr_assert_eq(gpu_store_backend(st), GPU_HOST);
+    int32_t cells[6] = {1, 2, 3, 4, 5, 6};
+    int64_t a = gpu_store_reserve(st, 6);
+    cr_assert_eq(a, 0);
+    cr_assert_eq(gpu_store_upload(st, a, cells, 6, msg, sizeof msg), 0, "%s", msg);
+    int32_t ra = gpu_store_add_ref(st, (GpuRef){a, 2, 3, 1, 6});
+    /* two million cells more: past the first buffer, which grows */
+    size_t big = (size_t)2 << 20;
+    int64_t b = gpu_store_reserve(st, big);
+    cr_assert_eq(b, 6);
+    int32_t *fill = malloc(big * sizeof *fill);
+    for (size_t k = 0; k < big; k++)
+        fill[k] = (int32_t)(k % 10);
+    cr_assert_eq(gpu_store_upload(st, b, fill, big, msg, sizeof msg), 0, "%s", msg);
+    int32_t back[6];
+    cr_assert_eq(gpu_store_download(st, back, a, 6, msg, sizeof msg), 0, "%s", msg);
+    cr_assert_arr_eq(back, cells, sizeof cells, "the first cells survive the growth");
+    cr_assert_eq(gpu_store_download(st, fill, b + (int64_t)big - 3, 3, msg, sizeof msg), 0, "%s", msg);
+    cr_assert(fill[0] == (int32_t)((big - 3) % 10) && fill[2] == (int32_t)((big - 1) % 10));
+    free(fill);
+    cr_assert_eq(gpu_store_nrefs(st), 1);
+    const GpuRef *r = gpu_store_ref(st, ra);
+    cr_assert(r->off == 0 && r->h == 2 && r->w == 3);
+    Value grid;
+    GpuCounters c = {0};
+    cr_assert_eq(gpu_store_materialize(st, t_ctx(), 1, &ra, &grid, &c, msg, sizeof msg), ERR_OK, "%s", msg);
+    cr_assert_str_eq(R(grid), "((1, 2, 3), (4, 5, 6))");
+    cr_assert_eq(c.materialized, 1);
+    /* the bound: a million cells more do not fit in 3 * 2^20 */
+    cr_assert_eq(gpu_store_reserve(st, (size_t)1 << 20), -1);
+    cr_assert_eq(gpu_store_used(st), 6 + big);
+    gpu_store_release(st, b);
+    cr_assert_eq(gpu_store_used(st), 6);
+    cr_assert_eq(gpu_store_peak(st), 6 + big);
+    cr_assert_eq(gpu_store_reserve(st, (size_t)1 << 20), 6, "room again after the release");
+    gpu_store_free(st);
+    /* a device store where there is none: refused with a message */
+    if (gpu_device_count() == 0) {
+        cr_assert_null(gpu_store_new(GPU_DEVICE, 0, msg, sizeof msg));
+        cr_assert_str_eq(msg, "no CUDA device");
+    }
+}
+
 Test(kernels, device_matches_host)
 {
     if (gpu_device_count() == 0)
