@@ -689,6 +689,14 @@ Test(kernels, counters)
     cr_assert_eq(c.bytes_to_device, 3 * sizeof(BtItem) + 8 * sizeof(int32_t));
     cr_assert_eq(c.bytes_from_device, 8 * sizeof(int32_t));
     cr_assert(c.args_uploaded == 3 && c.args_resident == 0 && c.results_resident == 3 && c.materialized == 3);
+    /* one grid given to two items goes up once; the second reads it there */
+    GpuCounters twice = {0};
+    const Value *same[2] = {&a[0], &a[0]};
+    cr_assert_eq(gpu_run_batch_on(GPU_HOST, t_ctx(), p, 2, same, out, err, &twice), 2);
+    cr_assert(v_eq(out[0], V("((3, 1), (4, 2))")) && v_eq(out[1], out[0]));
+    cr_assert(twice.args_uploaded == 1 && twice.args_resident == 1, "uploaded %llu, resident %llu",
+              (unsigned long long)twice.args_uploaded, (unsigned long long)twice.args_resident);
+    cr_assert_eq(twice.bytes_to_device, 2 * sizeof(BtItem) + 4 * sizeof(int32_t));
     /* counters accumulate; a batch with nothing eligible runs nothing */
     cr_assert_eq(gpu_run_batch_on(GPU_HOST, t_ctx(), p, 1, &ptr[1], out, err, &c), 0);
     cr_assert(c.items_host == 3 && c.items_ineligible == 3 && c.host_runs == 1);
@@ -708,7 +716,6 @@ Test(kernels, counters)
     }
 }
 
-/* The device's results equal the host backend's, kind by kind. */
 /* The value store itself (host stand-in): cells kept where they were put
  * when the buffer grows past its first 2^20 cells, handles that stay valid,
  * a grid built back from its cells, room refused past the bound, cells
@@ -762,6 +769,7 @@ Test(kernels, store_grows_keeps_cells_and_refuses_past_its_bound)
     }
 }
 
+/* The device's results equal the host backend's, kind by kind. */
 Test(kernels, device_matches_host)
 {
     if (gpu_device_count() == 0)
