@@ -246,6 +246,7 @@ Test(fastpaths, slices_keep_the_flags_items_give)
 Test(fastpaths, appends_build_what_mk_tuple_builds)
 {
     static const char source[] =
+        "from safe_dsl import _get_safe_default\n"
         "def batt(task_id, S, I, C, log_path):\n"
         "    s = []\n"
         "    o = []\n"
@@ -308,6 +309,62 @@ Test(fastpaths, appends_build_what_mk_tuple_builds)
     program_free(&pf);
 }
 
+/* A call of five to eight arguments has no frame indices (STMT_FAST_ARGS)
+ * and takes the interpreter's other path: callee and arguments read by
+ * their kinds. No DSL function takes five, so Python raises TypeError, and
+ * in a batt the except clause gives the safe default and the run goes on. */
+Test(fastpaths, calls_of_five_or_more_arguments)
+{
+    static const char *sources[] = {
+        "def solve_t(I):\n    x1 = rbind(rot90, I)\n    x2 = x1(I, I, ONE, I, rot90)\n    return x2\n",
+        "def solve_t(I):\n    x1 = I(I, T, ONE, I, rot90, I)\n    return x1\n",
+    };
+    Inputs in = {V("((1, 2), (3, 4))"), v_empty_tuple(), v_none(), "t"};
+    for (size_t k = 0; k < 2; k++) {
+        char err[512];
+        ProgramFile pf;
+        cr_assert_eq(program_parse("five.py", sources[k], &pf, err, sizeof err), 0, "%s", err);
+        cr_assert(!pf.programs[0].stmts[pf.programs[0].nstmts - 1].fast, "the call has no frame indices");
+        Value out;
+        ctx_begin_run(t_ctx(), 0);
+        cr_assert_eq(interp_solver(t_ctx(), &pf.programs[0], &in, &out), ERR_TYPE, "program %zu", k);
+        program_free(&pf);
+    }
+    static const char batt[] = "from safe_dsl import _get_safe_default\n"
+                               "def batt(task_id, S, I, C, log_path):\n"
+                               "    s = []\n"
+                               "    o = []\n"
+                               "    try:\n"
+                               "        t1 = rbind(rot90, I)\n"
+                               "    except Exception:\n"
+                               "        t1 = _get_safe_default(rbind)\n"
+                               "    try:\n"
+                               "        t2 = t1(I, C, ONE, I, rot90)\n"
+                               "    except TypeError:\n"
+                               "        t2 = _get_safe_default(t1)\n"
+                               "    s.append((1, t2, rot90, I, C, 'x'))\n"
+                               "    return o, s\n";
+    char err[512];
+    ProgramFile pf;
+    cr_assert_eq(program_parse("five.py", batt, &pf, err, sizeof err), 0, "%s", err);
+    BattPlan plan;
+    interp_batt_plan(&pf.programs[0], &plan);
+    BattPair res;
+    interp_batt_pair(t_ctx(), &pf.programs[0], &plan, &in, V("((5,),)"), 0, &res);
+    interp_batt_plan_free(&plan);
+    cr_assert(res.err == ERR_OK && res.err_c == ERR_OK);
+    /* t1's safe default is (), whatever t1 holds (safe_dsl's for a non-DSL name) */
+    cr_assert_eq(v_len(res.s), 1);
+    Value item = v_item(res.s, 0);
+    cr_assert_eq(v_len(item), 6);
+    cr_assert_str_eq(R(v_item(item, 1)), "()");
+    cr_assert(v_item(item, 2).tag == VT_FUNC && v_item(item, 2).u.fn->prim == prim_lookup("rot90"));
+    cr_assert_str_eq(R(v_item(item, 3)), "((1, 2), (3, 4))");
+    cr_assert_str_eq(R(v_item(item, 4)), "None");
+    cr_assert_str_eq(R(v_item(v_item(res.s_c, 0), 4)), "((5,),)");
+    program_free(&pf);
+}
+
 /* Program `source`'s batt on each sample (I, C) with its plan and with the
  * statement-by-statement walk: o, s, s_c and both classes the same. Counts
  * the second calls that ended with an error and those that returned. */
@@ -350,6 +407,7 @@ static void in_place_against_walk(const char *source, const char *samples[][2], 
 Test(fastpaths, second_call_in_place_matches_the_walk)
 {
     static const char source[] =
+        "from safe_dsl import _get_safe_default\n"
         "def batt(task_id, S, I, C, log_path):\n"
         "    s = []\n"
         "    o = []\n"
@@ -397,6 +455,7 @@ Test(fastpaths, second_call_in_place_matches_the_walk)
     cr_assert(ended >= 2 && returned >= 2, "%d second calls ended, %d returned", ended, returned);
 
     static const char late_end[] = /* the first call ends at t3 (C is None), the second goes on */
+        "from safe_dsl import _get_safe_default\n"
         "def batt(task_id, S, I, C, log_path):\n"
         "    s = []\n"
         "    o = []\n"
@@ -418,6 +477,7 @@ Test(fastpaths, second_call_in_place_matches_the_walk)
     cr_assert(ended >= 1 && returned >= 2, "%d second calls ended, %d returned", ended, returned);
 
     static const char reassigned[] =
+        "from safe_dsl import _get_safe_default\n"
         "def batt(task_id, S, I, C, log_path):\n"
         "    s = []\n"
         "    o = []\n"

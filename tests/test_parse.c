@@ -350,6 +350,13 @@ Test(parse, rejects_unknown_and_unassigned_names)
            "t.py:4:10: _get_safe_default is only allowed in an except block");
     reject(BATT("    t1 = rot90(o)\n    return o, s\n"), "t.py:4:16: 'o' is a list: only o.append(...) is supported");
     reject(BATT("    t1 = o(I)\n    return o, s\n"), "t.py:4:10: 'o' is a list: only o.append(...) is supported");
+    /* pyref gives a program dsl's and constants' names, not safe_dsl's */
+    reject(BATT(GUARD("t1", "rot90(I)", "rot90") "    return o, s\n"),
+           "t.py:7:14: name '_get_safe_default' is not defined (the file must say: "
+           "from safe_dsl import _get_safe_default)");
+    ProgramFile pf;
+    parse_ok(&pf, BATT(GUARD("t1", "rot90(I)", "rot90") "    return o, s\n") "from safe_dsl import _get_safe_default\n");
+    program_free(&pf);
     reject("def batt(task_id, S, I, C, log_path):\n    s = []\n    return o, s\n", "t.py:3:12: name 'o' is not defined");
     reject("def batt(task_id, S, I, C, log_path):\n    o.append((1,))\n    o = []\n    s = []\n    return o, s\n",
            "t.py:2:5: name 'o' is used before assignment");

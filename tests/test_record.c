@@ -280,7 +280,8 @@ Test(record, variable_callees_resolve)
 Test(record, errors_and_safe_defaults_in_a_batt)
 {
     Trace t;
-    record_source("def batt(task_id, S, I, C, log_path):\n"
+    record_source("from safe_dsl import _get_safe_default\n"
+                  "def batt(task_id, S, I, C, log_path):\n"
                   "    s = []\n"
                   "    o = []\n"
                   "    try:\n"

@@ -15,7 +15,7 @@
 #include "../scheduler/sched.h"
 #include "../tracer/program.h"
 
-#define BATT_HEAD "def batt(task_id, S, I, C, log_path):\n    s = []\n    o = []\n"
+#define BATT_HEAD "from safe_dsl import _get_safe_default\ndef batt(task_id, S, I, C, log_path):\n    s = []\n    o = []\n"
 #define GUARD(t, call, callee) \
     "    try:\n        " t " = " call "\n    except Exception:\n        " t " = _get_safe_default(" callee ")\n"
 #define GUARD_ONLY(exc, t, call, callee) \

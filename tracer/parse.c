@@ -180,6 +180,11 @@ typedef struct Parser {
     char **slot_names;
     size_t nslots, slotcap;
     int have_o, have_s; /* o = [] / s = [] seen */
+    /* _get_safe_default is no DSL name: without its import a batt's except
+     * block raises NameError. The import may come anywhere in the file (the
+     * module runs before batt is called). */
+    int imports_safe_default;
+    const Token *first_safe_default;
     const char **last_catch;
     size_t last_ncatch;
 } Parser;
@@ -751,6 +756,8 @@ static void parse_safe_default(Parser *p, const Token *target, const Token *call
     p->pos += 2;
     if (!tok_is(cur(p), "_get_safe_default"))
         fail(p, cur(p), "expected _get_safe_default(%.*s)", TXT(callee));
+    if (!p->first_safe_default)
+        p->first_safe_default = cur(p);
     advance(p);
     expect_op(p, '(', "'('");
     if (!same_name(cur(p), callee))
@@ -1119,6 +1126,7 @@ static void parse_import(Parser *p)
     int safe = tok_is(mod, "safe_dsl") && tok_is(what, "_get_safe_default");
     if (!tok_is(peek(p, 2), "import") || peek(p, 4)->kind != TK_NEWLINE || !(star || safe))
         fail(p, from, IMPORT_HELP);
+    p->imports_safe_default |= safe;
     p->pos += 5;
 }
 
@@ -1140,6 +1148,9 @@ static void parse_module(Parser *p)
     }
     if (p->nprogs == 0)
         fail(p, cur(p), "no programs in file");
+    if (p->first_safe_default && !p->imports_safe_default)
+        fail(p, p->first_safe_default,
+             "name '_get_safe_default' is not defined (the file must say: from safe_dsl import _get_safe_default)");
 }
 
 /* ---- entry points ---- */
