@@ -7,6 +7,9 @@
 #ifndef BATTRACE_ERR_H
 #define BATTRACE_ERR_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 typedef enum Err {
     ERR_OK = 0,
     ERR_TYPE,           /* TypeError */
@@ -37,6 +40,12 @@ Err err_from_name(const char *name);
  * Exception and BaseException cover everything). Returns -1 for an unknown
  * class name. */
 int err_caught_by(Err e, const char *class_name);
+
+/* Is name (len bytes, not NUL-terminated) one of Python 3.11's built-in
+ * exception classes, the only names an except clause of the subset may
+ * give? (Any other name fails in Python when the clause is reached:
+ * NameError, or TypeError for a name that is no exception class.) */
+bool err_is_builtin_class(const char *name, size_t len);
 
 /* Propagate an error out of the current function. */
 #define TRY(expr) do { Err try_err_ = (expr); if (try_err_) return try_err_; } while (0)

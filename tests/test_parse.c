@@ -517,6 +517,30 @@ Test(parse, rejects_bad_try_blocks)
     reject(BATT("    try:\n        t1 = rot90(I)\n            t2 = rot90(I)\n    except Exception:\n"
                 "        t1 = _get_safe_default(rot90)\n    return o, s\n"),
            "t.py:6:13: unexpected indent");
+    /* only Python's built-in exception classes: any other name raises
+     * NameError (undefined) or TypeError (no exception class) in Python
+     * once the clause is reached */
+    static const char *not_classes[][2] = {
+        {"ValueErr", "6:12: 'ValueErr'"}, {"(ValueError, int)", "6:25: 'int'"},
+        {"rot90", "6:12: 'rot90'"}, {"(ONE,)", "6:13: 'ONE'"}, {"t1", "6:12: 't1'"},
+    };
+    for (size_t k = 0; k < sizeof not_classes / sizeof *not_classes; k++) {
+        char src[512], want[256];
+        snprintf(src, sizeof src,
+                 BATT("    try:\n        t1 = rot90(I)\n    except %s:\n        t1 = _get_safe_default(rot90)\n"
+                      "    return o, s\n"),
+                 not_classes[k][0]);
+        snprintf(want, sizeof want,
+                 "t.py:%s is not a built-in exception class (Python would raise NameError or TypeError here)",
+                 not_classes[k][1]);
+        reject(src, want);
+    }
+    ProgramFile pf;
+    parse_ok(&pf, "from safe_dsl import _get_safe_default\n" BATT(
+                      "    try:\n        t1 = rot90(I)\n    except (AssertionError, OSError, Warning, UnicodeError):\n"
+                      "        t1 = _get_safe_default(rot90)\n    return o, s\n"));
+    cr_assert_eq(pf.programs[0].stmts[0].ncatch, 4);
+    program_free(&pf);
 }
 
 Test(parse, rejects_bad_appends)

@@ -688,6 +688,9 @@ static const Token *exception_name(Parser *p)
     char buf[80];
     if (!is_ident(t))
         fail(p, t, "expected an exception class name, got %s", describe(t, buf, sizeof buf));
+    if (!err_is_builtin_class(t->text, t->len))
+        fail(p, t, "'%.*s' is not a built-in exception class (Python would raise NameError or TypeError here)",
+             TXT(t));
     advance(p);
     return t;
 }
