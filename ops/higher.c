@@ -305,6 +305,17 @@ static Err sort_keys(Ctx *ctx, const Value *keys, uint32_t *idx, size_t n)
     return merge_sort(&s, idx, tmp, n);
 }
 
+/* A key as sorted, max and min take one: key=None is no key (each item is
+ * compared itself, and nothing is called); anything else is called. */
+static inline Err key_of(Ctx *ctx, Value f, Value item, Value *key)
+{
+    if (f.tag == VT_NONE) {
+        *key = item;
+        return ERR_OK;
+    }
+    return call_value(ctx, f, 1, &item, key);
+}
+
 Err op_order(Ctx *ctx, const Value *args, Value *out)
 {
     Items it;
@@ -318,7 +329,7 @@ Err op_order(Ctx *ctx, const Value *args, Value *out)
     /* sorted() computes every key first, in iteration order; errors from
      * the key function propagate unchanged (no generator involved). */
     for (size_t k = 0; k < n; k++) {
-        TRY(call_value(ctx, args[1], 1, &it.v[k], &keys[k]));
+        TRY(key_of(ctx, args[1], it.v[k], &keys[k]));
         idx[k] = (uint32_t)k;
     }
     TRY(sort_keys(ctx, keys, idx, n));
@@ -342,9 +353,9 @@ static Err extreme(Ctx *ctx, Value container, Value f, bool want_gt, bool *found
         return ERR_OK;
     Value bestk, k;
     *best = it.v[0];
-    TRY(call_value(ctx, f, 1, &it.v[0], &bestk));
+    TRY(key_of(ctx, f, it.v[0], &bestk));
     for (size_t i = 1; i < it.n; i++) {
-        TRY(call_value(ctx, f, 1, &it.v[i], &k));
+        TRY(key_of(ctx, f, it.v[i], &k));
         bool better;
         if (v_is_int(k) && v_is_int(bestk))
             better = want_gt ? k.u.i > bestk.u.i : k.u.i < bestk.u.i;

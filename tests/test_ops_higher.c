@@ -90,6 +90,25 @@ Test(higher, order_empty_and_mismatched)
     expect_err(ERR_STOPITER, "order", "((1,), ())", "first");
 }
 
+/* sorted, max and min take key=None as no key: the items compare
+ * themselves and nothing is called (a batt's first call passes C = None
+ * wherever C stands); valmax and valmin then call None: TypeError.
+ * Expected values: dsl.py run on the same arguments. */
+Test(higher, key_none_is_no_key)
+{
+    expect_same("(1, 2, 3)", "order", "(3, 1, 2)", "None");
+    expect_same("(2, 5)", "order", "frozenset({5, 2})", "None");
+    expect_same("3", "argmax", "(1, 3, 2)", "None");
+    expect_same("1", "argmin", "(1, 3, 2)", "None");
+    expect_same("(1, 0)", "argmax", "frozenset({(0, 1), (1, 0)})", "None");
+    expect_same("frozenset({1, 2})", "argmax", "(frozenset({1}), frozenset({1, 2}), frozenset({3}))", "None");
+    expect_err(ERR_VALUE, "argmax", "()", "None");
+    expect_err(ERR_TYPE, "argmax", "(1, (2,))", "None");
+    expect_err(ERR_TYPE, "order", "(1, (2,))", "None");
+    expect_err(ERR_TYPE, "valmax", "(1, 2)", "None");
+    expect_err(ERR_TYPE, "valmin", "()", "None");
+}
+
 /* frozenset keys compare by subset: CPython's count_run + binary insertion
  * decide where incomparable keys land. */
 Test(higher, order_partial_order_keys)

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Differential fuzzing of battrace against the Python oracle.
+
+  difffuzz.py [--rounds N] [--seed S] [--stmts K] [--samples M] [--keep DIR]
+
+Each round writes a random batt program: K guarded statements, each a
+random primitive of ../shared/reference/arc-dsl/dsl.py (or now and then a
+variable called as a function) on random arguments of any kind (earlier
+variables, I, S, C, constants, primitives as function values), so that
+primitives meet the mismatched kinds a program search feeds them; then
+every variable goes into s. pyref.py and `battrace run` evaluate it on the
+first M training samples and the rows must agree. Rows where battrace
+stopped at one of its documented bounds (MemoryError, TimeoutError,
+OverflowError) are not compared (Python has no such bounds), nor are
+rounds Python does not finish within a minute. A round whose rows differ
+is kept in DIR (default out/difffuzz) with both row files; the exit
+status is 1 when any did.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SHARED = os.environ.get('SHARED', os.path.join(ROOT, '..', 'shared'))
+DSL = os.path.join(SHARED, 'reference', 'arc-dsl')
+BOUNDS = {'MemoryError', 'TimeoutError', 'OverflowError'}
+# except clauses: mostly all errors; else some classes, so that the class of
+# an error no clause catches ends the call and shows in the row
+CATCH = ['Exception'] * 100 + ['(TypeError, AttributeError, ValueError, IndexError, KeyError)', 'TypeError',
+                             '(ValueError, IndexError)', 'LookupError', 'ArithmeticError',
+                             '(StopIteration, RuntimeError)']
+
+
+def primitives():
+    """name -> arity, from dsl.py's def lines."""
+    src = open(os.path.join(DSL, 'dsl.py')).read()
+    out = {}
+    for m in re.finditer(r'^def (\w+)\(([^)]*)\)', src, re.M):
+        params = [p for p in m.group(2).split(',') if p.strip()]
+        out[m.group(1)] = len(params)
+    return out
+
+
+def constants():
+    src = open(os.path.join(DSL, 'constants.py')).read()
+    return re.findall(r'^([A-Z_]+) =', src, re.M)
+
+
+def program(rng, prims, consts, nstmts):
+    names = sorted(prims)
+    lines = ['from dsl import *', 'from constants import *', 'from safe_dsl import _get_safe_default', '',
+             'def batt(task_id, S, I, C, log_path):', '    s = []', '    o = []']
+    vars_ = []
+
+    def arg():
+        r = rng.random()
+        if vars_ and r < 0.55:
+            return rng.choice(vars_[-6:] if rng.random() < 0.6 else vars_)
+        if r < 0.72:
+            return rng.choice(['I', 'I', 'C', 'S'])
+        if r < 0.92:
+            return rng.choice(consts)
+        return rng.choice(names)
+
+    for k in range(1, nstmts + 1):
+        t = f't{k}'
+        if vars_ and rng.random() < 0.08:
+            callee = rng.choice(vars_)
+            args = [arg() for _ in range(rng.choice([1, 1, 2]))]
+        else:
+            callee = rng.choice(names)
+            args = [arg() for _ in range(prims[callee])]
+        lines += ['    try:', f'        {t} = {callee}({", ".join(args)})', f'    except {rng.choice(CATCH)}:',
+                  f'        {t} = _get_safe_default({callee})']
+        vars_.append(t)
+    for i in range(0, len(vars_), 7):
+        lines.append(f'    s.append(({i}, {", ".join(vars_[i:i + 7])}))')
+    lines.append('    return o, s')
+    return '\n'.join(lines) + '\n'
+
+
+def rows(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def differs(exp, act):
+    """The first pair of rows that differ (bounded rows left out), or None."""
+    if len(exp) != len(act):
+        return ('row count', len(exp), len(act))
+    for e, a in zip(exp, act):
+        e.pop('us', None)
+        a.pop('us', None)
+        if a.get('error') in BOUNDS or a.get('error_c') in BOUNDS:
+            continue
+        if e != a:
+            return (e, a)
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--rounds', type=int, default=50)
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--stmts', type=int, default=40)
+    ap.add_argument('--samples', type=int, default=12)
+    ap.add_argument('--keep', default=os.path.join(ROOT, 'out', 'difffuzz'))
+    ap.add_argument('--battrace', default=os.path.join(ROOT, 'battrace'))
+    a = ap.parse_args()
+    if not os.path.isdir(DSL):
+        sys.exit(f'difffuzz: no {DSL} (../shared is needed)')
+    prims, consts = primitives(), constants()
+    os.makedirs(a.keep, exist_ok=True)
+    tasks = os.path.join(SHARED, 'arc', 'training')
+    bad = skipped = 0
+    for r in range(a.rounds):
+        rng = random.Random(a.seed * 1000003 + r)
+        src = program(rng, prims, consts, a.stmts)
+        base = os.path.join(a.keep, f'round-{a.seed}-{r}')
+        with open(base + '.py', 'w') as f:
+            f.write(src)
+        sel = ['--tasks', tasks, '--samples', str(a.samples)]
+        try:
+            subprocess.run(['python3', os.path.join(SHARED, 'tools', 'pyref.py'), base + '.py', '--out',
+                            base + '.py.jsonl'] + sel, check=True, capture_output=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            skipped += 1
+            os.remove(base + '.py')
+            continue
+        subprocess.run([a.battrace, 'run', base + '.py', '--json', base + '.bt.jsonl', '--quiet'] + sel,
+                       check=True, capture_output=True)
+        d = differs(rows(base + '.py.jsonl'), rows(base + '.bt.jsonl'))
+        if d:
+            bad += 1
+            print(f'round {r}: rows differ ({base}.py)\n  python:   {json.dumps(d[0])[:600]}\n'
+                  f'  battrace: {json.dumps(d[1])[:600]}')
+        else:
+            for ext in ('.py', '.py.jsonl', '.bt.jsonl'):
+                os.remove(base + ext)
+    print(f'difffuzz: {a.rounds} rounds of {a.stmts} statements on {a.samples} samples: {bad} differ, '
+          f'{skipped} left out (Python took over a minute)')
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == '__main__':
+    main()
