@@ -6,6 +6,7 @@
 #   make conformance  compare `battrace run --json` rows with pyref.py rows
 #   make bench      speed against the Python oracle
 #   make fuzz       the trace reader, and the parser with the interpreter, under mutation fuzzers (FUZZ_SECONDS=60 each)
+#   make difffuzz   random programs through pyref.py and battrace, rows compared (DIFFFUZZ_ROUNDS=200 each kind)
 #   make deps       install the Debian packages the build needs
 CC      ?= gcc
 SHARED  ?= ../shared
@@ -84,7 +85,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(CUDA_CU:%.cu=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all test sanitize tsan conformance bench deps clean example fuzz
+.PHONY: all test sanitize tsan conformance bench deps clean example fuzz difffuzz
 
 all: battrace
 
@@ -175,6 +176,13 @@ fuzz:
 	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/fuzz_program
 	ASAN_OPTIONS=detect_leaks=0 build-san/fuzz_program traces/tasks $(FUZZ_SECONDS) traces/example_solvers.py traces/example_batt.py
+
+# difffuzz: random batt and solver programs (arguments of any kind) run by
+# pyref.py and battrace, rows compared (tools/difffuzz.py; needs $(SHARED))
+DIFFFUZZ_ROUNDS ?= 200
+difffuzz: battrace
+	SHARED=$(SHARED) python3 tools/difffuzz.py --rounds $(DIFFFUZZ_ROUNDS) --seed 1
+	SHARED=$(SHARED) python3 tools/difffuzz.py --rounds $(DIFFFUZZ_ROUNDS) --seed 1 --solvers
 
 $(BUILD)/fuzz_trace: $(BUILD)/tools/fuzz_trace.o $(BUILD)/libbattrace.a
 	$(CC) $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) $(CUDA_LDLIBS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential fuzzing of battrace against the Python oracle.
 
-  difffuzz.py [--rounds N] [--seed S] [--stmts K] [--samples M] [--keep DIR]
+  difffuzz.py [--rounds N] [--seed S] [--stmts K] [--samples M] [--solvers] [--keep DIR]
 
 Each round writes a random batt program: K guarded statements, each a
 random primitive of ../shared/reference/arc-dsl/dsl.py (or now and then a
@@ -78,49 +78,80 @@ def constants():
     return {n: kind_of_constant(n, src) for n in re.findall(r'^([A-Z_]+) =', src, re.M)}
 
 
-def program(rng, prims, consts, nstmts):
-    names = sorted(prims)
+class Generator:
+    """Random calls: a primitive (or now and then a variable) on arguments
+    mostly of the kinds dsl.py declares."""
+
+    def __init__(self, rng, prims, consts, inputs):
+        self.rng, self.prims, self.consts = rng, prims, consts
+        self.names = sorted(prims)
+        self.inputs = inputs
+        self.kinds = {'I': 'Grid', 'C': 'Grid', 'S': 'Tuple'}  # what each name holds, as declared
+        self.kinds.update(consts)
+        self.vars = []
+
+    def fitting(self, want):
+        ok = ACCEPTS.get(want)
+        pool = [v for v in self.vars[-12:] + [i for i in self.inputs if i != 'S'] + list(self.consts)
+                if ok is None or self.kinds[v] in ok]
+        if want == 'Callable' and self.rng.random() < 0.6:
+            return self.rng.choice(self.names)
+        return self.rng.choice(pool) if pool else None
+
+    def anything(self):
+        rng, r = self.rng, self.rng.random()
+        if self.vars and r < 0.55:
+            return rng.choice(self.vars[-6:] if rng.random() < 0.6 else self.vars)
+        if r < 0.72:
+            return rng.choice(self.inputs)
+        if r < 0.92:
+            return rng.choice(list(self.consts))
+        return rng.choice(self.names)
+
+    def call(self, target):
+        """(callee, arguments) of a new statement assigning target."""
+        rng = self.rng
+        if self.vars and rng.random() < 0.08:
+            callee = rng.choice(self.vars)
+            args = [self.anything() for _ in range(rng.choice([1, 1, 2]))]
+            self.kinds[target] = 'Any'
+        else:
+            callee = rng.choice(self.names)
+            params, ret = self.prims[callee]
+            args = [(rng.random() < 0.8 and self.fitting(want)) or self.anything() for want in params]
+            self.kinds[target] = ret
+        self.vars.append(target)
+        return callee, args
+
+
+def batt_program(rng, prims, consts, nstmts):
+    """A batt of nstmts guarded statements; every variable goes into s."""
+    gen = Generator(rng, prims, consts, ['I', 'I', 'C', 'S'])
     lines = ['from dsl import *', 'from constants import *', 'from safe_dsl import _get_safe_default', '',
              'def batt(task_id, S, I, C, log_path):', '    s = []', '    o = []']
-    kinds = {'I': 'Grid', 'C': 'Grid', 'S': 'Tuple'}  # what each name holds, as declared
-    kinds.update(consts)
-    vars_ = []
-
-    def fitting(want):
-        ok = ACCEPTS.get(want)
-        pool = [v for v in vars_[-12:] + ['I', 'C'] + list(consts) if ok is None or kinds[v] in ok]
-        if want == 'Callable' and rng.random() < 0.6:
-            return rng.choice(names)
-        return rng.choice(pool) if pool else None
-
-    def anything():
-        r = rng.random()
-        if vars_ and r < 0.55:
-            return rng.choice(vars_[-6:] if rng.random() < 0.6 else vars_)
-        if r < 0.72:
-            return rng.choice(['I', 'I', 'C', 'S'])
-        if r < 0.92:
-            return rng.choice(list(consts))
-        return rng.choice(names)
-
     for k in range(1, nstmts + 1):
         t = f't{k}'
-        if vars_ and rng.random() < 0.08:
-            callee = rng.choice(vars_)
-            args = [anything() for _ in range(rng.choice([1, 1, 2]))]
-            kinds[t] = 'Any'
-        else:
-            callee = rng.choice(names)
-            params, ret = prims[callee]
-            args = [(rng.random() < 0.8 and fitting(want)) or anything() for want in params]
-            kinds[t] = ret
+        callee, args = gen.call(t)
         lines += ['    try:', f'        {t} = {callee}({", ".join(args)})', f'    except {rng.choice(CATCH)}:',
                   f'        {t} = _get_safe_default({callee})']
-        vars_.append(t)
-    for i in range(0, len(vars_), 7):
-        lines.append(f'    s.append(({i}, {", ".join(vars_[i:i + 7])}))')
+    for i in range(0, len(gen.vars), 7):
+        lines.append(f'    s.append(({i}, {", ".join(gen.vars[i:i + 7])}))')
     lines.append('    return o, s')
     return '\n'.join(lines) + '\n'
+
+
+def solver_program(rng, prims, consts, nstmts):
+    """nstmts // 4 solvers of four statements: the first error ends a run,
+    and its class is the row's (batts catch most of theirs)."""
+    lines = ['from dsl import *', 'from constants import *', '']
+    for n in range(max(1, nstmts // 4)):
+        gen = Generator(rng, prims, consts, ['I'])
+        lines.append(f'def solve_f{n:03d}(I):')
+        for k in range(1, 5):
+            callee, args = gen.call(f'x{k}')
+            lines.append(f'    x{k} = {callee}({", ".join(args)})')
+        lines += ['    return x4', '']
+    return '\n'.join(lines)
 
 
 def rows(path):
@@ -148,6 +179,8 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--stmts', type=int, default=40)
     ap.add_argument('--samples', type=int, default=12)
+    ap.add_argument('--solvers', action='store_true',
+                    help='solver files (every solver on every sample: errors end runs and show) instead of batts')
     ap.add_argument('--keep', default=os.path.join(ROOT, 'out', 'difffuzz'))
     ap.add_argument('--battrace', default=os.path.join(ROOT, 'battrace'))
     a = ap.parse_args()
@@ -159,17 +192,19 @@ def main():
     bad = skipped = oracle_failed = 0
     for r in range(a.rounds):
         rng = random.Random(a.seed * 1000003 + r)
-        src = program(rng, prims, consts, a.stmts)
+        src = (solver_program if a.solvers else batt_program)(rng, prims, consts, a.stmts)
         base = os.path.join(a.keep, f'round-{a.seed}-{r}')
         with open(base + '.py', 'w') as f:
             f.write(src)
-        sel = ['--tasks', tasks, '--samples', str(a.samples)]
+        sel = ['--tasks', tasks, '--samples', str(a.samples)] + (['--mode', 'cross'] if a.solvers else [])
         try:
             py = subprocess.run(['python3', '-c', PYREF_KEYED, os.path.join(SHARED, 'tools'), base + '.py', '--out',
                                  base + '.py.jsonl'] + sel, capture_output=True, text=True, timeout=60)
         except subprocess.TimeoutExpired:
             skipped += 1
-            os.remove(base + '.py')
+            for ext in ('.py', '.py.jsonl'):
+                if os.path.exists(base + ext):
+                    os.remove(base + ext)
             continue
         if py.returncode != 0:
             # the oracle itself failed (its encoder cannot order a set of
