@@ -181,8 +181,8 @@ fuzz:
 # pyref.py and battrace, rows compared (tools/difffuzz.py; needs $(SHARED))
 DIFFFUZZ_ROUNDS ?= 200
 difffuzz: battrace
-	SHARED=$(SHARED) python3 tools/difffuzz.py --rounds $(DIFFFUZZ_ROUNDS) --seed 1
-	SHARED=$(SHARED) python3 tools/difffuzz.py --rounds $(DIFFFUZZ_ROUNDS) --seed 1 --solvers
+	SHARED=$(SHARED) python3 tools/difffuzz.py --rounds $(DIFFFUZZ_ROUNDS) --seed 1 --tasks 4 --samples 40
+	SHARED=$(SHARED) python3 tools/difffuzz.py --rounds $(DIFFFUZZ_ROUNDS) --seed 1 --tasks 4 --samples 30 --solvers
 
 $(BUILD)/fuzz_trace: $(BUILD)/tools/fuzz_trace.o $(BUILD)/libbattrace.a
 	$(CC) $(CFLAGS) -o $@ $< -Wl,--whole-archive $(BUILD)/libbattrace.a -Wl,--no-whole-archive $(LDLIBS) $(CUDA_LDLIBS)

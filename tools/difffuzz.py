@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential fuzzing of battrace against the Python oracle.
 
-  difffuzz.py [--rounds N] [--seed S] [--stmts K] [--samples M] [--solvers] [--keep DIR]
+  difffuzz.py [--rounds N] [--seed S] [--stmts K] [--samples M] [--tasks T] [--solvers] [--keep DIR]
 
 Each round writes a random batt program: K guarded statements, each a
 random primitive of ../shared/reference/arc-dsl/dsl.py (or now and then a
@@ -179,6 +179,8 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--stmts', type=int, default=40)
     ap.add_argument('--samples', type=int, default=12)
+    ap.add_argument('--tasks', type=int, default=0,
+                    help='each round on the samples of this many random tasks (training and evaluation)')
     ap.add_argument('--solvers', action='store_true',
                     help='solver files (every solver on every sample: errors end runs and show) instead of batts')
     ap.add_argument('--keep', default=os.path.join(ROOT, 'out', 'difffuzz'))
@@ -188,7 +190,9 @@ def main():
         sys.exit(f'difffuzz: no {DSL} (../shared is needed)')
     prims, consts = primitives(), constants()
     os.makedirs(a.keep, exist_ok=True)
-    tasks = os.path.join(SHARED, 'arc', 'training')
+    pool = [os.path.join(SHARED, 'arc', d, f) for d in ('training', 'evaluation')
+            for f in sorted(os.listdir(os.path.join(SHARED, 'arc', d))) if f.endswith('.json')]
+    tasks = os.path.join(a.keep, 'tasks')
     bad = skipped = oracle_failed = 0
     for r in range(a.rounds):
         rng = random.Random(a.seed * 1000003 + r)
@@ -196,7 +200,18 @@ def main():
         base = os.path.join(a.keep, f'round-{a.seed}-{r}')
         with open(base + '.py', 'w') as f:
             f.write(src)
-        sel = ['--tasks', tasks, '--samples', str(a.samples)] + (['--mode', 'cross'] if a.solvers else [])
+        # the samples of a.tasks random tasks (training and evaluation), or the first training ones
+        if a.tasks:
+            if os.path.isdir(tasks):
+                for f in os.listdir(tasks):
+                    os.remove(os.path.join(tasks, f))
+            os.makedirs(tasks, exist_ok=True)
+            for f in rng.sample(pool, a.tasks):
+                os.symlink(f, os.path.join(tasks, os.path.basename(f)))
+            where = tasks
+        else:
+            where = os.path.join(SHARED, 'arc', 'training')
+        sel = ['--tasks', where, '--samples', str(a.samples)] + (['--mode', 'cross'] if a.solvers else [])
         try:
             py = subprocess.run(['python3', '-c', PYREF_KEYED, os.path.join(SHARED, 'tools'), base + '.py', '--out',
                                  base + '.py.jsonl'] + sel, capture_output=True, text=True, timeout=60)
