@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Differential fuzzing of battrace against the Python oracle.
 
-  difffuzz.py [--rounds N] [--seed S] [--stmts K] [--samples M] [--tasks T] [--solvers] [--keep DIR]
+  difffuzz.py [--rounds N] [--seed S] [--stmts K] [--samples M] [--tasks T] [--solvers] [--replay]
+              [--keep DIR]
 
 Each round writes a random batt program: K guarded statements, each a
 random primitive of ../shared/reference/arc-dsl/dsl.py (or now and then a
@@ -173,6 +174,24 @@ def differs(exp, act):
     return None
 
 
+def replay_differs(battrace, base, sel):
+    """record, then replay --verify --json: the replay must pass its check
+    and give run's rows. None, or (what, what) to report."""
+    subprocess.run([battrace, 'record', base + '.py', '-o', base + '.trace', '--quiet'] + sel, check=True,
+                   capture_output=True)
+    rep = subprocess.run([battrace, 'replay', base + '.trace', '--verify', '--json', base + '.rep.jsonl', '--quiet'],
+                         capture_output=True, text=True)
+    if rep.returncode != 0:
+        return ('replay --verify exit 0', f'exit {rep.returncode}: {rep.stderr.strip()}')
+    run, replayed = rows(base + '.bt.jsonl'), rows(base + '.rep.jsonl')
+    for x in run + replayed:
+        x.pop('us', None)
+    for x, y in zip(run, replayed):
+        if x != y:
+            return ({'run': x}, {'replay': y})
+    return ('run rows', 'replay rows') if len(run) != len(replayed) else None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--rounds', type=int, default=50)
@@ -181,6 +200,8 @@ def main():
     ap.add_argument('--samples', type=int, default=12)
     ap.add_argument('--tasks', type=int, default=0,
                     help='each round on the samples of this many random tasks (training and evaluation)')
+    ap.add_argument('--replay', action='store_true',
+                    help='also record each round and replay it with --verify: its rows must be run\'s')
     ap.add_argument('--solvers', action='store_true',
                     help='solver files (every solver on every sample: errors end runs and show) instead of batts')
     ap.add_argument('--keep', default=os.path.join(ROOT, 'out', 'difffuzz'))
@@ -232,13 +253,16 @@ def main():
         subprocess.run([a.battrace, 'run', base + '.py', '--json', base + '.bt.jsonl', '--quiet'] + sel,
                        check=True, capture_output=True)
         d = differs(rows(base + '.py.jsonl'), rows(base + '.bt.jsonl'))
+        if not d and a.replay:
+            d = replay_differs(a.battrace, base, sel)
         if d:
             bad += 1
             print(f'round {r}: rows differ ({base}.py)\n  python:   {json.dumps(d[0])[:600]}\n'
                   f'  battrace: {json.dumps(d[1])[:600]}')
         else:
-            for ext in ('.py', '.py.jsonl', '.bt.jsonl'):
-                os.remove(base + ext)
+            for ext in ('.py', '.py.jsonl', '.bt.jsonl', '.trace', '.rep.jsonl'):
+                if os.path.exists(base + ext):
+                    os.remove(base + ext)
     print(f'difffuzz: {a.rounds} rounds of {a.stmts} statements on {a.samples} samples: {bad} differ, '
           f'{skipped} left out (Python took over a minute), {oracle_failed} where pyref.py itself failed')
     sys.exit(1 if bad else 0)
