@@ -350,6 +350,11 @@ Test(parse, rejects_unknown_and_unassigned_names)
            "t.py:4:10: _get_safe_default is only allowed in an except block");
     reject(BATT("    t1 = rot90(o)\n    return o, s\n"), "t.py:4:16: 'o' is a list: only o.append(...) is supported");
     reject(BATT("    t1 = o(I)\n    return o, s\n"), "t.py:4:10: 'o' is a list: only o.append(...) is supported");
+    /* task_id and log_path are str: appended as they are, never a call's argument */
+    reject(BATT("    t1 = size(task_id)\n    return o, s\n"),
+           "t.py:4:15: 'task_id' is a str: it may stand in an append tuple, not as a call's argument");
+    reject(BATT("    t1 = astuple(I, log_path)\n    return o, s\n"),
+           "t.py:4:21: 'log_path' is a str: it may stand in an append tuple, not as a call's argument");
     /* pyref gives a program dsl's and constants' names, not safe_dsl's */
     reject(BATT(GUARD("t1", "rot90(I)", "rot90") "    return o, s\n"),
            "t.py:7:14: name '_get_safe_default' is not defined (the file must say: "

@@ -547,6 +547,11 @@ static Arg parse_arg(Parser *p, int items)
         if (!is_op(n, ',') && !is_op(n, ')'))
             reject_expr(p, n, "',' or ')'");
         resolve_arg(p, t, &a);
+        /* the two str parameters: Python's primitives take a str as a
+         * sequence of characters, battrace models no str in them (SPEC: a
+         * call's inputs are I, S and C); an append passes one through */
+        if (!items && a.kind == ARG_INPUT && (a.slot == INPUT_TASK_ID || a.slot == INPUT_LOG_PATH))
+            fail(p, t, "'%.*s' is a str: it may stand in an append tuple, not as a call's argument", TXT(t));
         advance(p);
         return a;
     }
