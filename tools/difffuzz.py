@@ -58,6 +58,9 @@ def primitives():
     return out
 
 
+# the share of arguments of the declared kind (--fit)
+FIT = 0.8
+
 # which kinds of value a declared type takes (others are the mismatched
 # kinds the fuzzer also tries, less often)
 ACCEPTS = {
@@ -119,7 +122,7 @@ class Generator:
         else:
             callee = rng.choice(self.names)
             params, ret = self.prims[callee]
-            args = [(rng.random() < 0.8 and self.fitting(want)) or self.anything() for want in params]
+            args = [(rng.random() < FIT and self.fitting(want)) or self.anything() for want in params]
             self.kinds[target] = ret
         self.vars.append(target)
         return callee, args
@@ -193,6 +196,7 @@ def replay_differs(battrace, base, sel):
 
 
 def main():
+    global FIT
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--rounds', type=int, default=50)
     ap.add_argument('--seed', type=int, default=1)
@@ -200,6 +204,8 @@ def main():
     ap.add_argument('--samples', type=int, default=12)
     ap.add_argument('--tasks', type=int, default=0,
                     help='each round on the samples of this many random tasks (training and evaluation)')
+    ap.add_argument('--fit', type=float, default=FIT,
+                    help='the share of arguments of the kind dsl.py declares (default 0.8; the rest any kind)')
     ap.add_argument('--replay', action='store_true',
                     help='also record each round and replay it with --verify: its rows must be run\'s')
     ap.add_argument('--solvers', action='store_true',
@@ -209,6 +215,7 @@ def main():
     a = ap.parse_args()
     if not os.path.isdir(DSL):
         sys.exit(f'difffuzz: no {DSL} (../shared is needed)')
+    FIT = a.fit
     prims, consts = primitives(), constants()
     os.makedirs(a.keep, exist_ok=True)
     pool = [os.path.join(SHARED, 'arc', d, f) for d in ('training', 'evaluation')
