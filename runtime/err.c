@@ -43,19 +43,9 @@ Err err_from_name(const char *name)
     return ERR__COUNT;
 }
 
-static int known_class(const char *name)
-{
-    static const char *const extra[] = {"Exception", "BaseException", "LookupError",
-                                        "ArithmeticError", "OSError"};
-    for (unsigned k = 0; k < sizeof extra / sizeof *extra; k++)
-        if (strcmp(extra[k], name) == 0)
-            return 1;
-    return err_from_name(name) != ERR__COUNT;
-}
-
 int err_caught_by(Err e, const char *class_name)
 {
-    if (!known_class(class_name))
+    if (!err_is_builtin_class(class_name, strlen(class_name)))
         return -1;
     if (strcmp(class_name, "Exception") == 0 || strcmp(class_name, "BaseException") == 0)
         return 1;

@@ -37,8 +37,9 @@ Err err_from_name(const char *name);
 /* Would `except <class_name>` catch e?  Follows Python's hierarchy
  * (LookupError covers IndexError and KeyError, RuntimeError covers
  * RecursionError, ArithmeticError covers ZeroDivisionError and OverflowError,
- * Exception and BaseException cover everything). Returns -1 for an unknown
- * class name. */
+ * Exception and BaseException cover everything); 0 for the built-in classes
+ * battrace never raises (AssertionError, OSError, ...). Returns -1 for a name
+ * that is no built-in exception class (err_is_builtin_class). */
 int err_caught_by(Err e, const char *class_name);
 
 /* Is name (len bytes, not NUL-terminated) one of Python 3.11's built-in
