@@ -38,6 +38,8 @@ import re
 import subprocess
 import sys
 
+from compare_rows import load as rows  # one JSON row a line, as run --json writes them
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED = os.path.abspath(os.environ.get('SHARED', os.path.join(ROOT, '..', 'shared')))
@@ -168,11 +170,6 @@ def solver_program(rng, prims, consts, nstmts):
             lines.append(f'    x{k} = {callee}({", ".join(args)})')
         lines += ['    return x4', '']
     return '\n'.join(lines)
-
-
-def rows(path):
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def differs(exp, act):
