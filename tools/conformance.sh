@@ -7,7 +7,10 @@
 # cross (40 solvers x 300 samples), and batt files from mkbatt.py (several
 # seeds, with and without --mutate, both --except forms). Then the same on
 # inputs no solver was written for, ../shared/arc/evaluation: all 400
-# solvers on 20 of its samples, and a batt on 400. pyref rows are
+# solvers on 20 of its samples, and a batt on 400. Then every task layout
+# the loader reads, made from 40 training tasks by tools/task_formats.py
+# (re-arc lists, hidden test outputs, the Kaggle pair, one file; --split
+# train and test). pyref rows are
 # cached under out/pyref/ (they take minutes to make); delete them to remake.
 # QUICK=1 runs a small sample of each (for the sanitizer build).
 set -u
@@ -37,13 +40,15 @@ fi
 #   run --json (one thread and two), record + inspect --rows (two threads and one), replay
 #   --verify --json (2 threads),
 #   replay on 2 lanes and replay --gpu-host --verify --json against them.
-# The tasks are $TASKS, or $CTASKS where set (CTASKS=DIR compare ...).
+# The tasks are $TASKS, or $CTASKS where set (CTASKS=DIR compare ...);
+# pyref.py reads $PTASKS where set: the same tasks in a layout it knows.
 compare() {
     local name=$1 progs=$2 TASKS=${CTASKS:-$TASKS}
+    local ptasks=${PTASKS:-$TASKS}
     shift 2
     local exp=$CACHE/$name.jsonl act=$OUT/$name.jsonl trace=$OUT/$name.trace
     if [ ! -s "$exp" ]; then
-        $PYREF "$progs" --tasks "$TASKS" "$@" --out "$exp.tmp" 2>"$CACHE/$name.log" && mv "$exp.tmp" "$exp"
+        $PYREF "$progs" --tasks "$ptasks" "$@" --out "$exp.tmp" 2>"$CACHE/$name.log" && mv "$exp.tmp" "$exp"
     fi
     if ! "$BATTRACE" run "$progs" --tasks "$TASKS" "$@" --json "$act" --quiet; then
         echo "$name: battrace run failed"
@@ -141,6 +146,32 @@ else
     CTASKS=$SHARED/arc/evaluation compare eval-cross "$SOLVERS" --mode cross --samples 20
     batt batt-s12 --count 32 --seed 12
     CTASKS=$SHARED/arc/evaluation compare eval-batt-s12 "$CACHE/batt-s12.py" --samples 400
+fi
+# every task layout the loader reads (re-arc lists, hidden test outputs, the
+# Kaggle pair with and without solutions, one file) and both single splits,
+# on the same tasks: pyref.py reads all but the Kaggle pair, whose rows must
+# be pyref's on the same tasks as plain files
+formats() { # formats EVERY BATT
+    local fmt=$OUT/formats batt=$2
+    python3 tools/task_formats.py "$TASKS" "$fmt" --every "$1" >/dev/null
+    local first
+    first=$(ls "$fmt/plain" | head -1)
+    for layout in plain rearc unsolved; do
+        CTASKS=$fmt/$layout compare "fmt$1-$layout-own" "$SOLVERS"
+        CTASKS=$fmt/$layout compare "fmt$1-$layout-batt" "$batt"
+    done
+    CTASKS=$fmt/kaggle PTASKS=$fmt/plain compare "fmt$1-kaggle-own" "$SOLVERS"
+    CTASKS=$fmt/kaggle PTASKS=$fmt/plain compare "fmt$1-kaggle-batt" "$batt"
+    CTASKS=$fmt/kaggle-nosol PTASKS=$fmt/unsolved compare "fmt$1-kaggle-nosol-batt" "$batt"
+    CTASKS=$fmt/kaggle/x_solutions.json PTASKS=$fmt/plain compare "fmt$1-kaggle-sol-own" "$SOLVERS"
+    CTASKS=$fmt/plain/$first compare "fmt$1-file-cross" "$SOLVERS" --mode cross
+    CTASKS=$fmt/plain compare "fmt$1-split-test" "$SOLVERS" --mode cross --programs 20 --split test
+    CTASKS=$fmt/unsolved compare "fmt$1-split-train-batt" "$batt" --split train
+}
+if [ "$QUICK" = 1 ]; then
+    formats 40 "$CACHE/batt-quick.py"
+else
+    formats 10 "$CACHE/batt-s3-mut.py"
 fi
 # replay on new tasks: the recorded programs on ../shared/arc/evaluation must
 # give what a fresh run gives there
