@@ -627,3 +627,92 @@ Test(profile, batt_c_resolves_per_call)
     cJSON_Delete(root);
     unlink(tr);
 }
+
+/* A trace large enough to grow profile's tables (the set of distinct calls
+ * starts at 4096 slots, the (level, primitive) group counts at 1024): two
+ * programs on 200 samples, each unit a chain of 16 statements, statement k
+ * on sample s applying primitive 37 s + 11 k (mod the table's size) to the
+ * result of statement k - 1 (to a value of its own sample for k = 0), every
+ * result a value of its own. Program 1 repeats program 0 exactly (the units
+ * in sample order, so that the tables grow holding counts of 2), so each
+ * primitive has half its calls distinct; its groups are the (level k + 1,
+ * primitive) pairs met, counted here by the same rule. */
+#define GROW_SAMPLES 200
+#define GROW_CHAIN 16
+
+static unsigned grow_op(unsigned s, unsigned k) { return (37u * s + 11u * k) % P__COUNT; }
+
+static void grow_trace(const char *path)
+{
+    static TraceSample samples[GROW_SAMPLES];
+    static char keys[GROW_SAMPLES][8];
+    static UB u[2 * GROW_SAMPLES];
+    Trace t;
+    solver_header(&t, 2);
+    t.samples = samples;
+    t.nsamples = 0;
+    for (unsigned s = 0; s < GROW_SAMPLES; s++) {
+        snprintf(keys[s], sizeof keys[s], "t%03u", s);
+        add_sample(&t, keys[s], 0, 0, "((1,),)", NULL, "()");
+    }
+    for (unsigned s = 0; s < GROW_SAMPLES; s++)
+        for (unsigned p = 0; p < 2; p++) {
+            UB *b = &u[2 * s + p];
+            char lit[32];
+            snprintf(lit, sizeof lit, "%u", 1000000 + s);
+            ub_begin(b, p, s, 10);
+            uint64_t arg = VAL(id_of(&t, lit));
+            for (unsigned k = 0; k < GROW_CHAIN; k++) {
+                snprintf(lit, sizeof lit, "%u", s * GROW_CHAIN + k);
+                ub_node(b, grow_op(s, k), 0, -1, k, id_of(&t, lit), 1000, 1, arg);
+                arg = NODE(k);
+            }
+            ub_call(b, 0, 0, GROW_CHAIN, (int64_t)id_of(&t, lit), 1, NODE(GROW_CHAIN - 1));
+        }
+    write_trace(path, &t, u, 2 * GROW_SAMPLES);
+    vt_free(&t.values);
+}
+
+Test(profile, tables_grow_past_their_first_size)
+{
+    const char *tr = tmp("gprof.trace");
+    grow_trace(tr);
+    static unsigned calls[P__COUNT], width[GROW_CHAIN][P__COUNT];
+    for (unsigned s = 0; s < GROW_SAMPLES; s++)
+        for (unsigned k = 0; k < GROW_CHAIN; k++) {
+            calls[grow_op(s, k)] += 2;
+            width[k][grow_op(s, k)] += 2;
+        }
+    size_t out_size = 1 << 20, ngroups = 0;
+    char *out = malloc(out_size);
+    cr_assert_eq(t_sh(out, out_size, "%s profile %s --json - 2>/dev/null", t_bin(), tr), 0, "%s", out);
+    cJSON *root = cJSON_Parse(out);
+    cr_assert_not_null(root, "%.2000s", out);
+    const cJSON *prims = get(root, "primitives");
+    int rows = 0;
+    for (unsigned op = 0; op < P__COUNT; op++) {
+        unsigned groups = 0, max_width = 0;
+        for (unsigned k = 0; k < GROW_CHAIN; k++) {
+            groups += width[k][op] > 0;
+            max_width = width[k][op] > max_width ? width[k][op] : max_width;
+        }
+        ngroups += groups;
+        if (!calls[op])
+            continue;
+        rows++;
+        const cJSON *row = prim_row(prims, prim_table[op].name);
+        cr_assert_eq(num(row, "calls"), calls[op], "%s calls", prim_table[op].name);
+        cr_assert_eq(num(row, "distinct"), calls[op] / 2, "%s distinct", prim_table[op].name);
+        cr_assert_eq(num(row, "groups"), groups, "%s groups", prim_table[op].name);
+        cr_assert_eq(num(row, "max_width"), max_width, "%s max_width", prim_table[op].name);
+        cr_assert_eq(num(row, "repeat_ns"), calls[op] / 2 * 1000, "%s repeat_ns", prim_table[op].name);
+    }
+    cr_assert_eq(cJSON_GetArraySize(prims), rows);
+    /* the group counts grow twice (at 512 and 1024 keys), the set of
+     * distinct calls once (3200 of them: at 2048) */
+    cr_assert_gt(ngroups, 1024, "%zu groups", ngroups);
+    cr_assert_eq(num(root, "repeat_ns"), GROW_SAMPLES * GROW_CHAIN * 1000.0);
+    cJSON_Delete(root);
+    free(out);
+    unlink(tr);
+}
