@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../runtime/pyops.h"
 #include "../runtime/tasks.h"
 
 static char tdir[64];
@@ -478,5 +479,82 @@ Test(tasks, shared_training_set)
 #endif
     cr_log_info("loaded 400 training tasks in %.1f ms", ms);
     cr_assert_lt(ms, limit, "loading took %.1f ms", ms);
+    taskset_free(&ts);
+}
+
+/* A task file of some 550 KB: read in more than one step (the reader's
+ * first buffer is 64 KiB), every cell of every example where it belongs. */
+#define BIG_EXAMPLES 100
+#define BIG_SIDE 30
+
+static int big_cell(int e, int side, int i, int j) { return (i * 31 + j * 7 + e * 3 + side) % 10; }
+
+static void put_big_grid(FILE *f, int e, int side)
+{
+    fputc('[', f);
+    for (int i = 0; i < BIG_SIDE; i++) {
+        fputs(i ? ", [" : "[", f);
+        for (int j = 0; j < BIG_SIDE; j++)
+            fprintf(f, j ? ", %d" : "%d", big_cell(e, side, i, j));
+        fputc(']', f);
+    }
+    fputc(']', f);
+}
+
+Test(tasks, file_larger_than_the_first_read)
+{
+    const char *p = P("big.json");
+    FILE *f = fopen(p, "w");
+    cr_assert_not_null(f);
+    fputs("{\"train\": [", f);
+    for (int e = 0; e < BIG_EXAMPLES; e++) {
+        fputs(e ? ",\n{\"input\": " : "{\"input\": ", f);
+        put_big_grid(f, e, 0);
+        fputs(", \"output\": ", f);
+        put_big_grid(f, e, 1);
+        fputc('}', f);
+    }
+    fputs("], \"test\": []}\n", f);
+    long size = ftell(f);
+    fclose(f);
+    cr_assert_gt(size, 8 * 65536L, "%ld bytes", size);
+    TaskSet ts;
+    load_ok(p, &ts);
+    Task *t = &ts.tasks[0];
+    cr_assert_eq(t->ntrain, BIG_EXAMPLES);
+    for (int e = 0; e < BIG_EXAMPLES; e++)
+        for (int side = 0; side < 2; side++) {
+            Value g = side ? t->train[e].output : t->train[e].input;
+            cr_assert(v_is_grid(g), "example %d", e);
+            cr_assert_eq(grid_h(g), BIG_SIDE);
+            cr_assert_eq(grid_w(g), BIG_SIDE);
+            for (int i = 0; i < BIG_SIDE; i++)
+                for (int j = 0; j < BIG_SIDE; j++)
+                    cr_assert_eq(grid_at(g, (size_t)i, (size_t)j), big_cell(e, side, i, j),
+                                 "example %d %s (%d, %d)", e, side ? "output" : "input", i, j);
+        }
+    taskset_free(&ts);
+}
+
+/* Every escape JSON allows, in a task id (Kaggle) and in a field the loader
+ * ignores, is read as Python's json reads it. */
+Test(tasks, json_escapes)
+{
+    const char *dir = subdir("esc");
+    char path[512];
+    snprintf(path, sizeof path, "%s/x_challenges.json", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("{\"t\\u0031\": {\"train\": [{\"input\": [[1]], \"output\": [[2]]}], \"test\": [],\n"
+          "  \"note\": \"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9\"},\n"
+          " \"a\\/b\": {\"train\": [], \"test\": [{\"input\": [[3]]}]}}\n",
+          f);
+    fclose(f);
+    TaskSet ts;
+    load_ok(path, &ts);
+    cr_assert_eq(ts.ntasks, 2);
+    cr_assert_str_eq(ts.tasks[0].key, "a/b");
+    cr_assert_str_eq(ts.tasks[1].key, "t1");
+    expect_val(ts.tasks[1].train[0].output, "((2,),)");
     taskset_free(&ts);
 }
