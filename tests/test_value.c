@@ -3,6 +3,7 @@
 #include "support.h"
 
 #include "../runtime/encode.h"
+#include "../runtime/func.h"
 #include "../runtime/pyops.h"
 #include "../runtime/xalloc.h"
 
@@ -202,6 +203,27 @@ Test(value, owned_bytes_and_relocation)
     const Seq *c1 = copy.u.seq->items[1].u.seq;
     cr_assert(arena_owns(&to, c1) && arena_owns(&to, c1->items[0].u.seq));
     cr_assert_eq(c1->items[0].u.seq, c1->items[1].u.seq, "repeated rows stay one object");
+    /* a closure made since the mark (rbind(combine, fresh)): its Func and
+     * what it captured since the mark; the primitive is static */
+    Value caps[2] = {prim_value(&prim_table[P_combine]), fresh}, cl;
+    cr_assert_eq(func_closure(&ctx, FN_RBIND, 1, 2, caps, 0, &cl), ERR_OK);
+    size_t fn_bytes = sizeof(Func) + seq2 + seq3;
+    cr_assert_eq(v_owned_bytes(&from, m, cl, SIZE_MAX), fn_bytes);
+    before = to.used;
+    Value cl_copy = v_relocate(&to, &from, m, cl);
+    cr_assert_eq(to.used - before, fn_bytes);
+    cr_assert(cl_copy.u.fn != cl.u.fn && arena_owns(&to, cl_copy.u.fn));
+    cr_assert_eq(cl_copy.u.fn->kind, FN_RBIND);
+    cr_assert_eq(cl_copy.u.fn->cap[0].u.fn, caps[0].u.fn, "the primitive is not copied");
+    cr_assert(arena_owns(&to, cl_copy.u.fn->cap[1].u.seq) && v_eq(cl_copy.u.fn->cap[1], fresh));
+    Value r1, r2;
+    cr_assert_eq(call_loop(&ctx, cl, 1, &old, &r1), ERR_OK);
+    cr_assert_eq(call_loop(&ctx, cl_copy, 1, &old, &r2), ERR_OK);
+    cr_assert(v_eq(r1, r2), "the copy computes what the closure computes");
+    /* made before the mark: nothing to copy */
+    ArenaMark m2 = arena_mark(&from);
+    cr_assert_eq(v_owned_bytes(&from, m2, cl, SIZE_MAX), 0);
+    cr_assert_eq(v_relocate(&to, &from, m2, cl).u.fn, cl.u.fn);
     arena_free(&to);
     arena_free(&from);
 }
