@@ -1,7 +1,7 @@
 # battrace: build, test, conformance and benchmarks.
 #   make            build ./battrace (profile-guided: see PGO below)
 #   make test       build and run the Criterion suite
-#   make sanitize   the suite (and a conformance sample) under ASan + UBSan
+#   make sanitize   the suite and the whole conformance under ASan + UBSan
 #   make tsan       record, replay and --verify on the examples under TSan
 #   make conformance  compare `battrace run --json` rows with pyref.py rows
 #   make bench      speed against the Python oracle
@@ -79,7 +79,7 @@ PGO_AUX  = -dumpdir $(PGO_DIR)/ -dumpbase $(subst /,-,$<)
 endif
 
 LIB_SRC  := $(wildcard runtime/*.c ops/*.c tracer/*.c scheduler/*.c) $(CUDA_C)
-TOOL_SRC := tools/battrace.c tools/cli.c tools/ordered.c tools/rows.c tools/runner.c $(wildcard tools/cmd_*.c)
+TOOL_SRC := tools/battrace.c tools/cli.c tools/ordered.c tools/rows.c tools/runner.c tools/replay_verify.c $(wildcard tools/cmd_*.c)
 TEST_SRC := $(wildcard tests/test_*.c) tests/support.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(CUDA_CU:%.cu=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
