@@ -12,7 +12,7 @@
 # (re-arc lists, hidden test outputs, the Kaggle pair, one file; --split
 # train and test). pyref rows are
 # cached under out/pyref/ (they take minutes to make); delete them to remake.
-# QUICK=1 runs a small sample of each (for the sanitizer build).
+# QUICK=1 runs a small sample of each (a quick check by hand).
 set -u
 BATTRACE=${BATTRACE:-./battrace}
 SHARED=${SHARED:-../shared}
