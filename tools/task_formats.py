@@ -35,6 +35,8 @@ def main():
     ap.add_argument('out')
     ap.add_argument('--every', type=int, default=10)
     a = ap.parse_args()
+    if os.path.exists(a.out) and os.listdir(a.out):
+        raise SystemExit(f'task_formats: {a.out} is not empty (its tasks would join these)')
     names = sorted(f for f in os.listdir(a.src) if f.endswith('.json'))[::a.every]
     tasks = {}
     for f in names:
