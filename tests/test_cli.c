@@ -716,6 +716,26 @@ static void call_ended_at_its_first_statement(Trace *t)
     c->out = 0;
 }
 
+/* Statement 0's binding by the value its node returned (REF_VALUE), not by
+ * the node: the same value, so the statement results agree; only recording
+ * again finds the provenance changed. */
+static void binding_by_value(Trace *t)
+{
+    const TraceUnit *u = &t->units[0];
+    uint64_t *b = &u->calls[0].bind[0];
+    cr_assert_eq(ref_kind(*b), REF_NODE, "statement 0 of unit 0 is bound to its node");
+    *b = ref_make(REF_VALUE, t->nodes[u->first_node + ref_index(*b)].result);
+}
+
+/* A second call the program never made (nothing done, nothing bound). */
+static void unit_with_a_second_call(Trace *t)
+{
+    TraceUnit *u = &t->units[0];
+    cr_assert_eq(u->ncalls, 1);
+    memset(&u->calls[1], 0, sizeof u->calls[1]);
+    u->ncalls = 2;
+}
+
 /* replay --verify on traces changed in each way a recording could be wrong:
  * exit 1, the difference named. */
 Test(cli, replay_verify_names_each_kind_of_difference)
@@ -736,6 +756,9 @@ Test(cli, replay_verify_names_each_kind_of_difference)
         {call_ended_otherwise, "traces/example_batt.py", "(batt on 00d62c1b): call 0 ended otherwise"},
         {call_ended_at_its_first_statement, "traces/example_solvers.py",
          "call 0, statement 0: recorded TypeError ending the call, replay gave a value"},
+        {binding_by_value, "traces/example_solvers.py", "recording again differs: unit 0 (solve_"},
+        {binding_by_value, "traces/example_solvers.py", "): call 0: binding 0 differs"},
+        {unit_with_a_second_call, "traces/example_solvers.py", "): recorded 2 calls, recording again gave 1"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         char out[8192], err[512], tag[16];
