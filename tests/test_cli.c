@@ -736,6 +736,14 @@ static void unit_with_a_second_call(Trace *t)
     u->ncalls = 2;
 }
 
+/* Unit 0 given one node more: the next unit's first, a well-formed node
+ * (a statement on inputs and values) that no binding names. */
+static void unit_with_another_node(Trace *t)
+{
+    cr_assert_gt(t->nunits, 1);
+    t->units[0].nnodes++;
+}
+
 /* replay --verify on traces changed in each way a recording could be wrong:
  * exit 1, the difference named. */
 Test(cli, replay_verify_names_each_kind_of_difference)
@@ -759,6 +767,7 @@ Test(cli, replay_verify_names_each_kind_of_difference)
         {binding_by_value, "traces/example_solvers.py", "recording again differs: unit 0 (solve_"},
         {binding_by_value, "traces/example_solvers.py", "): call 0: binding 0 differs"},
         {unit_with_a_second_call, "traces/example_solvers.py", "): recorded 2 calls, recording again gave 1"},
+        {unit_with_another_node, "traces/example_solvers.py", "): recorded 13 nodes, recording again gave 12"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         char out[8192], err[512], tag[16];
