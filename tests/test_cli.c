@@ -764,10 +764,12 @@ Test(cli, replay_verify_names_each_kind_of_difference)
         {call_ended_otherwise, "traces/example_batt.py", "(batt on 00d62c1b): call 0 ended otherwise"},
         {call_ended_at_its_first_statement, "traces/example_solvers.py",
          "call 0, statement 0: recorded TypeError ending the call, replay gave a value"},
-        {binding_by_value, "traces/example_solvers.py", "recording again differs: unit 0 (solve_"},
-        {binding_by_value, "traces/example_solvers.py", "): call 0: binding 0 differs"},
-        {unit_with_a_second_call, "traces/example_solvers.py", "): recorded 2 calls, recording again gave 1"},
-        {unit_with_another_node, "traces/example_solvers.py", "): recorded 13 nodes, recording again gave 12"},
+        {binding_by_value, "traces/example_solvers.py",
+         "recording again differs: unit 0 (solve_00d62c1b on 00d62c1b): call 0: binding 0 differs"},
+        {unit_with_a_second_call, "traces/example_solvers.py",
+         "recording again differs: unit 0 (solve_00d62c1b on 00d62c1b): recorded 2 calls, recording again gave 1"},
+        {unit_with_another_node, "traces/example_solvers.py",
+         "recording again differs: unit 0 (solve_00d62c1b on 00d62c1b): recorded 13 nodes, recording again gave 12"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         char out[8192], err[512], tag[16];
