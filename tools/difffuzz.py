@@ -172,14 +172,15 @@ def solver_program(rng, prims, consts, nstmts):
     return '\n'.join(lines)
 
 
-def differs(exp, act):
-    """The first pair of rows that differ (bounded rows left out), or None."""
+def differs(exp, act, bounded=BOUNDS):
+    """The first pair of rows that differ ("us" aside; rows whose error is
+    in bounded left out), or None."""
     if len(exp) != len(act):
-        return ('row count', len(exp), len(act))
+        return ({'rows': len(exp)}, {'rows': len(act)})
     for e, a in zip(exp, act):
         e.pop('us', None)
         a.pop('us', None)
-        if a.get('error') in BOUNDS or a.get('error_c') in BOUNDS:
+        if a.get('error') in bounded or a.get('error_c') in bounded:
             continue
         if e != a:
             return (e, a)
@@ -195,13 +196,8 @@ def replay_differs(battrace, base, sel):
                          capture_output=True, text=True)
     if rep.returncode != 0:
         return ('replay --verify exit 0', f'exit {rep.returncode}: {rep.stderr.strip()}')
-    run, replayed = rows(base + '.bt.jsonl'), rows(base + '.rep.jsonl')
-    for x in run + replayed:
-        x.pop('us', None)
-    for x, y in zip(run, replayed):
-        if x != y:
-            return ({'run': x}, {'replay': y})
-    return ('run rows', 'replay rows') if len(run) != len(replayed) else None
+    d = differs(rows(base + '.bt.jsonl'), rows(base + '.rep.jsonl'), bounded=())
+    return d and ({'run': d[0]}, {'replay': d[1]})
 
 
 def main():
