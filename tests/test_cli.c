@@ -316,6 +316,54 @@ Test(cli, example_rows_match_the_oracle)
     unlink(act);
 }
 
+/* Append tuples of any length up to the parser's bound, with every kind of
+ * item (literals, inputs, the strs, results): pyref.py's rows, through run,
+ * through a recording's rows, and through replay. */
+Test(cli, long_append_tuples_match_the_oracle)
+{
+    const char *shared = t_shared();
+    if (!shared)
+        cr_skip_test("../shared not found (BATTRACE_SHARED): oracle comparison skipped");
+    char out[16384];
+    if (t_sh(out, sizeof out, "python3 -c 'import sys'") != 0)
+        cr_skip_test("python3 not found: oracle comparison skipped");
+    char src[8192] = "from dsl import *\nfrom constants import *\nfrom safe_dsl import _get_safe_default\n\n"
+                     "def batt(task_id, S, I, C, log_path):\n    s = []\n    o = []\n"
+                     "    try:\n        t1 = shape(C)\n    except Exception:\n        t1 = _get_safe_default(shape)\n"
+                     "    try:\n        t2 = rot90(I)\n    except Exception:\n        t2 = _get_safe_default(rot90)\n"
+                     "    o.append((1, False, task_id, t2, None, True, -3, 'x', t1, C, I, log_path))\n"
+                     "    s.append((";
+    for (int k = 0; k < 200; k++)
+        snprintf(src + strlen(src), sizeof src - strlen(src), "%s, ", k % 3 == 0 ? "t1" : k % 3 == 1 ? "ONE" : "'y'");
+    strcat(src, "))\n    return o, s\n");
+    const char *prog = t_write_temp("long_appends.py", src);
+    Recorded x;
+    record_example(&x, "long", prog);
+    char exp[256];
+    snprintf(exp, sizeof exp, "/tmp/battrace-cli-%d-long-exp.jsonl", (int)getpid());
+    cr_assert_eq(t_sh(out, sizeof out, "python3 %s/tools/pyref.py %s --tasks traces/tasks --out %s", shared, prog, exp),
+                 0, "%s", out);
+    const char *cmds[] = {"%s run %s --tasks traces/tasks --json %s", "%s inspect %.0s%s --rows %s",
+                          "%s replay %.0s%s --json %s"};
+    for (int k = 0; k < 3; k++) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, cmds[k], t_bin(), prog, k ? x.trace : x.rows, x.rows);
+        cr_assert_eq(t_sh(out, sizeof out, "%s", cmd), 0, "%s: %s", cmd, out);
+        cr_assert_eq(t_sh(out, sizeof out, "python3 tools/compare_rows.py long %s %s", exp, x.rows), 0, "%s: %s", cmd,
+                     out);
+        cr_assert(strstr(out, "rows agree"), "%s", out);
+    }
+    /* the rows hold the whole tuples: 12 items in o, 200 in s and s_c */
+    cr_assert_eq(t_sh(out, sizeof out, "python3 -c 'import json, sys\n"
+                      "for r in map(json.loads, open(sys.argv[1])):\n"
+                      "    assert [len(r[\"o\"][0]), len(r[\"s\"][0]), len(r[\"s_c\"][0])] == [12, 200, 200], r' %s",
+                      exp),
+                 0, "%s", out);
+    unlink(exp);
+    unlink(prog);
+    drop_recorded(&x);
+}
+
 Test(cli, replay_gpu_without_a_device_exits_2)
 {
     if (gpu_device_count() > 0)

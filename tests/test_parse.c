@@ -400,8 +400,26 @@ Test(parse, rejects_too_many_arguments)
 {
     reject(SOLVER("    x1 = rbind(rot90, I)\n    x2 = x1(I, I, I, I, I, I, I, I, I)\n    return x2\n"),
            "t.py:3:37: too many arguments (at most 8)");
-    reject(BATT("    o.append((1, 2, 3, 4, 5, 6, 7, 8, 9))\n    return o, s\n"),
-           "t.py:4:39: too many items in an append tuple (at most 8)");
+    /* an append tuple is data: up to 255 items (Stmt.nargs), where a call
+     * takes at most PROGRAM_MAX_ARGS */
+    char text[4096] = "def batt(task_id, S, I, C, log_path):\n    o = []\n    s = []\n";
+    const char *line = text + strlen(text);
+    strcat(text, "    o.append((");
+    for (int k = 0; k < 256; k++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d, ", k % 10);
+    char *last = text + strlen(text) - 3; /* the 256th item */
+    char where[96];
+    snprintf(where, sizeof where, "t.py:4:%d: too many items in an append tuple (at most 255)",
+             (int)(last - line) + 1);
+    strcat(text, "))\n    return o, s\n");
+    reject(text, where);
+    *last = '\0'; /* 255 items */
+    strcat(text, "))\n    return o, s\n");
+    ProgramFile pf;
+    parse_ok(&pf, text);
+    cr_assert_eq(pf.programs[0].stmts[0].nargs, 255);
+    cr_assert_eq(pf.programs[0].stmts[0].args[254].value.u.i, 4);
+    program_free(&pf);
 }
 
 Test(parse, rejects_other_defs)

@@ -574,16 +574,20 @@ static void *arena_copy(Parser *p, const void *src, size_t size)
     return d;
 }
 
+/* Call arguments are as many as a primitive takes (PROGRAM_MAX_ARGS, more
+ * than any); an append tuple is data a search loop shapes, so it may hold
+ * as many items as Stmt.nargs counts. */
+#define APPEND_MAX_ITEMS 255
+
 /* ARG, ... up to the closing ')', which it consumes, into st's arguments
  * (copied to the file's arena). Returns the commas seen. */
 static int parse_args(Parser *p, Stmt *st, int items)
 {
-    Arg args[PROGRAM_MAX_ARGS];
-    int n = 0, commas = 0;
+    Arg args[APPEND_MAX_ITEMS]; /* about 12 KB, and no free to miss when fail() jumps out */
+    int n = 0, commas = 0, most = items ? APPEND_MAX_ITEMS : PROGRAM_MAX_ARGS;
     while (!is_op(cur(p), ')')) {
-        if (n == PROGRAM_MAX_ARGS)
-            fail(p, cur(p), "too many %s (at most %d)", items ? "items in an append tuple" : "arguments",
-                 PROGRAM_MAX_ARGS);
+        if (n == most)
+            fail(p, cur(p), "too many %s (at most %d)", items ? "items in an append tuple" : "arguments", most);
         args[n++] = parse_arg(p, items);
         const Token *t = cur(p);
         if (is_op(t, ',')) {
