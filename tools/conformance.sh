@@ -11,7 +11,8 @@
 # the loader reads, made from 40 training tasks by tools/task_formats.py
 # (re-arc lists, hidden test outputs, the Kaggle pair, one file; --split
 # train and test). pyref rows are
-# cached under out/pyref/ (they take minutes to make); delete them to remake.
+# cached under out/pyref/ (they take minutes to make), each with the hash of
+# what made it (NAME.jsonl.key); rows whose inputs changed are made again.
 # QUICK=1 runs a small sample of each (a quick check by hand).
 set -u
 BATTRACE=${BATTRACE:-./battrace}
@@ -36,6 +37,20 @@ if "$BATTRACE" record traces/example_solvers.py --tasks traces/tasks -o "$OUT/pr
     echo "conformance: a CUDA device is present: replay --gpu is checked too"
 fi
 
+# oracle_key PROGRAMS TASKS ARGS...: what pyref.py's rows depend on (the
+# oracle and the arc-dsl it imports, the programs, every task file, the
+# options), hashed: cached rows are reused only under the same key, so a
+# changed ../shared or program remakes them.
+oracle_key() {
+    local progs=$1 ptasks=$2
+    shift 2
+    {
+        printf '%s\n' "$@"
+        sha256sum "$SHARED/tools/pyref.py" "$SHARED"/reference/arc-dsl/*.py "$progs" | cut -d' ' -f1
+        find "$ptasks" -type f | LC_ALL=C sort | xargs -r sha256sum | cut -d' ' -f1
+    } | sha256sum | cut -d' ' -f1
+}
+
 # compare NAME PROGRAMS ARGS...: make (or reuse) pyref rows, then check
 #   run --json (one thread and two), record + inspect --rows (two threads and one), replay
 #   --verify --json (2 threads),
@@ -47,8 +62,12 @@ compare() {
     local ptasks=${PTASKS:-$TASKS}
     shift 2
     local exp=$CACHE/$name.jsonl act=$OUT/$name.jsonl trace=$OUT/$name.trace
-    if [ ! -s "$exp" ]; then
-        $PYREF "$progs" --tasks "$ptasks" "$@" --out "$exp.tmp" 2>"$CACHE/$name.log" && mv "$exp.tmp" "$exp"
+    local key
+    key=$(oracle_key "$progs" "$ptasks" "$@")
+    if [ ! -s "$exp" ] || [ "$(cat "$exp.key" 2>/dev/null)" != "$key" ]; then
+        rm -f "$exp" "$exp.key"
+        $PYREF "$progs" --tasks "$ptasks" "$@" --out "$exp.tmp" 2>"$CACHE/$name.log" && mv "$exp.tmp" "$exp" &&
+            echo "$key" >"$exp.key"
     fi
     if ! "$BATTRACE" run "$progs" --tasks "$TASKS" "$@" --json "$act" --quiet; then
         echo "$name: battrace run failed"
@@ -123,7 +142,8 @@ compare() {
 batt() { # batt NAME MKBATT-ARGS...: a batt file made by mkbatt.py
     local name=$1
     shift
-    [ -s "$CACHE/$name.py" ] || python3 "$SHARED/tools/mkbatt.py" "$SOLVERS" "$@" -o "$CACHE/$name.py" 2>/dev/null
+    # made each time (a fifth of a second): the rows' key hashes what it made
+    python3 "$SHARED/tools/mkbatt.py" "$SOLVERS" "$@" -o "$CACHE/$name.py" 2>/dev/null
 }
 
 if [ "$QUICK" = 1 ]; then
