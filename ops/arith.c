@@ -143,32 +143,18 @@ Err op_decrement(Ctx *ctx, const Value *args, Value *out) { return unary(ctx, A_
 
 /* ---- crement and sign: `0 if x == 0 else (.. if x > 0 else ..)` ---- */
 
-/* One component; `away` selects crement (x +/- 1) over sign (+/- 1). The
- * == 0 test never fails; `x > 0` is a TypeError for anything but an int,
- * so past it x is an int. */
+/* One component; `away` selects crement (x +/- 1) over sign (+/- 1).
+ * dsl.py tests x == 0, then x > 0: for anything but an int (ints and bools)
+ * the first is False and the second a TypeError. */
 static Err step_away(Value x, bool away, Value *out)
 {
-    if (v_is_int(x)) { /* ints and bools: `x == 0`, `x > 0` and `x +- 1` on the int */
-        int64_t r = x.u.i;
-        if (r != 0 && !away)
-            r = r > 0 ? 1 : -1;
-        else if (r != 0)
-            TRY(int_arith(r > 0 ? A_ADD : A_SUB, x.u.i, 1, &r));
-        *out = v_int(r);
-        return ERR_OK;
-    }
-    if (v_eq(x, v_int(0))) {
-        *out = v_int(0);
-        return ERR_OK;
-    }
-    bool gt;
-    TRY(py_gt(x, v_int(0), &gt));
-    if (!away) {
-        *out = v_int(gt ? 1 : -1);
-        return ERR_OK;
-    }
-    int64_t r;
-    TRY(int_arith(gt ? A_ADD : A_SUB, x.u.i, 1, &r));
+    if (!v_is_int(x))
+        return ERR_TYPE;
+    int64_t r = x.u.i;
+    if (r != 0 && !away)
+        r = r > 0 ? 1 : -1;
+    else if (r != 0)
+        TRY(int_arith(r > 0 ? A_ADD : A_SUB, x.u.i, 1, &r));
     *out = v_int(r);
     return ERR_OK;
 }
