@@ -313,7 +313,7 @@ static inline Err key_of(Ctx *ctx, Value f, Value item, Value *key)
         *key = item;
         return ERR_OK;
     }
-    return call_value(ctx, f, 1, &item, key);
+    return call_each(ctx, f, 1, &item, key);
 }
 
 Err op_order(Ctx *ctx, const Value *args, Value *out)
@@ -412,9 +412,9 @@ static Err filter(Ctx *ctx, Value container, Value cond, Value *out)
         return ERR_MEMORY;
     size_t w = 0;
     for (size_t k = 0; k < it.n; k++) {
-        Value r;
-        TRY(gen_err(call_value(ctx, cond, 1, &it.v[k], &r)));
-        if (v_truthy(r))
+        bool keep;
+        TRY(gen_err(call_test(ctx, cond, &it.v[k], &keep)));
+        if (keep)
             kept[w++] = it.v[k];
     }
     if (container.tag == VT_SET) {
@@ -447,9 +447,9 @@ Err op_extract(Ctx *ctx, const Value *args, Value *out)
     Items it;
     TRY(py_items(args[0], &it));
     for (size_t k = 0; k < it.n; k++) {
-        Value r;
-        TRY(gen_err(call_value(ctx, args[1], 1, &it.v[k], &r)));
-        if (v_truthy(r)) {
+        bool found;
+        TRY(gen_err(call_test(ctx, args[1], &it.v[k], &found)));
+        if (found) {
             *out = it.v[k];
             return ERR_OK;
         }
@@ -469,7 +469,7 @@ static Err apply_items(Ctx *ctx, Value f, Value container, Value **res, size_t *
     if (!r)
         return ERR_MEMORY;
     for (size_t k = 0; k < it.n; k++)
-        TRY(gen_err(call_value(ctx, f, 1, &it.v[k], &r[k])));
+        TRY(gen_err(call_each(ctx, f, 1, &it.v[k], &r[k])));
     *res = r;
     *n = it.n;
     return ERR_OK;
@@ -498,7 +498,7 @@ Err op_rapply(Ctx *ctx, const Value *args, Value *out)
     if (!res)
         return ERR_MEMORY;
     for (size_t k = 0; k < it.n; k++)
-        TRY(gen_err(call_value(ctx, it.v[k], 1, &args[1], &res[k])));
+        TRY(gen_err(call_each(ctx, it.v[k], 1, &args[1], &res[k])));
     return build_like(ctx, args[0], it.n, res, out);
 }
 
@@ -533,7 +533,7 @@ static Err pairwise(Ctx *ctx, const Value *args, Value *out)
     if (!res)
         return ERR_MEMORY;
     for (size_t k = 0; k < n; k++)
-        TRY(gen_err(call2(ctx, args[0], a.v[k], b.v[k], &res[k])));
+        TRY(gen_err(call_each(ctx, args[0], 2, (Value[2]){a.v[k], b.v[k]}, &res[k])));
     return mk_tuple(ctx, n, res, out);
 }
 
@@ -716,7 +716,7 @@ Err op_prapply(Ctx *ctx, const Value *args, Value *out)
         TRY(py_items(args[1], &a));
         for (size_t i = 0; i < a.n; i++) {
             Value r;
-            TRY(gen_err(call2(ctx, args[0], a.v[i], b.v[j], &r)));
+            TRY(gen_err(call_each(ctx, args[0], 2, (Value[2]){a.v[i], b.v[j]}, &r)));
             TRY(vbuf_push(&buf, r));
         }
     }

@@ -24,6 +24,8 @@
 struct ArenaChunk {
     ArenaChunk *next;
     size_t size, off;
+    size_t base;  /* the arena's `used` when this chunk's first byte was handed
+                     out: its data[k] is where `used` was base + k */
     _Alignas(16) unsigned char data[];
 };
 
@@ -221,6 +223,7 @@ void *arena_alloc_slow(Arena *a, size_t size)
     size_t want = size > a->used / 4 ? size : a->used / 4;
     ArenaChunk *c = new_chunk(a, size, want);
     c->next = a->head;
+    c->base = a->used;
     a->head = c;
     void *p = c->data;
     c->off = size;
@@ -238,6 +241,16 @@ void arena_rollback(Arena *a, ArenaMark m)
     a->end = m.head ? m.head->data + m.head->size : NULL;
     a->used = m.used;
     next_epoch(a);
+}
+
+ArenaMark arena_mark_at(const Arena *a, size_t used)
+{
+    /* chunks newest first: the first whose span began at or before `used`
+     * (allocations are contiguous inside a chunk, and `used` grows by each) */
+    ArenaChunk *c = a->head;
+    while (c && c->base > used)
+        c = c->next;
+    return (ArenaMark){c, c ? c->data + (used - c->base) : NULL, used};
 }
 
 void arena_shrink_last(Arena *a, void *p, size_t size, size_t keep)

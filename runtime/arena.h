@@ -64,6 +64,10 @@ typedef struct ArenaMark {
 } ArenaMark;
 static inline ArenaMark arena_mark(const Arena *a) { return (ArenaMark){a->head, a->cur, a->used}; }
 void arena_rollback(Arena *a, ArenaMark m);
+/* The mark taken when a->used was `used` (at most the present a->used, and
+ * no rollback past it since): a hot loop keeps one count, not a mark, and
+ * rebuilds the mark only when it rolls back. O(chunks since then). */
+ArenaMark arena_mark_at(const Arena *a, size_t used);
 /* Does p point into memory a handed out since mark m? O(chunks since m),
  * where arena_owns walks every chunk. */
 int arena_owns_since(const Arena *a, ArenaMark m, const void *p);

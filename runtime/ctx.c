@@ -1,4 +1,4 @@
-/* ctx.c: run budgets (see ctx.h). */
+/* ctx.c: run budgets, and dropping a run's temporaries (see ctx.h). */
 #include "ctx.h"
 
 #include <string.h>
@@ -55,3 +55,23 @@ Err ctx_tick_slow(Ctx *ctx)
     }
     return ERR_OK;
 }
+
+/* What was dropped since `before` is still budgeted (see ctx.h). */
+static void drop_since(Ctx *ctx, ArenaMark m)
+{
+    size_t made = ctx->arena->used - m.used;
+    arena_rollback(ctx->arena, m);
+    ctx->mem_limit = ctx->mem_limit > made ? ctx->mem_limit - made : 0;
+}
+
+void ctx_reclaim(Ctx *ctx, size_t before, Value *result)
+{
+    size_t made = ctx->arena->used - before;
+    ArenaMark m = arena_mark_at(ctx->arena, before);
+    /* a result that is most of what was made stays: copying it would only
+     * touch as much new memory; one holding a new function stays too */
+    if (v_owned_bytes(ctx->arena, m, *result, made / 2) < made / 2 && v_relocate(ctx->spill, ctx->arena, m, result))
+        drop_since(ctx, m);
+}
+
+void ctx_reclaim_all(Ctx *ctx, size_t before) { drop_since(ctx, arena_mark_at(ctx->arena, before)); }

@@ -105,6 +105,30 @@ static inline __attribute__((always_inline)) Err call_value(Ctx *ctx, Value fv, 
         return call_loop(ctx, fv, argc, args, out);
     return call_prim(ctx, fv.u.fn->fn, fv.u.fn->arity, argc, args, out);
 }
+/* call_value from a higher-order primitive's loop, which keeps what each
+ * call returns and nothing else it made (see ctx_keep_only). */
+static inline Err call_each(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+{
+    size_t before = ctx->arena->used;
+    Err e = call_value(ctx, fv, argc, args, out);
+    if (!e)
+        ctx_keep_only(ctx, before, out);
+    return e;
+}
+/* The same for a call whose result is only tested for truth (a filter's
+ * condition): *truth, and nothing it made is kept. */
+static inline Err call_test(Ctx *ctx, Value fv, const Value *arg, bool *truth)
+{
+    size_t before = ctx->arena->used;
+    Value r;
+    Err e = call_value(ctx, fv, 1, arg, &r);
+    if (e)
+        return e;
+    *truth = v_truthy(r);
+    if (ctx_made_much(ctx, before))
+        ctx_reclaim_all(ctx, before);
+    return ERR_OK;
+}
 static inline Err call1(Ctx *ctx, Value f, Value x, Value *out) { return call_value(ctx, f, 1, &x, out); }
 static inline Err call2(Ctx *ctx, Value f, Value x, Value y, Value *out)
 {

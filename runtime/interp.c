@@ -99,6 +99,7 @@ static inline __attribute__((always_inline)) Err exec_call(Ctx *ctx, StmtEnv *f,
     /* a primitive callee through the Prim the parser resolved, not through
      * its function value: one dependent load less on every call */
     const Prim *pr = s->callee_prim;
+    size_t before = ctx->arena->used;
     Err e = pr && !ctx->trace ? call_prim(ctx, pr->fn, pr->arity, s->nargs, args, result)
                               : call_value(ctx, fn, s->nargs, args, result);
     if (ctx->limit_hit)
@@ -108,6 +109,7 @@ static inline __attribute__((always_inline)) Err exec_call(Ctx *ctx, StmtEnv *f,
             return e;
         *result = safe_default_of(fn);
     }
+    ctx_keep_only(ctx, before, result); /* see ctx.h */
     if (ctx->trace)
         ctx->trace->stmt_end(ctx->trace_data, k, e != ERR_OK, *result);
     return ERR_OK;

@@ -360,12 +360,22 @@ Err vbuf_set(VBuf *b, Value *out) { return mk_set(b->ctx, b->n, b->items, out); 
 
 /* ---- relocation ---- */
 
-static Func *relocate_func(Arena *to, const Arena *from, ArenaMark since, const Func *f)
+typedef struct Reloc {
+    Arena *to;
+    const Arena *from;
+    ArenaMark since;
+    bool func; /* met a function made since the mark */
+} Reloc;
+
+static Value relocate(Reloc *r, Value v);
+
+static Func *relocate_func(Reloc *r, const Func *f)
 {
-    Func *g = arena_alloc(to, sizeof *g);
+    r->func = true;
+    Func *g = arena_alloc(r->to, sizeof *g);
     *g = *f;
     for (int k = 0; k < 3; k++)
-        g->cap[k] = v_relocate(to, from, since, f->cap[k]);
+        g->cap[k] = relocate(r, f->cap[k]);
     return g;
 }
 
@@ -378,14 +388,14 @@ static bool shares_previous(const Seq *s, uint32_t k)
            it.u.seq == s->items[k - 1].u.seq;
 }
 
-static Seq *relocate_seq(Arena *to, const Arena *from, ArenaMark since, const Seq *s)
+static Seq *relocate_seq(Reloc *r, const Seq *s)
 {
-    Seq *t = arena_alloc(to, sizeof(Seq) + s->n * sizeof(Value));
+    Seq *t = arena_alloc(r->to, sizeof(Seq) + s->n * sizeof(Value));
     t->n = s->n;
     t->flags = s->flags;
     t->hash = __atomic_load_n(&s->hash, __ATOMIC_RELAXED);
     for (uint32_t k = 0; k < s->n; k++)
-        t->items[k] = shares_previous(s, k) ? t->items[k - 1] : v_relocate(to, from, since, s->items[k]);
+        t->items[k] = shares_previous(s, k) ? t->items[k - 1] : relocate(r, s->items[k]);
     return t;
 }
 
@@ -409,13 +419,26 @@ size_t v_owned_bytes(const Arena *from, ArenaMark since, Value v, size_t limit)
     return n;
 }
 
-Value v_relocate(Arena *to, const Arena *from, ArenaMark since, Value v)
+static Value relocate(Reloc *r, Value v)
 {
-    if ((v.tag == VT_TUPLE || v.tag == VT_SET) && v.u.seq->n && arena_owns_since(from, since, v.u.seq))
-        v.u.seq = relocate_seq(to, from, since, v.u.seq);
-    else if (v.tag == VT_FUNC && arena_owns_since(from, since, v.u.fn))
-        v.u.fn = relocate_func(to, from, since, v.u.fn);
+    if ((v.tag == VT_TUPLE || v.tag == VT_SET) && v.u.seq->n && arena_owns_since(r->from, r->since, v.u.seq))
+        v.u.seq = relocate_seq(r, v.u.seq);
+    else if (v.tag == VT_FUNC && arena_owns_since(r->from, r->since, v.u.fn))
+        v.u.fn = relocate_func(r, v.u.fn);
     return v;
+}
+
+bool v_relocate(Arena *to, const Arena *from, ArenaMark since, Value *v)
+{
+    Reloc r = {to, from, since, false};
+    ArenaMark undo = arena_mark(to);
+    Value copy = relocate(&r, *v);
+    if (r.func) {
+        arena_rollback(to, undo);
+        return false;
+    }
+    *v = copy;
+    return true;
 }
 
 /* ---- equality and order ---- */

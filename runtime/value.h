@@ -224,12 +224,16 @@ Err vbuf_push(VBuf *b, Value v);
 Err vbuf_tuple(VBuf *b, Value *out); /* tuple of the buffered values */
 Err vbuf_set(VBuf *b, Value *out);   /* frozenset of the buffered values */
 
-/* Copy the parts of v that arena `from` handed out since mark `since` into
+/* Copy the parts of *v that arena `from` handed out since mark `since` into
  * arena `to`; older parts, and parts that live elsewhere, are shared, not
  * copied. Replay keeps a node's result this way when the node made many
- * temporaries, before dropping them (arena_rollback). Consecutive items that
- * are the same object (a canvas's rows) stay shared in the copy. */
-Value v_relocate(Arena *to, const Arena *from, ArenaMark since, Value v);
+ * temporaries, and run a statement's or a closure call's (ctx.h), before
+ * dropping them (arena_rollback). Consecutive items that are the same object
+ * (a canvas's rows) stay shared in the copy. Refused (false, *v and `to` as
+ * they were) when *v holds a function made since the mark: a function is its
+ * address (equality, hashing), and a result holding one twice, (f, f), would
+ * hold two in the copy. */
+bool v_relocate(Arena *to, const Arena *from, ArenaMark since, Value *v);
 /* The bytes v_relocate would copy (headers and items; arena padding aside),
  * counted until the count reaches `limit`: past it the walk stops and
  * returns what it has (at least limit). Replay asks only whether a result

@@ -94,8 +94,8 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
         /* mostly temporaries: keep the result, drop the rest (a result
          * that is most of what the node made stays: copying it would only
          * touch new memory) */
-        r = v_relocate(w->spill, w->results, m, r);
-        arena_rollback(w->results, m);
+        if (v_relocate(w->spill, w->results, m, &r)) /* refused: a new function stays in place */
+            arena_rollback(w->results, m);
     }
     nd->result = r;
     nd->state = NS_DONE;

@@ -141,6 +141,46 @@ Test(arena, rollback_drops_what_came_after_the_mark)
     arena_free(&a);
 }
 
+/* A mark rebuilt from the arena's count alone is the mark taken then: in
+ * the first chunk, after a shrink, in later chunks. Where a new chunk began
+ * next, the end of the one and the start of the other are one state (what
+ * comes after either is dropped), and the rebuilt mark is the latter. */
+Test(arena, mark_rebuilt_from_the_count)
+{
+    Arena a;
+    arena_init(&a);
+    ArenaMark at[6];
+    at[0] = arena_mark(&a); /* nothing yet */
+    (void)arena_alloc(&a, 100);
+    at[1] = arena_mark(&a);
+    char *p = arena_alloc(&a, 1000);
+    memset(p, 'p', 10);
+    arena_shrink_last(&a, p, 1000, 10);
+    at[2] = arena_mark(&a);
+    (void)arena_alloc(&a, 3u << 20); /* past the first chunk: a chunk of its own */
+    at[3] = arena_mark(&a);
+    (void)arena_alloc(&a, 48);
+    at[4] = arena_mark(&a);
+    (void)arena_alloc(&a, 2u << 20); /* past that chunk's room: another */
+    at[5] = arena_mark(&a);
+    ArenaMark r = arena_mark_at(&a, 0);
+    cr_assert(r.used == 0 && r.head == at[1].head && r.cur + 112 == at[1].cur, "before anything: the first chunk's start");
+    for (int k = 1; k < 6; k++) {
+        r = arena_mark_at(&a, at[k].used);
+        cr_assert_eq(r.used, at[k].used);
+        bool boundary = k < 5 && at[k + 1].head != at[k].head;
+        if (boundary)
+            cr_assert(r.head == at[k + 1].head, "mark %d: the next chunk's start", k);
+        else
+            cr_assert(r.head == at[k].head && r.cur == at[k].cur, "mark %d rebuilt", k);
+    }
+    cr_assert(at[3].head != at[2].head && at[5].head != at[4].head, "both boundaries were met");
+    arena_rollback(&a, arena_mark_at(&a, at[1].used));
+    cr_assert_eq(a.used, at[1].used);
+    cr_assert(arena_alloc(&a, 16) == (void *)at[1].cur, "allocation goes on where the mark was");
+    arena_free(&a);
+}
+
 /* Chunks are whole 2 MiB huge pages, and memory once faulted in is used
  * again: a reset arena hands its chunk out again, a freed arena's chunk goes
  * to the next arena (replay makes one for every window's rows), and a
@@ -196,7 +236,8 @@ Test(value, owned_bytes_and_relocation)
     cr_assert(some >= seq3 + 1 && some < all, "the walk stops past the limit: %zu", some);
     cr_assert_eq(v_owned_bytes(&from, m, outer, 1), seq3, "the first Seq is counted whole");
     size_t before = to.used;
-    Value copy = v_relocate(&to, &from, m, outer);
+    Value copy = outer;
+    cr_assert(v_relocate(&to, &from, m, &copy));
     cr_assert_eq(to.used - before, all, "exactly the owned parts are copied");
     cr_assert(v_eq(copy, outer));
     cr_assert_eq(copy.u.seq->items[0].u.seq, old.u.seq, "a part made before the mark is shared");
@@ -204,26 +245,29 @@ Test(value, owned_bytes_and_relocation)
     cr_assert(arena_owns(&to, c1) && arena_owns(&to, c1->items[0].u.seq));
     cr_assert_eq(c1->items[0].u.seq, c1->items[1].u.seq, "repeated rows stay one object");
     /* a closure made since the mark (rbind(combine, fresh)): its Func and
-     * what it captured since the mark; the primitive is static */
+     * what it captured since the mark are counted (the primitive is
+     * static), but not copied: a function is its address, and a result
+     * holding it twice would hold two */
     Value caps[2] = {prim_value(&prim_table[P_combine]), fresh}, cl;
     cr_assert_eq(func_closure(&ctx, FN_RBIND, 1, 2, caps, 0, &cl), ERR_OK);
     size_t fn_bytes = sizeof(Func) + seq2 + seq3;
     cr_assert_eq(v_owned_bytes(&from, m, cl, SIZE_MAX), fn_bytes);
+    Value twice[3] = {cl, v_int(1), cl}, pair;
+    cr_assert_eq(mk_tuple(&ctx, 3, twice, &pair), ERR_OK);
+    Value cl_copy = cl, pair_copy = pair;
     before = to.used;
-    Value cl_copy = v_relocate(&to, &from, m, cl);
-    cr_assert_eq(to.used - before, fn_bytes);
-    cr_assert(cl_copy.u.fn != cl.u.fn && arena_owns(&to, cl_copy.u.fn));
-    cr_assert_eq(cl_copy.u.fn->kind, FN_RBIND);
-    cr_assert_eq(cl_copy.u.fn->cap[0].u.fn, caps[0].u.fn, "the primitive is not copied");
-    cr_assert(arena_owns(&to, cl_copy.u.fn->cap[1].u.seq) && v_eq(cl_copy.u.fn->cap[1], fresh));
-    Value r1, r2;
-    cr_assert_eq(call_loop(&ctx, cl, 1, &old, &r1), ERR_OK);
-    cr_assert_eq(call_loop(&ctx, cl_copy, 1, &old, &r2), ERR_OK);
-    cr_assert(v_eq(r1, r2), "the copy computes what the closure computes");
-    /* made before the mark: nothing to copy */
+    uint64_t epoch = to.epoch;
+    cr_assert(!v_relocate(&to, &from, m, &cl_copy), "a new closure stays where it was made");
+    cr_assert(!v_relocate(&to, &from, m, &pair_copy), "and so does a tuple holding one");
+    cr_assert(cl_copy.u.fn == cl.u.fn && pair_copy.u.seq == pair.u.seq, "refused: the values as they were");
+    cr_assert_eq(to.used, before, "and nothing left in `to`");
+    cr_assert_neq(to.epoch, epoch, "(its copies rolled back)");
+    cr_assert(v_eq(pair_copy.u.seq->items[0], pair_copy.u.seq->items[2]), "one function, equal to itself");
+    /* made before the mark: nothing to copy, and nothing refused */
     ArenaMark m2 = arena_mark(&from);
     cr_assert_eq(v_owned_bytes(&from, m2, cl, SIZE_MAX), 0);
-    cr_assert_eq(v_relocate(&to, &from, m2, cl).u.fn, cl.u.fn);
+    cr_assert(v_relocate(&to, &from, m2, &cl_copy));
+    cr_assert_eq(cl_copy.u.fn, cl.u.fn);
     arena_free(&to);
     arena_free(&from);
 }

@@ -41,7 +41,9 @@ static void lane_init(RunLane *l, const Runner *r)
     memset(l, 0, sizeof *l);
     for (int k = 0; k < REC_RING; k++)
         arena_init(&l->arena[k]);
+    arena_init(&l->spill);
     ctx_init(&l->ctx, &l->arena[0]);
+    l->ctx.spill = &l->spill; /* unused while recording (see interp.c) */
     l->ctx.mem_limit = r->sel.mem_limit;
     sb_init(&l->row);
 }
@@ -51,6 +53,7 @@ static void lane_free(RunLane *l)
     sb_free(&l->row);
     for (int k = 0; k < REC_RING; k++)
         arena_free(&l->arena[k]);
+    arena_free(&l->spill);
 }
 
 static void begin_run(Runner *r, RunLane *l, size_t program, size_t sample)
@@ -59,6 +62,9 @@ static void begin_run(Runner *r, RunLane *l, size_t program, size_t sample)
         l->turn = (l->turn + 1) % REC_RING;
     l->ctx.arena = &l->arena[l->turn];
     arena_reset(l->ctx.arena);
+    if (l->ctx.spill)
+        arena_reset(l->ctx.spill);
+    l->ctx.mem_limit = r->sel.mem_limit; /* reclaiming lowered it */
     ctx_begin_run(&l->ctx, r->sel.time_limit);
     if (r->hooks.begin)
         r->hooks.begin(r->hooks.data, program, sample);

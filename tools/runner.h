@@ -34,6 +34,7 @@ typedef struct RunUnit {
 /* What one thread runs units with: its own arenas, budgets and row text. */
 typedef struct RunLane {
     Arena arena[REC_RING]; /* a run's values: arena[0], or all in turn when `ring` */
+    Arena spill;           /* results of statements whose temporaries were dropped (run) */
     unsigned turn;
     Ctx ctx;
     StrBuf row;
