@@ -366,6 +366,7 @@ void sched_execute_in(Sched *s, int threads, SchedArenas *a)
         w[t].results = &a->w[t].results;
         w[t].spill = &a->w[t].spill;
         ctx_init(&w[t].ctx, w[t].results);
+        w[t].ctx.spill = w[t].spill; /* a node's inner calls drop their temporaries too (ctx.h) */
         w[t].sh = &sh;
         w[t].id = t;
     }
