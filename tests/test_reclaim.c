@@ -9,27 +9,28 @@
 
 #include <stdio.h>
 
-/* size(upscale(upscale(x, 10), 3)) of a 10x10 grid: 300 rows, each of the
- * 100 distinct ones 300 cells (480 KB of Values, well past
- * CTX_RECLAIM_MIN); three times
- * inside apply (the results ints), inside valmax's key calls and its last
- * call (that one the statement's own), inside sfilter's conditions (tested,
+/* upscale(upscale(x, 10), 4) of either half of a 10x10 grid (hsplit): 400
+ * rows of 200 cells (its 100 distinct row objects 320 KB of Values, past
+ * CTX_RECLAIM_MIN), made for its palette inside apply (two small sets,
+ * copied out), for its size inside valmax's key calls and its last call
+ * (that one the statement's own), and inside sfilter's conditions (tested,
  * not kept). */
 static const char solver[] =
     "def solve_t(I):\n"
-    "    x1 = rbind(upscale, THREE)\n"
+    "    x1 = rbind(upscale, FOUR)\n"
     "    x2 = rbind(upscale, TEN)\n"
     "    x3 = compose(x1, x2)\n"
     "    x4 = compose(size, x3)\n"
-    "    x5 = repeat(I, THREE)\n"
-    "    x6 = apply(x4, x5)\n"
-    "    x7 = valmax(x5, x4)\n"
-    "    x8 = compose(positive, x4)\n"
-    "    x9 = sfilter(x5, x8)\n"
-    "    x10 = size(x9)\n"
-    "    x11 = astuple(x7, x10)\n"
-    "    x12 = combine(x6, x11)\n"
-    "    return x12\n";
+    "    x5 = hsplit(I, TWO)\n"
+    "    x6 = compose(palette, x3)\n"
+    "    x7 = apply(x6, x5)\n"
+    "    x8 = valmax(x5, x4)\n"
+    "    x9 = compose(positive, x4)\n"
+    "    x10 = sfilter(x5, x9)\n"
+    "    x11 = size(x10)\n"
+    "    x12 = astuple(x8, x11)\n"
+    "    x13 = combine(x7, x12)\n"
+    "    return x13\n";
 
 typedef struct Outcome {
     Err err;
@@ -82,13 +83,14 @@ Test(reclaim, same_values_in_far_less_memory)
     Outcome kept = run_solver(false, SIZE_MAX), dropped = run_solver(true, SIZE_MAX);
     cr_assert_eq(kept.err, ERR_OK);
     cr_assert_eq(dropped.err, ERR_OK);
-    /* by dsl.py: each size is 300 rows; valmax is 300; sfilter keeps all 3 */
-    cr_assert_str_eq(kept.repr, "(300, 300, 300, 300, 3)");
+    /* by dsl.py: the halves' palettes; each size is 400 rows, so valmax is
+     * 400; sfilter keeps both halves */
+    cr_assert_str_eq(kept.repr, "(frozenset({1, 2, 3, 4, 5}), frozenset({0, 6, 7, 8, 9}), 400, 2)");
     cr_assert_str_eq(dropped.repr, kept.repr);
     cr_assert_eq(kept.limit_drop, 0, "nothing dropped without a spill arena");
-    /* 3 (apply) + 4 (valmax) + 3 (sfilter) grids of 100 distinct rows of
-     * 300 cells at the least: 16 bytes a cell */
-    cr_assert_gt(kept.used, (size_t)10 * 100 * 300 * 16, "kept: %zu bytes", kept.used);
+    /* 2 (apply) + 3 (valmax) + 2 (sfilter) grids of 100 distinct rows of
+     * 200 cells at the least: 16 bytes a cell */
+    cr_assert_gt(kept.used, (size_t)7 * 100 * 200 * 16, "kept: %zu bytes", kept.used);
     cr_assert_lt(dropped.used, (size_t)1 << 20, "dropped: %zu bytes held", dropped.used);
     cr_assert_geq(dropped.limit_drop, kept.used - dropped.used, "the budget counts what was dropped");
 }
@@ -111,11 +113,11 @@ Test(reclaim, batt_calls_reuse_what_survived)
                                "def batt(task_id, S, I, C, log_path):\n"
                                "    s = []\n"
                                "    o = []\n"
-                               "    t1 = rbind(upscale, THREE)\n"
+                               "    t1 = rbind(upscale, FOUR)\n"
                                "    t2 = rbind(upscale, TEN)\n"
                                "    t3 = compose(t1, t2)\n"
-                               "    t4 = compose(size, t3)\n"
-                               "    t5 = repeat(I, TWO)\n"
+                               "    t4 = compose(palette, t3)\n"
+                               "    t5 = hsplit(I, TWO)\n"
                                "    t6 = apply(t4, t5)\n"
                                "    try:\n"
                                "        t7 = t4(C)\n"
@@ -150,10 +152,11 @@ Test(reclaim, batt_calls_reuse_what_survived)
         arena_free(&sp);
         program_free(&pf);
     }
-    /* 300 rows each time; the first call's C is None, and t4(None) fails:
-     * the safe default of a variable callee, () */
-    cr_assert_str_eq(s1[0], "((1, (300, 300), ()),)");
-    cr_assert_str_eq(s2[0], "((1, (300, 300), 300),)");
+    /* the halves' palettes, then C's; the first call's C is None, and
+     * t4(None) fails: the safe default of a variable callee, () */
+    cr_assert_str_eq(s1[0], "((1, (frozenset({1, 2, 3, 4, 5}), frozenset({0, 6, 7, 8, 9})), ()),)");
+    cr_assert_str_eq(s2[0], "((1, (frozenset({1, 2, 3, 4, 5}), frozenset({0, 6, 7, 8, 9})), "
+                            "frozenset({0, 1, 2, 3, 4, 5, 6, 7, 8, 9})),)");
     cr_assert_str_eq(s1[1], s1[0]);
     cr_assert_str_eq(s2[1], s2[0]);
     cr_assert_lt(used[1], used[0] / 2, "held %zu bytes, %zu keeping everything", used[1], used[0]);

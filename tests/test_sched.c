@@ -600,6 +600,41 @@ Test(sched, batts_equal_the_interpreter)
         program_free(&pf[k]);
 }
 
+/* Nodes whose inner calls each make far more than CTX_RECLAIM_MIN (a grid
+ * upscaled 30 times: 100 distinct rows of 300 cells, 480 KB of Values per
+ * call, inside apply, valmax and sfilter): the workers keep each call's
+ * result and drop the rest (ctx.h), and every unit still equals the
+ * interpreter, which keeps everything here. */
+Test(sched, inner_calls_drop_their_temporaries)
+{
+    ProgramFile pf;
+    parse_ok(&pf, "def solve_big(I):\n"
+                  "    x1 = rbind(upscale, THREE)\n"
+                  "    x2 = rbind(upscale, TEN)\n"
+                  "    x3 = compose(x1, x2)\n"
+                  "    x4 = compose(palette, x3)\n"
+                  "    x5 = repeat(I, THREE)\n"
+                  "    x6 = apply(x4, x5)\n"
+                  "    x7 = compose(size, x4)\n"
+                  "    x8 = valmax(x5, x7)\n"
+                  "    x9 = compose(positive, x7)\n"
+                  "    x10 = sfilter(x5, x9)\n"
+                  "    x11 = apply(size, x6)\n"
+                  "    x12 = astuple(x8, x8)\n"
+                  "    x13 = combine(x11, x12)\n"
+                  "    x14 = combine(x13, x10)\n"
+                  "    return x14\n");
+    const Program *progs[1] = {&pf.programs[0]};
+    const char *grid = "((1, 2, 3, 4, 5, 6, 7, 8, 9, 0), (1, 2, 3, 4, 5, 6, 7, 8, 9, 0), "
+                       "(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), (1, 2, 3, 4, 5, 6, 7, 8, 9, 0), "
+                       "(1, 2, 3, 4, 5, 6, 7, 8, 9, 0), (3, 2, 3, 4, 5, 6, 7, 8, 9, 0), "
+                       "(1, 2, 3, 4, 5, 6, 7, 8, 9, 0), (1, 2, 3, 4, 5, 6, 7, 8, 9, 0), "
+                       "(1, 2, 3, 4, 5, 6, 7, 8, 9, 0), (1, 2, 3, 4, 5, 6, 7, 8, 9, 9))";
+    SchedUnit u[2] = {unit(0, grid, NULL), unit(0, GRIDS[0], NULL)};
+    check_all_ways(progs, 1, 0, u, 2);
+    program_free(&pf);
+}
+
 /* Windows: consecutive Scheds built in one SchedShared (atoms and program
  * info made once) give every unit what one Sched over all units gives, and
  * the same input keys: a window's I meets its atom from an earlier window. */
