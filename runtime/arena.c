@@ -72,7 +72,11 @@ static size_t chunk_bytes(size_t need)
 /* Under AddressSanitizer chunks come from malloc, whose redzones catch a
  * write past a chunk's end that a mapping would let through. */
 static void *map_bytes(size_t span) { return malloc(span); }
-static void unmap_bytes(void *p, size_t span) { (void)span, free(p); }
+static void unmap_bytes(void *p, size_t span)
+{
+    ARENA_UNPOISON(p, span);
+    free(p);
+}
 #else
 /* span bytes at a huge page's boundary (a mapping of one page more,
  * trimmed), advised to be huge pages; NULL when none is left. */
@@ -105,12 +109,14 @@ static ArenaChunk *map_chunk(size_t need)
     c->size = span - sizeof *c;
     c->off = 0;
     c->next = NULL;
+    ARENA_POISON(c->data, c->size); /* handed out piece by piece */
     return c;
 }
 
 /* A chunk no arena keeps: into the pool, or unmapped past POOL_KEEP. */
 static void drop_chunk(ArenaChunk *c)
 {
+    ARENA_POISON(c->data, c->size);
     pthread_mutex_lock(&pool_lock);
     if (pool_bytes + c->size <= POOL_KEEP) {
         c->next = pool;
@@ -176,6 +182,7 @@ static void release_chunks(Arena *a, ArenaChunk *stop)
 {
     for (ArenaChunk *c = a->head; c && c != stop;) {
         ArenaChunk *next = c->next;
+        ARENA_POISON(c->data, c->size);
         if (a->spare_bytes + c->size <= (a->keep ? a->keep : SPARE_KEEP)) {
             c->off = 0;
             c->next = a->spare;
@@ -230,6 +237,7 @@ void *arena_alloc_slow(Arena *a, size_t size)
     a->cur = c->data + size;
     a->end = c->data + c->size;
     a->used += size;
+    ARENA_UNPOISON(p, size);
     return p;
 }
 
@@ -239,6 +247,8 @@ void arena_rollback(Arena *a, ArenaMark m)
     a->head = m.head;
     a->cur = m.head ? m.cur : NULL;
     a->end = m.head ? m.head->data + m.head->size : NULL;
+    if (m.head)
+        ARENA_POISON(a->cur, (size_t)(a->end - a->cur));
     a->used = m.used;
     next_epoch(a);
 }
@@ -264,6 +274,7 @@ void arena_shrink_last(Arena *a, void *p, size_t size, size_t keep)
         return;
     a->cur = q + keep;
     a->used -= size - keep;
+    ARENA_POISON(a->cur, size - keep);
 }
 
 char *arena_strdup(Arena *a, const char *s)

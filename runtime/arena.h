@@ -14,6 +14,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+/* Under AddressSanitizer an arena's bytes are poisoned until handed out and
+ * again once dropped (rollback, reset, shrink), so a value read after the
+ * memory under it was dropped is reported where it is read. */
+#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#else
+#define ARENA_UNPOISON(p, n) ((void)0)
+#define ARENA_POISON(p, n) ((void)0)
+#endif
+
 typedef struct ArenaChunk ArenaChunk;
 
 typedef struct Arena {
@@ -46,6 +58,7 @@ static inline void *arena_alloc(Arena *a, size_t size)
     void *p = a->cur;
     a->cur += size;
     a->used += size;
+    ARENA_UNPOISON(p, size);
     return p;
 }
 /* Give back the tail of the last allocation: p (size bytes, the latest
