@@ -291,14 +291,22 @@ Test(cli, run_on_threads_writes_the_rows_of_one)
     unlink(many);
 }
 
-Test(cli, example_rows_match_the_oracle)
+/* ../shared's path, or the test skipped (saying why) when pyref.py cannot
+ * run here. */
+static const char *need_oracle(char *out, size_t size)
 {
     const char *shared = t_shared();
     if (!shared)
         cr_skip_test("../shared not found (BATTRACE_SHARED): oracle comparison skipped");
-    char out[16384];
-    if (t_sh(out, sizeof out, "python3 -c 'import sys'") != 0)
+    if (t_sh(out, size, "python3 -c 'import sys'") != 0)
         cr_skip_test("python3 not found: oracle comparison skipped");
+    return shared;
+}
+
+Test(cli, example_rows_match_the_oracle)
+{
+    char out[16384];
+    const char *shared = need_oracle(out, sizeof out);
     char exp[256], act[256];
     snprintf(exp, sizeof exp, "/tmp/battrace-cli-%d-exp.jsonl", (int)getpid());
     snprintf(act, sizeof act, "/tmp/battrace-cli-%d-act.jsonl", (int)getpid());
@@ -321,12 +329,8 @@ Test(cli, example_rows_match_the_oracle)
  * through a recording's rows, and through replay. */
 Test(cli, long_append_tuples_match_the_oracle)
 {
-    const char *shared = t_shared();
-    if (!shared)
-        cr_skip_test("../shared not found (BATTRACE_SHARED): oracle comparison skipped");
     char out[16384];
-    if (t_sh(out, sizeof out, "python3 -c 'import sys'") != 0)
-        cr_skip_test("python3 not found: oracle comparison skipped");
+    const char *shared = need_oracle(out, sizeof out);
     char src[8192] = "from dsl import *\nfrom constants import *\nfrom safe_dsl import _get_safe_default\n\n"
                      "def batt(task_id, S, I, C, log_path):\n    s = []\n    o = []\n"
                      "    try:\n        t1 = shape(C)\n    except Exception:\n        t1 = _get_safe_default(shape)\n"

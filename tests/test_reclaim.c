@@ -49,6 +49,29 @@ static Value grid10(void)
     return g;
 }
 
+/* A run arena and a spill arena (set in the context only when `spill`, as
+ * run does; without it, as record does, everything is kept). */
+typedef struct Run {
+    Arena a, sp;
+    Ctx ctx;
+} Run;
+
+static void run_open(Run *r, bool spill, size_t mem_limit)
+{
+    arena_init(&r->a);
+    arena_init(&r->sp);
+    ctx_init(&r->ctx, &r->a);
+    r->ctx.spill = spill ? &r->sp : NULL;
+    r->ctx.mem_limit = mem_limit;
+    ctx_begin_run(&r->ctx, 0);
+}
+
+static void run_close(Run *r)
+{
+    arena_free(&r->a);
+    arena_free(&r->sp);
+}
+
 /* The solver on a fresh arena, with a spill arena (as run) or without (as
  * before, and as record). */
 static Outcome run_solver(bool spill, size_t mem_limit)
@@ -56,24 +79,17 @@ static Outcome run_solver(bool spill, size_t mem_limit)
     ProgramFile pf;
     char err[512];
     cr_assert_eq(program_parse("r.py", solver, &pf, err, sizeof err), 0, "%s", err);
-    Arena a, sp;
-    arena_init(&a);
-    arena_init(&sp);
-    Ctx ctx;
-    ctx_init(&ctx, &a);
-    ctx.spill = spill ? &sp : NULL;
-    ctx.mem_limit = mem_limit;
-    ctx_begin_run(&ctx, 0);
+    Run r;
+    run_open(&r, spill, mem_limit);
     Inputs in = {grid10(), v_empty_tuple(), v_none(), "t"};
     Value out;
     Outcome o = {0};
-    o.err = interp_solver(&ctx, &pf.programs[0], &in, &out);
+    o.err = interp_solver(&r.ctx, &pf.programs[0], &in, &out);
     if (!o.err)
         snprintf(o.repr, sizeof o.repr, "%s", R(out));
-    o.used = a.used;
-    o.limit_drop = mem_limit - ctx.mem_limit;
-    arena_free(&a);
-    arena_free(&sp);
+    o.used = r.a.used;
+    o.limit_drop = mem_limit - r.ctx.mem_limit;
+    run_close(&r);
     program_free(&pf);
     return o;
 }
@@ -132,24 +148,18 @@ Test(reclaim, batt_calls_reuse_what_survived)
         cr_assert_eq(program_parse("b.py", batt, &pf, err, sizeof err), 0, "%s", err);
         BattPlan plan;
         interp_batt_plan(&pf.programs[0], &plan);
-        Arena a, sp;
-        arena_init(&a);
-        arena_init(&sp);
-        Ctx ctx;
-        ctx_init(&ctx, &a);
-        ctx.spill = spill ? &sp : NULL;
-        ctx.mem_limit = SIZE_MAX;
+        Run r;
+        run_open(&r, spill, SIZE_MAX);
         Inputs in = {grid10(), v_empty_tuple(), v_none(), "t"};
         BattPair res;
-        interp_batt_pair(&ctx, &pf.programs[0], &plan, &in, grid10(), 0, &res);
+        interp_batt_pair(&r.ctx, &pf.programs[0], &plan, &in, grid10(), 0, &res);
         cr_assert_eq(res.err, ERR_OK);
         cr_assert_eq(res.err_c, ERR_OK);
         snprintf(s1[spill], sizeof s1[spill], "%s", R(res.s));
         snprintf(s2[spill], sizeof s2[spill], "%s", R(res.s_c));
-        used[spill] = a.used;
+        used[spill] = r.a.used;
         interp_batt_plan_free(&plan);
-        arena_free(&a);
-        arena_free(&sp);
+        run_close(&r);
         program_free(&pf);
     }
     /* the halves' palettes, then C's; the first call's C is None, and
