@@ -56,7 +56,7 @@ Err ctx_tick_slow(Ctx *ctx)
     return ERR_OK;
 }
 
-/* What was dropped since `before` is still budgeted (see ctx.h). */
+/* Drop what was made since m; it stays budgeted (see ctx.h). */
 static void drop_since(Ctx *ctx, ArenaMark m)
 {
     size_t made = ctx->arena->used - m.used;

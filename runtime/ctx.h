@@ -40,8 +40,8 @@ typedef struct TraceHooks {
 
 struct Ctx {
     Arena *arena;          /* where this run's values live */
-    Arena *spill;          /* NULL, or where a statement's result goes when the
-                              interpreter drops its temporaries (interp.c) */
+    Arena *spill;          /* NULL, or where a kept result goes when its
+                              temporaries are dropped (see below) */
     size_t mem_limit;      /* bytes this run may allocate (less what was dropped) */
     uint64_t budget_ns;    /* the run's time budget; 0 = none */
     uint64_t deadline_ns;  /* monotonic time the run must end by; 0 = not yet read */
@@ -92,11 +92,12 @@ static inline void *ctx_alloc(Ctx *ctx, size_t size) { return arena_alloc(ctx->a
  * higher-order primitive's loop, made more than CTX_RECLAIM_MIN bytes since
  * the arena's count was `before`, most of them can go: a batt of all 400
  * solvers made up to 739 MB in one mapply statement (1.3 KB of it the
- * result) and held 983 MB in one unit. Only in run (ctx->spill set) and never
- * while recording (the tracer holds the values made inside). The memory
- * budget still counts what was dropped, as if it were held (mem_limit falls
- * by it): run ends a unit with MemoryError exactly where record does. A
- * smaller call pays one comparison. */
+ * result) and held 983 MB in one unit. Only where ctx->spill is set (run,
+ * replay's workers) and never while recording (the tracer holds the values
+ * made inside). The memory budget still counts what was dropped, as if it
+ * were held (mem_limit falls by it), so run ends a unit with MemoryError
+ * where record does, give or take what a rollback's emptied grid caches
+ * convert again. A smaller call pays one comparison. */
 #define CTX_RECLAIM_MIN (256u * 1024u)
 
 /* Keep *result (copied to ctx->spill when it holds under half of what was
