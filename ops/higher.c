@@ -412,7 +412,7 @@ static Err filter(Ctx *ctx, Value container, Value cond, Value *out)
         return ERR_MEMORY;
     size_t w = 0;
     for (size_t k = 0; k < it.n; k++) {
-        bool keep;
+        bool keep = false; /* set unless call_test fails (GCC cannot tell under -fsanitize=thread) */
         TRY(gen_err(call_test(ctx, cond, &it.v[k], &keep)));
         if (keep)
             kept[w++] = it.v[k];
@@ -447,7 +447,7 @@ Err op_extract(Ctx *ctx, const Value *args, Value *out)
     Items it;
     TRY(py_items(args[0], &it));
     for (size_t k = 0; k < it.n; k++) {
-        bool found;
+        bool found = false;
         TRY(gen_err(call_test(ctx, args[1], &it.v[k], &found)));
         if (found) {
             *out = it.v[k];
