@@ -1,7 +1,8 @@
 # battrace: build, test, conformance and benchmarks.
 #   make            build ./battrace (profile-guided: see PGO below)
 #   make test       build and run the Criterion suite
-#   make sanitize   the suite and the whole conformance under ASan + UBSan
+#   make sanitize   the suite and the whole conformance under ASan + UBSan (and a quick
+#                   one with temporaries dropped after nearly every call)
 #   make tsan       record, replay and --verify on the examples under TSan
 #   make conformance  compare `battrace run --json` rows with pyref.py rows
 #   make bench      speed against the Python oracle
@@ -133,6 +134,11 @@ sanitize:
 	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/battrace-tests build-san/battrace
 	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/build-san/battrace ASAN_OPTIONS=detect_leaks=0:protect_shadow_gap=0 build-san/battrace-tests --jobs 2
 	BATTRACE=build-san/battrace SHARED=$(SHARED) tools/conformance.sh
+	@# again with temporaries dropped after nearly every statement and call (runtime/ctx.h), a quick sample
+	$(MAKE) BUILD=build-sanstress OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DCTX_RECLAIM_MIN=256u" \
+	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-sanstress/battrace
+	BATTRACE=build-sanstress/battrace SHARED=$(SHARED) QUICK=1 OUT=out/conformance-stress ASAN_OPTIONS=detect_leaks=0:protect_shadow_gap=0 \
+	    tools/conformance.sh
 
 # tsan: the threaded paths (record's writer thread, replay's workers, --verify's
 # recording again, run's lanes) under ThreadSanitizer, on the bundled examples

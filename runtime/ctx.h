@@ -98,7 +98,9 @@ static inline void *ctx_alloc(Ctx *ctx, size_t size) { return arena_alloc(ctx->a
  * were held (mem_limit falls by it), so run ends a unit with MemoryError
  * where record does, give or take what a rollback's emptied grid caches
  * convert again. A smaller call pays one comparison. */
+#ifndef CTX_RECLAIM_MIN /* a build may lower it to drop nearly everywhere (a stress check) */
 #define CTX_RECLAIM_MIN (256u * 1024u)
+#endif
 
 /* Keep *result (copied to ctx->spill when it holds under half of what was
  * made, see v_relocate) and drop the rest. */
