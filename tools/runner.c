@@ -43,7 +43,7 @@ static void lane_init(RunLane *l, const Runner *r)
         arena_init(&l->arena[k]);
     arena_init(&l->spill);
     ctx_init(&l->ctx, &l->arena[0]);
-    l->ctx.spill = &l->spill; /* unused while recording (see interp.c) */
+    l->ctx.spill = &l->spill; /* never used while recording (see ctx.h) */
     l->ctx.mem_limit = r->sel.mem_limit;
     sb_init(&l->row);
 }
