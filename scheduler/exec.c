@@ -90,12 +90,11 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
         if (made > FAILED_KEEP)
             arena_rollback(w->results, m);
         r = safe_default_of(v[0]);
-    } else if (made > KEEP_IN_PLACE && v_owned_bytes(w->results, m, r, made / 2) < made / 2) {
-        /* mostly temporaries: keep the result, drop the rest (a result
-         * that is most of what the node made stays: copying it would only
-         * touch new memory) */
-        if (v_relocate(w->spill, w->results, m, &r)) /* refused: a new function stays in place */
-            arena_rollback(w->results, m);
+    } else if (made > KEEP_IN_PLACE) {
+        /* keep the result, copied to the spill arena when it is not most of
+         * what the node made, and drop the rest: the rule run's statements
+         * follow (ctx.h; ctx->spill is w->spill) */
+        ctx_reclaim(ctx, m.used, &r);
     }
     nd->result = r;
     nd->state = NS_DONE;
