@@ -62,8 +62,7 @@ static void begin_run(Runner *r, RunLane *l, size_t program, size_t sample)
         l->turn = (l->turn + 1) % REC_RING;
     l->ctx.arena = &l->arena[l->turn];
     arena_reset(l->ctx.arena);
-    if (l->ctx.spill)
-        arena_reset(l->ctx.spill);
+    arena_reset(&l->spill);
     l->ctx.mem_limit = r->sel.mem_limit; /* reclaiming lowered it */
     ctx_begin_run(&l->ctx, r->sel.time_limit);
     if (r->hooks.begin)
