@@ -182,8 +182,8 @@ static void release_chunks(Arena *a, ArenaChunk *stop)
 {
     for (ArenaChunk *c = a->head; c && c != stop;) {
         ArenaChunk *next = c->next;
-        ARENA_POISON(c->data, c->size);
         if (a->spare_bytes + c->size <= (a->keep ? a->keep : SPARE_KEEP)) {
+            ARENA_POISON(c->data, c->size); /* (drop_chunk poisons the others) */
             c->off = 0;
             c->next = a->spare;
             a->spare = c;
