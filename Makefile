@@ -129,14 +129,16 @@ test: $(BUILD)/battrace-tests battrace
 	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/battrace bash -o pipefail -c \
 	    '$(BUILD)/battrace-tests --jobs 2 --verbose 2>&1 | grep -v -E "^\[(RUN |PASS)\]"'
 
+# the ASan + UBSan builds' flags (sanitize, fuzz)
+SAN_OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_LDLIBS = $(LDLIBS) -fsanitize=address,undefined
+
 sanitize:
-	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/battrace-tests build-san/battrace
+	$(MAKE) BUILD=build-san OPT="$(SAN_OPT)" LDLIBS="$(SAN_LDLIBS)" build-san/battrace-tests build-san/battrace
 	BATTRACE_SHARED=$(SHARED) BATTRACE_BIN=$(CURDIR)/build-san/battrace ASAN_OPTIONS=detect_leaks=0:protect_shadow_gap=0 build-san/battrace-tests --jobs 2
 	BATTRACE=build-san/battrace SHARED=$(SHARED) tools/conformance.sh
 	@# again with temporaries dropped after nearly every statement and call (runtime/ctx.h), a quick sample
-	$(MAKE) BUILD=build-sanstress OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DCTX_RECLAIM_MIN=256u" \
-	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-sanstress/battrace
+	$(MAKE) BUILD=build-sanstress OPT="$(SAN_OPT) -DCTX_RECLAIM_MIN=256u" LDLIBS="$(SAN_LDLIBS)" build-sanstress/battrace
 	BATTRACE=build-sanstress/battrace SHARED=$(SHARED) QUICK=1 OUT=out/conformance-stress ASAN_OPTIONS=detect_leaks=0:protect_shadow_gap=0 \
 	    tools/conformance.sh
 
@@ -174,13 +176,11 @@ example: battrace
 # from the bundled example programs
 FUZZ_SECONDS ?= 60
 fuzz:
-	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/fuzz_trace build-san/battrace
+	$(MAKE) BUILD=build-san OPT="$(SAN_OPT)" LDLIBS="$(SAN_LDLIBS)" build-san/fuzz_trace build-san/battrace
 	build-san/fuzz_trace --make-seed build-san/fuzz-seed.trace
 	build-san/battrace record traces/example_batt.py --tasks traces/tasks -o build-san/fuzz-batt.trace --quiet
 	build-san/fuzz_trace build-san/fuzz-seed.trace build-san/fuzz-batt.trace $(FUZZ_SECONDS)
-	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	    LDLIBS="$(LDLIBS) -fsanitize=address,undefined" build-san/fuzz_program
+	$(MAKE) BUILD=build-san OPT="$(SAN_OPT)" LDLIBS="$(SAN_LDLIBS)" build-san/fuzz_program
 	ASAN_OPTIONS=detect_leaks=0 build-san/fuzz_program traces/tasks $(FUZZ_SECONDS) traces/example_solvers.py traces/example_batt.py
 
 # difffuzz: random batt and solver programs (arguments of any kind) run by
