@@ -36,6 +36,10 @@ typedef struct TraceHooks {
      * no part of the current application's own time. Either may be NULL. */
     void (*aside_begin)(void *data);
     void (*aside_end)(void *data);
+    /* NULL, or while the tracer records no more applications inside the
+     * current statement's (its bound on them reached): each primitive
+     * applied inside is only counted here, with no hook called */
+    uint64_t *count_only;
 } TraceHooks;
 
 struct Ctx {

@@ -113,7 +113,9 @@ static Err call_closure(Ctx *ctx, const Func *f, int argc, const Value *args, Va
 }
 
 /* call_value while recording: every application is reported to the tracer,
- * nested as Python nests them. */
+ * nested as Python nests them; or, where the tracer records no more inside
+ * a statement's application (TraceHooks.count_only), its primitives only
+ * counted. */
 static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
 {
     if (fv.tag != VT_FUNC)
@@ -125,10 +127,16 @@ static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *o
     if (ctx->depth >= LIMIT_CALL_DEPTH)
         return ERR_RECURSION;
     ctx->depth++;
-    int leave = ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
-    Err e = f->kind == FN_PRIM ? f->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
-    if (leave)
-        ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
+    Err e;
+    if (ctx->trace->count_only) {
+        *ctx->trace->count_only += f->kind == FN_PRIM;
+        e = f->kind == FN_PRIM ? f->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
+    } else {
+        int leave = ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
+        e = f->kind == FN_PRIM ? f->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
+        if (leave)
+            ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
+    }
     ctx->depth--;
     if (!e && ctx->limit_hit)
         e = ctx->limit_hit;

@@ -511,3 +511,109 @@ Test(record, an_aside_is_no_part_of_an_applications_self_time)
     trace_free(&w);
     program_free(&pf);
 }
+
+/* apply_enter, counted: how often the tracer is told of an application. */
+static int (*real_enter)(void *, Value, int, const Value *);
+static unsigned enters;
+
+static int counting_enter(void *data, Value f, int argc, const Value *args)
+{
+    enters++;
+    return real_enter(data, f, argc, args);
+}
+
+/* Past --max-nested a unit's primitives inside closures are counted, not
+ * recorded: the first max_nested of them are nodes, the rest only add to
+ * nested_dropped, and the statements' own nodes are all there. Once the
+ * bound is reached inside a statement, call_value counts the rest of its
+ * applications itself, without telling the tracer of each. */
+Test(record, past_max_nested_calls_are_only_counted)
+{
+    ProgramFile pf;
+    char err[256];
+    cr_assert_eq(program_parse("test.py",
+                               "def solve_t(I):\n"
+                               "    x1 = asindices(I)\n"
+                               "    x2 = lbind(add, UNITY)\n"
+                               "    x3 = apply(x2, x1)\n"
+                               "    O = apply(x2, x3)\n"
+                               "    return O\n",
+                               &pf, err, sizeof err), 0, "%s", err);
+    Trace w;
+    trace_init(&w);
+    uint32_t nodes = 0;
+    Recorder rec;
+    rec_init_sink(&rec, &w, count_nodes, &nodes);
+    rec.max_nested = 5;
+    Ctx ctx;
+    Arena arena;
+    arena_init(&arena);
+    ctx_init(&ctx, &arena);
+    real_enter = rec.hooks.apply_enter;
+    rec.hooks.apply_enter = counting_enter;
+    ctx.trace = &rec.hooks;
+    ctx.trace_data = &rec;
+    Inputs in = {V("((0, 0, 0), (0, 0, 0))"), v_empty_tuple(), v_none(), "t"}; /* 6 indices */
+    for (int unit = 0; unit < 2; unit++) { /* the bound is per unit */
+        nodes = 0;
+        enters = 0;
+        rec_unit_begin(&rec, &pf.programs[0], 0, 0);
+        Value out;
+        ctx_begin_run(&ctx, 0);
+        cr_assert_eq(interp_solver(&ctx, &pf.programs[0], &in, &out), ERR_OK);
+        cr_assert_str_eq(R(out), "frozenset({(2, 2), (2, 3), (2, 4), (3, 2), (3, 3), (3, 4)})",
+                         "counting changes nothing the program computes");
+        cr_assert_eq(rec_unit_end(&rec, 1), 0);
+        cr_assert_eq(nodes, 4 + 5, "the four statements and the first 5 of the 12 adds");
+        cr_assert_eq(rec.nested_nodes, 5u * (unit + 1));
+        cr_assert_eq(rec.nested_dropped, 7u * (unit + 1));
+        /* the four statements; in x3, each item's closure and add (the 6th
+         * add past the bound); in O, nothing inside (12 more without
+         * count_only) */
+        cr_assert_eq(enters, 4 + 2 * 6, "%u applications reported", enters);
+        cr_assert_null(rec.hooks.count_only, "the next statement is reported again");
+    }
+    rec_free(&rec);
+    trace_free(&w);
+    arena_free(&arena);
+    program_free(&pf);
+}
+
+/* A counted call's time stays with the node around it: 20 ms inside one
+ * are the statement's own, where a recorded call would have taken them. */
+Test(record, a_counted_calls_time_stays_with_the_node_around_it)
+{
+    ProgramFile pf;
+    char err[256];
+    cr_assert_eq(program_parse("test.py", "def solve_t(I):\n    O = identity(I)\n    return O\n", &pf, err,
+                               sizeof err), 0, "%s", err);
+    Trace w;
+    trace_init(&w);
+    uint64_t self = 0;
+    Recorder rec;
+    rec_init_sink(&rec, &w, first_self, &self);
+    Value apply = prim_value(&prim_table[P_apply]), add = prim_value(&prim_table[P_add]);
+    Value args[2] = {add, v_empty_set()}, pair[2] = {v_pair(0, 0), v_pair(0, 1)};
+    for (int counted = 1; counted >= 0; counted--) {
+        rec.max_nested = counted ? 0 : 1;
+        rec_unit_begin(&rec, &pf.programs[0], 0, 0);
+        rec.hooks.stmt_begin(&rec, 0); /* apply is the statement's own application */
+        cr_assert(rec.hooks.apply_enter(&rec, apply, 2, args));
+        int framed = rec.hooks.apply_enter(&rec, add, 2, pair);
+        cr_assert_eq(framed, !counted, "a counted call has no frame");
+        for (uint64_t t0 = now_ns(); now_ns() - t0 < 20000000u;)
+            ;
+        if (framed)
+            rec.hooks.apply_leave(&rec, add, ERR_OK, v_pair(0, 1));
+        rec.hooks.apply_leave(&rec, apply, ERR_OK, v_empty_set());
+        cr_assert_eq(rec_unit_end(&rec, 1), 0);
+        if (counted)
+            cr_assert_geq(self, 15000000u, "self time %llu ns of 20 ms", (unsigned long long)self);
+        else
+            cr_assert_lt(self, 10000000u, "self time %llu ns, the 20 ms being add's",
+                         (unsigned long long)self);
+    }
+    rec_free(&rec);
+    trace_free(&w);
+    program_free(&pf);
+}

@@ -429,33 +429,46 @@ static int64_t new_node(Recorder *r, Value f, int argc, const Value *args, int d
     return (int64_t)u->nnodes++;
 }
 
-/* A frame per application the trace counts: a statement's own (a primitive
- * or a closure), and every primitive inside closures, recorded or (past
- * max_nested) only counted. A closure applied inside another application
- * gets none: it is no node, and its glue time falls to the node that
- * applied it; skipping its enter/leave work and clock reads was a tenth of
- * the interpreter thread's recording overhead. */
+/* A frame per application the trace records: a statement's own (a
+ * primitive or a closure), and every primitive inside closures up to
+ * max_nested a unit. A closure applied inside another application gets
+ * none: it is no node, and its glue time falls to the node that applied it;
+ * skipping its enter/leave work and clock reads was a tenth of the
+ * interpreter thread's recording overhead. Past max_nested the primitives
+ * inside a statement's application are only counted, by call_value itself
+ * (TraceHooks.count_only, until the statement's application ends), with no
+ * frame either: their time falls to the recorded node around them, so that
+ * a profile still adds up to the run (with a frame each, that time was
+ * taken from the node around and given to none), and the large batts that
+ * reach the bound (hundreds of millions of such calls) record in about
+ * half the time. */
 static int on_apply_enter(void *data, Value f, int argc, const Value *args)
 {
     Recorder *r = data;
     int direct = r->stmt_open && r->depth == 0;
-    if (!direct && f.u.fn->kind != FN_PRIM)
-        return 0;
+    if (!direct) {
+        if (f.u.fn->kind != FN_PRIM)
+            return 0;
+        if (r->unit_nested >= r->max_nested) { /* the bound, reached inside this statement */
+            r->nested_dropped++;
+            r->hooks.count_only = &r->nested_dropped;
+            return 0;
+        }
+    }
     uint64_t pre = 0;
     if (!direct && r->times && r->hook_cost[f.u.fn->prim - prim_table].seen++ % REC_HOOK_SAMPLE == 0)
         pre = ticks();
     r->stmt_open = 0;
     int64_t node = -1;
     if (!direct || f.u.fn->kind != FN_SAFE) {
-        if (direct || r->unit_nested < r->max_nested) {
-            node = new_node(r, f, argc, args, direct);
-            r->unit_nested += !direct;
-        } else {
-            r->nested_dropped++;
-        }
+        node = new_node(r, f, argc, args, direct);
+        r->unit_nested += !direct;
     }
-    if (direct)
+    if (direct) {
         r->stmt_node = node;
+        if (r->unit_nested >= r->max_nested) /* the bound, reached before this statement */
+            r->hooks.count_only = &r->nested_dropped;
+    }
     r->stack = grow(r->stack, &r->cap_stack, r->depth + 1, sizeof *r->stack);
     uint32_t link = node >= 0 ? (uint32_t)node + 1 : r->depth ? r->stack[r->depth - 1].link : 0;
     r->stack[r->depth++] = (RecFrame){node, 0, 0, pre, link};
@@ -483,6 +496,8 @@ static void on_apply_leave(void *data, Value f, Err err, Value result)
 {
     Recorder *r = data;
     RecFrame fr = r->stack[--r->depth];
+    if (!r->depth) /* the statement's application ends: the next one is reported */
+        r->hooks.count_only = NULL;
     uint64_t t1 = r->times ? ticks() : 0, total = t1 - fr.t0;
     if (fr.node >= 0) {
         TraceNode *n = &r->cur->nodes[fr.node];
@@ -620,7 +635,7 @@ void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data)
         arena_init(&r->bufs[b].scratch);
     r->cur = &r->bufs[0];
     r->hooks = (TraceHooks){on_call_begin, on_call_end, on_stmt_begin, on_stmt_end,
-                            on_stmt_reused, on_apply_enter, on_apply_leave, on_aside_begin, on_aside_end};
+                            on_stmt_reused, on_apply_enter, on_apply_leave, on_aside_begin, on_aside_end, NULL};
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cv, NULL);
 }
@@ -686,6 +701,7 @@ void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sa
     arena_reset(&u->scratch);
     r->depth = 0;
     r->unit_nested = 0;
+    r->hooks.count_only = NULL;
     if (++r->unit_no == 0) { /* forgets the values seen in earlier units */
         memset(r->seen, 0, REC_SEEN * sizeof *r->seen);
         r->unit_no = 1;
