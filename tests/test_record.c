@@ -473,43 +473,61 @@ static int first_self(void *data, const TraceUnit *u, const TraceNode *nodes, co
     return 0;
 }
 
+/* A recorder of a one-statement solver whose units give their first node's
+ * self time, for tests that drive the hooks themselves. */
+typedef struct SelfProbe {
+    ProgramFile pf;
+    Trace w;
+    Recorder rec;
+    uint64_t self;
+} SelfProbe;
+
+static void probe_open(SelfProbe *p)
+{
+    char err[256];
+    cr_assert_eq(program_parse("test.py", "def solve_t(I):\n    O = identity(I)\n    return O\n", &p->pf, err,
+                               sizeof err), 0, "%s", err);
+    trace_init(&p->w);
+    p->self = 0;
+    rec_init_sink(&p->rec, &p->w, first_self, &p->self);
+}
+
+static void probe_close(SelfProbe *p)
+{
+    rec_free(&p->rec);
+    trace_free(&p->w);
+    program_free(&p->pf);
+}
+
 /* An application whose 20 ms pass inside an aside (work only a tracer
  * causes, such as the calls prapply's connect fast path reports) keeps none
  * of them as its self time; the same 20 ms outside an aside are its own. */
 Test(record, an_aside_is_no_part_of_an_applications_self_time)
 {
-    ProgramFile pf;
-    char err[256];
-    cr_assert_eq(program_parse("test.py", "def solve_t(I):\n    O = identity(I)\n    return O\n", &pf, err,
-                               sizeof err), 0, "%s", err);
-    Trace w;
-    trace_init(&w);
-    uint64_t self = 0;
-    Recorder rec;
-    rec_init_sink(&rec, &w, first_self, &self);
+    SelfProbe p;
+    probe_open(&p);
+    Recorder *rec = &p.rec;
     Value prapply = prim_value(&prim_table[P_prapply]), connect = prim_value(&prim_table[P_connect]);
     Value args[3] = {connect, v_empty_set(), v_empty_set()}, pair[2] = {v_pair(0, 0), v_pair(0, 1)};
     for (int aside = 1; aside >= 0; aside--) {
-        rec_unit_begin(&rec, &pf.programs[0], 0, 0);
-        cr_assert(rec.hooks.apply_enter(&rec, prapply, 3, args));
+        rec_unit_begin(rec, &p.pf.programs[0], 0, 0);
+        cr_assert(rec->hooks.apply_enter(rec, prapply, 3, args));
         if (aside)
-            rec.hooks.aside_begin(&rec);
+            rec->hooks.aside_begin(rec);
         uint64_t t0 = now_ns();
         for (int k = 0; now_ns() - t0 < 20000000u; k++) /* a nested call now and then */
-            if (k % 1000 == 0 && rec.hooks.apply_enter(&rec, connect, 2, pair))
-                rec.hooks.apply_leave(&rec, connect, ERR_OK, v_empty_set());
+            if (k % 1000 == 0 && rec->hooks.apply_enter(rec, connect, 2, pair))
+                rec->hooks.apply_leave(rec, connect, ERR_OK, v_empty_set());
         if (aside)
-            rec.hooks.aside_end(&rec);
-        rec.hooks.apply_leave(&rec, prapply, ERR_OK, v_empty_set());
-        cr_assert_eq(rec_unit_end(&rec, 1), 0);
+            rec->hooks.aside_end(rec);
+        rec->hooks.apply_leave(rec, prapply, ERR_OK, v_empty_set());
+        cr_assert_eq(rec_unit_end(rec, 1), 0);
         if (aside)
-            cr_assert_lt(self, 10000000u, "self time %llu ns of the 20 ms aside", (unsigned long long)self);
+            cr_assert_lt(p.self, 10000000u, "self time %llu ns of the 20 ms aside", (unsigned long long)p.self);
         else
-            cr_assert_geq(self, 15000000u, "self time %llu ns of 20 ms", (unsigned long long)self);
+            cr_assert_geq(p.self, 15000000u, "self time %llu ns of 20 ms", (unsigned long long)p.self);
     }
-    rec_free(&rec);
-    trace_free(&w);
-    program_free(&pf);
+    probe_close(&p);
 }
 
 /* apply_enter, counted: how often the tracer is told of an application. */
@@ -583,37 +601,29 @@ Test(record, past_max_nested_calls_are_only_counted)
  * are the statement's own, where a recorded call would have taken them. */
 Test(record, a_counted_calls_time_stays_with_the_node_around_it)
 {
-    ProgramFile pf;
-    char err[256];
-    cr_assert_eq(program_parse("test.py", "def solve_t(I):\n    O = identity(I)\n    return O\n", &pf, err,
-                               sizeof err), 0, "%s", err);
-    Trace w;
-    trace_init(&w);
-    uint64_t self = 0;
-    Recorder rec;
-    rec_init_sink(&rec, &w, first_self, &self);
+    SelfProbe p;
+    probe_open(&p);
+    Recorder *rec = &p.rec;
     Value apply = prim_value(&prim_table[P_apply]), add = prim_value(&prim_table[P_add]);
     Value args[2] = {add, v_empty_set()}, pair[2] = {v_pair(0, 0), v_pair(0, 1)};
     for (int counted = 1; counted >= 0; counted--) {
-        rec.max_nested = counted ? 0 : 1;
-        rec_unit_begin(&rec, &pf.programs[0], 0, 0);
-        rec.hooks.stmt_begin(&rec, 0); /* apply is the statement's own application */
-        cr_assert(rec.hooks.apply_enter(&rec, apply, 2, args));
-        int framed = rec.hooks.apply_enter(&rec, add, 2, pair);
+        rec->max_nested = counted ? 0 : 1;
+        rec_unit_begin(rec, &p.pf.programs[0], 0, 0);
+        rec->hooks.stmt_begin(rec, 0); /* apply is the statement's own application */
+        cr_assert(rec->hooks.apply_enter(rec, apply, 2, args));
+        int framed = rec->hooks.apply_enter(rec, add, 2, pair);
         cr_assert_eq(framed, !counted, "a counted call has no frame");
         for (uint64_t t0 = now_ns(); now_ns() - t0 < 20000000u;)
             ;
         if (framed)
-            rec.hooks.apply_leave(&rec, add, ERR_OK, v_pair(0, 1));
-        rec.hooks.apply_leave(&rec, apply, ERR_OK, v_empty_set());
-        cr_assert_eq(rec_unit_end(&rec, 1), 0);
+            rec->hooks.apply_leave(rec, add, ERR_OK, v_pair(0, 1));
+        rec->hooks.apply_leave(rec, apply, ERR_OK, v_empty_set());
+        cr_assert_eq(rec_unit_end(rec, 1), 0);
         if (counted)
-            cr_assert_geq(self, 15000000u, "self time %llu ns of 20 ms", (unsigned long long)self);
+            cr_assert_geq(p.self, 15000000u, "self time %llu ns of 20 ms", (unsigned long long)p.self);
         else
-            cr_assert_lt(self, 10000000u, "self time %llu ns, the 20 ms being add's",
-                         (unsigned long long)self);
+            cr_assert_lt(p.self, 10000000u, "self time %llu ns, the 20 ms being add's",
+                         (unsigned long long)p.self);
     }
-    rec_free(&rec);
-    trace_free(&w);
-    program_free(&pf);
+    probe_close(&p);
 }
