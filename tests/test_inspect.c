@@ -716,3 +716,53 @@ Test(profile, tables_grow_past_their_first_size)
     free(out);
     unlink(tr);
 }
+
+/* Inner applications of a trace (inspect's "inside closures") and those
+ * counted past --max-nested (its "counted" line; 0 without one). */
+static void inner_counts(const char *trace, unsigned long *inner, unsigned long *counted)
+{
+    char out[8192];
+    cr_assert_eq(t_sh(out, sizeof out, "%s inspect %s", t_bin(), trace), 0, "%s", out);
+    const char *n = strstr(out, "statement-level, "), *c = strstr(out, "  counted     ");
+    cr_assert(n && sscanf(n, "statement-level, %lu inside closures", inner) == 1, "%s", out);
+    *counted = 0;
+    if (c)
+        cr_assert_eq(sscanf(c, "  counted     %lu more inside closures, past --max-nested 1 a unit", counted), 1,
+                     "%s", out);
+}
+
+/* A recording bounded by --max-nested says what it left out: inspect and
+ * profile (table, --json) give the count, which with the nodes recorded
+ * makes the applications an unbounded recording has. */
+Test(profile, applications_past_max_nested_are_reported_as_counted)
+{
+    char out[16384], all[256], capped[256], json[256];
+    snprintf(all, sizeof all, "/tmp/battrace-insp-%d-all.trace", (int)getpid());
+    snprintf(capped, sizeof capped, "/tmp/battrace-insp-%d-cap.trace", (int)getpid());
+    snprintf(json, sizeof json, "/tmp/battrace-insp-%d-cap.json", (int)getpid());
+    const char *rec = "%s record traces/example_solvers.py --tasks traces/tasks -o %s --quiet%s";
+    cr_assert_eq(t_sh(out, sizeof out, rec, t_bin(), all, ""), 0, "%s", out);
+    cr_assert_eq(t_sh(out, sizeof out, rec, t_bin(), capped, " --max-nested 1"), 0, "%s", out);
+    unsigned long inner_all, counted_all, inner, counted;
+    inner_counts(all, &inner_all, &counted_all);
+    inner_counts(capped, &inner, &counted);
+    cr_assert_eq(counted_all, 0, "nothing counted without a bound");
+    cr_assert_gt(counted, 0);
+    cr_assert_eq(inner + counted, inner_all, "%lu recorded + %lu counted, of %lu", inner, counted, inner_all);
+
+    char note[128];
+    snprintf(note, sizeof note, "%lu applications inside closures, past --max-nested 1 a unit, were counted", counted);
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s --json %s", t_bin(), capped, json), 0, "%s", out);
+    cr_assert(strstr(out, note), "%s", out);
+    char *text = slurp(json);
+    cJSON *root = cJSON_Parse(text);
+    cr_assert_not_null(root, "%s", text);
+    cr_assert_eq(num(root, "nested_dropped"), (double)counted);
+    cJSON_Delete(root);
+    free(text);
+    cr_assert_eq(t_sh(out, sizeof out, "%s profile %s", t_bin(), all), 0, "%s", out);
+    cr_assert_null(strstr(out, "were counted"), "%s", out);
+    unlink(all);
+    unlink(capped);
+    unlink(json);
+}

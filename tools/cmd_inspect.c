@@ -30,8 +30,9 @@ static const char inspect_help[] =
     "Show what a trace written by 'battrace record' holds. A summary always goes\n"
     "to stdout (to stderr when one of the outputs below goes to stdout): programs,\n"
     "samples, units, calls (a batt unit is 2 calls), nodes (statement-level and\n"
-    "inside closures), distinct values, errors by class, the 10 most called\n"
-    "primitives, and the file's size per node.\n"
+    "inside closures), the applications counted past record's --max-nested,\n"
+    "distinct values, errors by class, the 10 most called primitives, and the\n"
+    "file's size per node.\n"
     "\n"
     "options:\n"
     "  --rows FILE     write the rows 'battrace run --json' writes for the same\n"
@@ -259,6 +260,10 @@ static void summary(Insp *in, FILE *to)
     fprintf(to, "  nodes       %llu: %llu statement-level, %llu inside closures (%llu closure calls)\n",
             (unsigned long long)nc->nodes, (unsigned long long)nc->stmt_nodes,
             (unsigned long long)nc->inner_nodes, (unsigned long long)nc->closure_calls);
+    uint64_t counted = trace_meta_count(t, "nested_dropped");
+    if (counted)
+        fprintf(to, "  counted     %llu more inside closures, past --max-nested %llu a unit: not recorded\n",
+                (unsigned long long)counted, (unsigned long long)trace_meta_count(t, "max_nested"));
     fprintf(to, "  values      %u distinct\n", t->values.count);
     fputs("  errors      nodes:", to);
     put_errors(to, nc->err);

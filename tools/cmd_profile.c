@@ -61,7 +61,8 @@ static const char profile_help[] =
     "  --json FILE   write {\"primitives\": [{\"name\",\"calls\",\"distinct\",\"self_ns\",\n"
     "                \"share\",\"repeat_ns\",\"groups\",\"mean_width\",\"max_width\",\n"
     "                \"est_saving_ns\"}], \"repeat_ns\": the total, \"times\": false for a\n"
-    "                trace recorded with --no-times}\n"
+    "                trace recorded with --no-times, \"nested_dropped\": the\n"
+    "                applications past record's --max-nested, counted, in no row}\n"
     "                ('-': stdout)\n"
     "  --html FILE   write one self-contained HTML page: bar charts of the top 25\n"
     "                primitives by estimated saving and by self time, and the table\n"
@@ -77,8 +78,8 @@ static const char profile_help[] =
     "             primitive -> one id per primitive; a failed node's result -> an id\n"
     "             of its own.\n"
 
-    "  self       time inside the nodes less their children (and less the\n"
-    "             recorder's own time around the children, and the loops in\n"
+    "  self       time inside the nodes less their recorded children (and less\n"
+    "             the recorder's own time around them, and the loops in\n"
     "             which a fast path reports the calls it stands for), and its\n"
     "             share (0 for a trace recorded with --no-times: the table\n"
     "             says so)\n"
@@ -252,6 +253,7 @@ typedef struct Profile {
     unsigned nrows;
     uint64_t total_ns, repeat_ns, nodes;
     bool untimed; /* recorded with --no-times (META times false): self_ns all 0 */
+    uint64_t counted, max_nested; /* META nested_dropped: applications past --max-nested */
 } Profile;
 
 /* ns as a fraction of the trace's self time (0 when it has none). */
@@ -308,6 +310,18 @@ static bool recorded_untimed(const Trace *t)
 
 static const char untimed_note[] =
     "self times were not recorded (record --no-times): self, share and est saving are 0";
+
+/* What a trace recorded past --max-nested means for the table, or "". */
+static const char *counted_note(const Profile *p, char *buf, size_t size)
+{
+    if (!p->counted)
+        return "";
+    snprintf(buf, size,
+             "%llu applications inside closures, past --max-nested %llu a unit, were counted, not recorded: "
+             "they are in no row, and their self time is that of the nodes that made them (apply, mapply, ...)",
+             (unsigned long long)p->counted, (unsigned long long)p->max_nested);
+    return buf;
+}
 
 /* What the analysis keeps between units (trace_read_units gives one unit's
  * nodes at a time). */
@@ -403,6 +417,8 @@ static void analyse_finish(Analysis *an, const Trace *t)
 {
     Profile *p = an->p;
     p->untimed = recorded_untimed(t);
+    p->counted = trace_meta_count(t, "nested_dropped");
+    p->max_nested = trace_meta_count(t, "max_nested");
     for (size_t k = 0; k < an->groups.cap; k++)
         if (an->groups.keys[k]) {
             PrimStat *ps = &p->st[(an->groups.keys[k] - 1) % NSLOTS];
@@ -495,6 +511,9 @@ static void write_table(const Profile *p, const char *path, FILE *f)
             100.0 * share_of(p, (double)p->repeat_ns));
     if (p->untimed)
         fprintf(f, "battrace profile: %s\n", untimed_note);
+    char note[320];
+    if (*counted_note(p, note, sizeof note))
+        fprintf(f, "battrace profile: %s\n", note);
 }
 
 static int write_json(const Profile *p, FILE *f)
@@ -502,6 +521,7 @@ static int write_json(const Profile *p, FILE *f)
     cJSON *root = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(root, "primitives");
     cJSON_AddBoolToObject(root, "times", !p->untimed);
+    cJSON_AddNumberToObject(root, "nested_dropped", (double)p->counted);
     cJSON_AddNumberToObject(root, "repeat_ns", (double)p->repeat_ns);
     for (unsigned r = 0; r < p->nrows; r++) {
         const PrimStat *ps = &p->st[p->order[r]];
@@ -631,6 +651,9 @@ static void write_html(const Profile *p, const char *trace_path, FILE *f)
             100.0 * share_of(p, (double)p->repeat_ns));
     if (p->untimed)
         fprintf(f, "<p class=\"note\"><b>%s.</b></p>\n", untimed_note);
+    char note[320];
+    if (*counted_note(p, note, sizeof note))
+        fprintf(f, "<p class=\"note\">%s.</p>\n", note);
     unsigned by_self[NSLOTS];
     memcpy(by_self, p->order, p->nrows * sizeof *by_self);
     qsort_r(by_self, p->nrows, sizeof *by_self, cmp_by_self, (void *)p);

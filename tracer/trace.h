@@ -185,6 +185,8 @@ int trace_read_units(const char *path, Trace *t, TraceUnitFn on_unit, void *data
  * was read"), as a damaged one is. */
 int trace_reread_units(const char *path, uint64_t nunits, Trace *t, TraceUnitFn on_unit, void *data, char *err,
                        size_t errlen);
+/* A count META gives (a non-negative number), or 0 when it gives none. */
+uint64_t trace_meta_count(const Trace *t, const char *key);
 /* The unit count META gives (known before the first unit is handed over,
  * for a progress line), or 0 when it gives none. */
 uint64_t trace_meta_units(const Trace *t);

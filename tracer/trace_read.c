@@ -790,11 +790,13 @@ void trace_nodes_free(TraceNodes *to)
     memset(to, 0, sizeof *to);
 }
 
-uint64_t trace_meta_units(const Trace *t)
+uint64_t trace_meta_count(const Trace *t, const char *key)
 {
     cJSON *j = t->meta_json ? cJSON_Parse(t->meta_json) : NULL;
-    const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "units");
+    const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, key);
     uint64_t n = cJSON_IsNumber(u) && u->valuedouble >= 0 ? (uint64_t)u->valuedouble : 0;
     cJSON_Delete(j);
     return n;
 }
+
+uint64_t trace_meta_units(const Trace *t) { return trace_meta_count(t, "units"); }
