@@ -64,14 +64,26 @@ static void drop_since(Ctx *ctx, ArenaMark m)
     ctx->mem_limit = ctx->mem_limit > made ? ctx->mem_limit - made : 0;
 }
 
-void ctx_reclaim(Ctx *ctx, size_t before, Value *result)
+/* May what was made since m go, as far as a tracer is concerned? */
+static bool tracer_lets_go(Ctx *ctx, ArenaMark m, CtxMark before)
 {
-    size_t made = ctx->arena->used - before;
-    ArenaMark m = arena_mark_at(ctx->arena, before);
+    return !ctx->trace || ctx->trace->may_drop(ctx->trace_data, ctx->arena, m, before.noted);
+}
+
+void ctx_reclaim(Ctx *ctx, CtxMark before, Value *result)
+{
+    size_t made = ctx->arena->used - before.used;
+    ArenaMark m = arena_mark_at(ctx->arena, before.used);
     /* a result that is most of what was made stays: copying it would only
      * touch as much new memory; one holding a new function stays too */
-    if (v_owned_bytes(ctx->arena, m, *result, made / 2) < made / 2 && v_relocate(ctx->spill, ctx->arena, m, result))
+    if (v_owned_bytes(ctx->arena, m, *result, made / 2) < made / 2 && tracer_lets_go(ctx, m, before) &&
+        v_relocate(ctx->spill, ctx->arena, m, result))
         drop_since(ctx, m);
 }
 
-void ctx_reclaim_all(Ctx *ctx, size_t before) { drop_since(ctx, arena_mark_at(ctx->arena, before)); }
+void ctx_reclaim_all(Ctx *ctx, CtxMark before)
+{
+    ArenaMark m = arena_mark_at(ctx->arena, before.used);
+    if (tracer_lets_go(ctx, m, before))
+        drop_since(ctx, m);
+}

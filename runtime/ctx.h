@@ -40,6 +40,14 @@ typedef struct TraceHooks {
      * current statement's (its bound on them reached): each primitive
      * applied inside is only counted here, with no hook called */
     uint64_t *count_only;
+    /* the values the tracer has noted in the current unit, so far (a count
+     * that only grows: see ctx_mark) */
+    const size_t *noted;
+    /* Everything made in a since m is about to be dropped (see "dropping
+     * temporaries" below): true when the tracer, having taken what it needs
+     * from the values it noted since its count was `noted`, reads none of
+     * them again; false keeps them all. */
+    bool (*may_drop)(void *data, const Arena *a, ArenaMark m, size_t noted);
 } TraceHooks;
 
 struct Ctx {
@@ -94,29 +102,39 @@ static inline void *ctx_alloc(Ctx *ctx, size_t size) { return arena_alloc(ctx->a
  * Python frees a value when its last reference goes; a run's arena keeps
  * everything until the unit ends. Where a statement, or one call in a
  * higher-order primitive's loop, made more than CTX_RECLAIM_MIN bytes since
- * the arena's count was `before`, most of them can go: a batt of all 400
- * solvers made up to 739 MB in one mapply statement (1.3 KB of it the
- * result) and held 983 MB in one unit. Only where ctx->spill is set (run,
- * replay's workers) and never while recording (the tracer holds the values
- * made inside). The memory budget still counts what was dropped, as if it
- * were held (mem_limit falls by it), so run ends a unit with MemoryError
- * where record does, give or take what a rollback's emptied grid caches
- * convert again. A smaller call pays one comparison. */
+ * `before` (ctx_mark), most of them can go: a batt of all 400 solvers made
+ * up to 739 MB in one mapply statement (1.3 KB of it the result) and held
+ * 983 MB in one unit. Only where ctx->spill is set (run, record, replay's
+ * workers). While recording, the tracer first takes what it needs from the
+ * values it noted since then (TraceHooks.may_drop: content hashes) or keeps
+ * them all. The memory budget still counts what was dropped, as if it were
+ * held (mem_limit falls by it), so a unit ends with MemoryError where it
+ * would without dropping, give or take what a rollback's emptied grid
+ * caches convert again. A smaller call pays one comparison. */
 #ifndef CTX_RECLAIM_MIN /* a build may lower it to drop nearly everywhere (a stress check) */
 #define CTX_RECLAIM_MIN (256u * 1024u)
 #endif
 
+/* Where a run stands: its arena's count, and the tracer's (0 untraced). */
+typedef struct CtxMark {
+    size_t used, noted;
+} CtxMark;
+static inline CtxMark ctx_mark(const Ctx *ctx)
+{
+    return (CtxMark){ctx->arena->used, __builtin_expect(ctx->trace != NULL, 0) ? *ctx->trace->noted : 0};
+}
+
 /* Keep *result (copied to ctx->spill when it holds under half of what was
  * made, see v_relocate) and drop the rest. */
-__attribute__((cold)) void ctx_reclaim(Ctx *ctx, size_t before, Value *result);
+__attribute__((cold)) void ctx_reclaim(Ctx *ctx, CtxMark before, Value *result);
 /* Drop everything made since `before` (a value only tested, not kept). */
-__attribute__((cold)) void ctx_reclaim_all(Ctx *ctx, size_t before);
+__attribute__((cold)) void ctx_reclaim_all(Ctx *ctx, CtxMark before);
 
-static inline bool ctx_made_much(const Ctx *ctx, size_t before)
+static inline bool ctx_made_much(const Ctx *ctx, CtxMark before)
 {
-    return __builtin_expect(ctx->arena->used > before + CTX_RECLAIM_MIN, 0) && ctx->spill && !ctx->trace;
+    return __builtin_expect(ctx->arena->used > before.used + CTX_RECLAIM_MIN, 0) && ctx->spill;
 }
-static inline void ctx_keep_only(Ctx *ctx, size_t before, Value *result)
+static inline void ctx_keep_only(Ctx *ctx, CtxMark before, Value *result)
 {
     if (ctx_made_much(ctx, before))
         ctx_reclaim(ctx, before, result);

@@ -109,7 +109,7 @@ static inline __attribute__((always_inline)) Err call_value(Ctx *ctx, Value fv, 
  * call returns and nothing else it made (see ctx_keep_only). */
 static inline Err call_each(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
 {
-    size_t before = ctx->arena->used;
+    CtxMark before = ctx_mark(ctx);
     Err e = call_value(ctx, fv, argc, args, out);
     if (!e)
         ctx_keep_only(ctx, before, out);
@@ -119,7 +119,7 @@ static inline Err call_each(Ctx *ctx, Value fv, int argc, const Value *args, Val
  * condition): *truth, and nothing it made is kept. */
 static inline Err call_test(Ctx *ctx, Value fv, const Value *arg, bool *truth)
 {
-    size_t before = ctx->arena->used;
+    CtxMark before = ctx_mark(ctx);
     Value r;
     Err e = call_value(ctx, fv, 1, arg, &r);
     if (e)

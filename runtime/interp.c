@@ -99,7 +99,7 @@ static inline __attribute__((always_inline)) Err exec_call(Ctx *ctx, StmtEnv *f,
     /* a primitive callee through the Prim the parser resolved, not through
      * its function value: one dependent load less on every call */
     const Prim *pr = s->callee_prim;
-    size_t before = ctx->arena->used;
+    CtxMark before = ctx_mark(ctx);
     Err e = pr && !ctx->trace ? call_prim(ctx, pr->fn, pr->arity, s->nargs, args, result)
                               : call_value(ctx, fn, s->nargs, args, result);
     if (ctx->limit_hit)

@@ -94,7 +94,7 @@ static void run_node(Sched *s, Worker *w, uint32_t n)
         /* keep the result, copied to the spill arena when it is not most of
          * what the node made, and drop the rest: the rule run's statements
          * follow (ctx.h; ctx->spill is w->spill) */
-        ctx_reclaim(ctx, m.used, &r);
+        ctx_reclaim(ctx, (CtxMark){m.used, 0}, &r); /* untraced */
     }
     nd->result = r;
     nd->state = NS_DONE;

@@ -14,16 +14,22 @@
 #include "../tracer/record.h"
 
 /* Record one program of `source` on input I (and for a batt, C = expected)
- * into a trace file, and read it back into *t. */
-static void record_source(const char *source, const char *input, const char *expected, Trace *t)
+ * into a trace file, and read it back into *t. With `spill`, temporaries are
+ * dropped as run and record drop them (ctx.h); *held: the run arena's bytes
+ * at the end. */
+static void record_source_with(const char *source, const char *input, const char *expected, bool spill, Trace *t,
+                               size_t *held)
 {
     char err[512], path[128];
     ProgramFile pf;
     cr_assert_eq(program_parse("test.py", source, &pf, err, sizeof err), 0, "%s", err);
     Arena arena;
     arena_init(&arena);
+    Arena spilled;
+    arena_init(&spilled);
     Ctx ctx;
     ctx_init(&ctx, &arena);
+    ctx.spill = spill ? &spilled : NULL;
     Value I, C = v_none();
     size_t pos;
     cr_assert_eq(lit_parse(&ctx, input, &I, &pos), 0);
@@ -73,11 +79,19 @@ static void record_source(const char *source, const char *input, const char *exp
     rec_free(&rec);
     w.source = NULL;
     trace_free(&w);
+    if (held)
+        *held = arena.used;
     arena_free(&arena);
+    arena_free(&spilled);
     program_free(&pf);
     cr_assert_eq(trace_read(path, t, err, sizeof err), 0, "%s", err);
     unlink(path);
     cr_assert_eq(t->nunits, 1);
+}
+
+static void record_source(const char *source, const char *input, const char *expected, Trace *t)
+{
+    record_source_with(source, input, expected, false, t, NULL);
 }
 
 static const TraceNode *node(const Trace *t, uint32_t k)
@@ -626,4 +640,100 @@ Test(record, a_counted_calls_time_stays_with_the_node_around_it)
                          (unsigned long long)p.self);
     }
     probe_close(&p);
+}
+
+/* upscale(upscale(x, 10), 4) of either half of a 10x10 grid: 320 KB of rows
+ * made inside apply's, valmax's and sfilter's calls (as test_reclaim.c's
+ * solver), past CTX_RECLAIM_MIN each time. */
+static const char big_temporaries[] = "def solve_t(I):\n"
+                                      "    x1 = rbind(upscale, FOUR)\n"
+                                      "    x2 = rbind(upscale, TEN)\n"
+                                      "    x3 = compose(x1, x2)\n"
+                                      "    x4 = compose(size, x3)\n"
+                                      "    x5 = hsplit(I, TWO)\n"
+                                      "    x6 = compose(palette, x3)\n"
+                                      "    x7 = apply(x6, x5)\n"
+                                      "    x8 = valmax(x5, x4)\n"
+                                      "    x9 = compose(positive, x4)\n"
+                                      "    x10 = sfilter(x5, x9)\n"
+                                      "    O = astuple(x7, x8)\n"
+                                      "    return O\n";
+
+/* Recording drops temporaries as run does (the recorder hashes the values it
+ * noted in them first): the same trace, node for node and value for value,
+ * as keeping everything, in far less memory. */
+Test(record, dropping_temporaries_changes_no_node)
+{
+    char literal[512] = "("; /* a 10 x 10 grid */
+    for (int k = 0; k < 10; k++)
+        strcat(literal, "(1, 2, 3, 4, 5, 6, 7, 8, 9, 0), ");
+    strcat(literal, ")");
+    Trace kept, dropped;
+    size_t held_kept, held_dropped;
+    record_source_with(big_temporaries, literal, NULL, false, &kept, &held_kept);
+    record_source_with(big_temporaries, literal, NULL, true, &dropped, &held_dropped);
+    cr_assert_gt(held_kept, (size_t)1 << 20, "%zu bytes held keeping everything", held_kept);
+    cr_assert_lt(held_dropped * 4, held_kept, "%zu bytes held dropping, %zu keeping", held_dropped, held_kept);
+    cr_assert_eq(dropped.units[0].nnodes, kept.units[0].nnodes);
+    cr_assert_gt(kept.units[0].nnodes, 20, "the nodes inside apply, valmax and sfilter are there");
+    cr_assert_eq(dropped.values.count, kept.values.count);
+    for (uint32_t k = 0; k < kept.units[0].nnodes; k++) {
+        const TraceNode *a = node(&kept, k), *b = node(&dropped, k);
+        cr_assert(a->op == b->op && a->err == b->err && a->nargs == b->nargs && a->parent == b->parent &&
+                      a->stmt == b->stmt && (a->err || a->result == b->result),
+                  "node %u", k);
+        for (unsigned j = 0; j < a->nargs; j++)
+            cr_assert_eq(arg(&kept, a, j), arg(&dropped, b, j), "node %u, argument %u", k, j);
+    }
+    cr_assert_eq(dropped.units[0].calls[0].err, ERR_OK);
+    cr_assert_eq(dropped.units[0].calls[0].out, kept.units[0].calls[0].out, "the same output");
+    trace_free(&kept);
+    trace_free(&dropped);
+}
+
+/* may_drop: a value noted in what is dropped is taken by its content hash;
+ * one the writer must read whole (here a tuple holding a function) keeps
+ * everything. */
+Test(record, a_drop_keeps_what_the_writer_reads_whole)
+{
+    ProgramFile pf;
+    char err[256];
+    cr_assert_eq(program_parse("test.py", "def solve_t(I):\n    O = identity(I)\n    return O\n", &pf, err,
+                               sizeof err), 0, "%s", err);
+    Trace w;
+    trace_init(&w);
+    uint32_t nodes = 0;
+    Recorder rec;
+    rec_init_sink(&rec, &w, count_nodes, &nodes);
+    Arena a;
+    arena_init(&a);
+    Ctx ctx;
+    ctx_init(&ctx, &a);
+    Value apply = prim_value(&prim_table[P_apply]), size = prim_value(&prim_table[P_size]);
+    Value args[2] = {size, v_empty_set()};
+    rec_unit_begin(&rec, &pf.programs[0], 0, 0);
+    rec.hooks.stmt_begin(&rec, 0);
+    cr_assert(rec.hooks.apply_enter(&rec, apply, 2, args));
+    ArenaMark m = arena_mark(&a);
+    size_t noted = *rec.hooks.noted;
+    Value items[3] = {v_int(1), v_int(2), v_int(3)}, t, holder;
+    cr_assert_eq(mk_tuple(&ctx, 3, items, &t), ERR_OK);
+    cr_assert_eq(t.tag, VT_TUPLE);
+    cr_assert(rec.hooks.apply_enter(&rec, size, 1, &t));
+    rec.hooks.apply_leave(&rec, size, ERR_OK, v_int(3));
+    cr_assert_eq(*rec.hooks.noted, noted + 2, "the argument and the result");
+    const RecPending *p = &rec.cur->pend[noted];
+    cr_assert_eq(p->word, 0, "an argument is hashed by the writer");
+    cr_assert(rec.hooks.may_drop(&rec, &a, m, noted));
+    cr_assert_eq(p->word, v_hash(t), "hashed before its memory goes");
+    cr_assert_eq(mk_tuple(&ctx, 1, &size, &holder), ERR_OK);
+    cr_assert(rec.hooks.apply_enter(&rec, size, 1, &holder));
+    rec.hooks.apply_leave(&rec, size, ERR_OK, v_int(1));
+    cr_assert_not(rec.hooks.may_drop(&rec, &a, m, noted), "a function is recorded whole");
+    rec.hooks.apply_leave(&rec, apply, ERR_OK, v_empty_set());
+    cr_assert_eq(rec_unit_end(&rec, 1), 0);
+    rec_free(&rec);
+    trace_free(&w);
+    arena_free(&a);
+    program_free(&pf);
 }

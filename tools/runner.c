@@ -39,11 +39,12 @@ static int write_rows(Runner *r, const StrBuf *rows)
 static void lane_init(RunLane *l, const Runner *r)
 {
     memset(l, 0, sizeof *l);
-    for (int k = 0; k < REC_RING; k++)
+    for (int k = 0; k < REC_RING; k++) {
         arena_init(&l->arena[k]);
-    arena_init(&l->spill);
+        arena_init(&l->spill[k]);
+    }
     ctx_init(&l->ctx, &l->arena[0]);
-    l->ctx.spill = &l->spill; /* never used while recording (see ctx.h) */
+    l->ctx.spill = &l->spill[0];
     l->ctx.mem_limit = r->sel.mem_limit;
     sb_init(&l->row);
 }
@@ -51,9 +52,10 @@ static void lane_init(RunLane *l, const Runner *r)
 static void lane_free(RunLane *l)
 {
     sb_free(&l->row);
-    for (int k = 0; k < REC_RING; k++)
+    for (int k = 0; k < REC_RING; k++) {
         arena_free(&l->arena[k]);
-    arena_free(&l->spill);
+        arena_free(&l->spill[k]);
+    }
 }
 
 static void begin_run(Runner *r, RunLane *l, size_t program, size_t sample)
@@ -61,8 +63,9 @@ static void begin_run(Runner *r, RunLane *l, size_t program, size_t sample)
     if (r->ring)
         l->turn = (l->turn + 1) % REC_RING;
     l->ctx.arena = &l->arena[l->turn];
+    l->ctx.spill = &l->spill[l->turn]; /* a kept result is read when its unit is written */
     arena_reset(l->ctx.arena);
-    arena_reset(&l->spill);
+    arena_reset(l->ctx.spill);
     l->ctx.mem_limit = r->sel.mem_limit; /* reclaiming lowered it */
     ctx_begin_run(&l->ctx, r->sel.time_limit);
     if (r->hooks.begin)

@@ -34,7 +34,8 @@ typedef struct RunUnit {
 /* What one thread runs units with: its own arenas, budgets and row text. */
 typedef struct RunLane {
     Arena arena[REC_RING]; /* a run's values: arena[0], or all in turn when `ring` */
-    Arena spill;           /* results of statements whose temporaries were dropped (run) */
+    Arena spill[REC_RING]; /* results of statements whose temporaries were dropped: spill[0],
+                              or all in turn with the arenas when `ring` */
     unsigned turn;
     Ctx ctx;
     StrBuf row;

@@ -5,9 +5,12 @@
  * of the unit it hands the RecUnit to the writer's thread, which turns every
  * pending value into a value id (interning whole values, hashing results)
  * and streams the unit, while the interpreter runs the next unit into the
- * other RecUnit. The values of a unit live in the run's arena, so the runner
- * alternates two arenas: the one a unit reset was last used two units ago,
- * and its unit is written by then (rec_unit_end waits for that). */
+ * other RecUnit. The values of a unit live in the run's arena (and its spill
+ * arena), so the runner alternates two of each: the one a unit reset was
+ * last used two units ago, and its unit is written by then (rec_unit_end
+ * waits for that). What a statement or a call inside one made past
+ * CTX_RECLAIM_MIN is dropped as in run (ctx.h), once on_may_drop has hashed
+ * the values noted in it: the writer then reads none of them. */
 #include "record.h"
 
 #include <stdio.h>
@@ -335,6 +338,43 @@ static uint64_t seen_pending(Recorder *r, RecUnit *u, Value v, enum RecPendAs as
     return u->npend++;
 }
 
+/* Forget the values seen so far in this unit (their memory may hold others
+ * now): a new epoch for the seen entries. */
+static void forget_seen(Recorder *r)
+{
+    if (++r->unit_no == 0) {
+        memset(r->seen, 0, REC_SEEN * sizeof *r->seen);
+        r->unit_no = 1;
+    }
+}
+
+/* TraceHooks.may_drop: the pending values noted since `noted` whose memory
+ * the arena hands back (made since m) are needed by their content hash only,
+ * so they are hashed now, as results already are, and the writer reads none
+ * of them; one the writer must intern whole (a function, a value holding
+ * one, a call's output) keeps everything. The seen entries go too: a value
+ * made later may take a dropped one's address. */
+static bool on_may_drop(void *data, const Arena *a, ArenaMark m, size_t noted)
+{
+    Recorder *r = data;
+    RecUnit *u = r->cur;
+    for (size_t k = noted; k < u->npend; k++) {
+        RecPending *p = &u->pend[k];
+        if (p->tag < VT_TUPLE)
+            continue; /* None, bools, ints, pairs, cells: no memory */
+        Value v = pending_value(p);
+        const void *at = v.tag == VT_FUNC ? (const void *)v.u.fn : v.tag == VT_STR ? (const void *)v.u.str
+                                                                                     : (const void *)v.u.seq;
+        if (!arena_owns_since(a, m, at) || p->word)
+            continue;
+        if (p->as == PEND_WHOLE || (v.tag != VT_TUPLE && v.tag != VT_SET) || holds_function(v))
+            return false;
+        p->word = v_hash(v);
+    }
+    forget_seen(r);
+    return true;
+}
+
 /* A value recorded whole (a program's constant, a safe default, the first
  * call's C): the same pending value wherever it recurs in the unit. */
 static uint64_t whole_ref(Recorder *r, Value v)
@@ -635,7 +675,8 @@ void rec_init_sink(Recorder *r, Trace *t, RecSink sink, void *data)
         arena_init(&r->bufs[b].scratch);
     r->cur = &r->bufs[0];
     r->hooks = (TraceHooks){on_call_begin, on_call_end, on_stmt_begin, on_stmt_end,
-                            on_stmt_reused, on_apply_enter, on_apply_leave, on_aside_begin, on_aside_end, NULL};
+                            on_stmt_reused, on_apply_enter, on_apply_leave, on_aside_begin, on_aside_end, NULL,
+                            &r->cur->npend, on_may_drop};
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cv, NULL);
 }
@@ -702,10 +743,8 @@ void rec_unit_begin(Recorder *r, const Program *p, uint32_t program, uint32_t sa
     r->depth = 0;
     r->unit_nested = 0;
     r->hooks.count_only = NULL;
-    if (++r->unit_no == 0) { /* forgets the values seen in earlier units */
-        memset(r->seen, 0, REC_SEEN * sizeof *r->seen);
-        r->unit_no = 1;
-    }
+    r->hooks.noted = &u->npend;
+    forget_seen(r); /* the values of earlier units */
 }
 
 /* self_ns was measured in ticks: convert with the rate seen so far. */
