@@ -205,6 +205,7 @@ typedef struct Rechecker {
     Check *c;
     Recorder *r;
     Arena ar[REC_RING]; /* a unit's values stay in place while the writer's thread compares them */
+    Arena sp[REC_RING]; /* and the results whose temporaries were dropped (ctx.h), as record drops them */
     Ctx ctx;
     const RecheckUnit *units;
     size_t nunits;
@@ -251,8 +252,10 @@ static void rk_start(Rechecker *k, const Trace *t, const RecheckUnit *units, siz
     rec_init_sink(k->r, &c->fresh, check_sink, c);
     rec_start_writer(k->r);
     k->r->max_nested = max_nested;
-    for (int a = 0; a < REC_RING; a++)
+    for (int a = 0; a < REC_RING; a++) {
         arena_init(&k->ar[a]);
+        arena_init(&k->sp[a]);
+    }
     ctx_init(&k->ctx, &k->ar[0]);
     k->ctx.trace = &k->r->hooks;
     k->ctx.trace_data = k->r;
@@ -271,7 +274,9 @@ static void rk_unit(Rechecker *k, size_t u, const TraceUnit *tu, const TraceNode
     Recorded *rec = &k->c->slot[k->handed % REC_RING]; /* free: see Check */
     keep_recorded(rec, u, tu, nodes, args);
     k->ctx.arena = &k->ar[k->handed % REC_RING];
+    k->ctx.spill = &k->sp[k->handed % REC_RING];
     arena_reset(k->ctx.arena);
+    arena_reset(k->ctx.spill);
     rec_unit_begin(k->r, ru->program, ru->program_index, tu->sample);
     run_unit(&k->ctx, ru, k->is_batt ? rk_plan(k, ru->program) : NULL, k->seconds);
     rec->skip = k->ctx.limit_hit == ERR_TIMEOUT || k->ctx.limit_hit == ERR_MEMORY;
@@ -293,8 +298,10 @@ static int rk_finish(Rechecker *k, char *err, size_t errlen)
     free(k->r);
     if (k->plan_of)
         interp_batt_plan_free(&k->plan);
-    for (int a = 0; a < REC_RING; a++)
+    for (int a = 0; a < REC_RING; a++) {
         arena_free(&k->ar[a]);
+        arena_free(&k->sp[a]);
+    }
     for (int a = 0; a < REC_RING; a++)
         trace_nodes_free(&c->slot[a].kept);
     arena_free(&c->arena);
