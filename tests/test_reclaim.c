@@ -50,7 +50,7 @@ static Value grid10(void)
 }
 
 /* A run arena and a spill arena (set in the context only when `spill`, as
- * run does; without it, as record does, everything is kept). */
+ * run and record do; without it, everything is kept). */
 typedef struct Run {
     Arena a, sp;
     Ctx ctx;
@@ -73,7 +73,7 @@ static void run_close(Run *r)
 }
 
 /* The solver on a fresh arena, with a spill arena (as run) or without (as
- * before, and as record). */
+ * before). */
 static Outcome run_solver(bool spill, size_t mem_limit)
 {
     ProgramFile pf;
