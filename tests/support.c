@@ -99,3 +99,26 @@ int t_sh(char *out, size_t size, const char *fmt, ...)
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+/* upscale(upscale(x, 10), 4) of either half of a 10x10 grid (hsplit): 400
+ * rows of 200 cells (its 100 distinct row objects 320 KB of Values, past
+ * CTX_RECLAIM_MIN), made for its palette inside apply (two small sets,
+ * copied out), for its size inside valmax's key calls and its last call
+ * (that one the statement's own), and inside sfilter's conditions (tested,
+ * not kept). */
+const char t_temporaries_solver[] =
+    "def solve_t(I):\n"
+    "    x1 = rbind(upscale, FOUR)\n"
+    "    x2 = rbind(upscale, TEN)\n"
+    "    x3 = compose(x1, x2)\n"
+    "    x4 = compose(size, x3)\n"
+    "    x5 = hsplit(I, TWO)\n"
+    "    x6 = compose(palette, x3)\n"
+    "    x7 = apply(x6, x5)\n"
+    "    x8 = valmax(x5, x4)\n"
+    "    x9 = compose(positive, x4)\n"
+    "    x10 = sfilter(x5, x9)\n"
+    "    x11 = size(x10)\n"
+    "    x12 = astuple(x8, x11)\n"
+    "    x13 = combine(x7, x12)\n"
+    "    return x13\n";

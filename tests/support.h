@@ -32,6 +32,9 @@ const char *t_bin(void);
 int t_sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Write text to /tmp/battrace-test-PID-NAME; its path (a static buffer). */
 const char *t_write_temp(const char *name, const char *text);
+/* A solver whose calls inside apply, valmax and sfilter each make 320 KB
+ * of temporaries on a 10x10 grid (support.c says how). */
+extern const char t_temporaries_solver[];
 
 #define T_ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 

@@ -642,26 +642,10 @@ Test(record, a_counted_calls_time_stays_with_the_node_around_it)
     probe_close(&p);
 }
 
-/* upscale(upscale(x, 10), 4) of either half of a 10x10 grid: 320 KB of rows
- * made inside apply's, valmax's and sfilter's calls (as test_reclaim.c's
- * solver), past CTX_RECLAIM_MIN each time. */
-static const char big_temporaries[] = "def solve_t(I):\n"
-                                      "    x1 = rbind(upscale, FOUR)\n"
-                                      "    x2 = rbind(upscale, TEN)\n"
-                                      "    x3 = compose(x1, x2)\n"
-                                      "    x4 = compose(size, x3)\n"
-                                      "    x5 = hsplit(I, TWO)\n"
-                                      "    x6 = compose(palette, x3)\n"
-                                      "    x7 = apply(x6, x5)\n"
-                                      "    x8 = valmax(x5, x4)\n"
-                                      "    x9 = compose(positive, x4)\n"
-                                      "    x10 = sfilter(x5, x9)\n"
-                                      "    O = astuple(x7, x8)\n"
-                                      "    return O\n";
-
 /* Recording drops temporaries as run does (the recorder hashes the values it
  * noted in them first): the same trace, node for node and value for value,
- * as keeping everything, in far less memory. */
+ * as keeping everything, in far less memory (t_temporaries_solver makes
+ * 320 KB inside each of apply's, valmax's and sfilter's calls). */
 Test(record, dropping_temporaries_changes_no_node)
 {
     char literal[512] = "("; /* a 10 x 10 grid */
@@ -670,8 +654,8 @@ Test(record, dropping_temporaries_changes_no_node)
     strcat(literal, ")");
     Trace kept, dropped;
     size_t held_kept, held_dropped;
-    record_source_with(big_temporaries, literal, NULL, false, &kept, &held_kept);
-    record_source_with(big_temporaries, literal, NULL, true, &dropped, &held_dropped);
+    record_source_with(t_temporaries_solver, literal, NULL, false, &kept, &held_kept);
+    record_source_with(t_temporaries_solver, literal, NULL, true, &dropped, &held_dropped);
     cr_assert_gt(held_kept, (size_t)1 << 20, "%zu bytes held keeping everything", held_kept);
     cr_assert_lt(held_dropped * 4, held_kept, "%zu bytes held dropping, %zu keeping", held_dropped, held_kept);
     cr_assert_eq(dropped.units[0].nnodes, kept.units[0].nnodes);
