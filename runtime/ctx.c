@@ -40,6 +40,16 @@ void ctx_begin_run(Ctx *ctx, double seconds)
     ctx->deadline_ns = 0;
 }
 
+void ctx_begin_unit(Ctx *ctx, Arena *arena, Arena *spill, size_t mem_limit)
+{
+    ctx->arena = arena;
+    ctx->spill = spill;
+    arena_reset(arena);
+    if (spill)
+        arena_reset(spill);
+    ctx->mem_limit = mem_limit;
+}
+
 Err ctx_tick_slow(Ctx *ctx)
 {
     if (!ctx->budget_ns)

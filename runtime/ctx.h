@@ -68,6 +68,11 @@ struct Ctx {
 void ctx_init(Ctx *ctx, Arena *arena);
 /* Start a run: reset the budgets (not the arena) with a time budget in seconds. */
 void ctx_begin_run(Ctx *ctx, double seconds);
+/* A unit (a program on a sample) begins in these arenas, emptied (spill:
+ * NULL, or where kept results go when temporaries are dropped), with
+ * mem_limit bytes to allocate: dropping lowers the budget (see below), so
+ * each unit starts with the whole of it. */
+void ctx_begin_unit(Ctx *ctx, Arena *arena, Arena *spill, size_t mem_limit);
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
 /* CPU time of the calling thread in nanoseconds. */

@@ -62,11 +62,8 @@ static void begin_run(Runner *r, RunLane *l, size_t program, size_t sample)
 {
     if (r->ring)
         l->turn = (l->turn + 1) % REC_RING;
-    l->ctx.arena = &l->arena[l->turn];
-    l->ctx.spill = &l->spill[l->turn]; /* a kept result is read when its unit is written */
-    arena_reset(l->ctx.arena);
-    arena_reset(l->ctx.spill);
-    l->ctx.mem_limit = r->sel.mem_limit; /* reclaiming lowered it */
+    /* a unit's kept results, like its values, are read when it is written */
+    ctx_begin_unit(&l->ctx, &l->arena[l->turn], &l->spill[l->turn], r->sel.mem_limit);
     ctx_begin_run(&l->ctx, r->sel.time_limit);
     if (r->hooks.begin)
         r->hooks.begin(r->hooks.data, program, sample);

@@ -8,6 +8,7 @@
 
 #include "../runtime/func.h"
 #include "../runtime/interp.h"
+#include "../runtime/limits.h"
 #include "../runtime/xalloc.h"
 #include "record.h"
 
@@ -207,7 +208,6 @@ typedef struct Rechecker {
     Arena ar[REC_RING]; /* a unit's values stay in place while the writer's thread compares them */
     Arena sp[REC_RING]; /* and the results whose temporaries were dropped (ctx.h), as record drops them */
     Ctx ctx;
-    size_t mem_limit;   /* each unit's budget (what dropping temporaries lowers, ctx.h) */
     const RecheckUnit *units;
     size_t nunits;
     int is_batt;
@@ -258,7 +258,6 @@ static void rk_start(Rechecker *k, const Trace *t, const RecheckUnit *units, siz
         arena_init(&k->sp[a]);
     }
     ctx_init(&k->ctx, &k->ar[0]);
-    k->mem_limit = k->ctx.mem_limit;
     k->ctx.trace = &k->r->hooks;
     k->ctx.trace_data = k->r;
 }
@@ -275,11 +274,7 @@ static void rk_unit(Rechecker *k, size_t u, const TraceUnit *tu, const TraceNode
     const RecheckUnit *ru = &k->units[u];
     Recorded *rec = &k->c->slot[k->handed % REC_RING]; /* free: see Check */
     keep_recorded(rec, u, tu, nodes, args);
-    k->ctx.arena = &k->ar[k->handed % REC_RING];
-    k->ctx.spill = &k->sp[k->handed % REC_RING];
-    k->ctx.mem_limit = k->mem_limit;
-    arena_reset(k->ctx.arena);
-    arena_reset(k->ctx.spill);
+    ctx_begin_unit(&k->ctx, &k->ar[k->handed % REC_RING], &k->sp[k->handed % REC_RING], LIMIT_RUN_BYTES_DEFAULT);
     rec_unit_begin(k->r, ru->program, ru->program_index, tu->sample);
     run_unit(&k->ctx, ru, k->is_batt ? rk_plan(k, ru->program) : NULL, k->seconds);
     rec->skip = k->ctx.limit_hit == ERR_TIMEOUT || k->ctx.limit_hit == ERR_MEMORY;
