@@ -590,7 +590,9 @@ Test(cli, record_refuses_an_output_that_is_not_a_file)
 /* A recording ended by a signal leaves no half-written temporary file (up
  * to gigabytes beside TRACE), and the status says the signal ended it. The
  * workload (400 solvers on 100 training samples, a few seconds) needs
- * ../shared; the signal is sent once the temporary file is there. */
+ * ../shared; the signal is sent as soon as the temporary file is seen,
+ * while tw_open may still be writing the samples into it (a file left
+ * there, one run in five, until the handler was set before the file). */
 Test(cli, record_removes_its_temporary_file_when_killed)
 {
     const char *shared = t_shared();

@@ -221,11 +221,12 @@ int cmd_record(int argc, char **argv)
     if (json && !(j->run.json = strcmp(json, "-") ? fopen(json, "w") : stdout)) {
         fprintf(stderr, "battrace record: %s: cannot open for writing\n", json);
         rc = EXIT_FAIL;
-    } else if (!(j->writer = tw_open(out, &j->trace, err, sizeof err))) {
-        fprintf(stderr, "battrace record: %s\n", err);
-        rc = EXIT_FAIL;
     } else {
-        tw_remove_on_signal(j->writer);
+        tw_remove_on_signal(); /* from before the temporary file is there */
+        if (!(j->writer = tw_open(out, &j->trace, err, sizeof err))) {
+            fprintf(stderr, "battrace record: %s\n", err);
+            rc = EXIT_FAIL;
+        }
     }
     if (!rc) {
         uint64_t t0 = now_ns();

@@ -147,9 +147,10 @@ int tw_unit(TraceWriter *w, const TraceUnit *u, const TraceNode *nodes, const ui
 int tw_close(TraceWriter *w, const Trace *t, const char *meta_json, char *err, size_t errlen);
 /* Drop a writer without producing a file. */
 void tw_abort(TraceWriter *w);
-/* Until w is closed or dropped, SIGINT, SIGTERM and SIGHUP remove its
- * temporary file before they end the process (one writer at a time). */
-void tw_remove_on_signal(const TraceWriter *w);
+/* The writer tw_open opens next has its temporary file removed by SIGINT,
+ * SIGTERM and SIGHUP before they end the process, from before the file is
+ * created until the writer is closed or dropped (one writer at a time). */
+void tw_remove_on_signal(void);
 /* Bytes written so far. */
 uint64_t tw_bytes(const TraceWriter *w);
 /* Why the last write failed ("" while none has): the file and the system's

@@ -218,11 +218,12 @@ static void section_enc(TraceWriter *w, uint32_t kind, const Trace *t,
 
 /* ---- a temporary file removed on Ctrl-C ---- */
 
-/* The temporary file of the writer tw_remove_on_signal named: an
+/* The temporary file of the writer opened after tw_remove_on_signal: an
  * interrupted recording would leave up to gigabytes of half-written trace
  * beside TRACE. The handler only unlinks it (async-signal-safe), then lets
  * the signal end the process as it would have (status 128 + signal). */
 static char signal_tmp[4096];
+static bool remove_next_on_signal;
 static const int remove_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
 static void remove_and_reraise(int sig)
@@ -233,11 +234,17 @@ static void remove_and_reraise(int sig)
     raise(sig);
 }
 
-void tw_remove_on_signal(const TraceWriter *w)
+void tw_remove_on_signal(void) { remove_next_on_signal = true; }
+
+/* Armed before the file is created: a signal in tw_open's writing of the
+ * samples (a fraction of a second on 400 tasks) found the file there and
+ * no handler yet, and left it. */
+static void arm_on_signal(const char *tmp)
 {
-    if (strlen(w->tmp) >= sizeof signal_tmp)
+    remove_next_on_signal = false;
+    if (strlen(tmp) >= sizeof signal_tmp)
         return;
-    memcpy(signal_tmp, w->tmp, strlen(w->tmp) + 1);
+    memcpy(signal_tmp, tmp, strlen(tmp) + 1);
     struct sigaction sa = {0}, was;
     sa.sa_handler = remove_and_reraise;
     sigemptyset(&sa.sa_mask);
@@ -309,6 +316,8 @@ TraceWriter *tw_open(const char *path, const Trace *t, char *err, size_t errlen)
         return NULL;
     }
     snprintf(w->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    if (remove_next_on_signal)
+        arm_on_signal(w->tmp);
     w->fd = open(w->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (w->fd < 0) {
         snprintf(w->msg, sizeof w->msg, "%s: cannot create %s: %s", path, w->tmp, strerror(errno));
