@@ -9,15 +9,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
-/* Chunks are whole 2 MiB pages mapped for this arena, advised to be huge
- * pages. A first touch of a 4 KiB page costs 10-15 us on the virtual
- * machines battrace runs on (one fault, one exit to the host), a 2 MiB page
- * about 150 us for all of it: a run's first 1.3 MB of values faulted in as
- * 4 KiB pages cost 3 ms, a fifth of the own workload's time. Chunks leave
- * an arena for its spare list, then for the pool every arena shares, and
- * are unmapped only past both limits, so that pages once faulted in are
- * used again. */
-#define HUGE_CHUNK (2u * 1024u * 1024u)
+/* Chunks are mapped in multiples of 2 MiB. A first touch of fresh memory
+ * costs a fault in the guest and, on the virtual machines battrace runs
+ * on, often one in the host, which takes back within seconds what a
+ * process frees (free page reporting). Chunks leave an arena for its spare
+ * list, then for the pool every arena shares, and are unmapped only past
+ * both limits, so that pages once faulted in are used again. The pages are
+ * whatever the system's transparent huge page policy gives: asking for huge
+ * pages (madvise) made a cold start 1.5 to 4 times slower there, since a
+ * 2 MiB page freshly taken from the host costs 2-9 ms to clear
+ * (docs/performance.md, "Fresh memory"). */
+#define CHUNK_GRAIN (2u * 1024u * 1024u)
 #define SPARE_KEEP (64u * 1024u * 1024u) /* an arena's spare chunks */
 #define POOL_KEEP (64u * 1024u * 1024u)  /* the shared pool's chunks */
 
@@ -62,10 +64,10 @@ static size_t pool_bytes;
 
 static size_t chunk_span(const ArenaChunk *c) { return sizeof *c + c->size; }
 
-/* Bytes of a chunk for `need` bytes of data: whole huge pages. */
+/* Bytes of a chunk for `need` bytes of data: whole grains. */
 static size_t chunk_bytes(size_t need)
 {
-    return (sizeof(ArenaChunk) + need + HUGE_CHUNK - 1) / HUGE_CHUNK * HUGE_CHUNK;
+    return (sizeof(ArenaChunk) + need + CHUNK_GRAIN - 1) / CHUNK_GRAIN * CHUNK_GRAIN;
 }
 
 #ifdef __SANITIZE_ADDRESS__
@@ -78,22 +80,11 @@ static void unmap_bytes(void *p, size_t span)
     free(p);
 }
 #else
-/* span bytes at a huge page's boundary (a mapping of one page more,
- * trimmed), advised to be huge pages; NULL when none is left. */
+/* span fresh bytes, or NULL when none are left. */
 static void *map_bytes(size_t span)
 {
-    unsigned char *p = mmap(NULL, span + HUGE_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    uintptr_t at = ((uintptr_t)p + HUGE_CHUNK - 1) & ~(uintptr_t)(HUGE_CHUNK - 1);
-    size_t head = at - (uintptr_t)p;
-    if (head)
-        munmap(p, head);
-    munmap((unsigned char *)at + span, HUGE_CHUNK - head);
-#ifdef MADV_HUGEPAGE
-    madvise((void *)at, span, MADV_HUGEPAGE);
-#endif
-    return (void *)at;
+    void *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
 }
 static void unmap_bytes(void *p, size_t span) { munmap(p, span); }
 #endif

@@ -4,7 +4,7 @@
  * drops them all at once when the run ends (arena_reset). Values that outlive
  * runs (task grids, constants, trace values) go to a persistent arena. The
  * arena counts what it hands out, so a run's memory budget can be checked
- * without a syscall. Its chunks are whole 2 MiB huge pages, kept after a
+ * without a syscall. Its chunks (multiples of 2 MiB) are kept after a
  * reset and passed on through a pool when the arena is freed: on the virtual
  * machines battrace runs on, a page's first touch costs more than most
  * primitives (arena.c gives the figures). */

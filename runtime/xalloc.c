@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 
 static void out_of_memory(size_t n)
@@ -36,45 +35,6 @@ void *xrealloc(void *p, size_t n)
     if (!q)
         out_of_memory(n);
     return q;
-}
-
-#define HUGE_PAGE (2u << 20)
-
-void *try_alloc_big(size_t n)
-{
-    if (n < HUGE_PAGE)
-        return malloc(n ? n : 1);
-    size_t size = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    void *q = aligned_alloc(HUGE_PAGE, size);
-#ifdef MADV_HUGEPAGE
-    if (q)
-        madvise(q, size, MADV_HUGEPAGE);
-#endif
-    return q;
-}
-
-void *xrealloc_big(void *p, size_t old, size_t n)
-{
-    if (n < HUGE_PAGE)
-        return xrealloc(p, n);
-    void *q = try_alloc_big(n);
-    if (!q)
-        out_of_memory(n);
-    if (old)
-        memcpy(q, p, old < n ? old : n);
-    free(p);
-    return q;
-}
-
-void *xcalloc_big(size_t n, size_t size)
-{
-    if (size && n > SIZE_MAX / size)
-        out_of_memory(SIZE_MAX);
-    if (n * size < HUGE_PAGE)
-        return xcalloc(n, size);
-    void *p = xrealloc_big(NULL, 0, n * size);
-    memset(p, 0, n * size);
-    return p;
 }
 
 /* Can `bytes` of room be asked for without crowding out what is needed?
@@ -115,7 +75,7 @@ void *grow_room(void *p, size_t *cap, size_t need, size_t size, size_t room, siz
     if (need <= *cap)
         return p;
     if (!*cap && room > first && need <= room && room <= SIZE_MAX / size && room_affordable(room * size)) {
-        void *q = try_alloc_big(room * size);
+        void *q = malloc(room * size);
         if (q) {
             *cap = room;
             return q;
@@ -127,7 +87,7 @@ void *grow_room(void *p, size_t *cap, size_t need, size_t size, size_t room, siz
             out_of_memory(SIZE_MAX);
         c *= 2;
     }
-    p = xrealloc_big(p, *cap * size, c * size);
+    p = xrealloc(p, c * size);
     *cap = c;
     return p;
 }

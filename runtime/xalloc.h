@@ -11,16 +11,6 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
-/* For big tables that grow and are probed at random (the trace's value
- * table, the recorder's unit arrays): from 2 MiB on, the memory is taken in
- * 2 MiB pages (transparent huge pages, asked for with madvise), which cuts
- * both the page faults of filling it and the TLB misses of probing it.
- * xrealloc_big keeps the first `old` bytes; free either with free(). */
-void *xrealloc_big(void *p, size_t old, size_t n);
-/* A new block as xrealloc_big makes it, or NULL where the memory is not
- * there (for room asked for ahead of need, that can be done without). */
-void *try_alloc_big(size_t n);
-void *xcalloc_big(size_t n, size_t size);
 /* Grow p, an array of *cap items of `size` bytes made here, to hold `need`
  * items. The first time, room for `room` items is asked for: address space
  * only, a page is backed when first written, and no later growth copies the

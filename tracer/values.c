@@ -200,7 +200,7 @@ static void slots_grow(ValueTable *vt)
 {
     free(vt->slots);
     vt->nslots = vt->nslots ? vt->nslots * 2 : 1024;
-    vt->slots = xcalloc_big(vt->nslots, sizeof *vt->slots);
+    vt->slots = xcalloc(vt->nslots, sizeof *vt->slots);
     for (uint32_t id = 0; id < vt->count; id++)
         if (vt->hash[id])
             slot_insert(vt, id);
@@ -652,9 +652,7 @@ int vt_load(ValueTable *vt, const uint8_t *data, size_t len, uint64_t n, size_t 
         *bad_at = 0;
         return -1;
     }
-    /* big blocks in huge pages (xalloc.h): a 100 MB trace's tables came in
-     * 4 KiB page faults, about a tenth of loading it */
-    vt->offset = xrealloc_big(NULL, 0, (size_t)(n ? n : 1) * sizeof *vt->offset);
+    vt->offset = xmalloc((size_t)(n ? n : 1) * sizeof *vt->offset);
     const uint8_t *p = data, *end = data + len;
     for (uint64_t id = 0; id < n; id++) {
         vt->offset[id] = (uint64_t)(p - data);
@@ -669,11 +667,11 @@ int vt_load(ValueTable *vt, const uint8_t *data, size_t len, uint64_t n, size_t 
         vt_free(vt);
         return -1;
     }
-    vt->bytes = xrealloc_big(NULL, 0, len ? len : 1);
+    vt->bytes = xmalloc(len ? len : 1);
     if (len)
         memcpy(vt->bytes, data, len);
     vt->len = vt->cap = len;
-    vt->hash = xcalloc_big(n ? (size_t)n : 1, sizeof *vt->hash); /* 0: not indexed */
+    vt->hash = xcalloc(n ? (size_t)n : 1, sizeof *vt->hash); /* 0: not indexed */
     vt->count = vt->cap_ids = (uint32_t)n;
     return 0;
 }

@@ -16,7 +16,7 @@ void bb_grow(ByteBuf *b, size_t extra)
         }
         cap *= 2;
     }
-    b->p = xrealloc_big(b->p, b->len, cap);
+    b->p = xrealloc(b->p, cap);
     b->cap = cap;
 }
 
