@@ -112,37 +112,6 @@ static Err call_closure(Ctx *ctx, const Func *f, int argc, const Value *args, Va
     return ERR_TYPE;
 }
 
-/* call_value while recording: every application is reported to the tracer,
- * nested as Python nests them; or, where the tracer records no more inside
- * a statement's application (TraceHooks.count_only), its primitives only
- * counted. */
-static Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
-{
-    if (fv.tag != VT_FUNC)
-        return ERR_TYPE; /* 'x' object is not callable */
-    const Func *f = fv.u.fn;
-    if (f->kind != FN_SAFE && argc != f->arity)
-        return ERR_TYPE;
-    TRY(ctx_tick(ctx));
-    if (ctx->depth >= LIMIT_CALL_DEPTH)
-        return ERR_RECURSION;
-    ctx->depth++;
-    Err e;
-    if (ctx->trace->count_only) {
-        *ctx->trace->count_only += f->kind == FN_PRIM;
-        e = f->kind == FN_PRIM ? f->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
-    } else {
-        int leave = ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
-        e = f->kind == FN_PRIM ? f->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
-        if (leave)
-            ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
-    }
-    ctx->depth--;
-    if (!e && ctx->limit_hit)
-        e = ctx->limit_hit;
-    return e;
-}
-
 /* rbind or lbind of a primitive, called with its arity (argc <= 3): call_loop's two
  * levels unrolled, with the same checks in the same order (the closure's
  * step and depth, then the primitive's arity, step and depth), in a frame
@@ -194,28 +163,14 @@ static Err call_fork(Ctx *ctx, const Func *f, const Value *x, Value *out)
     return level_leave(ctx, e);
 }
 
-/* call_value for closures and while recording. Without a tracer, the last
- * application a closure makes (compose's outer function, chain's and fork's
- * first capture, the function rbind and lbind bind) is its result as it
- * stands, so it runs in this frame's loop instead of a nested call: each level still counts one step and one level of depth
- * (released when the whole chain returns, as the nested frames would be), so
- * the budgets and RecursionError fall where they did; only the C frames and
- * the repeated checks on the way back out are saved. Closures calling
- * closures are most of what solvers apply. */
-__attribute__((optimize("no-jump-tables"))) Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+/* The levels of a call, one after another in this frame (see call_loop).
+ * `prims`, where not NULL, counts the primitives applied: recording past
+ * --max-nested, where the tracer is told of nothing but needs the count
+ * (TraceHooks.count_only). call_loop passes NULL, which the compiler folds
+ * away. */
+static inline __attribute__((always_inline)) Err run_levels(Ctx *ctx, Value fv, int argc, const Value *args,
+                                                            Value *out, uint64_t *prims)
 {
-    if (__builtin_expect(ctx->trace != NULL, 0))
-        return call_traced(ctx, fv, argc, args, out);
-    if (fv.tag == VT_FUNC) {
-        const Func *f = fv.u.fn;
-        if ((f->kind == FN_RBIND || f->kind == FN_LBIND) && argc == f->arity && argc <= 3 &&
-            f->cap[0].tag == VT_FUNC && f->cap[0].u.fn->kind == FN_PRIM)
-            return call_bound_prim(ctx, f, argc, args, out);
-        if (f->kind == FN_COMPOSE && argc == 1 && f->arity == 1)
-            return call_compose(ctx, f, args, out);
-        if (f->kind == FN_FORK && argc == 1 && f->arity == 1)
-            return call_fork(ctx, f, args, out);
-    }
     Value buf[2][4], t; /* the arguments of the next level, alternately */
     int which = 0, entered = 0;
     Err e;
@@ -247,6 +202,8 @@ __attribute__((optimize("no-jump-tables"))) Err call_loop(Ctx *ctx, Value fv, in
          * was mispredicted often. */
         uint8_t kind = f->kind;
         if (kind == FN_PRIM) {
+            if (prims)
+                ++*prims;
             e = f->fn(ctx, args, out);
             goto done;
         } else if (kind == FN_FORK) { /* cap0(cap1(x), cap2(x)) */
@@ -284,4 +241,57 @@ done:
     if (!e && ctx->limit_hit)
         e = ctx->limit_hit;
     return e;
+}
+
+/* call_value while recording: every application is reported to the tracer,
+ * nested as Python nests them; or, where the tracer records no more inside
+ * a statement's application (TraceHooks.count_only), the levels run as
+ * call_loop runs them untraced, and its primitives are only counted. */
+static __attribute__((optimize("no-jump-tables"))) Err call_traced(Ctx *ctx, Value fv, int argc, const Value *args,
+                                                                 Value *out)
+{
+    if (ctx->trace->count_only)
+        return run_levels(ctx, fv, argc, args, out, ctx->trace->count_only);
+    if (fv.tag != VT_FUNC)
+        return ERR_TYPE; /* 'x' object is not callable */
+    const Func *f = fv.u.fn;
+    if (f->kind != FN_SAFE && argc != f->arity)
+        return ERR_TYPE;
+    TRY(ctx_tick(ctx));
+    if (ctx->depth >= LIMIT_CALL_DEPTH)
+        return ERR_RECURSION;
+    ctx->depth++;
+    int leave = ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
+    Err e = f->kind == FN_PRIM ? f->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
+    if (leave)
+        ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
+    ctx->depth--;
+    if (!e && ctx->limit_hit)
+        e = ctx->limit_hit;
+    return e;
+}
+
+/* call_value for closures and while recording. Without a tracer, the last
+ * application a closure makes (compose's outer function, chain's and fork's
+ * first capture, the function rbind and lbind bind) is its result as it
+ * stands, so it runs in this frame's loop instead of a nested call: each level still counts one step and one level of depth
+ * (released when the whole chain returns, as the nested frames would be), so
+ * the budgets and RecursionError fall where they did; only the C frames and
+ * the repeated checks on the way back out are saved. Closures calling
+ * closures are most of what solvers apply. */
+__attribute__((optimize("no-jump-tables"))) Err call_loop(Ctx *ctx, Value fv, int argc, const Value *args, Value *out)
+{
+    if (__builtin_expect(ctx->trace != NULL, 0))
+        return call_traced(ctx, fv, argc, args, out);
+    if (fv.tag == VT_FUNC) {
+        const Func *f = fv.u.fn;
+        if ((f->kind == FN_RBIND || f->kind == FN_LBIND) && argc == f->arity && argc <= 3 &&
+            f->cap[0].tag == VT_FUNC && f->cap[0].u.fn->kind == FN_PRIM)
+            return call_bound_prim(ctx, f, argc, args, out);
+        if (f->kind == FN_COMPOSE && argc == 1 && f->arity == 1)
+            return call_compose(ctx, f, args, out);
+        if (f->kind == FN_FORK && argc == 1 && f->arity == 1)
+            return call_fork(ctx, f, args, out);
+    }
+    return run_levels(ctx, fv, argc, args, out, NULL);
 }
