@@ -16,9 +16,9 @@
  * list, then for the pool every arena shares, and are unmapped only past
  * both limits, so that pages once faulted in are used again. The pages are
  * whatever the system's transparent huge page policy gives: asking for huge
- * pages (madvise) made a cold start 1.5 to 4 times slower there, since a
- * 2 MiB page freshly taken from the host costs 2-9 ms to clear
- * (docs/performance.md, "Fresh memory"). */
+ * pages (madvise) made a cold start 1.5 to 4 times slower there, since
+ * huge pages freshly taken from the host cost 4-12 ms a megabyte to clear,
+ * 4 KiB pages 0.4 (docs/performance.md, "Fresh memory"). */
 #define CHUNK_GRAIN (2u * 1024u * 1024u)
 #define SPARE_KEEP (64u * 1024u * 1024u) /* an arena's spare chunks */
 #define POOL_KEEP (64u * 1024u * 1024u)  /* the shared pool's chunks */

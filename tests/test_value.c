@@ -227,9 +227,9 @@ static void vm_flags_of(const void *p, char flags[512])
 }
 
 /* Neither the arenas nor the big arrays ask for huge pages: on the virtual
- * machines battrace runs on, a 2 MiB page the host took back costs 2-9 ms
- * to clear, and asking for them made cold starts 1.5 to 4 times slower
- * (arena.c). The system's own policy still applies. */
+ * machines battrace runs on, huge pages the host took back cost 4-12 ms a
+ * megabyte to clear, and asking for them made cold starts 1.5 to 4 times
+ * slower (arena.c). The system's own policy still applies. */
 Test(arena, no_memory_is_advised_into_huge_pages)
 {
     if (access("/proc/self/smaps", R_OK) != 0)
