@@ -1048,6 +1048,41 @@ Test(trace, sections_in_any_order_and_unknown_kinds_skipped)
 
 /* ---- the atomic write ---- */
 
+static bool sigterm_handled(void)
+{
+    struct sigaction was;
+    return sigaction(SIGTERM, NULL, &was) == 0 && was.sa_handler != SIG_DFL && was.sa_handler != SIG_IGN;
+}
+
+/* tw_remove_on_signal is for the next writer tw_open opens: its handler is
+ * there as soon as the temporary file is (record was killed between the
+ * two, and left the file), until the writer is closed; a writer that fails
+ * to open takes the request with it. */
+Test(trace, the_signal_handler_comes_with_the_next_writer)
+{
+    Built b;
+    build(&b);
+    char path[256], err[256];
+    const char *dir = tmpdir();
+    snprintf(path, sizeof path, "%s/missing/x.trace", dir);
+    tw_remove_on_signal();
+    cr_assert_null(tw_open(path, &b.t, err, sizeof err));
+    cr_assert_not(sigterm_handled(), "no writer, no handler");
+    snprintf(path, sizeof path, "%s/plain.trace", dir);
+    TraceWriter *w = tw_open(path, &b.t, err, sizeof err);
+    cr_assert_not_null(w, "%s", err);
+    cr_assert_not(sigterm_handled(), "the failed open took the request with it");
+    tw_abort(w);
+    tw_remove_on_signal();
+    w = tw_open(path, &b.t, err, sizeof err);
+    cr_assert_not_null(w, "%s", err);
+    cr_assert(sigterm_handled(), "armed with the file");
+    cr_assert_eq(tw_close(w, &b.t, NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_not(sigterm_handled(), "and disarmed once the file is renamed");
+    unlink(path);
+    trace_free(&b.t);
+}
+
 Test(trace, failed_writes_leave_no_file)
 {
     Built b;

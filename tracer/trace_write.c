@@ -241,7 +241,6 @@ void tw_remove_on_signal(void) { remove_next_on_signal = true; }
  * no handler yet, and left it. */
 static void arm_on_signal(const char *tmp)
 {
-    remove_next_on_signal = false;
     if (strlen(tmp) >= sizeof signal_tmp)
         return;
     memcpy(signal_tmp, tmp, strlen(tmp) + 1);
@@ -303,6 +302,8 @@ static int not_a_file(const char *path, char *err, size_t errlen)
 
 TraceWriter *tw_open(const char *path, const Trace *t, char *err, size_t errlen)
 {
+    bool arm = remove_next_on_signal; /* this writer's, whether it opens or not */
+    remove_next_on_signal = false;
     if (not_a_file(path, err, errlen))
         return NULL;
     TraceWriter *w = calloc(1, sizeof *w);
@@ -316,7 +317,7 @@ TraceWriter *tw_open(const char *path, const Trace *t, char *err, size_t errlen)
         return NULL;
     }
     snprintf(w->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    if (remove_next_on_signal)
+    if (arm)
         arm_on_signal(w->tmp);
     w->fd = open(w->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (w->fd < 0) {
