@@ -161,6 +161,13 @@ static inline uint32_t v_flags(Value v)
     return (v.tag == VT_TUPLE || v.tag == VT_SET) ? v.u.seq->flags : 0;
 }
 /* A rectangular, non-empty grid of ints with non-empty rows. */
+/* The memory a boxed value (tuple, set, function, str) points to: where it
+ * lives, for the tracer's tables and its drops. */
+static inline const void *v_box(Value v)
+{
+    return v.tag == VT_FUNC ? (const void *)v.u.fn : v.tag == VT_STR ? (const void *)v.u.str : (const void *)v.u.seq;
+}
+
 static inline bool v_is_grid(Value v) { return v.tag == VT_TUPLE && (v.u.seq->flags & SEQ_GRID); }
 
 /* ---- building ---- */

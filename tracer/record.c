@@ -363,9 +363,7 @@ static bool on_may_drop(void *data, const Arena *a, ArenaMark m, size_t noted)
         if (p->tag < VT_TUPLE)
             continue; /* None, bools, ints, pairs, cells: no memory */
         Value v = pending_value(p);
-        const void *at = v.tag == VT_FUNC ? (const void *)v.u.fn : v.tag == VT_STR ? (const void *)v.u.str
-                                                                                     : (const void *)v.u.seq;
-        if (!arena_owns_since(a, m, at) || p->word)
+        if (!arena_owns_since(a, m, v_box(v)) || p->word)
             continue;
         if (p->as == PEND_WHOLE || (v.tag != VT_TUPLE && v.tag != VT_SET) || holds_function(v))
             return false;

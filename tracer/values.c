@@ -105,11 +105,6 @@ static inline bool is_heap(Value v)
     return v.tag == VT_FUNC && v.u.fn->kind != FN_PRIM && v.u.fn->kind != FN_SAFE;
 }
 
-static inline const void *heap_key(Value v)
-{
-    return v.tag == VT_FUNC ? (const void *)v.u.fn : (const void *)v.u.seq;
-}
-
 static inline size_t entry_end(const ValueTable *vt, uint32_t id)
 {
     return id + 1 < vt->count ? vt->offset[id + 1] : vt->len;
@@ -448,7 +443,7 @@ uint32_t vt_intern(ValueTable *vt, Value v)
 {
     if (!is_heap(v))
         return intern_inline(vt, v);
-    const void *key = heap_key(v);
+    const void *key = v_box(v);
     uint32_t id;
     if (ptr_get(vt, key, &id))
         return id;
