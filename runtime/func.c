@@ -257,18 +257,14 @@ static __attribute__((optimize("no-jump-tables"))) Err call_traced(Ctx *ctx, Val
     const Func *f = fv.u.fn;
     if (f->kind != FN_SAFE && argc != f->arity)
         return ERR_TYPE;
-    TRY(ctx_tick(ctx));
-    if (ctx->depth >= LIMIT_CALL_DEPTH)
-        return ERR_RECURSION;
-    ctx->depth++;
+    Err e = level_enter(ctx);
+    if (e)
+        return e;
     int leave = ctx->trace->apply_enter(ctx->trace_data, fv, argc, args);
-    Err e = f->kind == FN_PRIM ? f->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
+    e = f->kind == FN_PRIM ? f->fn(ctx, args, out) : call_closure(ctx, f, argc, args, out);
     if (leave)
         ctx->trace->apply_leave(ctx->trace_data, fv, e ? e : ctx->limit_hit, e ? v_none() : *out);
-    ctx->depth--;
-    if (!e && ctx->limit_hit)
-        e = ctx->limit_hit;
-    return e;
+    return level_leave(ctx, e);
 }
 
 /* call_value for closures and while recording. Without a tracer, the last
