@@ -1079,8 +1079,8 @@ Test(trace, the_signal_handler_comes_with_the_next_writer)
     cr_assert(sigterm_handled(), "armed with the file");
     cr_assert_eq(tw_close(w, &b.t, NULL, err, sizeof err), 0, "%s", err);
     cr_assert_not(sigterm_handled(), "and disarmed once the file is renamed");
-    unlink(path);
     trace_free(&b.t);
+    cleanup(dir);
 }
 
 Test(trace, failed_writes_leave_no_file)
